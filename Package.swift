@@ -1,0 +1,92 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Layers run one way: C modules → safe wrappers → BrickCore → store / sources →
+// sync and restore engines → BrickCommands → the two thin executables.
+let package = Package(
+    name: "Brick",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "brick-backup", targets: ["brick-backup"]),
+        .executable(name: "brick-restore", targets: ["brick-restore"]),
+        .executable(name: "brick-bench", targets: ["brick-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    ],
+    targets: [
+        // C libraries: a modulemap and a header each, nothing else.
+        .systemLibrary(name: "CBerkeleyDB", path: "Sources/CBerkeleyDB"),
+        .systemLibrary(name: "CLZ4", path: "Sources/CLZ4", pkgConfig: "liblz4",
+                       providers: [.apt(["liblz4-dev"])]),
+
+        // Safe Swift wrappers, no mail concepts.
+        .target(name: "BerkeleyDB", dependencies: ["CBerkeleyDB"]),
+        .target(name: "LZ4", dependencies: ["CLZ4"]),
+
+        // Shared value types: folder paths, keys, flags, the source contract.
+        .target(name: "BrickCore"),
+        // RFC 5322 / RFC 2047 header reading for the catalog.
+        .target(name: "BrickMessage", dependencies: ["BrickCore"]),
+
+        // The per-user store: Berkeley DB items + SQLite catalog + lock.
+        .target(name: "BrickStore", dependencies: [
+            "BrickCore", "BrickMessage", "BerkeleyDB", "LZ4",
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+
+        // Sources (and restore targets of the same kind).
+        .target(name: "BrickMaildir", dependencies: ["BrickCore"]),
+        .target(name: "BrickIMAP", dependencies: [
+            "BrickCore",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
+        // Engines.
+        .target(name: "BrickSync", dependencies: [
+            "BrickCore", "BrickStore",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "BrickRestore", dependencies: [
+            "BrickCore", "BrickStore", "BrickMaildir", "BrickIMAP",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
+        // Commands and executables.
+        .target(name: "BrickCommands", dependencies: [
+            "BrickCore", "BrickStore", "BrickSync", "BrickMaildir", "BrickIMAP", "BrickRestore",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .executableTarget(name: "brick-backup", dependencies: ["BrickCommands"]),
+        .executableTarget(name: "brick-restore", dependencies: ["BrickCommands"]),
+        .executableTarget(name: "brick-bench", dependencies: [
+            "BrickCore", "BrickStore", "BrickSync", "BrickMaildir", "BrickIMAP",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        // Tests mirror the sources.
+        .testTarget(name: "BerkeleyDBTests", dependencies: ["BerkeleyDB"]),
+        .testTarget(name: "LZ4Tests", dependencies: ["LZ4"]),
+        .testTarget(name: "BrickCoreTests", dependencies: ["BrickCore"]),
+        .testTarget(name: "BrickMessageTests", dependencies: ["BrickMessage"]),
+        .testTarget(name: "BrickStoreTests", dependencies: ["BrickStore", "BrickCore"]),
+        .testTarget(name: "BrickMaildirTests", dependencies: ["BrickMaildir", "BrickCore"]),
+        .testTarget(name: "BrickIMAPTests", dependencies: [
+            "BrickIMAP", "BrickCore",
+            .product(name: "NIOCore", package: "swift-nio"),
+        ]),
+        .testTarget(name: "BrickSyncTests", dependencies: ["BrickSync", "BrickStore", "BrickMaildir", "BrickCore"]),
+        .testTarget(name: "BrickRestoreTests", dependencies: ["BrickRestore", "BrickStore", "BrickCore"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["BrickCore"]),
+    ]
+)

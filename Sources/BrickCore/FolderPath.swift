@@ -1,0 +1,79 @@
+/// A mailbox folder's path as a list of names, e.g. `["INBOX", "Archive", "2025"]`.
+///
+/// Components are real UTF-8 names (already decoded from modified UTF-7 or whatever
+/// the upstream used). The text form joins them with `/`; a component may itself hold
+/// `/` (a server whose delimiter is `.` allows it), which the text form writes as `\/`.
+public struct FolderPath: Hashable, Sendable, Comparable, CustomStringConvertible {
+    /// The names from the root down.
+    public var components: [String]
+
+    /// Creates a path from its components.
+    public init(_ components: [String]) {
+        self.components = components
+    }
+
+    /// Parses the text form (`Archive/2025`; `\/` and `\\` escape a slash and a backslash).
+    public init(parsing text: String) {
+        var parts: [String] = []
+        var current = ""
+        var escaping = false
+        for ch in text {
+            if escaping {
+                current.append(ch)
+                escaping = false
+            } else if ch == "\\" {
+                escaping = true
+            } else if ch == "/" {
+                parts.append(current)
+                current = ""
+            } else {
+                current.append(ch)
+            }
+        }
+        parts.append(current)
+        self.components = parts.filter { !$0.isEmpty }
+    }
+
+    /// The root of the hierarchy (no components).
+    public static let root = FolderPath([])
+
+    /// The INBOX folder.
+    public static let inbox = FolderPath(["INBOX"])
+
+    /// The text form, components joined by `/`.
+    public var description: String {
+        components.map { $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "/", with: "\\/") }
+            .joined(separator: "/")
+    }
+
+    /// The last component, or an empty string for the root.
+    public var name: String { components.last ?? "" }
+
+    /// The folder that contains this one, or nil for a top-level folder and the root.
+    public var parent: FolderPath? {
+        components.isEmpty ? nil : FolderPath(Array(components.dropLast()))
+    }
+
+    /// This path with `name` appended.
+    public func appending(_ name: String) -> FolderPath {
+        FolderPath(components + [name])
+    }
+
+    /// This path with `other`'s components appended.
+    public func appending(_ other: FolderPath) -> FolderPath {
+        FolderPath(components + other.components)
+    }
+
+    /// True when `self` equals `ancestor` or lies below it.
+    public func isWithin(_ ancestor: FolderPath) -> Bool {
+        components.count >= ancestor.components.count
+            && Array(components.prefix(ancestor.components.count)) == ancestor.components
+    }
+
+    /// The folder's depth: 1 for a top-level folder.
+    public var depth: Int { components.count }
+
+    public static func < (lhs: FolderPath, rhs: FolderPath) -> Bool {
+        lhs.components.lexicographicallyPrecedes(rhs.components)
+    }
+}

@@ -1,0 +1,74 @@
+/// What the store remembers of a folder when a sync starts.
+public struct FolderSyncState: Sendable {
+    /// The source's own token from the last committed batch (IMAP: UIDVALIDITY and
+    /// HIGHESTMODSEQ; Maildir: directory modification times), or nil on a first run.
+    public var token: String?
+    /// Loads the items the store holds as present (not deleted) in this folder, with
+    /// their flags. Sources call it only when they need a diff.
+    public var loadPresentItems: @Sendable () throws -> [ItemKey: ItemFlags]
+
+    /// Creates a state.
+    public init(token: String?, loadPresentItems: @escaping @Sendable () throws -> [ItemKey: ItemFlags]) {
+        self.token = token
+        self.loadPresentItems = loadPresentItems
+    }
+}
+
+/// One unit of change for one folder, committed atomically with its sync token.
+public struct ChangeBatch: Sendable {
+    /// When true, every item present before this batch is marked deleted first
+    /// (a UIDVALIDITY change retired the old generation).
+    public var retirePresentItems: Bool
+    /// New items, with their bytes.
+    public var added: [SourceItem]
+    /// Flag changes on items the store holds.
+    public var flagChanges: [FlagChange]
+    /// Keys of items gone upstream; they are marked deleted, not removed.
+    public var vanished: [ItemKey]
+    /// The token that is true once this batch is committed; nil keeps the old one.
+    public var token: String?
+
+    /// Creates a batch.
+    public init(
+        retirePresentItems: Bool = false, added: [SourceItem] = [], flagChanges: [FlagChange] = [],
+        vanished: [ItemKey] = [], token: String? = nil
+    ) {
+        self.retirePresentItems = retirePresentItems
+        self.added = added
+        self.flagChanges = flagChanges
+        self.vanished = vanished
+        self.token = token
+    }
+
+    /// True when the batch changes nothing but perhaps the token.
+    public var isEmpty: Bool {
+        !retirePresentItems && added.isEmpty && flagChanges.isEmpty && vanished.isEmpty
+    }
+
+    /// Bytes of message data the batch carries.
+    public var byteCount: Int { added.reduce(0) { $0 + $1.raw.count } }
+}
+
+/// Receives a folder's changes batch by batch and makes each durable before returning.
+public protocol ChangeSink: Sendable {
+    /// Commits one batch: blobs first, then catalog rows and the token together.
+    /// When it returns, the batch survives a crash.
+    func commit(_ batch: ChangeBatch) async throws
+}
+
+/// A place mail is backed up from: a Maildir tree, an IMAP account.
+///
+/// Contract: `listFolders` reports what exists now. `synchronize` reports every change
+/// in one folder since `state`, in batches sized so that memory stays bounded (a few
+/// MB of message data, and never more than one large message beyond that), each
+/// carrying the token valid after it. It may be called again from any earlier committed
+/// state after a crash or a dropped connection, so it must be idempotent: reporting an
+/// item the store already holds is allowed, losing one is not.
+public protocol MailSource: Sendable {
+    /// The folders upstream, parents before children.
+    func listFolders() async throws -> [SourceFolder]
+    /// Streams the changes of `folder` since `state` into `sink`.
+    func synchronize(_ folder: SourceFolder, from state: FolderSyncState, into sink: any ChangeSink) async throws
+    /// Releases connections and files.
+    func close() async
+}
