@@ -79,7 +79,9 @@ let package = Package(
         .testTarget(name: "LZ4Tests", dependencies: ["LZ4"]),
         .testTarget(name: "BrickCoreTests", dependencies: ["BrickCore"]),
         .testTarget(name: "BrickMessageTests", dependencies: ["BrickMessage"]),
-        .testTarget(name: "BrickStoreTests", dependencies: ["BrickStore", "BrickCore"]),
+        .testTarget(name: "BrickStoreTests", dependencies: [
+            "BrickStore", "BrickCore", "LZ4", .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
         .testTarget(name: "BrickMaildirTests", dependencies: ["BrickMaildir", "BrickCore"]),
         .testTarget(name: "BrickIMAPTests", dependencies: [
             "BrickIMAP", "BrickCore",

@@ -1,0 +1,1 @@
+// BrickCommands module: placeholder until its sources land.

@@ -1,0 +1,1 @@
+// BrickIMAP module: placeholder until its sources land.

@@ -1,0 +1,1 @@
+// BrickMaildir module: placeholder until its sources land.

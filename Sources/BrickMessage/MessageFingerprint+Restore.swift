@@ -1,0 +1,35 @@
+import Foundation
+import BrickCore
+
+extension MessageFingerprint {
+    /// The fingerprint every restore target and the restore engine agree on: the
+    /// Message-ID without angle brackets, or `sha256:<hex>` of the raw bytes when the
+    /// message has none; and the internal date in whole seconds (rounded down).
+    public init(raw: [UInt8], messageID: String?, internalDate: Date) {
+        let identity = MessageFingerprint.identity(raw: raw, messageID: messageID)
+        self.init(identity: identity, internalDate: MessageFingerprint.seconds(internalDate))
+    }
+
+    /// The fingerprint of an item about to be restored.
+    public init(restoring item: RestoreItem) {
+        self.init(raw: item.raw, messageID: item.messageID, internalDate: item.internalDate)
+    }
+
+    /// The identity part: a normalized Message-ID (given, or read from `raw`), else
+    /// the content digest.
+    public static func identity(raw: [UInt8], messageID: String?) -> String {
+        if let messageID, let normalized = HeaderValue.messageID(Array(messageID.utf8)) { return normalized }
+        if let parsed = MessageSummary(parsing: raw).messageID { return parsed }
+        return digestIdentity(raw)
+    }
+
+    /// `sha256:<hex>` of `bytes`.
+    public static func digestIdentity(_ bytes: [UInt8]) -> String {
+        "sha256:" + SHA256Digest.hex(bytes)
+    }
+
+    /// Whole seconds since 1970, rounded down.
+    public static func seconds(_ date: Date) -> Int64 {
+        UTCDateTime(date).secondsSince1970
+    }
+}

@@ -1,0 +1,1 @@
+// BrickRestore module: placeholder until its sources land.

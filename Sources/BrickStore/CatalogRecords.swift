@@ -1,0 +1,146 @@
+import BrickCore
+import Foundation
+import GRDB
+
+/// Identifies a folder in a user's store.
+public typealias FolderID = Int64
+/// Identifies a backup or purge run.
+public typealias RunID = Int64
+
+/// A folder as the catalog holds it.
+public struct StoredFolder: Sendable, Hashable {
+    /// The folder's id (its directory name).
+    public var id: FolderID
+    /// The parent folder, nil for a top-level folder.
+    public var parentID: FolderID?
+    /// The folder's path.
+    public var path: FolderPath
+    /// The name as upstream spells it.
+    public var upstreamName: String?
+    /// The special use recorded for it.
+    public var specialUse: SpecialUse?
+    /// Rename evidence (see `SourceFolder.identity`).
+    public var identity: String?
+    /// The source's sync token from the last committed batch.
+    public var syncToken: String?
+    /// Its directory relative to the user directory.
+    public var directory: String
+    /// The run that added it.
+    public var addedRun: RunID
+    /// When it was found gone upstream, or nil while it exists.
+    public var deletedAt: Date?
+    /// The run that found it gone.
+    public var deletedRun: RunID?
+
+    /// True while the folder exists upstream (as of the last backup).
+    public var isDeleted: Bool { deletedRun != nil }
+
+    init(row: Row) {
+        id = row["id"]
+        parentID = row["parent_id"]
+        path = FolderPath(parsing: row["path"])
+        upstreamName = row["upstream_name"]
+        specialUse = (row["special_use"] as String?).flatMap(SpecialUse.init(rawValue:))
+        identity = row["identity"]
+        syncToken = row["sync_token"]
+        directory = row["directory"]
+        addedRun = row["added_run"]
+        deletedRun = row["deleted_run"]
+        deletedAt = (row["deleted_at"] as Int64?).map { Date(timeIntervalSince1970: TimeInterval($0)) }
+    }
+}
+
+/// One item's catalog row: what `index` lists and restore selects on.
+public struct CatalogItem: Sendable, Hashable {
+    /// The folder holding it.
+    public var folderID: FolderID
+    /// That folder's path.
+    public var folderPath: FolderPath
+    /// The item's key.
+    public var key: ItemKey
+    /// Upstream UID, when known.
+    public var uid: UInt32?
+    /// Message-ID without angle brackets.
+    public var messageID: String?
+    /// Sender address, lowercased.
+    public var fromAddress: String?
+    /// Sender display name.
+    public var fromName: String?
+    /// Recipients (To), comma-separated addresses.
+    public var to: String?
+    /// Recipients (Cc), comma-separated addresses.
+    public var cc: String?
+    /// Subject, decoded.
+    public var subject: String?
+    /// The Date header.
+    public var sentDate: Date?
+    /// The internal (received) date.
+    public var receivedDate: Date
+    /// Raw size in bytes.
+    public var size: Int64
+    /// Bytes the stored value takes (header + compressed frame).
+    public var storedSize: Int64
+    /// Current flags.
+    public var flags: ItemFlags
+    /// SHA-256 of the raw bytes.
+    public var sha256: [UInt8]
+    /// When the item was first backed up.
+    public var addedAt: Date
+    /// When it was marked deleted, or nil while present upstream.
+    public var deletedAt: Date?
+
+    /// True when the item is gone upstream.
+    public var isDeleted: Bool { deletedAt != nil }
+
+    init(row: Row) {
+        folderID = row["folder_id"]
+        folderPath = FolderPath(parsing: row["folder_path"])
+        key = ItemKey(row["key"] as String)
+        uid = (row["uid"] as Int64?).map { UInt32(truncatingIfNeeded: $0) }
+        messageID = row["message_id"]
+        fromAddress = row["from_addr"]
+        fromName = row["from_name"]
+        to = row["to_addrs"]
+        cc = row["cc_addrs"]
+        subject = row["subject"]
+        sentDate = (row["sent_at"] as Int64?).map { Date(timeIntervalSince1970: TimeInterval($0)) }
+        receivedDate = Date(timeIntervalSince1970: TimeInterval(row["received_at"] as Int64))
+        size = row["size"]
+        storedSize = row["stored_size"]
+        flags = ItemFlags(catalogText: row["flags"])
+        sha256 = [UInt8](row["sha256"] as Data)
+        addedAt = Date(timeIntervalSince1970: TimeInterval(row["added_at"] as Int64))
+        deletedAt = (row["deleted_at"] as Int64?).map { Date(timeIntervalSince1970: TimeInterval($0)) }
+    }
+}
+
+/// One backup or purge run as the `runs` table records it.
+public struct RunRecord: Sendable, Hashable {
+    /// The run's id.
+    public var id: RunID
+    /// `backup` or `purge`.
+    public var kind: String
+    /// When it started.
+    public var startedAt: Date
+    /// When it finished, or nil if it never did (killed).
+    public var finishedAt: Date?
+    /// `running`, `ok`, `partial` or `failed`.
+    public var status: String
+    /// Counters.
+    public var itemsAdded: Int, itemsUpdated: Int, itemsDeleted: Int, itemsPurged: Int
+    /// Errors recorded, one per line.
+    public var errors: String?
+
+    init(row: Row) {
+        id = row["id"]
+        kind = row["kind"]
+        startedAt = Date(timeIntervalSince1970: TimeInterval(row["started_at"] as Int64))
+        finishedAt = (row["finished_at"] as Int64?).map { Date(timeIntervalSince1970: TimeInterval($0)) }
+        status = row["status"]
+        itemsAdded = row["items_added"]
+        itemsUpdated = row["items_updated"]
+        itemsDeleted = row["items_deleted"]
+        itemsPurged = row["items_purged"]
+        errors = row["errors"]
+    }
+}

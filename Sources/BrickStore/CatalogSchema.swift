@@ -1,0 +1,97 @@
+import GRDB
+
+/// The catalog's SQL schema as append-only, named migrations (docs/FORMAT.md §4).
+/// A shipped migration is never edited: a change is a new migration.
+enum CatalogSchema {
+    /// Format constant: the store format version this code writes (FORMAT.md §5).
+    static let formatVersion = 1
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-initial") { db in
+            try db.execute(sql: """
+                CREATE TABLE meta (
+                    key TEXT PRIMARY KEY NOT NULL,
+                    value TEXT NOT NULL
+                );
+                CREATE TABLE runs (
+                    id INTEGER PRIMARY KEY,
+                    kind TEXT NOT NULL,
+                    source TEXT,
+                    started_at INTEGER NOT NULL,
+                    finished_at INTEGER,
+                    status TEXT NOT NULL DEFAULT 'running',
+                    items_added INTEGER NOT NULL DEFAULT 0,
+                    items_updated INTEGER NOT NULL DEFAULT 0,
+                    items_deleted INTEGER NOT NULL DEFAULT 0,
+                    items_purged INTEGER NOT NULL DEFAULT 0,
+                    folders_added INTEGER NOT NULL DEFAULT 0,
+                    folders_deleted INTEGER NOT NULL DEFAULT 0,
+                    bytes_added INTEGER NOT NULL DEFAULT 0,
+                    error_count INTEGER NOT NULL DEFAULT 0,
+                    errors TEXT
+                );
+                CREATE TABLE folders (
+                    id INTEGER PRIMARY KEY,
+                    parent_id INTEGER REFERENCES folders(id),
+                    name TEXT NOT NULL,
+                    path TEXT NOT NULL,
+                    upstream_name TEXT,
+                    special_use TEXT,
+                    identity TEXT,
+                    sync_token TEXT,
+                    directory TEXT NOT NULL UNIQUE,
+                    added_run INTEGER NOT NULL,
+                    added_at INTEGER NOT NULL,
+                    deleted_run INTEGER,
+                    deleted_at INTEGER
+                );
+                CREATE UNIQUE INDEX folders_live_path ON folders(path) WHERE deleted_run IS NULL;
+                CREATE INDEX folders_parent ON folders(parent_id);
+                CREATE TABLE items (
+                    id INTEGER PRIMARY KEY,
+                    folder_id INTEGER NOT NULL REFERENCES folders(id),
+                    key TEXT NOT NULL,
+                    uid INTEGER,
+                    modseq INTEGER,
+                    message_id TEXT,
+                    from_addr TEXT,
+                    from_domain TEXT,
+                    from_name TEXT,
+                    to_addrs TEXT,
+                    cc_addrs TEXT,
+                    subject TEXT,
+                    sent_at INTEGER,
+                    received_at INTEGER NOT NULL,
+                    size INTEGER NOT NULL,
+                    stored_size INTEGER NOT NULL,
+                    flags TEXT NOT NULL,
+                    sha256 BLOB NOT NULL,
+                    added_run INTEGER NOT NULL,
+                    added_at INTEGER NOT NULL,
+                    updated_run INTEGER,
+                    updated_at INTEGER,
+                    deleted_run INTEGER,
+                    deleted_at INTEGER,
+                    UNIQUE(folder_id, key)
+                );
+                CREATE INDEX items_from_addr ON items(from_addr);
+                CREATE INDEX items_from_domain ON items(from_domain);
+                CREATE INDEX items_received ON items(received_at);
+                CREATE INDEX items_sent ON items(sent_at);
+                CREATE INDEX items_deleted ON items(deleted_at) WHERE deleted_at IS NOT NULL;
+                CREATE INDEX items_message_id ON items(message_id);
+                CREATE INDEX items_sha256 ON items(sha256);
+                CREATE TABLE pending_moves (
+                    folder_id INTEGER PRIMARY KEY NOT NULL,
+                    old_directory TEXT NOT NULL,
+                    new_directory TEXT NOT NULL,
+                    new_parent_id INTEGER,
+                    new_path TEXT NOT NULL
+                );
+                """)
+            try db.execute(sql: "INSERT INTO meta(key, value) VALUES ('format_version', ?)", arguments: ["\(formatVersion)"])
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,69 @@
+import Foundation
+
+/// Small POSIX helpers with the store's permissions (0700 directories, 0600 files)
+/// and its atomic-write rule (temp → fsync → rename).
+enum FileSystem {
+    /// Creates `url` and missing parents with mode 0700.
+    static func makeDirectory(_ url: URL, user: String) throws(StoreError) {
+        var path = ""
+        for component in url.standardizedFileURL.path.split(separator: "/") {
+            path += "/" + component
+            if mkdir(path, 0o700) != 0 && errno != EEXIST {
+                throw .io(user: user, path: path, operation: "mkdir", errno: errno)
+            }
+        }
+    }
+
+    /// Creates an empty file with mode 0600 if it does not exist.
+    static func touchPrivateFile(_ url: URL, user: String) throws(StoreError) {
+        let fd = open(url.path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o600)
+        if fd < 0 { throw .io(user: user, path: url.path, operation: "create", errno: errno) }
+        close(fd)
+    }
+
+    /// Writes `text` to `url` atomically: a temp file, fsync, rename, fsync of the directory.
+    static func writeAtomically(_ text: String, to url: URL, user: String) throws(StoreError) {
+        let temp = url.path + ".tmp"
+        let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        if fd < 0 { throw .io(user: user, path: temp, operation: "create", errno: errno) }
+        let bytes = Array(text.utf8)
+        let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        if written != bytes.count || fsync(fd) != 0 {
+            let code = errno
+            close(fd)
+            throw .io(user: user, path: temp, operation: "write", errno: code)
+        }
+        close(fd)
+        if rename(temp, url.path) != 0 { throw .io(user: user, path: url.path, operation: "rename", errno: errno) }
+        syncDirectory(url.deletingLastPathComponent())
+    }
+
+    /// fsyncs a directory so a rename or create in it is durable.
+    static func syncDirectory(_ url: URL) {
+        let fd = open(url.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { return }
+        fsync(fd)
+        close(fd)
+    }
+
+    /// Removes a directory tree; missing is fine.
+    static func removeTree(_ url: URL) {
+        try? FileManager.default.removeItem(at: url)
+    }
+
+    /// Bytes used on disk by one file, 0 when missing.
+    static func fileSize(_ url: URL) -> Int64 {
+        var info = stat()
+        return stat(url.path, &info) == 0 ? Int64(info.st_blocks) * 512 : 0
+    }
+
+    /// Bytes used on disk by the files under `url`.
+    static func diskUsage(_ url: URL) -> Int64 {
+        guard let walker = FileManager.default.enumerator(at: url, includingPropertiesForKeys: [.fileAllocatedSizeKey]) else { return 0 }
+        var total: Int64 = 0
+        for case let file as URL in walker {
+            total += Int64((try? file.resourceValues(forKeys: [.fileAllocatedSizeKey]).fileAllocatedSize) ?? 0)
+        }
+        return total
+    }
+}

@@ -1,0 +1,39 @@
+import BerkeleyDB
+import Foundation
+
+/// One Berkeley DB environment handle per store directory per process.
+///
+/// Berkeley DB's `DB_REGISTER` allows one environment handle per process, so a
+/// reader and a writer of the same user inside one process (a test, or a restore run
+/// from the backup process) must share it. Handles are kept while some store uses them.
+enum SharedEnvironment {
+    private final class Entry {
+        weak var environment: Environment?
+        init(_ environment: Environment) { self.environment = environment }
+    }
+
+    private nonisolated(unsafe) static var entries: [String: Entry] = [:]
+    private static let lock = NSLock()
+
+    /// The open environment for `home`, opening it when no store in this process has it.
+    static func open(home: URL, user: String) throws(StoreError) -> Environment {
+        lock.lock()
+        defer { lock.unlock() }
+        if let existing = entries[home.path]?.environment { return existing }
+        do {
+            let environment = try Environment(home: home.path, dataDirectory: "..", cacheMegabytes: 8)
+            entries[home.path] = Entry(environment)
+            makePrivate(home)
+            return environment
+        } catch {
+            throw .blobStore(user: user, underlying: error)
+        }
+    }
+
+    /// Berkeley DB creates some files (`__db.register`) with the process umask: make
+    /// every file of the environment 0600.
+    private static func makePrivate(_ home: URL) {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: home.path) else { return }
+        for name in names { chmod(home.appendingPathComponent(name).path, 0o600) }
+    }
+}

@@ -1,0 +1,60 @@
+import Foundation
+
+/// Everything that can go wrong in a user store, with the context an administrator
+/// needs to act on it (user, folder, key, path).
+public enum StoreError: Error, CustomStringConvertible, Sendable {
+    /// The user name cannot name a directory safely (empty, `..`, contains `/` or NUL).
+    case invalidUserName(String)
+    /// No store exists for this user at this path.
+    case storeNotFound(user: String, path: String)
+    /// Another process writes this user's store now.
+    case locked(user: String, path: String, holderPID: Int32?)
+    /// The store was written by a newer Brick whose format this one cannot read.
+    case formatTooNew(user: String, found: Int, supported: Int)
+    /// The store's files are not a Brick store or are damaged beyond reading.
+    case corrupt(user: String, detail: String)
+    /// A folder the caller named does not exist in the catalog.
+    case folderNotFound(user: String, folder: String)
+    /// An item the caller named does not exist.
+    case itemNotFound(user: String, folder: String, key: String)
+    /// An item's stored value does not decode, or its bytes do not match their hash.
+    case damagedItem(user: String, folder: String, key: String, detail: String)
+    /// The store is open read-only and a write was attempted.
+    case readOnly(user: String)
+    /// A file-system call failed.
+    case io(user: String, path: String, operation: String, errno: Int32)
+    /// Berkeley DB failed.
+    case blobStore(user: String, underlying: any Error)
+    /// SQLite failed.
+    case catalog(user: String, underlying: any Error)
+
+    public var description: String {
+        switch self {
+        case .invalidUserName(let name):
+            return "invalid user name \(String(reflecting: name)): it must be non-empty and contain no '/', NUL or '..'"
+        case .storeNotFound(let user, let path):
+            return "no backup store for user \(user) at \(path)"
+        case .locked(let user, let path, let pid):
+            let holder = pid.map { "process \($0)" } ?? "another process"
+            return "the store of user \(user) is locked by \(holder) (\(path)); is another backup or purge running?"
+        case .formatTooNew(let user, let found, let supported):
+            return "the store of user \(user) has format version \(found), newer than this Brick reads (\(supported)); use a newer brick"
+        case .corrupt(let user, let detail):
+            return "the store of user \(user) is damaged: \(detail)"
+        case .folderNotFound(let user, let folder):
+            return "user \(user) has no folder \(folder) in the backup"
+        case .itemNotFound(let user, let folder, let key):
+            return "user \(user), folder \(folder): no item with key \(key)"
+        case .damagedItem(let user, let folder, let key, let detail):
+            return "user \(user), folder \(folder), item \(key) is damaged: \(detail)"
+        case .readOnly(let user):
+            return "the store of user \(user) is open read-only"
+        case .io(let user, let path, let operation, let code):
+            return "user \(user): \(operation) \(path): \(String(cString: strerror(code)))"
+        case .blobStore(let user, let underlying):
+            return "user \(user): item database: \(underlying)"
+        case .catalog(let user, let underlying):
+            return "user \(user): catalog: \(underlying)"
+        }
+    }
+}

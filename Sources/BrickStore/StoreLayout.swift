@@ -1,0 +1,56 @@
+import Foundation
+
+/// Where a user's store keeps its files (docs/FORMAT.md §1 "Layout").
+///
+/// ```
+/// <root>/<user>/catalog.sqlite   the catalog
+/// <root>/<user>/env/             Berkeley DB environment (logs, regions)
+/// <root>/<user>/lock             writer lock (flock), holds the writer's pid
+/// <root>/<user>/folders/<id>/    one directory per folder, nested like the mailbox
+///     path                       the folder's path, text
+///     items.db                   Berkeley DB btree of the folder's items
+/// ```
+public struct StoreLayout: Sendable {
+    /// The user's store directory.
+    public let userDirectory: URL
+
+    /// The layout of the store in `userDirectory`.
+    public init(userDirectory: URL) {
+        self.userDirectory = userDirectory.standardizedFileURL
+    }
+
+    /// The layout for `user` under `root`, refusing names that could leave `root`.
+    public init(root: URL, user: String) throws(StoreError) {
+        try StoreLayout.validate(userName: user)
+        self.init(userDirectory: root.appendingPathComponent(user, isDirectory: true))
+    }
+
+    /// Checks that a user name can safely name a directory.
+    public static func validate(userName: String) throws(StoreError) {
+        if userName.isEmpty || userName == "." || userName == ".." || userName.contains("/")
+            || userName.contains("\0") || userName.utf8.count > 255
+        {
+            throw .invalidUserName(userName)
+        }
+    }
+
+    /// The catalog database file.
+    public var catalog: URL { userDirectory.appendingPathComponent("catalog.sqlite") }
+    /// The Berkeley DB environment home.
+    public var environment: URL { userDirectory.appendingPathComponent("env", isDirectory: true) }
+    /// The writer lock file.
+    public var lock: URL { userDirectory.appendingPathComponent("lock") }
+
+    /// The relative directory of a top-level folder with this id (`folders/<id>`), or of
+    /// a child under its parent's relative directory (`<parent>/folders/<id>`).
+    public static func folderDirectory(id: Int64, parentDirectory: String?) -> String {
+        (parentDirectory.map { $0 + "/" } ?? "") + "folders/\(id)"
+    }
+
+    /// The Berkeley DB file of a folder, relative to the user directory (and to the
+    /// environment's data directory).
+    public static func itemsFile(folderDirectory: String) -> String { folderDirectory + "/items.db" }
+
+    /// Absolute URL of a path relative to the user directory.
+    public func url(_ relative: String) -> URL { userDirectory.appendingPathComponent(relative) }
+}

@@ -1,0 +1,177 @@
+import BrickCore
+import BrickMessage
+import Crypto
+import Foundation
+import GRDB
+import LZ4
+
+/// What committing one batch changed.
+public struct BatchOutcome: Sendable, Hashable {
+    /// Items new in the store (or back after being marked deleted).
+    public var added = 0
+    /// Items whose flags changed.
+    public var updated = 0
+    /// Items newly marked deleted.
+    public var deleted = 0
+    /// Raw bytes of the added items.
+    public var bytes: Int64 = 0
+
+    /// An outcome with nothing changed.
+    public init() {}
+}
+
+/// An item ready to be written: its catalog fields and its encoded value.
+struct PreparedItem {
+    var item: SourceItem
+    var summary: MessageSummary
+    var sha256: [UInt8]
+    var value: [UInt8]
+}
+
+extension UserStore {
+    /// Commits one batch of changes to `folder`, following the store's write order
+    /// (docs/FORMAT.md §6): item values in one Berkeley DB transaction, flushed; then
+    /// catalog rows, flag changes, deletions and the new sync token in one SQLite
+    /// transaction. A crash between the two leaves values with no row, which the next
+    /// run overwrites and `verify` reports; it never leaves a row without its value.
+    public func commit(_ batch: ChangeBatch, to folder: StoredFolder, run: RunHandle) throws(StoreError) -> BatchOutcome {
+        let prepared = try prepare(batch.added, folder: folder)
+        mutex.lock()
+        defer { mutex.unlock() }
+        if !prepared.isEmpty {
+            let database = try database(for: folder)
+            try withBlobs {
+                let transaction = try environment.beginTransaction()
+                for entry in prepared {
+                    try database.put(Array(entry.item.key.rawValue.utf8), entry.value, in: transaction)
+                }
+                try transaction.commit()
+            }
+        }
+        return try withCatalog { db in
+            var outcome = BatchOutcome()
+            if batch.retirePresentItems {
+                try db.execute(
+                    sql: "UPDATE items SET deleted_run = ?, deleted_at = ? WHERE folder_id = ? AND deleted_run IS NULL",
+                    arguments: [run.id, run.time, folder.id])
+                outcome.deleted += db.changesCount
+            }
+            for entry in prepared {
+                if try insertRow(db, entry, folder: folder.id, run: run) {
+                    outcome.added += 1
+                    outcome.bytes += Int64(entry.item.raw.count)
+                }
+            }
+            let flagUpdate = try db.cachedStatement(sql: """
+                UPDATE items SET flags = ?, modseq = COALESCE(?, modseq), updated_run = ?, updated_at = ?
+                WHERE folder_id = ? AND key = ? AND flags != ?
+                """)
+            for change in batch.flagChanges {
+                let text = change.flags.description
+                try flagUpdate.execute(arguments: [
+                    text, change.modSeq.map { Int64(bitPattern: $0) }, run.id, run.time, folder.id, change.key.rawValue, text,
+                ])
+                outcome.updated += db.changesCount
+            }
+            let markDeleted = try db.cachedStatement(sql: """
+                UPDATE items SET deleted_run = ?, deleted_at = ? WHERE folder_id = ? AND key = ? AND deleted_run IS NULL
+                """)
+            for key in batch.vanished {
+                try markDeleted.execute(arguments: [run.id, run.time, folder.id, key.rawValue])
+                outcome.deleted += db.changesCount
+            }
+            if let token = batch.token {
+                try db.execute(sql: "UPDATE folders SET sync_token = ? WHERE id = ?", arguments: [token, folder.id])
+            }
+            return outcome
+        }
+    }
+
+    /// Inserts or refreshes one item's row; true when the item is new to the store or
+    /// comes back after being marked deleted.
+    private func insertRow(_ db: GRDB.Database, _ entry: PreparedItem, folder: FolderID, run: RunHandle) throws -> Bool {
+        let existing = try Row.fetchOne(
+            db, sql: "SELECT deleted_run FROM items WHERE folder_id = ? AND key = ?",
+            arguments: [folder, entry.item.key.rawValue])
+        let summary = entry.summary
+        let item = entry.item
+        let arguments: StatementArguments = [
+            item.uid.map { Int64($0) }, item.modSeq.map { Int64(bitPattern: $0) }, summary.messageID,
+            summary.fromAddress, summary.fromAddress.flatMap(UserStore.domain(of:)), summary.fromName,
+            summary.to.isEmpty ? nil : summary.to.joined(separator: ", "),
+            summary.cc.isEmpty ? nil : summary.cc.joined(separator: ", "),
+            summary.subject, summary.sentDate.map { Int64(($0 as Date).timeIntervalSince1970.rounded(.down)) },
+            Int64(item.internalDate.timeIntervalSince1970.rounded(.down)), item.raw.count, entry.value.count,
+            item.flags.description, Data(entry.sha256),
+        ]
+        if existing == nil {
+            try db.cachedStatement(sql: """
+                INSERT INTO items(uid, modseq, message_id, from_addr, from_domain, from_name, to_addrs, cc_addrs,
+                    subject, sent_at, received_at, size, stored_size, flags, sha256, folder_id, key, added_run, added_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """
+            ).execute(arguments: arguments + [folder, item.key.rawValue, run.id, run.time])
+            return true
+        }
+        try db.cachedStatement(sql: """
+            UPDATE items SET uid = ?, modseq = ?, message_id = ?, from_addr = ?, from_domain = ?, from_name = ?,
+                to_addrs = ?, cc_addrs = ?, subject = ?, sent_at = ?, received_at = ?, size = ?, stored_size = ?,
+                flags = ?, sha256 = ?, updated_run = ?, updated_at = ?, deleted_run = NULL, deleted_at = NULL
+            WHERE folder_id = ? AND key = ?
+            """
+        ).execute(arguments: arguments + [run.id, run.time, folder, item.key.rawValue])
+        return existing?["deleted_run"] as RunID? != nil
+    }
+
+    /// Parses, hashes and compresses new items, on all cores.
+    private func prepare(_ items: [SourceItem], folder: StoredFolder) throws(StoreError) -> [PreparedItem] {
+        guard !items.isEmpty else { return [] }
+        let results = UnsafeResultBuffer<PreparedItem>(count: items.count)
+        let workers = min(items.count, ProcessInfo.processInfo.activeProcessorCount)
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            let compressor = LZ4Frame()
+            var index = worker
+            while index < items.count {
+                let item = items[index]
+                results.set(index) {
+                    let sha = Array(SHA256.hash(data: item.raw))
+                    let header = ItemHeader(
+                        flags: item.flags, internalDate: Int64(item.internalDate.timeIntervalSince1970.rounded(.down)),
+                        rawSize: UInt64(item.raw.count), uid: item.uid ?? 0, modSeq: item.modSeq ?? 0, sha256: sha)
+                    let value = try ItemValue.encode(header: header, raw: item.raw, compressor: compressor)
+                    return PreparedItem(item: item, summary: MessageSummary(parsing: item.raw), sha256: sha, value: value)
+                }
+                index += workers
+            }
+        }
+        do {
+            return try results.collect()
+        } catch {
+            throw .blobStore(user: user, underlying: error)
+        }
+    }
+
+    /// The lowercased domain of an address, for `@domain` queries.
+    static func domain(of address: String) -> String? {
+        guard let at = address.lastIndex(of: "@") else { return nil }
+        let domain = address[address.index(after: at)...]
+        return domain.isEmpty ? nil : domain.lowercased()
+    }
+}
+
+/// Results written by concurrent workers, each to its own slot.
+final class UnsafeResultBuffer<T>: @unchecked Sendable {
+    private var slots: [Result<T, any Error>?]
+    private let lock = NSLock()
+
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+    func set(_ index: Int, _ body: () throws -> T) {
+        let result = Result { try body() }
+        lock.lock()
+        slots[index] = result
+        lock.unlock()
+    }
+
+    func collect() throws -> [T] { try slots.map { try $0!.get() } }
+}

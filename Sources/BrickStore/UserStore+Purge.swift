@@ -1,0 +1,131 @@
+import BrickCore
+import Foundation
+import GRDB
+
+/// What a purge removed (or, in a dry run, would remove).
+public struct PurgeReport: Sendable {
+    /// Items removed for good.
+    public var items = 0
+    /// Their raw bytes.
+    public var bytes: Int64 = 0
+    /// Folders removed for good.
+    public var folders: [FolderPath] = []
+    /// Values that had no catalog row (left by a crash) and were removed.
+    public var orphanValues = 0
+    /// Bytes the item files and the catalog took on disk before and after.
+    public var diskBytesBefore: Int64 = 0
+    /// See `diskBytesBefore`.
+    public var diskBytesAfter: Int64 = 0
+}
+
+extension UserStore {
+    /// Permanently removes items and folders marked deleted before `cutoff`, then
+    /// returns the space to the file system (Berkeley DB compaction with free space,
+    /// SQLite VACUUM). Rows go first, then values: a crash in between leaves values
+    /// with no row (cleaned by the next purge), never a row whose value is gone.
+    public func purge(deletedBefore cutoff: Date, dryRun: Bool, run: RunHandle?) throws(StoreError) -> PurgeReport {
+        var report = PurgeReport()
+        try withBlobs { try environment.checkpoint() }
+        report.diskBytesBefore = dataBytes()
+        let cutoffSeconds = Int64(cutoff.timeIntervalSince1970)
+        let doomedFolders = try readCatalog { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM folders WHERE deleted_run IS NOT NULL AND deleted_at < ? ORDER BY length(directory) DESC",
+                arguments: [cutoffSeconds]
+            ).map(StoredFolder.init(row:))
+        }
+        let summary = try readCatalog { db in
+            try Row.fetchOne(
+                db, sql: "SELECT COUNT(*), COALESCE(SUM(size), 0) FROM items WHERE deleted_run IS NOT NULL AND deleted_at < ?",
+                arguments: [cutoffSeconds])!
+        }
+        report.items = summary[0]
+        report.bytes = summary[1]
+        report.folders = doomedFolders.map(\.path)
+        if dryRun {
+            report.diskBytesAfter = report.diskBytesBefore
+            return report
+        }
+        mutex.lock()
+        defer { mutex.unlock() }
+        // 1. Catalog rows (one transaction).
+        let removedFolderIDs = Set(doomedFolders.map(\.id))
+        try withCatalog { db in
+            try db.execute(sql: "DELETE FROM items WHERE deleted_run IS NOT NULL AND deleted_at < ?", arguments: [cutoffSeconds])
+            for folder in doomedFolders {
+                let remaining = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM items WHERE folder_id = ?", arguments: [folder.id]) ?? 0
+                let liveChildren = try Int.fetchOne(
+                    db, sql: "SELECT COUNT(*) FROM folders WHERE parent_id = ? AND deleted_run IS NULL", arguments: [folder.id]) ?? 0
+                guard remaining == 0 && liveChildren == 0 else { continue }
+                try db.execute(sql: "DELETE FROM folders WHERE id = ?", arguments: [folder.id])
+            }
+            if let run {
+                try db.execute(sql: "UPDATE runs SET items_purged = ? WHERE id = ?", arguments: [report.items, run.id])
+            }
+        }
+        // 2. Values with no row, in every folder still there; then files of removed folders.
+        let live = try folders(includeDeleted: true)
+        for folder in live {
+            report.orphanValues += try removeValuesWithoutRows(folder)
+        }
+        let stillThere = Set(live.map(\.id))
+        for folder in doomedFolders where removedFolderIDs.contains(folder.id) && !stillThere.contains(folder.id) {
+            closeDatabases([folder.id])
+            let file = StoreLayout.itemsFile(folderDirectory: folder.directory)
+            if FileManager.default.fileExists(atPath: layout.url(file).path) {
+                try withBlobs {
+                    let transaction = try environment.beginTransaction()
+                    try environment.removeDatabase(file, in: transaction)
+                    try transaction.commit()
+                }
+            }
+            try? FileManager.default.removeItem(at: layout.url(folder.directory + "/path"))
+            rmdir(layout.url(folder.directory + "/folders").path)
+            rmdir(layout.url(folder.directory).path)
+        }
+        // 3. Give space back.
+        for folder in live where FileManager.default.fileExists(atPath: layout.url(StoreLayout.itemsFile(folderDirectory: folder.directory)).path) {
+            _ = try withBlobs { try database(for: folder).compact() }
+        }
+        try withBlobs { try environment.checkpoint() }
+        do {
+            try catalog.vacuum()
+            try catalog.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+        } catch {
+            throw .catalog(user: user, underlying: error)
+        }
+        report.diskBytesAfter = dataBytes()
+        return report
+    }
+
+    /// Bytes on disk of the item files and the catalog (the Berkeley DB log and regions
+    /// are left out: they come and go with checkpoints).
+    func dataBytes() -> Int64 {
+        let catalogFiles = ["", "-wal", "-shm"].map { URL(fileURLWithPath: layout.catalog.path + $0) }
+        return FileSystem.diskUsage(layout.url("folders")) + catalogFiles.reduce(0) { $0 + FileSystem.fileSize($1) }
+    }
+
+    /// Deletes values in a folder's database that no catalog row refers to. Call with
+    /// `mutex` held.
+    private func removeValuesWithoutRows(_ folder: StoredFolder) throws(StoreError) -> Int {
+        let file = layout.url(StoreLayout.itemsFile(folderDirectory: folder.directory))
+        guard FileManager.default.fileExists(atPath: file.path) else { return 0 }
+        let keys = try readCatalog { db in
+            Set(try String.fetchAll(db, sql: "SELECT key FROM items WHERE folder_id = ?", arguments: [folder.id]))
+        }
+        return try withBlobs {
+            let database = try database(for: folder)
+            var orphans: [[UInt8]] = []
+            let cursor = try database.cursor()
+            while let (key, _) = try cursor.next() {
+                if !keys.contains(String(decoding: key, as: UTF8.self)) { orphans.append(key) }
+            }
+            cursor.close()
+            guard !orphans.isEmpty else { return 0 }
+            let transaction = try environment.beginTransaction()
+            for key in orphans { try database.delete(key, in: transaction) }
+            try transaction.commit()
+            return orphans.count
+        }
+    }
+}

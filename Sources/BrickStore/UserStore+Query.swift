@@ -1,0 +1,123 @@
+import BrickCore
+import Foundation
+import GRDB
+
+extension UserStore {
+    /// The items `query` selects, ordered by folder path and received date.
+    public func items(matching query: ItemQuery) throws(StoreError) -> [CatalogItem] {
+        var result: [CatalogItem] = []
+        try forEachItem(matching: query) { result.append($0) }
+        return result
+    }
+
+    /// Calls `body` for each item `query` selects, streaming from the catalog so memory
+    /// stays flat however many rows match.
+    public func forEachItem(matching query: ItemQuery, _ body: (CatalogItem) throws -> Void) throws(StoreError) {
+        let (sql, arguments) = try sqlSelecting(query)
+        try readCatalog { db in
+            let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
+            while let row = try rows.next() { try body(CatalogItem(row: row)) }
+        }
+    }
+
+    /// Number and raw bytes of the items `query` selects.
+    public func count(matching query: ItemQuery) throws(StoreError) -> (items: Int, bytes: Int64) {
+        let (sql, arguments) = try sqlSelecting(query)
+        return try readCatalog { db in
+            let row = try Row.fetchOne(db, sql: "SELECT COUNT(*), COALESCE(SUM(size), 0) FROM (\(sql))", arguments: arguments)!
+            return (row[0], row[1])
+        }
+    }
+
+    /// Builds the SQL for a query. Folder filters resolve to ids first (the folder table
+    /// is small), so the item scan uses plain indexed comparisons.
+    func sqlSelecting(_ query: ItemQuery) throws(StoreError) -> (String, StatementArguments) {
+        var conditions: [String] = []
+        var arguments: [(any DatabaseValueConvertible)?] = []
+        if !query.folders.isEmpty {
+            let ids = try folderIDs(for: query.folders, recursive: query.recursive)
+            conditions.append("i.folder_id IN (\(ids.map(String.init).joined(separator: ",")))")
+        }
+        if let sender = query.sender?.lowercased().trimmingCharacters(in: .whitespaces), !sender.isEmpty {
+            if sender.hasPrefix("@") {
+                conditions.append("i.from_domain = ?")
+                arguments.append(String(sender.dropFirst()))
+            } else {
+                conditions.append("i.from_addr = ?")
+                arguments.append(sender)
+            }
+        }
+        let dateColumn = query.dateField == .received ? "i.received_at" : "i.sent_at"
+        if let begin = query.periodBegin {
+            conditions.append("\(dateColumn) >= ?")
+            arguments.append(Int64(begin.timeIntervalSince1970.rounded(.down)))
+        }
+        if let end = query.periodEnd {
+            conditions.append("\(dateColumn) < ?")
+            arguments.append(Int64(end.timeIntervalSince1970.rounded(.up)))
+        }
+        if !query.keys.isEmpty {
+            conditions.append("i.key IN (\(query.keys.map { _ in "?" }.joined(separator: ",")))")
+            arguments += query.keys.map(\.rawValue)
+        }
+        if let asOf = query.asOf {
+            let run = try lastBackupRun(onOrBefore: asOf) ?? -1
+            conditions.append("i.added_run <= ? AND (i.deleted_run IS NULL OR i.deleted_run > ?)")
+            arguments += [run, run]
+        } else {
+            switch query.deleted {
+            case .no: conditions.append("i.deleted_run IS NULL")
+            case .only: conditions.append("i.deleted_run IS NOT NULL")
+            case .yes: break
+            }
+        }
+        var sql = """
+            SELECT i.*, f.path AS folder_path FROM items i JOIN folders f ON f.id = i.folder_id
+            \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "))
+            ORDER BY f.path, i.received_at, i.key
+            """
+        if let limit = query.limit { sql += " LIMIT \(limit)" }
+        return (sql, StatementArguments(arguments))
+    }
+
+    /// Ids of the folders at `paths` (deleted ones too: restoring a deleted folder is a
+    /// main use), with their subfolders when `recursive`.
+    private func folderIDs(for paths: [FolderPath], recursive: Bool) throws(StoreError) -> [FolderID] {
+        let all = try folders(includeDeleted: true)
+        var ids: [FolderID] = []
+        for path in paths {
+            let matches = all.filter { recursive ? $0.path.isWithin(path) : $0.path == path }
+            if matches.isEmpty { throw .folderNotFound(user: user, folder: path.description) }
+            ids += matches.map(\.id)
+        }
+        return ids
+    }
+
+    /// Reads one item back: its header and its raw bytes, checked against the catalog's
+    /// SHA-256.
+    public func readItem(_ item: CatalogItem) throws(StoreError) -> (header: ItemHeader, raw: [UInt8]) {
+        mutex.lock()
+        defer { mutex.unlock() }
+        guard let folder = try readCatalog({ db in try UserStore.folder(db, id: item.folderID) }) else {
+            throw .folderNotFound(user: user, folder: item.folderPath.description)
+        }
+        guard let value = try withBlobs({ () throws -> [UInt8]? in
+            guard isWritable || FileManager.default.fileExists(atPath: layout.url(StoreLayout.itemsFile(folderDirectory: folder.directory)).path)
+            else { return nil }
+            return try database(for: folder).get(Array(item.key.rawValue.utf8))
+        }) else {
+            throw .itemNotFound(user: user, folder: item.folderPath.description, key: item.key.rawValue)
+        }
+        do {
+            let (header, raw) = try ItemValue.decode(value, decompressor: decompressor)
+            guard header.sha256 == item.sha256 else {
+                throw StoreError.damagedItem(user: user, folder: item.folderPath.description, key: item.key.rawValue, detail: "stored value is of different bytes than the catalog row")
+            }
+            return (header, raw)
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw .damagedItem(user: user, folder: item.folderPath.description, key: item.key.rawValue, detail: "\(error)")
+        }
+    }
+}

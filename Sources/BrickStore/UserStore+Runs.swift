@@ -1,0 +1,94 @@
+import Foundation
+import GRDB
+
+/// A run in progress: its id and the time every change it makes is stamped with.
+public struct RunHandle: Sendable, Hashable {
+    /// The run's id in the `runs` table.
+    public var id: RunID
+    /// The run's time, in whole seconds (items added or deleted by it carry this time).
+    public var time: Int64
+    /// The run's time as a date.
+    public var date: Date { Date(timeIntervalSince1970: TimeInterval(time)) }
+}
+
+/// Totals a run reports when it finishes.
+public struct RunTotals: Sendable, Hashable {
+    /// Items new in the store.
+    public var itemsAdded = 0
+    /// Items whose flags changed.
+    public var itemsUpdated = 0
+    /// Items marked deleted.
+    public var itemsDeleted = 0
+    /// Items removed for good by a purge.
+    public var itemsPurged = 0
+    /// Folders new in the store.
+    public var foldersAdded = 0
+    /// Folders marked deleted.
+    public var foldersDeleted = 0
+    /// Raw bytes of new items.
+    public var bytesAdded: Int64 = 0
+    /// Errors, one line each (folder and key included).
+    public var errors: [String] = []
+
+    /// Creates empty totals.
+    public init() {}
+
+    /// Adds another set of totals to this one.
+    public mutating func add(_ other: RunTotals) {
+        itemsAdded += other.itemsAdded
+        itemsUpdated += other.itemsUpdated
+        itemsDeleted += other.itemsDeleted
+        itemsPurged += other.itemsPurged
+        foldersAdded += other.foldersAdded
+        foldersDeleted += other.foldersDeleted
+        bytesAdded += other.bytesAdded
+        errors += other.errors
+    }
+}
+
+extension UserStore {
+    /// Records the start of a `backup` or `purge` run. A later run always gets a larger
+    /// time than an earlier one, even within the same second, so "as of" is exact.
+    public func beginRun(kind: String, source: String? = nil, at date: Date = Date()) throws(StoreError) -> RunHandle {
+        try withCatalog { db in
+            let last = try Int64.fetchOne(db, sql: "SELECT MAX(started_at) FROM runs") ?? 0
+            let time = max(Int64(date.timeIntervalSince1970.rounded(.down)), last + 1)
+            try db.execute(
+                sql: "INSERT INTO runs(kind, source, started_at) VALUES (?, ?, ?)", arguments: [kind, source, time])
+            return RunHandle(id: db.lastInsertedRowID, time: time)
+        }
+    }
+
+    /// Records the end of a run with its totals and status (`ok`, `partial`, `failed`).
+    public func finishRun(_ run: RunHandle, totals: RunTotals, status: String) throws(StoreError) {
+        try withCatalog { db in
+            try db.execute(
+                sql: """
+                    UPDATE runs SET finished_at = ?, status = ?, items_added = ?, items_updated = ?,
+                        items_deleted = ?, items_purged = ?, folders_added = ?, folders_deleted = ?,
+                        bytes_added = ?, error_count = ?, errors = ?
+                    WHERE id = ?
+                    """,
+                arguments: [
+                    Int64(Date().timeIntervalSince1970), status, totals.itemsAdded, totals.itemsUpdated,
+                    totals.itemsDeleted, totals.itemsPurged, totals.foldersAdded, totals.foldersDeleted,
+                    totals.bytesAdded, totals.errors.count,
+                    totals.errors.isEmpty ? nil : totals.errors.joined(separator: "\n"), run.id,
+                ])
+        }
+    }
+
+    /// Every run, oldest first.
+    public func runs() throws(StoreError) -> [RunRecord] {
+        try readCatalog { db in try Row.fetchAll(db, sql: "SELECT * FROM runs ORDER BY id").map(RunRecord.init(row:)) }
+    }
+
+    /// The last backup run that started on or before `date`, for "as of" queries.
+    public func lastBackupRun(onOrBefore date: Date) throws(StoreError) -> RunID? {
+        try readCatalog { db in
+            try RunID.fetchOne(
+                db, sql: "SELECT MAX(id) FROM runs WHERE kind = 'backup' AND started_at <= ?",
+                arguments: [Int64(date.timeIntervalSince1970)])
+        }
+    }
+}

@@ -1,0 +1,167 @@
+import BerkeleyDB
+import BrickCore
+import Foundation
+import GRDB
+import LZ4
+
+/// One user's backup store: item blobs in Berkeley DB (one btree per folder), the
+/// catalog in SQLite, and the writer lock. See docs/FORMAT.md for the on-disk format.
+///
+/// A writable store holds the user's exclusive lock for its lifetime; read-only
+/// stores take no lock and may be open beside a writer. Methods are safe to call from
+/// any thread; they are serialized internally.
+public final class UserStore: @unchecked Sendable {
+    /// How a store is opened.
+    public enum Mode: Sendable {
+        /// Reading only: no lock, any number beside one writer.
+        case readOnly
+        /// Writing: takes the exclusive lock; creates the store when missing.
+        case readWrite
+    }
+
+    /// The user this store belongs to.
+    public let user: String
+    /// Where the files are.
+    public let layout: StoreLayout
+    /// Whether this handle may write.
+    public let isWritable: Bool
+
+    let catalog: DatabasePool
+    let environment: Environment
+    let mutex = NSLock()
+    let decompressor = LZ4Frame()
+    private let writerLock: WriterLock?
+    private var databases: [FolderID: BerkeleyDB.Database] = [:]
+
+    /// Opens the store of `user` in `layout.userDirectory`.
+    public init(layout: StoreLayout, user: String? = nil, mode: Mode) throws(StoreError) {
+        let user = user ?? layout.userDirectory.lastPathComponent
+        self.user = user
+        self.layout = layout
+        self.isWritable = mode == .readWrite
+        let exists = FileManager.default.fileExists(atPath: layout.catalog.path)
+        if mode == .readOnly && !exists {
+            throw .storeNotFound(user: user, path: layout.userDirectory.path)
+        }
+        if mode == .readWrite {
+            try FileSystem.makeDirectory(layout.userDirectory, user: user)
+            try FileSystem.makeDirectory(layout.environment, user: user)
+            try FileSystem.makeDirectory(layout.url("folders"), user: user)
+            writerLock = try WriterLock(url: layout.lock, user: user)
+            // SQLite gives -wal and -shm the mode of the main file: create it 0600 first.
+            try FileSystem.touchPrivateFile(layout.catalog, user: user)
+        } else {
+            writerLock = nil
+        }
+        do {
+            var configuration = Configuration()
+            configuration.readonly = mode == .readOnly
+            configuration.busyMode = .timeout(30)
+            catalog = try DatabasePool(path: layout.catalog.path, configuration: configuration)
+        } catch {
+            throw .catalog(user: user, underlying: error)
+        }
+        try UserStore.checkFormat(catalog, user: user, migrate: mode == .readWrite)
+        environment = try SharedEnvironment.open(home: layout.environment, user: user)
+        if mode == .readWrite {
+            try withCatalog { db in try db.execute(sql: "INSERT OR IGNORE INTO meta(key, value) VALUES ('user', ?)", arguments: [user]) }
+            try completePendingMoves()
+        }
+    }
+
+    /// Refuses stores of a newer format; migrates older ones when writing.
+    private static func checkFormat(_ catalog: DatabasePool, user: String, migrate: Bool) throws(StoreError) {
+        do {
+            let migrator = CatalogSchema.migrator
+            let (superseded, version) = try catalog.read { db -> (Bool, Int?) in
+                let hasMeta = try db.tableExists("meta")
+                let version = hasMeta
+                    ? try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'format_version'").flatMap(Int.init)
+                    : nil
+                return (try migrator.hasBeenSuperseded(db), version)
+            }
+            if let version, version > CatalogSchema.formatVersion {
+                throw StoreError.formatTooNew(user: user, found: version, supported: CatalogSchema.formatVersion)
+            }
+            if superseded {
+                throw StoreError.formatTooNew(user: user, found: version ?? -1, supported: CatalogSchema.formatVersion)
+            }
+            if migrate {
+                try migrator.migrate(catalog)
+            } else if try catalog.read({ try !migrator.hasCompletedMigrations($0) }) {
+                throw StoreError.corrupt(user: user, detail: "catalog is from an older version; run a backup once to migrate it")
+            }
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw .catalog(user: user, underlying: error)
+        }
+    }
+
+    deinit {
+        for database in databases.values { database.close() }
+        if isWritable { try? environment.checkpoint() }
+    }
+
+    // MARK: - Shared plumbing
+
+    /// Runs a read on the catalog, mapping errors.
+    func readCatalog<T>(_ body: (GRDB.Database) throws -> T) throws(StoreError) -> T {
+        do {
+            return try catalog.read(body)
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw .catalog(user: user, underlying: error)
+        }
+    }
+
+    /// Runs one write transaction on the catalog, mapping errors.
+    func withCatalog<T>(_ body: (GRDB.Database) throws -> T) throws(StoreError) -> T {
+        guard isWritable else { throw .readOnly(user: user) }
+        do {
+            return try catalog.write(body)
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw .catalog(user: user, underlying: error)
+        }
+    }
+
+    /// Runs Berkeley DB work, mapping errors.
+    func withBlobs<T>(_ body: () throws -> T) throws(StoreError) -> T {
+        do {
+            return try body()
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw .blobStore(user: user, underlying: error)
+        }
+    }
+
+    /// The open item database of a folder, opening (and creating) it on first use.
+    /// Call with `mutex` held.
+    func database(for folder: StoredFolder) throws(StoreError) -> BerkeleyDB.Database {
+        if let open = databases[folder.id] { return open }
+        let file = StoreLayout.itemsFile(folderDirectory: folder.directory)
+        if isWritable {
+            try FileSystem.makeDirectory(layout.url(folder.directory), user: user)
+            let pathFile = layout.url(folder.directory + "/path")
+            if !FileManager.default.fileExists(atPath: pathFile.path) {
+                try FileSystem.writeAtomically(folder.path.description + "\n", to: pathFile, user: user)
+            }
+        }
+        let database = try withBlobs {
+            try BerkeleyDB.Database(file: file, in: environment, create: isWritable)
+        }
+        databases[folder.id] = database
+        return database
+    }
+
+    /// Closes the item databases of these folders (before their files move or go).
+    func closeDatabases(_ ids: some Sequence<FolderID>) {
+        for id in ids {
+            databases.removeValue(forKey: id)?.close()
+        }
+    }
+}

@@ -1,0 +1,111 @@
+import BrickCore
+import BrickStore
+import Foundation
+import Logging
+
+/// The outcome of backing up one user.
+public struct UserBackupReport: Sendable {
+    /// The user.
+    public var user: String
+    /// Totals of the run.
+    public var totals = RunTotals()
+    /// Wall time.
+    public var seconds: Double = 0
+    /// Set when the user failed as a whole (store locked, source unreachable).
+    public var failure: String?
+
+    /// True when nothing went wrong.
+    public var succeeded: Bool { failure == nil && totals.errors.isEmpty }
+}
+
+/// Backs up one user: reconciles folders (new, renamed, moved, gone), then lets the
+/// source stream each selected folder's changes into the store, batch by batch.
+///
+/// One folder's failure is recorded in the run and the next folder goes on; the sync
+/// token of a failed folder stays at its last committed batch, so the next run resumes.
+public struct UserBackup: Sendable {
+    private let store: UserStore
+    private let source: any MailSource
+    private let selection: FolderSelection
+    private let sourceDescription: String
+    private let logger: Logger
+    private let progress: BackupProgress?
+
+    /// Prepares a backup of `store`'s user from `source`.
+    public init(
+        store: UserStore, source: any MailSource, sourceDescription: String, selection: FolderSelection,
+        logger: Logger, progress: BackupProgress? = nil
+    ) {
+        self.store = store
+        self.source = source
+        self.sourceDescription = sourceDescription
+        self.selection = selection
+        self.logger = logger
+        self.progress = progress
+    }
+
+    /// Runs the backup and records it as a run in the store.
+    public func run() async throws -> RunTotals {
+        let run = try store.beginRun(kind: "backup", source: sourceDescription)
+        var totals = RunTotals()
+        do {
+            let upstream = try await source.listFolders()
+            try reconcile(upstream: upstream, run: run, totals: &totals)
+            for folder in upstream where selection.includes(folder) {
+                do {
+                    try await backUp(folder, run: run, totals: &totals)
+                } catch {
+                    logger.error("folder failed", metadata: ["user": "\(store.user)", "folder": "\(folder.path)", "error": "\(error)"])
+                    totals.errors.append("\(folder.path): \(error)")
+                }
+            }
+        } catch {
+            totals.errors.append("\(error)")
+            try? store.finishRun(run, totals: totals, status: "failed")
+            throw error
+        }
+        try store.finishRun(run, totals: totals, status: totals.errors.isEmpty ? "ok" : "partial")
+        return totals
+    }
+
+    /// Applies renames/moves and marks folders gone upstream deleted.
+    private func reconcile(upstream: [SourceFolder], run: RunHandle, totals: inout RunTotals) throws {
+        let plan = FolderReconciliation(upstream: upstream, stored: try store.folders())
+        for (stored, target) in plan.moves {
+            logger.info("folder moved", metadata: ["user": "\(store.user)", "from": "\(stored.path)", "to": "\(target.path)"])
+            try store.moveFolder(stored.id, to: target.path, upstreamName: target.upstreamName, run: run)
+        }
+        for folder in plan.gone.sorted(by: { $0.path.depth < $1.path.depth }) {
+            guard try store.folder(at: folder.path) != nil else { continue }
+            logger.info("folder gone upstream", metadata: ["user": "\(store.user)", "folder": "\(folder.path)"])
+            totals.itemsDeleted += try store.markFolderDeleted(folder.id, run: run)
+            totals.foldersDeleted += 1
+        }
+    }
+
+    /// Synchronizes one folder.
+    private func backUp(_ upstream: SourceFolder, run: RunHandle, totals: inout RunTotals) async throws {
+        let (folder, created) = try store.ensureFolder(
+            upstream.path, upstreamName: upstream.upstreamName, specialUse: upstream.specialUse,
+            identity: upstream.identity, run: run)
+        if created { totals.foldersAdded += 1 }
+        guard upstream.selectable else { return }
+        let store = self.store
+        let folderID = folder.id
+        let state = FolderSyncState(token: folder.syncToken) { try store.presentItems(in: folderID) }
+        let sink = StoreSink(store: store, folder: folder, run: run, progress: progress)
+        let started = Date()
+        defer { progress?.folderDone() }
+        try await source.synchronize(upstream, from: state, into: sink)
+        let outcome = sink.outcome
+        totals.itemsAdded += outcome.added
+        totals.itemsUpdated += outcome.updated
+        totals.itemsDeleted += outcome.deleted
+        totals.bytesAdded += outcome.bytes
+        logger.debug("folder synchronized", metadata: [
+            "user": "\(store.user)", "folder": "\(upstream.path)", "added": "\(outcome.added)",
+            "updated": "\(outcome.updated)", "deleted": "\(outcome.deleted)",
+            "seconds": "\(String(format: "%.2f", Date().timeIntervalSince(started)))",
+        ])
+    }
+}

@@ -1,0 +1,23 @@
+import BrickCore
+import BrickMessage
+import Foundation
+import Testing
+
+@Test("fingerprint identity is the bare Message-ID, from the item or the bytes")
+func fingerprintFromMessageID() {
+    let raw = Array("Message-ID: <id-1@example.com>\r\nSubject: x\r\n\r\nbody".utf8)
+    let date = Date(timeIntervalSince1970: 1_700_000_000.75)
+    let fromBytes = MessageFingerprint(raw: raw, messageID: nil, internalDate: date)
+    #expect(fromBytes == MessageFingerprint(identity: "id-1@example.com", internalDate: 1_700_000_000))
+    #expect(MessageFingerprint(raw: raw, messageID: "<id-1@example.com>", internalDate: date) == fromBytes)
+    let item = RestoreItem(key: "1.1", flags: .none, internalDate: date, messageID: "id-1@example.com", raw: raw)
+    #expect(MessageFingerprint(restoring: item) == fromBytes)
+}
+
+@Test("fingerprint identity falls back to the SHA-256 of the bytes")
+func fingerprintFromDigest() {
+    let raw = Array("Subject: no id\n\nbody\n".utf8)
+    let fingerprint = MessageFingerprint(raw: raw, messageID: nil, internalDate: Date(timeIntervalSince1970: 5))
+    #expect(fingerprint.identity == "sha256:" + SHA256Digest.hex(raw))
+    #expect(fingerprint.internalDate == 5)
+}

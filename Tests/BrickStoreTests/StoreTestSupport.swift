@@ -1,0 +1,31 @@
+import BrickCore
+import BrickStore
+import Foundation
+
+/// A temporary directory removed when the value goes away.
+final class TemporaryDirectory {
+    let url: URL
+
+    init() {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("brick-test-\(UUID().uuidString)")
+        try! FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+
+    deinit { try? FileManager.default.removeItem(at: url) }
+}
+
+/// A small RFC 5322 message with the given fields.
+func makeMessage(from: String = "Alice Example <alice@example.org>", subject: String = "Hello", body: String = "Hi.\r\n",
+                 date: String = "Tue, 3 Mar 2026 10:00:00 +0000", messageID: String = UUID().uuidString) -> [UInt8] {
+    Array("From: \(from)\r\nTo: bob@example.org\r\nSubject: \(subject)\r\nDate: \(date)\r\nMessage-ID: <\(messageID)@example.org>\r\n\r\n\(body)".utf8)
+}
+
+/// A source item with a made-up key and date.
+func makeItem(_ key: String, flags: ItemFlags = .none, received: TimeInterval = 1_772_532_000, raw: [UInt8]? = nil) -> SourceItem {
+    SourceItem(key: ItemKey(key), flags: flags, internalDate: Date(timeIntervalSince1970: received), uid: nil, raw: raw ?? makeMessage())
+}
+
+/// Opens a writable store for user "alice" under `root`.
+func openStore(_ root: URL, user: String = "alice", mode: UserStore.Mode = .readWrite) throws -> UserStore {
+    try UserStore(layout: StoreLayout(root: root, user: user), user: user, mode: mode)
+}

@@ -1,0 +1,130 @@
+#!/usr/bin/env python3
+"""Change a share of a user's mailbox over IMAP, deterministically, as a day of
+mail use would: flag changes (60% of the changes), new messages (20%) and
+expunges (20%), spread over the folders in proportion to their size.
+
+Usage: imap-change.py --port N --user NAME --password-file FILE [--percent 1] [--seed 1]
+Prints "flags=N new=N expunged=N" on stdout.
+"""
+
+import argparse
+import imaplib
+import random
+import re
+import time
+
+LIST_LINE = re.compile(rb'^\(([^)]*)\) (?:"(?:[^"\\]|\\.)*"|NIL) (.*)$')
+
+
+def folder_names(imap):
+    status, data = imap.list()
+    if status != "OK":
+        raise SystemExit("LIST failed")
+    names = []
+    for item in data:
+        if isinstance(item, tuple):  # a literal mailbox name
+            flags_part, name = item[0], item[1]
+            if b"\\noselect" in flags_part.lower():
+                continue
+            names.append(name.decode())
+            continue
+        m = LIST_LINE.match(item)
+        if not m or b"\\noselect" in m.group(1).lower():
+            continue
+        name = m.group(2)
+        if name.startswith(b'"'):
+            name = re.sub(rb"\\(.)", rb"\1", name[1:-1])
+        names.append(name.decode())
+    return names
+
+
+def quoted(name):
+    return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def new_message(rng, n):
+    ts = time.time() - rng.randrange(86400)
+    date = time.strftime("%a, %d %b %Y %H:%M:%S +0000", time.gmtime(ts))
+    body = ("Line %d of a new message arriving during the day.\r\n" % n) * rng.randint(20, 200)
+    text = ("From: Day Sender <day.sender@example.net>\r\n"
+            "To: Bench User <bench.user@example.org>\r\n"
+            "Subject: New mail %d\r\n"
+            "Date: %s\r\n"
+            "Message-ID: <day.%d.%08x@example.net>\r\n"
+            "MIME-Version: 1.0\r\n"
+            "Content-Type: text/plain; charset=utf-8\r\n"
+            "\r\n" % (n, date, n, rng.getrandbits(32))) + body
+    return text.encode(), imaplib.Time2Internaldate(ts)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--user", required=True)
+    parser.add_argument("--password-file", required=True)
+    parser.add_argument("--percent", type=float, default=1.0)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    with open(args.password_file) as f:
+        password = f.read().rstrip("\r\n")
+
+    rng = random.Random(args.seed)
+    imap = imaplib.IMAP4(args.host, args.port)
+    imap.login(args.user, password)
+
+    uids = {}
+    for name in folder_names(imap):
+        status, _ = imap.select(quoted(name))
+        if status != "OK":
+            continue
+        status, data = imap.uid("SEARCH", "ALL")
+        uids[name] = [int(u) for u in data[0].split()] if status == "OK" and data[0] else []
+    total = sum(len(v) for v in uids.values())
+    changes = max(1, round(total * args.percent / 100))
+    n_flags = round(changes * 0.6)
+    n_new = round(changes * 0.2)
+    n_expunge = max(0, changes - n_flags - n_new)
+
+    # Pick messages across all folders, uniformly over messages.
+    everything = [(name, uid) for name in sorted(uids) for uid in uids[name]]
+    picked = rng.sample(everything, min(len(everything), n_flags + n_expunge))
+    flag_picks, expunge_picks = picked[:n_flags], picked[n_flags:]
+
+    by_folder = {}
+    for name, uid in flag_picks:
+        by_folder.setdefault(name, ([], []))[0].append(uid)
+    for name, uid in expunge_picks:
+        by_folder.setdefault(name, ([], []))[1].append(uid)
+    for name in sorted(by_folder):
+        flag_uids, expunge_uids = by_folder[name]
+        imap.select(quoted(name))
+        for uid in flag_uids:
+            r = rng.random()
+            if r < 0.4:
+                imap.uid("STORE", str(uid), "+FLAGS.SILENT", "(\\Flagged)")
+            elif r < 0.7:
+                imap.uid("STORE", str(uid), "-FLAGS.SILENT", "(\\Seen)")
+            elif r < 0.9:
+                imap.uid("STORE", str(uid), "+FLAGS.SILENT", "(\\Answered \\Seen)")
+            else:
+                imap.uid("STORE", str(uid), "+FLAGS.SILENT", "($Label1)")
+        if expunge_uids:
+            uid_set = ",".join(str(u) for u in sorted(expunge_uids))
+            imap.uid("STORE", uid_set, "+FLAGS.SILENT", "(\\Deleted)")
+            imap.uid("EXPUNGE", uid_set)
+
+    folders = sorted(uids)
+    weights = [len(uids[f]) + 1 for f in folders]
+    for i in range(n_new):
+        folder = rng.choices(folders, weights=weights)[0]
+        data, date = new_message(rng, i)
+        flags = "(\\Seen)" if rng.random() < 0.5 else "()"
+        imap.append(quoted(folder), flags, date, data)
+
+    imap.logout()
+    print("flags=%d new=%d expunged=%d" % (len(flag_picks), n_new, len(expunge_picks)))
+
+
+if __name__ == "__main__":
+    main()
