@@ -57,7 +57,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "BrickRestore", dependencies: [
-            "BrickCore", "BrickStore", "BrickMaildir", "BrickIMAP",
+            "BrickCore", "BrickMessage", "BrickStore", "BrickMaildir", "BrickIMAP",
             .product(name: "Logging", package: "swift-log"),
         ]),
 
@@ -69,6 +69,8 @@ let package = Package(
         ]),
         .executableTarget(name: "brick-backup", dependencies: ["BrickCommands"]),
         .executableTarget(name: "brick-restore", dependencies: ["BrickCommands"]),
+        // Test support: a store writer the crash-consistency tests kill at random.
+        .executableTarget(name: "brick-store-torture", dependencies: ["BrickStore", "BrickCore"]),
         .executableTarget(name: "brick-bench", dependencies: [
             "BrickCore", "BrickStore", "BrickSync", "BrickMaildir", "BrickIMAP",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -78,7 +80,7 @@ let package = Package(
         .testTarget(name: "BerkeleyDBTests", dependencies: ["BerkeleyDB"]),
         .testTarget(name: "LZ4Tests", dependencies: ["LZ4"]),
         .testTarget(name: "BrickCoreTests", dependencies: ["BrickCore"]),
-        .testTarget(name: "BrickMessageTests", dependencies: ["BrickMessage"]),
+        .testTarget(name: "BrickMessageTests", dependencies: ["BrickMessage", "BrickCore"]),
         .testTarget(name: "BrickStoreTests", dependencies: [
             "BrickStore", "BrickCore", "LZ4", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
@@ -88,7 +90,7 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
         ]),
         .testTarget(name: "BrickSyncTests", dependencies: ["BrickSync", "BrickStore", "BrickMaildir", "BrickCore"]),
-        .testTarget(name: "BrickRestoreTests", dependencies: ["BrickRestore", "BrickStore", "BrickCore"]),
+        .testTarget(name: "BrickRestoreTests", dependencies: ["BrickRestore", "BrickStore", "BrickMessage", "BrickCore"]),
         .testTarget(name: "EndToEndTests", dependencies: ["BrickCore"]),
     ]
 )

@@ -4,6 +4,8 @@ enum HeaderValue {
     /// stray CRs, anything below U+0020 and DEL) become spaces, and outer white
     /// space is trimmed.
     static func cleanText(_ utf8: [UInt8]) -> String {
+        let clean = utf8.allSatisfy { $0 >= 0x20 && $0 != 0x7F }
+        if clean && utf8.first != 0x20 && utf8.last != 0x20 { return String(decoding: utf8, as: UTF8.self) }
         var bytes = utf8
         for index in bytes.indices where bytes[index] < 0x20 || bytes[index] == 0x7F {
             bytes[index] = 0x20

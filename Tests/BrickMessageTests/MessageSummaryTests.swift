@@ -133,6 +133,34 @@ let summaryCases: [SummaryCase] = [
         raw: lf("Date: sometime last week\n\n"),
         sentSeconds: nil),
     SummaryCase(
+        name: "unknown charset in a display name stays raw",
+        raw: lf("From: \"=?x-unknown-cs?q?abc?=\" <a@b.org>\n\n"),
+        fromAddress: "a@b.org", fromName: "=?x-unknown-cs?q?abc?="),
+    SummaryCase(
+        name: "ISO-2022-JP display name",
+        raw: lf("From: =?ISO-2022-JP?B?GyRCOzNFRBsoQg==?= <yamada@example.jp>\n\n"),
+        fromAddress: "yamada@example.jp", fromName: "山田"),
+    SummaryCase(
+        name: "control bytes in the subject become spaces",
+        raw: lf("Subject: a") + [0x00] + lf("b") + [0x7F] + lf("c\r\n\n"),
+        subject: "a b c"),
+    SummaryCase(
+        name: "several From mailboxes: the first is the sender",
+        raw: lf("From: First <a@x.org>, b@x.org\n\n"),
+        fromAddress: "a@x.org", fromName: "First"),
+    SummaryCase(
+        name: "8-bit bytes in a field name do not match",
+        raw: lf("S") + [0xFC] + lf("bject: x\nSubject: y\n\n"),
+        subject: "y"),
+    SummaryCase(
+        name: "continuation line before any field is ignored",
+        raw: lf("  stray continuation\nSubject: ok\n\n"),
+        subject: "ok"),
+    SummaryCase(
+        name: "a 100 KB subject line within the scan limit",
+        raw: lf("Subject: " + String(repeating: "s", count: 100_000) + "\nFrom: after@x.org\n\n"),
+        fromAddress: "after@x.org", subject: String(repeating: "s", count: 100_000)),
+    SummaryCase(
         name: "header block bigger than the scan limit stops there",
         raw: lf("Subject: early\n") + lf(String(repeating: "X-Pad: " + String(repeating: "p", count: 90) + "\n", count: 3000))
             + lf("From: late@x.org\n\n"),

@@ -1,0 +1,166 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+
+/// The POSIX calls the file targets need, each turning a failure into a
+/// `FileTargetError.system` naming the call and the path. Files are created 0600 and
+/// directories 0700: restored mail is as private as the backup.
+enum FileOperations {
+    /// Runs a call that returns -1 and sets errno on failure.
+    @discardableResult
+    static func call<Result: BinaryInteger>(_ operation: String, _ path: String, _ body: () -> Result) throws
+        -> Result
+    {
+        while true {
+            let result = body()
+            if result != -1 { return result }
+            if errno == EINTR { continue }
+            throw FileTargetError.system(operation: operation, path: path, errno: errno)
+        }
+    }
+
+    /// `path` without trailing slashes, except that `/` stays `/`.
+    static func trimmingTrailingSlashes(_ path: String) -> String {
+        var trimmed = Substring(path)
+        while trimmed.count > 1 && trimmed.hasSuffix("/") { trimmed = trimmed.dropLast() }
+        return String(trimmed)
+    }
+
+    /// Whether something is at `path`, and whether it is a directory.
+    static func kind(of path: String) -> (exists: Bool, isDirectory: Bool) {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return (false, false) }
+        return (true, info.st_mode & S_IFMT == S_IFDIR)
+    }
+
+    /// Creates `path` and its missing parents as directories (mode 0700).
+    static func makeDirectories(_ path: String) throws {
+        if kind(of: path).isDirectory { return }
+        let parent = (path as NSString).deletingLastPathComponent
+        if !parent.isEmpty && parent != path { try makeDirectories(parent) }
+        if mkdir(path, 0o700) == -1 && !(errno == EEXIST && kind(of: path).isDirectory) {
+            throw FileTargetError.system(operation: "mkdir", path: path, errno: errno)
+        }
+    }
+
+    /// Opens `path` for appending, creating it (mode 0600) when missing.
+    static func openForAppend(_ path: String) throws -> Int32 {
+        try call("open", path) { open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600) }
+    }
+
+    /// The size of the open file `descriptor`.
+    static func size(_ descriptor: Int32, path: String) throws -> Int {
+        var info = stat()
+        try call("fstat", path) { fstat(descriptor, &info) }
+        return Int(info.st_size)
+    }
+
+    /// Writes all of `bytes` to `descriptor`.
+    static func writeAll(_ bytes: [UInt8], to descriptor: Int32, path: String) throws {
+        try bytes.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let written = try call("write", path) {
+                    write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                }
+                offset += written
+            }
+        }
+    }
+
+    /// Writes `bytes` to `path` through a temporary file renamed into place, with
+    /// access and modification times set to `modified`.
+    static func writeFileAtomically(_ bytes: [UInt8], to path: String, modified: Date) throws {
+        let directory = (path as NSString).deletingLastPathComponent
+        let name = (path as NSString).lastPathComponent
+        let temporary = (directory as NSString).appendingPathComponent(".\(name).\(getpid()).tmp")
+        let descriptor = try call("open", temporary) {
+            open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        }
+        do {
+            try writeAll(bytes, to: descriptor, path: temporary)
+            try setTimes(descriptor, path: temporary, to: modified)
+            try call("close", temporary) { close(descriptor) }
+        } catch {
+            close(descriptor)
+            unlink(temporary)
+            throw error
+        }
+        do {
+            try call("rename", path) { rename(temporary, path) }
+        } catch {
+            unlink(temporary)
+            throw error
+        }
+    }
+
+    /// Sets the access and modification times of an open file.
+    static func setTimes(_ descriptor: Int32, path: String, to date: Date) throws {
+        let interval = date.timeIntervalSince1970
+        let seconds = interval.rounded(.down)
+        let nanoseconds = Int((interval - seconds) * 1e9)
+        let time = timespec(tv_sec: Int(seconds), tv_nsec: nanoseconds)
+        var times = [time, time]
+        try call("futimens", path) { futimens(descriptor, &times) }
+    }
+
+    /// The contents of `path`, or nil when it does not exist.
+    static func readFile(_ path: String) throws -> [UInt8]? {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        if descriptor == -1 {
+            if errno == ENOENT { return nil }
+            throw FileTargetError.system(operation: "open", path: path, errno: errno)
+        }
+        defer { close(descriptor) }
+        var contents: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let count = try chunk.withUnsafeMutableBytes { buffer in
+                try call("read", path) { read(descriptor, buffer.baseAddress, buffer.count) }
+            }
+            if count == 0 { return contents }
+            contents.append(contentsOf: chunk[..<count])
+        }
+    }
+
+    /// Calls `body` with the contents of `path` mapped into memory (empty when the
+    /// file is missing or empty).
+    static func withMappedFile<Result>(_ path: String, _ body: (UnsafeRawBufferPointer) throws -> Result) throws
+        -> Result
+    {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        if descriptor == -1 {
+            if errno == ENOENT { return try body(UnsafeRawBufferPointer(start: nil, count: 0)) }
+            throw FileTargetError.system(operation: "open", path: path, errno: errno)
+        }
+        defer { close(descriptor) }
+        let length = try size(descriptor, path: path)
+        if length == 0 { return try body(UnsafeRawBufferPointer(start: nil, count: 0)) }
+        guard let mapping = mmap(nil, length, PROT_READ, MAP_PRIVATE, descriptor, 0), mapping != MAP_FAILED else {
+            throw FileTargetError.system(operation: "mmap", path: path, errno: errno)
+        }
+        defer { munmap(mapping, length) }
+        return try body(UnsafeRawBufferPointer(start: mapping, count: length))
+    }
+
+    /// Makes the files and directories in `paths` durable: each is fsynced, or,
+    /// past a thousand of them, the whole system is synced once instead.
+    static func flush(_ paths: Set<String>) throws {
+        if paths.count > 1000 {
+            sync()
+            return
+        }
+        for path in paths.sorted() {
+            let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+            if descriptor == -1 {
+                if errno == ENOENT { continue }
+                throw FileTargetError.system(operation: "open", path: path, errno: errno)
+            }
+            defer { close(descriptor) }
+            try call("fsync", path) { fsync(descriptor) }
+        }
+    }
+}

@@ -1,0 +1,57 @@
+// A store writer that never stops on its own: it commits batches of generated items,
+// flag changes, deletions and folder moves into one user's store until it is killed
+// or reaches --until N items. The crash-consistency tests kill it at random instants
+// and check that the store opens, verifies and lost nothing.
+import BrickCore
+import BrickStore
+import Foundation
+
+/// The bytes of generated item number `index`: the tests recompute them to compare.
+func tortureMessage(_ index: Int) -> [UInt8] {
+    let body = String(repeating: "line \(index) of a generated message body\r\n", count: 20 + index % 200)
+    return Array("From: sender\(index % 17)@example.org\r\nSubject: item \(index)\r\nMessage-ID: <item\(index)@torture>\r\n\r\n\(body)".utf8)
+}
+
+let arguments = CommandLine.arguments
+guard arguments.count >= 3 else {
+    FileHandle.standardError.write(Data("usage: brick-store-torture STORE_ROOT USER [--until N]\n".utf8))
+    exit(2)
+}
+let root = URL(fileURLWithPath: arguments[1])
+let user = arguments[2]
+let until = arguments.firstIndex(of: "--until").flatMap { Int(arguments[$0 + 1]) } ?? Int.max
+
+do {
+    let store = try UserStore(layout: StoreLayout(root: root, user: user), user: user, mode: .readWrite)
+    let run = try store.beginRun(kind: "backup", source: "torture")
+    let inbox = try store.ensureFolder(.inbox, run: run).folder
+    var next = try store.count(matching: { var query = ItemQuery(); query.folders = [.inbox]; query.deleted = .yes; return query }()).items
+    var batchNumber = 0
+    FileHandle.standardOutput.write(Data("ready \(next)\n".utf8))
+    while next < until {
+        let count = min(25, until - next)
+        let added = (next..<(next + count)).map {
+            SourceItem(key: ItemKey("i\($0)"), flags: .none, internalDate: Date(timeIntervalSince1970: 1_700_000_000 + Double($0)), raw: tortureMessage($0))
+        }
+        let flagged = next > 10 ? [FlagChange(key: ItemKey("i\(next - 10)"), flags: ItemFlags(system: [.seen]))] : []
+        let vanished = next > 20 && next % 3 == 0 ? [ItemKey("i\(next - 20)")] : []
+        _ = try store.commit(ChangeBatch(added: added, flagChanges: flagged, vanished: vanished, token: "next \(next + count)"), to: inbox, run: run)
+        next += count
+        batchNumber += 1
+        if batchNumber % 7 == 0 {
+            // Move a folder back and forth between two parents.
+            let moving = try store.folder(at: FolderPath(["A", "Box"])) ?? store.folder(at: FolderPath(["B", "Box"]))
+            if let moving {
+                let target = moving.path.components.first == "A" ? FolderPath(["B", "Box"]) : FolderPath(["A", "Box"])
+                try store.moveFolder(moving.id, to: target, upstreamName: nil, run: run)
+            } else {
+                let box = try store.ensureFolder(FolderPath(["A", "Box"]), run: run).folder
+                _ = try store.commit(ChangeBatch(added: [SourceItem(key: "box", flags: .none, internalDate: Date(), raw: tortureMessage(-1))]), to: box, run: run)
+            }
+        }
+    }
+    try store.finishRun(run, totals: RunTotals(), status: "ok")
+} catch {
+    FileHandle.standardError.write(Data("brick-store-torture: \(error)\n".utf8))
+    exit(1)
+}
