@@ -89,7 +89,9 @@ let package = Package(
             "BrickIMAP", "BrickCore",
             .product(name: "NIOCore", package: "swift-nio"),
         ]),
-        .testTarget(name: "BrickSyncTests", dependencies: ["BrickSync", "BrickStore", "BrickMaildir", "BrickCore"]),
+        .testTarget(name: "BrickSyncTests", dependencies: [
+            "BrickSync", "BrickStore", "BrickMaildir", "BrickCore", .product(name: "Logging", package: "swift-log"),
+        ]),
         .testTarget(name: "BrickRestoreTests", dependencies: ["BrickRestore", "BrickStore", "BrickMessage", "BrickCore"]),
         .testTarget(name: "EndToEndTests", dependencies: ["BrickCore"]),
     ]

@@ -1,1 +1,3 @@
-print("not yet")
+import BrickCommands
+
+await BrickRestoreCommand.runMain()

@@ -1,0 +1,41 @@
+import ArgumentParser
+import BrickStore
+import Foundation
+
+/// `brick-backup stats`: per-folder counts and sizes of one user's store.
+struct StatsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "stats",
+        abstract: "Show per folder the items, deleted items, and bytes stored versus raw.")
+
+    @OptionGroup var userDirectory: UserDirectoryArgument
+
+    func run() async throws {
+        let store = try userDirectory.openReadOnly()
+        let stats = try store.stats()
+        var lines = [row("FOLDER", "ITEMS", "DELETED", "RAW", "STORED", "RATIO")]
+        for folder in stats.folders {
+            lines.append(row(folder.path.description + (folder.isDeleted ? " (deleted)" : ""), Formatting.count(folder.items),
+                             Formatting.count(folder.deletedItems), Formatting.bytes(folder.rawBytes), Formatting.bytes(folder.storedBytes),
+                             ratio(folder)))
+        }
+        let totals = stats.totals
+        lines.append(row("total", Formatting.count(totals.items), Formatting.count(totals.deletedItems), Formatting.bytes(totals.rawBytes),
+                         Formatting.bytes(totals.storedBytes), ratio(totals)))
+        lines.append("on disk: \(Formatting.bytes(stats.diskBytes)) (catalog, item files, log)")
+        if let run = stats.lastRun {
+            lines.append("last run: \(run.kind) #\(run.id) started \(Formatting.date(run.startedAt)), \(run.status): "
+                + "\(run.itemsAdded) new, \(run.itemsUpdated) changed, \(run.itemsDeleted) deleted, \(run.itemsPurged) purged")
+        }
+        Terminal.write(lines.joined(separator: "\n") + "\n")
+    }
+
+    private func ratio(_ folder: FolderStats) -> String {
+        folder.rawBytes == 0 ? "-" : String(format: "%.2f", Double(folder.storedBytes) / Double(folder.rawBytes))
+    }
+
+    private func row(_ name: String, _ values: String...) -> String {
+        Formatting.clip(name, 40).padding(toLength: 40, withPad: " ", startingAt: 0) + " "
+            + values.map { String(repeating: " ", count: max(0, 10 - $0.count)) + $0 }.joined(separator: " ")
+    }
+}

@@ -1,0 +1,70 @@
+import ArgumentParser
+import BrickCore
+import BrickStore
+import Foundation
+
+/// The item filters `brick-backup index` and `brick-restore` share. They combine (AND).
+struct ItemFilterOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Only this folder (path like Archive/2025; repeatable).", valueName: "PATH"))
+    var folder: [String] = []
+
+    @Flag(name: .long, help: "Include the subfolders of each --folder.")
+    var recursive = false
+
+    @Option(name: .long, help: ArgumentHelp("Only mail from this address (case-insensitive) or @domain.", valueName: "ADDR|@DOMAIN"))
+    var sender: String?
+
+    @Option(name: .customLong("period-begin"), help: ArgumentHelp("Only mail on or after this day.", valueName: "YYYY-MM-DD"))
+    var periodBegin: String?
+
+    @Option(name: .customLong("period-end"), help: ArgumentHelp("Only mail on or before this day (inclusive).", valueName: "YYYY-MM-DD"))
+    var periodEnd: String?
+
+    @Option(name: .customLong("date"), help: "Which date the period applies to: received (internal date) or sent (Date header).")
+    var dateField: DateFieldArgument = .received
+
+    @Option(name: .long, help: ArgumentHelp("Only the item with this key, as `index` shows it (repeatable).", valueName: "KEY"))
+    var key: [String] = []
+
+    @Option(name: .long, help: "Deleted items: no (present upstream at the last backup), yes (both), only (deleted upstream).")
+    var deleted: DeletedArgument = .no
+
+    @Option(name: .customLong("as-of"), help: ArgumentHelp("The mailbox as it was at the last backup on or before this day.", valueName: "YYYY-MM-DD"))
+    var asOf: String?
+
+    /// The store query these options describe.
+    func query() throws -> ItemQuery {
+        var query = ItemQuery()
+        query.folders = folder.map(FolderPath.init(parsing:))
+        query.recursive = recursive
+        if let sender {
+            let trimmed = sender.trimmingCharacters(in: .whitespaces)
+            guard trimmed.contains("@"), trimmed.count > 1 else {
+                throw UsageError("invalid --sender '\(sender)': give an address (alice@example.org) or a domain (@example.org)")
+            }
+            query.sender = trimmed
+        }
+        if let periodBegin { query.periodBegin = try DateArgument.startOfDay(periodBegin, option: "--period-begin") }
+        if let periodEnd { query.periodEnd = try DateArgument.endOfDay(periodEnd, option: "--period-end") }
+        if let begin = query.periodBegin, let end = query.periodEnd, begin >= end {
+            throw UsageError("--period-begin \(periodBegin!) is after --period-end \(periodEnd!)")
+        }
+        query.dateField = dateField.field
+        query.keys = key.map { ItemKey($0) }
+        query.deleted = deleted.filter
+        if let asOf { query.asOf = try DateArgument.endOfDay(asOf, option: "--as-of") }
+        return query
+    }
+}
+
+/// `--date received|sent`.
+enum DateFieldArgument: String, ExpressibleByArgument, CaseIterable {
+    case received, sent
+    var field: ItemQuery.DateField { self == .received ? .received : .sent }
+}
+
+/// `--deleted no|yes|only`.
+enum DeletedArgument: String, ExpressibleByArgument, CaseIterable {
+    case no, yes, only
+    var filter: ItemQuery.DeletedFilter { ItemQuery.DeletedFilter(rawValue: rawValue)! }
+}

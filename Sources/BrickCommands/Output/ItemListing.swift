@@ -1,0 +1,96 @@
+import ArgumentParser
+import BrickStore
+import Foundation
+
+/// Output formats of item listings.
+enum ListingFormat: String, ExpressibleByArgument, CaseIterable {
+    case table, csv, json
+
+    /// Table on a terminal, CSV otherwise.
+    static var automatic: ListingFormat { Terminal.stdoutIsTTY ? .table : .csv }
+}
+
+/// Writes catalog items as a table, CSV or JSON, one at a time (a listing of a million
+/// items needs no more memory than one).
+final class ItemListing {
+    private let format: ListingFormat
+    private var count = 0
+    private var bytes: Int64 = 0
+
+    init(format: ListingFormat) {
+        self.format = format
+    }
+
+    static let columns = ["key", "folder", "received", "sent", "from", "subject", "size", "flags", "deleted"]
+
+    /// Writes the header (if the format has one).
+    func begin() {
+        switch format {
+        case .table:
+            Terminal.write(row(Self.columns.map { $0.uppercased() }) + "\n")
+        case .csv:
+            Terminal.write(Self.columns.joined(separator: ",") + "\n")
+        case .json:
+            Terminal.write("[")
+        }
+    }
+
+    /// Writes one item.
+    func write(_ item: CatalogItem) {
+        switch format {
+        case .table:
+            let from = item.fromName.map { "\($0) <\(item.fromAddress ?? "")>" } ?? item.fromAddress ?? ""
+            Terminal.write(row([
+                item.key.rawValue, item.folderPath.description, Formatting.date(item.receivedDate), Formatting.date(item.sentDate),
+                from, item.subject ?? "", Formatting.bytes(item.size), item.flags.description,
+                item.deletedAt.map(Formatting.date) ?? "",
+            ]) + "\n")
+        case .csv:
+            let fields = [
+                item.key.rawValue, item.folderPath.description, Formatting.isoDate(item.receivedDate), Formatting.isoDate(item.sentDate),
+                item.fromAddress ?? "", item.subject ?? "", "\(item.size)", item.flags.description, Formatting.isoDate(item.deletedAt),
+            ]
+            Terminal.write(fields.map(Self.csvField).joined(separator: ",") + "\n")
+        case .json:
+            let object: [String: Any] = [
+                "key": item.key.rawValue, "folder": item.folderPath.description,
+                "received": Formatting.isoDate(item.receivedDate), "sent": item.sentDate.map(Formatting.isoDate) ?? NSNull(),
+                "from": item.fromAddress ?? NSNull(), "fromName": item.fromName ?? NSNull(), "subject": item.subject ?? NSNull(),
+                "messageID": item.messageID ?? NSNull(), "size": item.size, "flags": item.flags.imapNames,
+                "deleted": item.deletedAt.map(Formatting.isoDate) ?? NSNull(),
+            ]
+            let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
+            Terminal.write((count == 0 ? "\n  " : ",\n  ") + String(decoding: data, as: UTF8.self))
+        }
+        count += 1
+        bytes += item.size
+    }
+
+    /// Closes the listing; on a table, a count line follows.
+    func end(summary: Bool) {
+        switch format {
+        case .json: Terminal.write(count == 0 ? "]\n" : "\n]\n")
+        case .csv: break
+        case .table:
+            if summary { Terminal.write("\(Formatting.count(count)) items, \(Formatting.bytes(bytes))\n") }
+        }
+    }
+
+    /// Items written so far and their bytes.
+    var totals: (items: Int, bytes: Int64) { (count, bytes) }
+
+    private func row(_ fields: [String]) -> String {
+        let widths = [14, 18, 16, 16, 28, 36, 8, 16, 16]
+        return zip(fields, widths).map { field, width in
+            let clean = field.replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "\t", with: " ")
+            let clipped = Formatting.clip(clean, width)
+            return clipped + String(repeating: " ", count: max(0, width - clipped.count))
+        }.joined(separator: " ").trimmingCharacters(in: .whitespaces)
+    }
+
+    /// RFC 4180 quoting.
+    static func csvField(_ value: String) -> String {
+        guard value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return value }
+        return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}

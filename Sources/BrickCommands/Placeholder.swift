@@ -1,1 +1,0 @@
-// BrickCommands module: placeholder until its sources land.

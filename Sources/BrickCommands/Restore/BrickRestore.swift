@@ -1,0 +1,94 @@
+import ArgumentParser
+import BrickCore
+import BrickRestore
+import BrickStore
+import Foundation
+
+/// The `brick-restore` tool: replays selected items from a user's store.
+public struct BrickRestoreCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "brick-restore",
+        abstract: "Restore items from a Brick backup by folder, sender, period, key, deleted state or date.",
+        discussion: """
+            Filters combine (AND). Items already at the target are skipped, so running the \
+            same restore twice does not duplicate mail. Flags, keywords and internal dates \
+            come back as they were backed up.
+
+            Examples:
+              brick-restore backups/alice --sender @example.com --period-begin 2025-03-01 --period-end 2025-03-31 --dry-run
+              brick-restore backups/alice --folder Projects --recursive --deleted only --to imaps://mail.example.org --admin-user backup --password-file /etc/brick/pw
+              brick-restore backups/alice --as-of 2025-06-30 --folder INBOX --to mbox:/tmp/alice-inbox.mbox
+
+            \(BrickExit.helpText)
+            """,
+        version: BrickVersion.current)
+
+    @OptionGroup var userDirectory: UserDirectoryArgument
+    @OptionGroup var filters: ItemFilterOptions
+
+    @Option(name: .long, help: ArgumentHelp("Where to restore: imap://HOST[:PORT], imaps://HOST[:PORT], maildir:PATH, mbox:PATH or eml:DIR.", valueName: "TARGET"))
+    var to: String?
+
+    @Option(name: .customLong("user"), help: ArgumentHelp("The IMAP account to restore into (default: the backed-up user).", valueName: "NAME"))
+    var targetUser: String?
+
+    @Option(name: .customLong("restore-root"), help: ArgumentHelp("Put everything under this folder, e.g. Restored/2026-11-22.", valueName: "PATH"))
+    var restoreRoot: String?
+
+    @Flag(name: .long, help: "Restore items even when the target already holds them.")
+    var overwrite = false
+
+    @Flag(name: [.customLong("dry-run"), .customLong("list")], help: "Only list what would be restored.")
+    var dryRun = false
+
+    @Option(name: .long, help: "Listing format for --dry-run: table, csv or json.")
+    var format: ListingFormat?
+
+    @OptionGroup var imap: IMAPOptions
+    @OptionGroup var output: OutputOptions
+
+    public init() {}
+
+    public func validate() throws {
+        if to == nil && !dryRun { throw ValidationError("give --to TARGET, or --dry-run to only list what would be restored") }
+    }
+
+    public func run() async throws {
+        let store = try userDirectory.openReadOnly()
+        let query = try filters.query()
+        try SelectionCheck.check(query, in: store)
+        if dryRun {
+            let listing = ItemListing(format: format ?? .automatic)
+            listing.begin()
+            try store.forEachItem(matching: query) { listing.write($0) }
+            listing.end(summary: false)
+            let totals = listing.totals
+            Terminal.printError("would restore \(Formatting.count(totals.items)) items, \(Formatting.bytes(totals.bytes))")
+            return
+        }
+        let spec = try TargetSpec(parsing: to!)
+        let target = try await spec.open(user: targetUser ?? store.user, imap: imap)
+        let progress = RestoreProgress()
+        let started = Date()
+        let display = output.progress.isEnabled ? ProgressDisplay {
+            let state = progress.snapshot
+            return "items \(Formatting.count(state.done))/\(Formatting.count(state.total)) · \(Formatting.bytes(state.bytes))"
+        } : nil
+        let logger = CommandLogging.logger(level: output.logLevel, progress: display)
+        let job = RestoreJob(
+            store: store, query: query, target: target, restoreRoot: restoreRoot.map(FolderPath.init(parsing:)),
+            overwrite: overwrite, logger: logger, progress: progress)
+        let report = try await job.run()
+        display?.finish()
+        for failure in report.failures { Terminal.printError("failed: \(failure)") }
+        Terminal.write("restored \(Formatting.count(report.restored)), skipped as duplicate \(Formatting.count(report.skippedDuplicates)), "
+            + "failed \(Formatting.count(report.failures.count)); \(Formatting.bytes(report.bytes)) into \(report.folders) folders "
+            + "in \(Formatting.duration(Date().timeIntervalSince(started)))\n")
+        if !report.failures.isEmpty { throw CommandFailure(exit: .partialFailure) }
+    }
+
+    /// Runs the tool with the process's arguments and exits.
+    public static func runMain() async -> Never {
+        await CommandMain.run(BrickRestoreCommand.self, toolName: "brick-restore")
+    }
+}

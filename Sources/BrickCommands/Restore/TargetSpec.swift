@@ -1,0 +1,43 @@
+import BrickCore
+import BrickMaildir
+import BrickRestore
+import Foundation
+
+/// A parsed `--to`: `maildir:PATH`, `mbox:PATH`, `eml:DIR` or an IMAP URL.
+enum TargetSpec: Sendable {
+    case maildir(String)
+    case mbox(String)
+    case eml(String)
+    case imap(String)
+
+    /// Parses `--to`.
+    init(parsing text: String) throws {
+        func path(_ prefix: String) throws -> String {
+            let rest = String(text.dropFirst(prefix.count))
+            guard !rest.isEmpty else { throw UsageError("--to \(prefix) needs a path") }
+            return rest
+        }
+        if text.hasPrefix("maildir:") {
+            self = .maildir(try path("maildir:"))
+        } else if text.hasPrefix("mbox:") {
+            self = .mbox(try path("mbox:"))
+        } else if text.hasPrefix("eml:") {
+            self = .eml(try path("eml:"))
+        } else if text.hasPrefix("imap://") || text.hasPrefix("imaps://") {
+            self = .imap(text)
+        } else {
+            throw UsageError("unknown --to '\(text)': use imap://HOST, imaps://HOST, maildir:PATH, mbox:PATH or eml:DIR")
+        }
+    }
+
+    /// Opens the target (connecting, for a server).
+    func open(user: String, imap: IMAPOptions) async throws -> any RestoreTarget {
+        switch self {
+        case .maildir(let path): return MaildirTarget(root: URL(fileURLWithPath: path))
+        case .mbox(let path): return MboxTarget(location: path)
+        case .eml(let path): return EMLTarget(directory: path)
+        case .imap:
+            throw UsageError("the IMAP restore target is not available in this build")
+        }
+    }
+}

@@ -1,1 +1,0 @@
-// BrickRestore module: placeholder until its sources land.
