@@ -93,6 +93,6 @@ let package = Package(
             "BrickSync", "BrickStore", "BrickMaildir", "BrickCore", .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "BrickRestoreTests", dependencies: ["BrickRestore", "BrickStore", "BrickMessage", "BrickCore"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["BrickCore"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["BrickCore", "BrickStore", "BerkeleyDB"]),
     ]
 )

@@ -1,0 +1,110 @@
+import Foundation
+
+/// Runs the built executables and captures what they print.
+enum Tools {
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    /// The package's build directory (beside the test bundle).
+    static var binDirectory: URL {
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+    }
+
+    /// Runs `brick-backup` or `brick-restore` with `arguments`.
+    @discardableResult
+    static func run(_ tool: String, _ arguments: [String], environment: [String: String] = [:]) throws -> Result {
+        let process = Process()
+        process.executableURL = binDirectory.appendingPathComponent(tool)
+        process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        env.merge(environment) { $1 }
+        process.environment = env
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        var outData = Data(), errData = Data()
+        let group = DispatchGroup()
+        group.enter()
+        DispatchQueue.global().async {
+            errData = err.fileHandleForReading.readDataToEndOfFile()
+            group.leave()
+        }
+        outData = out.fileHandleForReading.readDataToEndOfFile()
+        group.wait()
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+                      stderr: String(decoding: errData, as: UTF8.self))
+    }
+
+    /// The package root (for Fixtures/).
+    static var packageRoot: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    }
+}
+
+/// A scratch directory with a copy of the fixture Maildirs, message mtimes set from
+/// their names (Git does not keep file times).
+final class Workspace {
+    let url: URL
+
+    init() throws {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("brick-e2e-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: Tools.packageRoot.appendingPathComponent("Fixtures/maildir"), to: maildirs)
+        try Workspace.setTimesFromNames(maildirs)
+    }
+
+    deinit { try? FileManager.default.removeItem(at: url) }
+
+    var maildirs: URL { url.appendingPathComponent("maildir") }
+    var store: URL { url.appendingPathComponent("store") }
+    var source: String { "maildir:\(maildirs.path)/{user}/Maildir" }
+
+    func maildir(_ user: String) -> URL { maildirs.appendingPathComponent(user).appendingPathComponent("Maildir") }
+
+    /// Message files of a user's Maildir (all folders).
+    func messageFiles(_ user: String) -> [URL] {
+        let root = maildir(user)
+        guard let walker = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil) else { return [] }
+        return walker.compactMap { $0 as? URL }.filter {
+            let parent = $0.deletingLastPathComponent().lastPathComponent
+            return (parent == "cur" || parent == "new") && !$0.lastPathComponent.hasPrefix(".")
+        }
+    }
+
+    static func setTimesFromNames(_ root: URL) throws {
+        guard let walker = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil) else { return }
+        for case let file as URL in walker {
+            let name = file.lastPathComponent
+            guard let seconds = Double(name.prefix { $0.isNumber }), seconds > 0 else { continue }
+            try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSince1970: seconds)], ofItemAtPath: file.path)
+        }
+    }
+}
+
+/// Decodes `index --format json` output.
+struct IndexedItem: Decodable {
+    var key: String
+    var folder: String
+    var from: String?
+    var subject: String?
+    var size: Int
+    var flags: [String]
+    var deleted: String?
+}
+
+func index(_ userDirectory: URL, _ extra: [String] = []) throws -> [IndexedItem] {
+    let result = try Tools.run("brick-backup", ["index", userDirectory.path, "--format", "json"] + extra)
+    guard result.status == 0 else { throw IndexFailed(status: result.status, stderr: result.stderr) }
+    return try JSONDecoder().decode([IndexedItem].self, from: Data(result.stdout.utf8))
+}
+
+struct IndexFailed: Error {
+    var status: Int32
+    var stderr: String
+}
