@@ -1,3 +1,4 @@
+import BerkeleyDB
 import BrickCore
 import BrickMessage
 import Crypto
@@ -41,11 +42,13 @@ extension UserStore {
         if !prepared.isEmpty {
             let database = try database(for: folder)
             try withBlobs {
-                let transaction = try environment.beginTransaction()
-                for entry in prepared {
-                    try database.put(Array(entry.item.key.rawValue.utf8), entry.value, in: transaction)
+                try retryingDeadlocks {
+                    let transaction = try environment.beginTransaction()
+                    for entry in prepared {
+                        try database.put(Array(entry.item.key.rawValue.utf8), entry.value, in: transaction)
+                    }
+                    try transaction.commit()
                 }
-                try transaction.commit()
             }
         }
         return try withCatalog { db in
@@ -148,6 +151,21 @@ extension UserStore {
             return try results.collect()
         } catch {
             throw .blobStore(user: user, underlying: error)
+        }
+    }
+
+    /// Runs a Berkeley DB transaction body again when the deadlock detector chose it as
+    /// the victim (a reader's cursor held a page it needed); the failed attempt was
+    /// aborted when its transaction was released.
+    func retryingDeadlocks(_ body: () throws -> Void) throws {
+        var attempt = 0
+        while true {
+            do {
+                return try body()
+            } catch let error as BerkeleyDBError where error.isDeadlock && attempt < 8 {
+                attempt += 1
+                usleep(UInt32(1_000 << attempt))
+            }
         }
     }
 

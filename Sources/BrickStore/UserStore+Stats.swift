@@ -44,7 +44,7 @@ extension UserStore {
         let folders = try readCatalog { db in
             try Row.fetchAll(db, sql: """
                 SELECT f.path, f.deleted_run IS NOT NULL AS folder_deleted,
-                    COALESCE(SUM(i.deleted_run IS NULL), 0) AS present,
+                    COALESCE(SUM(i.id IS NOT NULL AND i.deleted_run IS NULL), 0) AS present,
                     COALESCE(SUM(i.deleted_run IS NOT NULL), 0) AS deleted,
                     COALESCE(SUM(i.size), 0) AS raw, COALESCE(SUM(i.stored_size), 0) AS stored
                 FROM folders f LEFT JOIN items i ON i.folder_id = f.id

@@ -31,14 +31,14 @@ import Testing
         let newName = "1800000000.M1P1.e2e"
         try Data("From: new@example.org\r\nSubject: brand new\r\nMessage-ID: <new@e2e>\r\n\r\nhello\r\n".utf8)
             .write(to: inbox.appendingPathComponent("new/\(newName)"))
-        let cur = try fm.contentsOfDirectory(atPath: inbox.appendingPathComponent("cur").path).sorted()
+        let cur = try fm.contentsOfDirectory(atPath: inbox.appendingPathComponent("cur").path).filter { !$0.hasPrefix(".") }.sorted()
         let flagged = try #require(cur.first { $0.hasSuffix(":2,S") })
         try fm.moveItem(atPath: inbox.appendingPathComponent("cur/\(flagged)").path,
                         toPath: inbox.appendingPathComponent("cur/\(flagged.dropLast(4)):2,FS").path)
         let removed = try #require(cur.first { $0 != flagged })
         try fm.removeItem(at: inbox.appendingPathComponent("cur/\(removed)"))
-        let sentItems = try fm.contentsOfDirectory(atPath: inbox.appendingPathComponent(".Sent/cur").path).count
-            + fm.contentsOfDirectory(atPath: inbox.appendingPathComponent(".Sent/new").path).count
+        let sentItems = try (fm.contentsOfDirectory(atPath: inbox.appendingPathComponent(".Sent/cur").path)
+            + fm.contentsOfDirectory(atPath: inbox.appendingPathComponent(".Sent/new").path)).filter { !$0.hasPrefix(".") }.count
         try fm.removeItem(at: inbox.appendingPathComponent(".Sent"))
 
         let second = try Tools.run("brick-backup", args)

@@ -1,1 +1,0 @@
-// BrickIMAP module: placeholder until its sources land.

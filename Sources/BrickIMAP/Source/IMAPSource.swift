@@ -1,0 +1,105 @@
+import BrickCore
+import Foundation
+import Logging
+
+/// An IMAP account as a backup source: lists folders and reports each folder's
+/// changes since the last committed token, with CONDSTORE/QRESYNC where offered.
+///
+/// Calls are served one at a time on one connection. A connection that drops in the
+/// middle of a folder is replaced (with backoff) and the folder resumes from the last
+/// batch the sink committed.
+public final class IMAPSource: MailSource {
+    /// Tuning knobs.
+    public struct Options: Sendable {
+        /// Bytes of message data per batch (by RFC822.SIZE); a larger message goes alone.
+        public var batchBytes: Int
+        /// New connections tried after a connection-level failure within one call.
+        public var retries: Int
+        /// The first pause before reconnecting, in seconds; it doubles each time.
+        public var retryDelay: Double
+
+        /// Creates options.
+        public init(batchBytes: Int = 8 << 20, retries: Int = 3, retryDelay: Double = 0.5) {
+            self.batchBytes = batchBytes
+            self.retries = retries
+            self.retryDelay = retryDelay
+        }
+    }
+
+    private let provider: ConnectionProvider
+    private let gate = SerialGate()
+    private let options: Options
+    private let logger: Logger
+
+    /// Creates a source; nothing connects until the first call.
+    public init(endpoint: IMAPEndpoint, credentials: IMAPCredentials, options: Options = Options(), logger: Logger = Logger(label: "brick.imap")) {
+        self.provider = ConnectionProvider(endpoint: endpoint, credentials: credentials, logger: logger)
+        self.options = options
+        self.logger = logger
+    }
+
+    /// The folders upstream, parents before children; see `FolderLister`.
+    public func listFolders() async throws -> [SourceFolder] {
+        try await withRetries { connection in
+            try await FolderLister(connection: connection).list()
+        }
+    }
+
+    /// Streams the changes of `folder` since `state` into `sink`.
+    /// A folder that cannot be selected (`\Noselect`) has no items: nothing is reported.
+    public func synchronize(_ folder: SourceFolder, from state: FolderSyncState, into sink: any ChangeSink) async throws {
+        guard folder.selectable else { return }
+        let recorder = RecordingSink(sink)
+        try await withRetries { connection in
+            let resumed = await recorder.lastToken
+            let current = FolderSyncState(token: resumed ?? state.token, loadPresentItems: state.loadPresentItems)
+            try await FolderSynchronizer(
+                connection: connection, folder: folder, state: current, sink: recorder,
+                planner: FetchPlanner(byteLimit: options.batchBytes), logger: logger
+            ).run()
+        }
+    }
+
+    /// Commands sent on the current connection, by name (diagnostics and tests).
+    func commandCounts() async -> [String: Int] {
+        await provider.openConnection?.commandCounts ?? [:]
+    }
+
+    /// Logs out and closes the connection.
+    public func close() async {
+        await gate.enter()
+        await provider.discard()
+        await gate.leave()
+    }
+
+    /// Runs `body` alone, on a working connection, retrying connection-level failures.
+    private func withRetries<T>(_ body: (IMAPConnection) async throws -> T) async throws -> T {
+        await gate.enter()
+        do {
+            let result = try await retrying(body)
+            await gate.leave()
+            return result
+        } catch {
+            await gate.leave()
+            throw error
+        }
+    }
+
+    private func retrying<T>(_ body: (IMAPConnection) async throws -> T) async throws -> T {
+        var attempt = 0
+        while true {
+            do {
+                let connection = try await provider.connection()
+                return try await body(connection)
+            } catch let error as IMAPError where error.isConnectionLevel && attempt < options.retries {
+                attempt += 1
+                let delay = options.retryDelay * Double(1 << (attempt - 1))
+                logger.warning("IMAP connection failed; reconnecting", metadata: [
+                    "error": "\(error)", "attempt": "\(attempt)", "delay": "\(delay)",
+                ])
+                await provider.discard()
+                try await Task.sleep(nanoseconds: UInt64(delay * 1e9))
+            }
+        }
+    }
+}

@@ -1,0 +1,189 @@
+import BrickCore
+import Foundation
+import Logging
+
+/// An IMAP account as a restore target: creates folders, lists what is there, and
+/// APPENDs messages with their flags and internal dates.
+///
+/// Messages go in groups: one MULTIAPPEND (RFC 3502) per group where the server
+/// offers it (Dovecot stores a group in one transaction, about ten times faster than
+/// one APPEND per message), else pipelined single APPENDs. Literals are
+/// non-synchronizing with LITERAL+ (or LITERAL- for small messages); otherwise each
+/// waits for the server's `+`. A refused group is retried message by message, so each
+/// item gets its own result.
+public final class IMAPTarget: RestoreTarget {
+    /// Tuning knobs.
+    public struct Options: Sendable {
+        /// Bytes of messages per group (one MULTIAPPEND, or pipelined APPENDs).
+        public var appendWindowBytes: Int
+        /// Messages per group.
+        public var appendWindowCount: Int
+        /// Bytes of bodies fetched per batch when hashing messages without Message-ID.
+        public var digestBatchBytes: Int
+
+        /// Creates options.
+        public init(appendWindowBytes: Int = 16 << 20, appendWindowCount: Int = 500, digestBatchBytes: Int = 8 << 20) {
+            self.appendWindowBytes = appendWindowBytes
+            self.appendWindowCount = appendWindowCount
+            self.digestBatchBytes = digestBatchBytes
+        }
+    }
+
+    let provider: ConnectionProvider
+    private let gate = SerialGate()
+    let options: Options
+
+    /// Creates a target; nothing connects until the first call.
+    public init(endpoint: IMAPEndpoint, credentials: IMAPCredentials, options: Options = Options(), logger: Logger = Logger(label: "brick.imap")) {
+        self.provider = ConnectionProvider(endpoint: endpoint, credentials: credentials, logger: logger)
+        self.options = options
+    }
+
+    /// Creates `path` and its parents when missing (with the special use where the
+    /// server offers CREATE-SPECIAL-USE), and subscribes them.
+    public func prepareFolder(_ path: FolderPath, specialUse: SpecialUse?) async throws {
+        try await serially { connection in
+            guard path != .inbox else { return }
+            guard !path.components.isEmpty else {
+                throw IMAPError.invalidMailboxName(path: path.description, reason: "empty path")
+            }
+            let delimiter = try await self.delimiter(connection)
+            let capabilities = await connection.capabilities
+            for depth in 1...path.components.count {
+                let prefix = FolderPath(Array(path.components.prefix(depth)))
+                if prefix == .inbox { continue }
+                let name = try MailboxName.wireName(of: prefix, delimiter: delimiter)
+                let isLeaf = depth == path.components.count
+                var use: String?
+                if isLeaf, let specialUse, capabilities.contains("CREATE-SPECIAL-USE") { use = specialUse.rawValue }
+                var created = try await connection.send(.create(mailbox: name, specialUse: use))
+                if !created.isOK && use != nil && created.tagged.text.code != .alreadyExists {
+                    created = try await connection.send(.create(mailbox: name, specialUse: nil))
+                }
+                if !created.isOK, try await !exists(name, connection) {
+                    try await connection.check(created, .create(mailbox: name, specialUse: use))
+                }
+                try await connection.execute(.subscribe(mailbox: name))
+            }
+        }
+    }
+
+    /// Fingerprints of the messages in `path`, by the rule all restore targets share:
+    /// the Message-ID without angle brackets and white space, or for messages without
+    /// one `digestIdentity(of:)` of the bytes the server returns (`sha256:<hex>`); and
+    /// the internal date in whole seconds.
+    public func existingFingerprints(in path: FolderPath) async throws -> Set<MessageFingerprint> {
+        try await serially { connection in
+            let name = try MailboxName.wireName(of: path, delimiter: try await self.delimiter(connection))
+            let mailbox = SelectedMailbox(try await connection.execute(.select(mailbox: name, readOnly: true, parameters: .none)))
+            guard mailbox.exists > 0 else { return [] }
+            let all = UIDSet(ranges: [1...UInt32.max])
+            let headers = try await connection.execute(.uidFetch(all, items: "UID INTERNALDATE RFC822.SIZE BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)]", modifiers: nil))
+            var fingerprints = Set<MessageFingerprint>()
+            var withoutID: [(uid: UInt32, size: Int)] = []
+            var dates: [UInt32: Int64] = [:]
+            for case .fetch(_, let attributes) in headers.untagged {
+                guard let uid = attributes.uid else { continue }
+                let date = Int64((attributes.internalDate ?? Date(timeIntervalSince1970: 0)).timeIntervalSince1970.rounded(.down))
+                if let id = attributes.body(section: "HEADER.FIELDS (MESSAGE-ID)").flatMap(MessageIDHeader.value(in:)) {
+                    fingerprints.insert(MessageFingerprint(identity: id, internalDate: date))
+                } else {
+                    withoutID.append((uid, Int(attributes.rfc822Size ?? 0)))
+                    dates[uid] = date
+                }
+            }
+            for batch in FetchPlanner(byteLimit: self.options.digestBatchBytes).batches(withoutID) {
+                let bodies = try await connection.execute(.uidFetch(UIDSet(batch), items: "UID BODY.PEEK[]", modifiers: nil))
+                for case .fetch(_, let attributes) in bodies.untagged {
+                    guard let uid = attributes.uid, let date = dates[uid], let body = attributes.body(section: "") else { continue }
+                    fingerprints.insert(MessageFingerprint(identity: Self.digestIdentity(of: body), internalDate: date))
+                }
+            }
+            try await connection.execute(.close)
+            return fingerprints
+        }
+    }
+
+    /// Appends `items` to `path`; one result per item, nil when it landed.
+    public func append(_ items: [RestoreItem], to path: FolderPath) async throws -> [(any Error)?] {
+        try await serially { connection in
+            let name = try MailboxName.wireName(of: path, delimiter: try await self.delimiter(connection))
+            let results = await self.append(items.map(Self.message(for:)), to: name, on: connection)
+            if results.contains(where: { ($0 as? IMAPError)?.isConnectionLevel == true }) {
+                await self.provider.discard()
+            }
+            return results
+        }
+    }
+
+    /// Logs out.
+    public func finish() async throws {
+        await gate.enter()
+        await provider.discard()
+        await gate.leave()
+    }
+
+    /// The identity of a message without Message-ID: `sha256:<hex>` of its bytes with
+    /// every bare LF written as CRLF. Servers return messages with CRLF line ends
+    /// (Dovecot stores a bare-LF message as sent but FETCH gives CRLF), so a digest of
+    /// the raw backup bytes would not match what the target holds; restore compares
+    /// with this function's result for its items.
+    public static func digestIdentity(of raw: [UInt8]) -> String {
+        var normalized: [UInt8] = []
+        normalized.reserveCapacity(raw.count + raw.count / 32)
+        var previous: UInt8 = 0
+        for byte in raw {
+            if byte == 10 && previous != 13 { normalized.append(13) }
+            normalized.append(byte)
+            previous = byte
+        }
+        return "sha256:" + SHA256.hex(normalized)
+    }
+
+    /// The APPEND arguments for an item: its flags without `\Recent` and without
+    /// keywords that are not atoms, and its internal date.
+    static func message(for item: RestoreItem) -> AppendMessage {
+        let flags = item.flags.imapNames.filter { name in
+            name.caseInsensitiveCompare("\\Recent") != .orderedSame
+                && (name.hasPrefix("\\") || name.utf8.allSatisfy(Grammar.isAtomChar))
+        }
+        return AppendMessage(flags: flags, internalDate: item.internalDate, data: item.raw)
+    }
+
+    private func delimiter(_ connection: IMAPConnection) async throws(IMAPError) -> Character? {
+        let completion = try await connection.execute(.list(pattern: "", returnOptions: nil))
+        for case .list(let entry) in completion.untagged { return entry.delimiter }
+        return "/"
+    }
+
+    private func exists(_ name: String, _ connection: IMAPConnection) async throws(IMAPError) -> Bool {
+        let completion = try await connection.execute(.list(pattern: name, returnOptions: nil))
+        return completion.untagged.contains { response in
+            if case .list(let entry) = response { return entry.name == name && entry.isSelectable }
+            return false
+        }
+    }
+
+    /// Runs `body` alone on a working connection. A connection-level failure thrown
+    /// by `body` is retried once on a new connection: thrown errors come before any
+    /// APPEND is sent (APPEND failures are per-item results), so a retry cannot
+    /// duplicate mail.
+    private func serially<T>(_ body: (IMAPConnection) async throws -> T) async throws -> T {
+        await gate.enter()
+        var attempt = 0
+        while true {
+            do {
+                let result = try await body(try await provider.connection())
+                await gate.leave()
+                return result
+            } catch let error as IMAPError where error.isConnectionLevel && attempt == 0 {
+                attempt += 1
+                await provider.discard()
+            } catch {
+                if (error as? IMAPError)?.isConnectionLevel == true { await provider.discard() }
+                await gate.leave()
+                throw error
+            }
+        }
+    }
+}

@@ -1,0 +1,43 @@
+import BrickCore
+import Glibc
+
+/// Everything that can go wrong in the Maildir source and target, with the path,
+/// folder or key it concerns.
+public enum MaildirError: Error, Sendable, CustomStringConvertible {
+    /// The Maildir root does not exist or is not a directory.
+    case notAMaildir(path: String)
+    /// A folder listed earlier is gone, or its upstream name does not name a folder.
+    case folderNotFound(folder: FolderPath, upstreamName: String)
+    /// A system call failed; `errno` is the C error number.
+    case systemCall(function: String, path: String, errno: Int32)
+    /// A message could not be written into a folder.
+    case writeFailed(folder: FolderPath, key: ItemKey, path: String, errno: Int32)
+    /// A `{user}` template is malformed (none, or more than one `{user}`).
+    case invalidTemplate(template: String, reason: String)
+    /// A user name that would leave the template's directory (`/`, `..`) or is empty.
+    case invalidUserName(user: String)
+
+    /// One line naming what failed and where.
+    public var description: String {
+        switch self {
+        case .notAMaildir(let path):
+            return "not a Maildir (no such directory): \(path)"
+        case .folderNotFound(let folder, let upstreamName):
+            return "folder \(folder) not found in the Maildir (directory \(upstreamName))"
+        case .systemCall(let function, let path, let code):
+            return "\(function)(\(path)) failed: \(MaildirError.message(for: code))"
+        case .writeFailed(let folder, let key, let path, let code):
+            return "cannot write \(key) into \(folder) at \(path): \(MaildirError.message(for: code))"
+        case .invalidTemplate(let template, let reason):
+            return "invalid Maildir template \(template): \(reason)"
+        case .invalidUserName(let user):
+            return "invalid user name \"\(user)\": must be non-empty and contain neither / nor .."
+        }
+    }
+
+    /// The C library's text for an error number.
+    static func message(for code: Int32) -> String {
+        guard let text = strerror(code) else { return "errno \(code)" }
+        return String(cString: text)
+    }
+}

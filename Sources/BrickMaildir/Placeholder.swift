@@ -1,1 +1,0 @@
-// BrickMaildir module: placeholder until its sources land.

@@ -1,0 +1,45 @@
+import BrickCore
+import Testing
+
+@Suite struct FolderPathTests {
+    @Test func textFormEscapesSlashesAndBackslashes() {
+        let path = FolderPath(["a/b", "c\\d", "e"])
+        #expect(path.description == "a\\/b/c\\\\d/e")
+        #expect(FolderPath(parsing: path.description) == path)
+    }
+
+    @Test func parsingDropsEmptyComponents() {
+        #expect(FolderPath(parsing: "/Archive//2025/") == FolderPath(["Archive", "2025"]))
+    }
+
+    @Test func ancestryAndParents() {
+        let path = FolderPath(["Archive", "2025", "Q1"])
+        #expect(path.isWithin(FolderPath(["Archive"])))
+        #expect(path.isWithin(path))
+        #expect(!FolderPath(["Archive2"]).isWithin(FolderPath(["Archive"])))
+        #expect(path.parent == FolderPath(["Archive", "2025"]))
+        #expect(FolderPath.inbox.parent == .root)
+        #expect(path.name == "Q1" && path.depth == 3)
+    }
+}
+
+@Suite struct ItemFlagsTests {
+    @Test func imapNamesRoundTripAndRecentIsDropped() {
+        let flags = ItemFlags(imapNames: ["\\Seen", "\\recent", "\\FLAGGED", "$Label1", "Work", "Work", "\\Unknown"])
+        #expect(flags.system == [.seen, .flagged])
+        #expect(flags.keywords == ["$Label1", "Work"])
+        #expect(ItemFlags(catalogText: flags.description) == flags)
+        #expect(flags.description == "\\Seen \\Flagged $Label1 Work")
+    }
+
+    @Test func forwardedIsTheDollarForwardedKeyword() {
+        #expect(ItemFlags(imapNames: ["$Forwarded"]).system == [.forwarded])
+    }
+
+    @Test func specialUseFromAttributesAndNames() {
+        #expect(SpecialUse(attribute: "\\junk") == .junk)
+        #expect(SpecialUse(guessingFromName: "Deleted Items") == .trash)
+        #expect(SpecialUse(guessingFromName: "Bulk Mail") == .junk)
+        #expect(SpecialUse(guessingFromName: "Projects") == nil)
+    }
+}

@@ -1,0 +1,71 @@
+@testable import BrickIMAP
+import BrickCore
+import Foundation
+import Testing
+
+@Suite("Restore helpers")
+struct TargetUnitTests {
+    @Test("SHA-256 matches the FIPS 180-4 examples", arguments: [
+        ("", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
+        ("abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
+        ("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"),
+    ])
+    func sha256(_ input: String, _ digest: String) {
+        #expect(SHA256.hex(Array(input.utf8)) == digest)
+    }
+
+    @Test("SHA-256 of a million 'a's")
+    func sha256Long() {
+        #expect(SHA256.hex([UInt8](repeating: 97, count: 1_000_000)) == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
+    }
+
+    @Test("Message-ID is read unfolded, without brackets and spaces; absent or empty gives nil", arguments: [
+        ("Message-ID: <m1@example.org>\r\n\r\n", "m1@example.org"),
+        ("message-id:   <m2@example.org>  \r\n\r\n", "m2@example.org"),
+        ("Message-ID:\r\n <m3@example.org>\r\n\r\n", "m3@example.org"),
+        ("Message-ID: < m4 @example.org> (comment)\r\n\r\n", "m4@example.org"),
+        ("Message-ID: bare@example.org trailing\r\n\r\n", "bare@example.org"),
+        ("Message-ID: <unclosed@example.org\r\n\r\n", "unclosed@example.org"),
+        ("\r\n", nil),
+        ("Message-ID: \r\n\r\n", nil),
+        ("Message-ID: <>\r\n\r\n", nil),
+    ] as [(String, String?)])
+    func messageID(_ header: String, _ expected: String?) {
+        #expect(MessageIDHeader.value(in: Array(header.utf8)) == expected)
+    }
+
+    @Test("APPEND keeps system flags and atom keywords, drops \\Recent and odd keywords")
+    func appendFlags() {
+        let item = RestoreItem(
+            key: "1.1", flags: ItemFlags(system: [.seen, .forwarded], keywords: ["Work", "bad word", "\u{e4}"]),
+            internalDate: Date(timeIntervalSince1970: 10), messageID: nil, raw: [65])
+        let message = IMAPTarget.message(for: item)
+        #expect(message.flags == ["\\Seen", "$Forwarded", "Work"])
+        #expect(message.internalDate == Date(timeIntervalSince1970: 10))
+    }
+
+    @Test("endpoints parse from URLs")
+    func endpoints() throws {
+        let plain = try IMAPEndpoint(url: "imap://mail.example.com")
+        #expect(plain.port == 143 && plain.tls == .opportunistic && plain.host == "mail.example.com")
+        let secure = try IMAPEndpoint(url: "imaps://mail.example.com:1993", caFile: "/ca.pem")
+        #expect(secure.port == 1993 && secure.tls == .implicit && secure.caFile == "/ca.pem")
+        let v6 = try IMAPEndpoint(url: "imap://[::1]:1143", tls: .never)
+        #expect(v6.host == "::1" && v6.port == 1143 && v6.tls == .never)
+        #expect(v6.description == "imap://[::1]:1143")
+        #expect(try IMAPEndpoint(url: "IMAP://h/", tls: .startTLS).tls == .startTLS)
+        for bad in ["http://x", "imap://", "imap://x:0", "imap://x:y", "imap://user:pw@x"] {
+            #expect(throws: IMAPError.self) { try IMAPEndpoint(url: bad) }
+        }
+        #expect(throws: IMAPError.self) { try IMAPEndpoint(url: "imaps://x", tls: .never) }
+        #expect(IMAPCredentials(user: "alice", password: "secret", adminUser: "admin").description == "alice (as admin admin)")
+    }
+
+    @Test("digest identities ignore the difference between LF and CRLF line ends")
+    func digestIdentity() {
+        let crlf = IMAPTarget.digestIdentity(of: Array("a\r\nb\r\n".utf8))
+        #expect(crlf == "sha256:" + SHA256.hex(Array("a\r\nb\r\n".utf8)))
+        #expect(IMAPTarget.digestIdentity(of: Array("a\nb\n".utf8)) == crlf)
+        #expect(IMAPTarget.digestIdentity(of: Array("a\nb\r\n".utf8)) == crlf)
+    }
+}
