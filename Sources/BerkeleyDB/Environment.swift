@@ -48,7 +48,7 @@ public final class Environment: @unchecked Sendable {
 
     /// Writes a checkpoint, so recovery has less log to replay and old logs can go.
     public func checkpoint() throws(BerkeleyDBError) {
-        try check("DB_ENV->txn_checkpoint") { handle.pointee.txn_checkpoint(handle, 0, 0, 0) }
+        try check("DB_ENV->txn_checkpoint") { handle.pointee.txn_checkpoint(handle, 0, 0, UInt32(DB_FORCE)) }
     }
 
     /// Renames a database file inside a transaction (paths relative to the data directory).

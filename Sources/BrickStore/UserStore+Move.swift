@@ -54,6 +54,9 @@ extension UserStore {
         for move in moves {
             try FileSystem.makeDirectory(layout.url(move.to), user: user)
         }
+        // Checkpoints on both sides keep recovery from ever replaying a record that
+        // names the old path once its directory is gone.
+        try withBlobs { try environment.checkpoint() }
         try withBlobs {
             let transaction = try environment.beginTransaction()
             for move in moves where FileManager.default.fileExists(atPath: layout.url(StoreLayout.itemsFile(folderDirectory: move.from)).path) {
@@ -62,6 +65,8 @@ extension UserStore {
                     in: transaction)
             }
             try transaction.commit()
+            try environment.checkpoint()
+            try environment.checkpoint()
         }
         FileSystem.syncDirectory(layout.url(newDirectory).deletingLastPathComponent())
         removeEmptiedTree(folder.directory)

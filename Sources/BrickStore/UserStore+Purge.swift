@@ -69,7 +69,8 @@ extension UserStore {
             report.orphanValues += try removeValuesWithoutRows(folder)
         }
         let stillThere = Set(live.map(\.id))
-        for folder in doomedFolders where removedFolderIDs.contains(folder.id) && !stillThere.contains(folder.id) {
+        let removed = doomedFolders.filter { removedFolderIDs.contains($0.id) && !stillThere.contains($0.id) }
+        for folder in removed {
             closeDatabases([folder.id])
             let file = StoreLayout.itemsFile(folderDirectory: folder.directory)
             if FileManager.default.fileExists(atPath: layout.url(file).path) {
@@ -79,6 +80,13 @@ extension UserStore {
                     try transaction.commit()
                 }
             }
+        }
+        // As for moves: no record recovery may replay names a directory about to go.
+        try withBlobs {
+            try environment.checkpoint()
+            try environment.checkpoint()
+        }
+        for folder in removed {
             try? FileManager.default.removeItem(at: layout.url(folder.directory + "/path"))
             rmdir(layout.url(folder.directory + "/folders").path)
             rmdir(layout.url(folder.directory).path)

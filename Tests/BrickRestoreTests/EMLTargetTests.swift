@@ -7,7 +7,8 @@ import Testing
 
 /// A fresh empty directory for one test.
 private func makeScratchDirectory() throws -> String {
-    let path = NSTemporaryDirectory() + "brick-eml-\(UUID().uuidString)"
+    // Nested one level, so "outside the root" is a directory no other test touches.
+    let path = NSTemporaryDirectory() + "brick-eml-\(UUID().uuidString)/root"
     try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     return path
 }
@@ -28,7 +29,7 @@ private let tricky: [UInt8] = Array(
 @Test("each item becomes a byte-exact .eml file with the internal date as mtime")
 func emlWritesFiles() async throws {
     let root = try makeScratchDirectory()
-    defer { try? FileManager.default.removeItem(atPath: root) }
+    defer { try? FileManager.default.removeItem(atPath: (root as NSString).deletingLastPathComponent) }
     let target = EMLTarget(directory: root)
     let written = item("1700000000.M1P2.host,S=42", tricky, at: received + 0.5)
     let results = try await target.append([written], to: FolderPath(["Archive", "2025"]))
@@ -46,7 +47,7 @@ func emlWritesFiles() async throws {
 @Test("manifest has one header, quoted fields, and grows on later runs")
 func emlManifest() async throws {
     let root = try makeScratchDirectory()
-    defer { try? FileManager.default.removeItem(atPath: root) }
+    defer { try? FileManager.default.removeItem(atPath: (root as NSString).deletingLastPathComponent) }
     let first = EMLTarget(directory: root)
     _ = try await first.append(
         [item("1", tricky, at: received, flags: ItemFlags(system: [.seen, .flagged], keywords: ["$Label1"]))],
@@ -74,7 +75,7 @@ func emlManifest() async throws {
 @Test("a second run finds every message it wrote")
 func emlFingerprintsCoverWrittenItems() async throws {
     let root = try makeScratchDirectory()
-    defer { try? FileManager.default.removeItem(atPath: root) }
+    defer { try? FileManager.default.removeItem(atPath: (root as NSString).deletingLastPathComponent) }
     let items = [
         item("1", tricky, at: received),
         item("2", Array("Subject: no id\r\n\r\nbody".utf8), at: received + 1),
@@ -94,7 +95,7 @@ func emlFingerprintsCoverWrittenItems() async throws {
 @Test("folder names cannot leave the root or collide")
 func emlPathSafety() async throws {
     let root = try makeScratchDirectory()
-    defer { try? FileManager.default.removeItem(atPath: root) }
+    defer { try? FileManager.default.removeItem(atPath: (root as NSString).deletingLastPathComponent) }
     let target = EMLTarget(directory: root)
     let folders = [
         FolderPath(["../x"]), FolderPath(["a/b"]), FolderPath(["a", "b"]), FolderPath(["."]), FolderPath([".."]),

@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# Shared helpers of the comparison benchmarks in tools/bench (sourced, not run).
+# Shared code of the comparison benchmarks in tools/bench (sourced, not run).
 #
 # measure NAME -- COMMAND...   runs COMMAND under /usr/bin/time -v, records wall
 #                              seconds, max RSS and exit status as a result row

@@ -31,7 +31,8 @@ struct PurgeCommand: AsyncParsableCommand {
         var users = try userSelection.namedUsers()
         if users.isEmpty || userSelection.allUsers { users = storeRoot.existingUsers() }
         guard !users.isEmpty else { throw UsageError("no user stores under \(storeRoot.root.path)") }
-        let cutoff = Date().addingTimeInterval(-Double(olderThan) * 86_400)
+        // 0 days means everything marked deleted, including by a run started this second.
+        let cutoff = olderThan == 0 ? Date.distantFuture : Date().addingTimeInterval(-Double(olderThan) * 86_400)
         var failures = 0
         var lockedFailures = 0
         Terminal.write(String(format: "%-20@ %9@ %10@ %8@ %12@ %12@\n", "USER" as NSString, "ITEMS" as NSString, "BYTES" as NSString,
