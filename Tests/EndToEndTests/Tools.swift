@@ -108,6 +108,8 @@ struct IndexedItem: Decodable {
     var size: Int
     var flags: [String]
     var deleted: String?
+    var received: String?
+    var sha256: String?
 }
 
 func index(_ userDirectory: URL, _ extra: [String] = []) throws -> [IndexedItem] {

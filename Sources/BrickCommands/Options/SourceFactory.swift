@@ -1,4 +1,5 @@
 import BrickCore
+import BrickIMAP
 import BrickMaildir
 import Foundation
 import Logging
@@ -6,11 +7,14 @@ import Logging
 /// Makes each user's `MailSource` from the parsed `--source` and IMAP options.
 struct SourceFactory: Sendable {
     private let spec: SourceSpec
+    private let connection: IMAPConnectionSettings?
 
     init(spec: SourceSpec, imap: IMAPOptions) throws {
         self.spec = spec
-        if case .imap = spec {
-            throw UsageError("the IMAP source is not available in this build")
+        if case .imap(let url) = spec {
+            connection = try IMAPConnectionSettings(url: url, options: imap)
+        } else {
+            connection = nil
         }
     }
 
@@ -36,7 +40,8 @@ struct SourceFactory: Sendable {
         case .maildir(let template):
             return MaildirSource(root: try MaildirUsers.expand(template: template, user: user))
         case .imap:
-            throw UsageError("the IMAP source is not available in this build")
+            let settings = connection!
+            return IMAPSource(endpoint: settings.endpoint, credentials: settings.credentials(for: user), logger: logger)
         }
     }
 }

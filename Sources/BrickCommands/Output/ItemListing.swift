@@ -58,6 +58,7 @@ final class ItemListing {
                 "from": item.fromAddress ?? NSNull(), "fromName": item.fromName ?? NSNull(), "subject": item.subject ?? NSNull(),
                 "messageID": item.messageID ?? NSNull(), "size": item.size, "flags": item.flags.imapNames,
                 "deleted": item.deletedAt.map(Formatting.isoDate) ?? NSNull(),
+                "sha256": item.sha256.map { String(format: "%02x", $0) }.joined(),
             ]
             let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
             Terminal.write((count == 0 ? "\n  " : ",\n  ") + String(decoding: data, as: UTF8.self))

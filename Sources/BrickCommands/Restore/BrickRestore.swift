@@ -67,7 +67,6 @@ public struct BrickRestoreCommand: AsyncParsableCommand {
             return
         }
         let spec = try TargetSpec(parsing: to!)
-        let target = try await spec.open(user: targetUser ?? store.user, imap: imap)
         let progress = RestoreProgress()
         let started = Date()
         let display = output.progress.isEnabled ? ProgressDisplay {
@@ -75,6 +74,7 @@ public struct BrickRestoreCommand: AsyncParsableCommand {
             return "items \(Formatting.count(state.done))/\(Formatting.count(state.total)) · \(Formatting.bytes(state.bytes))"
         } : nil
         let logger = CommandLogging.logger(level: output.logLevel, progress: display)
+        let target = try await spec.open(user: targetUser ?? store.user, imap: imap, logger: logger)
         let job = RestoreJob(
             store: store, query: query, target: target, restoreRoot: restoreRoot.map(FolderPath.init(parsing:)),
             overwrite: overwrite, logger: logger, progress: progress)

@@ -1,7 +1,9 @@
 import BrickCore
+import BrickIMAP
 import BrickMaildir
 import BrickRestore
 import Foundation
+import Logging
 
 /// A parsed `--to`: `maildir:PATH`, `mbox:PATH`, `eml:DIR` or an IMAP URL.
 enum TargetSpec: Sendable {
@@ -31,13 +33,14 @@ enum TargetSpec: Sendable {
     }
 
     /// Opens the target (connecting, for a server).
-    func open(user: String, imap: IMAPOptions) async throws -> any RestoreTarget {
+    func open(user: String, imap: IMAPOptions, logger: Logger) async throws -> any RestoreTarget {
         switch self {
         case .maildir(let path): return MaildirTarget(root: URL(fileURLWithPath: path))
         case .mbox(let path): return MboxTarget(location: path)
         case .eml(let path): return EMLTarget(directory: path)
-        case .imap:
-            throw UsageError("the IMAP restore target is not available in this build")
+        case .imap(let url):
+            let settings = try IMAPConnectionSettings(url: url, options: imap)
+            return IMAPTarget(endpoint: settings.endpoint, credentials: settings.credentials(for: user), logger: logger)
         }
     }
 }

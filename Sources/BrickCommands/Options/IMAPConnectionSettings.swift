@@ -1,0 +1,39 @@
+import BrickIMAP
+import Foundation
+
+/// The endpoint and login built from an IMAP URL and the IMAP options, once per run:
+/// the password is read once and handed to each user's connection.
+struct IMAPConnectionSettings: Sendable {
+    let endpoint: IMAPEndpoint
+    private let password: String
+    private let adminUser: String?
+    private let method: IMAPCredentials.Method
+
+    init(url: String, options: IMAPOptions) throws {
+        let mode: IMAPEndpoint.TLSMode? = switch options.tls {
+        case .auto: nil
+        case .starttls: .startTLS
+        case .never: .never
+        }
+        do {
+            endpoint = try IMAPEndpoint(url: url, tls: url.lowercased().hasPrefix("imaps://") ? nil : mode, caFile: options.caFile, insecure: options.insecure)
+        } catch {
+            throw UsageError("\(error)")
+        }
+        if options.insecure {
+            Terminal.printError("warning: --insecure: the server's certificate is not verified; anyone in the path can read the mail and the password")
+        }
+        password = try options.password()
+        adminUser = options.adminUser
+        method = switch options.auth {
+        case .auto: .automatic
+        case .plain: .plain
+        case .login: .login
+        }
+    }
+
+    /// The login for `user`: as the user, or as the admin acting for the user.
+    func credentials(for user: String) -> IMAPCredentials {
+        IMAPCredentials(user: user, password: password, adminUser: adminUser, method: method)
+    }
+}
