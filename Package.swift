@@ -42,7 +42,7 @@ let package = Package(
         ]),
 
         // Sources (and restore targets of the same kind).
-        .target(name: "BrickMaildir", dependencies: ["BrickCore"]),
+        .target(name: "BrickMaildir", dependencies: ["BrickCore", "BrickMessage"]),
         .target(name: "BrickIMAP", dependencies: [
             "BrickCore",
             .product(name: "NIOCore", package: "swift-nio"),
@@ -84,7 +84,7 @@ let package = Package(
         .testTarget(name: "BrickStoreTests", dependencies: [
             "BrickStore", "BrickCore", "LZ4", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
-        .testTarget(name: "BrickMaildirTests", dependencies: ["BrickMaildir", "BrickCore"]),
+        .testTarget(name: "BrickMaildirTests", dependencies: ["BrickMaildir", "BrickMessage", "BrickCore"]),
         .testTarget(name: "BrickIMAPTests", dependencies: [
             "BrickIMAP", "BrickCore",
             .product(name: "NIOCore", package: "swift-nio"),

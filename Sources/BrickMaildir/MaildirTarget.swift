@@ -1,4 +1,5 @@
 import BrickCore
+import BrickMessage
 import Foundation
 import Glibc
 
@@ -104,25 +105,21 @@ public final class MaildirTarget: RestoreTarget, @unchecked Sendable {
 
     /// The fingerprint `existingFingerprints` will report for `item` once it is written.
     static func fingerprint(of item: RestoreItem) -> MessageFingerprint {
-        let seconds = Int64(item.internalDate.timeIntervalSince1970.rounded(.down))
-        let headerEnd = MessageHeaders.blankLineEnd(item.raw, from: 0) ?? item.raw.count
-        if let messageID = MessageHeaders.messageID(in: Array(item.raw[0..<headerEnd])) {
-            return MessageFingerprint(identity: messageID, internalDate: seconds)
-        }
-        return MessageFingerprint(identity: "sha256:" + SHA256.hex(item.raw), internalDate: seconds)
+        MessageFingerprint(restoring: item)
     }
 
-    /// The fingerprint of one message file, or nil when it vanished or is not a regular file.
+    /// The fingerprint of one message file, or nil when it vanished or is not a regular
+    /// file: its Message-ID from the header, else the digest of the whole file.
     static func fingerprint(ofFile path: String) throws -> MessageFingerprint? {
         guard let info = try POSIX.status(path), (info.st_mode & S_IFMT) == S_IFREG,
               let header = try MessageHeaders.readHeader(path)
         else { return nil }
         let seconds = Int64(info.st_mtim.tv_sec)
-        if let messageID = MessageHeaders.messageID(in: header.bytes) {
+        if let messageID = MessageSummary(parsing: header.bytes).messageID {
             return MessageFingerprint(identity: messageID, internalDate: seconds)
         }
         guard case .read(let bytes, _) = try MessageFileReader.read(path) else { return nil }
-        return MessageFingerprint(identity: "sha256:" + SHA256.hex(bytes), internalDate: seconds)
+        return MessageFingerprint(identity: MessageFingerprint.digestIdentity(bytes), internalDate: seconds)
     }
 
     private func folderDirectory(_ path: FolderPath) throws -> String {

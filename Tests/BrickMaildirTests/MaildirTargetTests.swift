@@ -1,6 +1,7 @@
 import BrickCore
 import Foundation
 import Glibc
+import BrickMessage
 import Testing
 @testable import BrickMaildir
 
@@ -86,7 +87,7 @@ import Testing
         #expect(prints.count == 16)
         #expect(prints.contains(MessageFingerprint(identity: "plain-lf@fixture.example.org", internalDate: 1_700_000_000)))
         let noID = try Data(contentsOf: copy.url.appendingPathComponent("maildir/alice/Maildir/cur/1700000800.M9P1.fixture:2,S"))
-        #expect(prints.contains(MessageFingerprint(identity: "sha256:" + SHA256.hex(Array(noID)), internalDate: 1_700_000_800)))
+        #expect(prints.contains(MessageFingerprint(identity: MessageFingerprint.digestIdentity(Array(noID)), internalDate: 1_700_000_800)))
         #expect(try await target.existingFingerprints(in: FolderPath(["Nonexistent"])).isEmpty)
     }
 
@@ -95,7 +96,7 @@ import Testing
         let target = MaildirTarget(root: temp.url)
         let date = Date(timeIntervalSince1970: 1_650_000_000.75)
         let items = [
-            RestoreItem(key: "1", flags: .none, internalDate: date, messageID: "<x@y>", raw: Array(message("x").utf8)),
+            RestoreItem(key: "1", flags: .none, internalDate: date, messageID: "<x@test>", raw: Array(message("x").utf8)),
             RestoreItem(key: "2", flags: .none, internalDate: date, messageID: nil, raw: Array("Subject: no id\n\nhi\n".utf8)),
         ]
         _ = try await target.append(items, to: .inbox)
@@ -103,7 +104,7 @@ import Testing
         #expect(prints == Set(items.map(MaildirTarget.fingerprint(of:))))
         #expect(prints == [
             MessageFingerprint(identity: "x@test", internalDate: 1_650_000_000),
-            MessageFingerprint(identity: "sha256:" + SHA256.hex(items[1].raw), internalDate: 1_650_000_000),
+            MessageFingerprint(identity: MessageFingerprint.digestIdentity(items[1].raw), internalDate: 1_650_000_000),
         ])
     }
 
