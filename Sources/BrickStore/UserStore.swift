@@ -105,10 +105,11 @@ public final class UserStore: @unchecked Sendable {
 
     // MARK: - Shared plumbing
 
-    /// Runs a read on the catalog, mapping errors.
+    /// Runs a read on the catalog, mapping errors. Reads may nest (reading an item's
+    /// value while iterating over rows looks its folder up), so they are reentrant.
     func readCatalog<T>(_ body: (GRDB.Database) throws -> T) throws(StoreError) -> T {
         do {
-            return try catalog.read(body)
+            return try catalog.unsafeReentrantRead(body)
         } catch let error as StoreError {
             throw error
         } catch {

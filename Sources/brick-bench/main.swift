@@ -76,7 +76,7 @@ struct BrickBench: ParsableCommand {
         report("fill catalog", catalogRows, 0, Date().timeIntervalSince(clock))
 
         var bySender = ItemQuery()
-        bySender.sender = "sender17@domain3.example"
+        bySender.sender = "sender17@domain17.example"
         var byDomain = ItemQuery()
         byDomain.sender = "@domain3.example"
         var byPeriod = ItemQuery()
@@ -144,7 +144,7 @@ struct Corpus {
         var word = index
         while body.utf8.count < 4_500 {
             body += words[word % 20] + (word % 13 == 0 ? ".\r\n" : " ")
-            word = word &* 1_103_515_245 &+ 12_345 & 0x7FFF_FFFF
+            word = (word &* 1_103_515_245 &+ 12_345) & 0x7FFF_FFFF
         }
         let attached = Double(index % 100) < attachmentShare * 100
         let raw = attached

@@ -95,7 +95,8 @@ final class IMAPChannelHandler: ChannelDuplexHandler {
         context.fireUserInboundEventTriggered(event)
     }
 
-    /// Performs actions; returns true when buffered input was discarded.
+    /// Performs actions; returns true when reading must stop (input discarded after
+    /// STARTTLS, or the connection failed).
     @discardableResult
     private func perform(_ actions: [ClientStateMachine.Action], context: ChannelHandlerContext) -> Bool {
         var wrote = false
@@ -121,6 +122,13 @@ final class IMAPChannelHandler: ChannelDuplexHandler {
                 }
             case .stream(let id, let response):
                 promises[id]?.onUntagged?(response)
+            case .bye(let text):
+                // After BYE the server closes the connection; some do so late (Dovecot
+                // shutting down behind imap-login's TLS proxy), so do not wait for it.
+                if !promises.values.contains(where: { $0.name == "LOGOUT" }) {
+                    fail(.connectionClosed(host: host, serverText: text), context: context)
+                    return true
+                }
             case .unsolicited(let response):
                 logger.debug("IMAP unsolicited response", metadata: ["response": "\(response)"])
             }

@@ -121,10 +121,17 @@ actor IMAPConnection {
             name: command.name, discardsBufferedInput: command.name == "STARTTLS", promise: promise,
             onUntagged: onUntagged)
         commandCounts[command.name, default: 0] += 1
+        // A write to a channel that has closed never reaches the handler: fail the
+        // command here, or its caller would wait forever.
+        let written = channel.eventLoop.makePromise(of: Void.self)
+        let host = endpoint.host
+        written.futureResult.whenFailure { error in
+            promise.fail(IMAPError.connectionClosed(host: host, serverText: String(describing: error)))
+        }
         if flush {
-            channel.writeAndFlush(request, promise: nil)
+            channel.writeAndFlush(request, promise: written)
         } else {
-            channel.write(request, promise: nil)
+            channel.write(request, promise: written)
         }
         return promise.futureResult
     }
@@ -195,7 +202,17 @@ actor IMAPConnection {
             throw .tlsFailed(host: endpoint.host, underlying: String(describing: error))
         }
         capabilities = Capabilities([])
-        try await refreshCapabilities()
+        do {
+            try await refreshCapabilities()
+        } catch {
+            // The first command after STARTTLS is where a refused handshake shows,
+            // either as the TLS error itself or as the channel it closed.
+            switch error {
+            case .tlsFailed: throw error
+            case .connectionClosed, .protocolError: throw .tlsFailed(host: endpoint.host, underlying: error.description)
+            default: throw error
+            }
+        }
     }
 
     private static func makeTLSContext(_ endpoint: IMAPEndpoint) throws(IMAPError) -> NIOSSLContext {

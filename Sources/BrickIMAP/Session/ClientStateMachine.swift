@@ -13,6 +13,8 @@ struct ClientStateMachine {
         case greeting(UntaggedStatus, ResponseText)
         /// An untagged response for a streaming command, handed over as it arrives.
         case stream(id: Int, UntaggedResponse)
+        /// The server said BYE: the connection is ending (expected only after LOGOUT).
+        case bye(String)
         /// An untagged response with no command in flight (the greeting's neighbours,
         /// a `BYE` between commands).
         case unsolicited(UntaggedResponse)
@@ -63,7 +65,10 @@ struct ClientStateMachine {
                 greeted = true
                 return [.greeting(status, text)]
             }
-            if case .status(.bye, let text) = untagged { byeText = text.text }
+            if case .status(.bye, let text) = untagged {
+                byeText = text.text
+                return [.bye(text.text)]
+            }
             guard !inFlight.isEmpty else { return [.unsolicited(untagged)] }
             if inFlight[0].streams { return [.stream(id: inFlight[0].id, untagged)] }
             inFlight[0].untagged.append(untagged)

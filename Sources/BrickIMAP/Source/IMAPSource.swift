@@ -57,6 +57,11 @@ public final class IMAPSource: MailSource {
                 connection: connection, folder: folder, state: current, sink: recorder,
                 planner: FetchPlanner(byteLimit: options.batchBytes), logger: logger
             ).run()
+            // Leave the folder: Dovecot answers LIST-STATUS for the selected mailbox
+            // from the selected view, so a folder deleted and recreated by another
+            // session would keep showing its old UIDVALIDITY on this connection.
+            let unselect: Command = await connection.capabilities.contains("UNSELECT") ? .unselect : .close
+            try await connection.execute(unselect)
         }
     }
 

@@ -62,11 +62,11 @@ struct ClientStateMachineTests {
         #expect(written(actions) == "B2 NOOP\r\n")
     }
 
-    @Test("a BYE between commands is unsolicited and remembered")
+    @Test("a BYE is reported at once and remembered")
     func byeRemembered() throws {
         var machine = ClientStateMachine()
         _ = machine.receive(try response("* OK ready\r\n"))
-        #expect(machine.receive(try response("* BYE shutting down\r\n")) == [.unsolicited(.status(.bye, ResponseText(text: "shutting down")))])
+        #expect(machine.receive(try response("* BYE shutting down\r\n")) == [.bye("shutting down")])
         #expect(machine.byeText == "shutting down")
     }
 

@@ -91,8 +91,13 @@ struct DovecotServer: Sendable {
             try? FileManager.default.removeItem(atPath: base + ".out")
             try? FileManager.default.removeItem(atPath: base + ".err")
         }
-        let shell = "exec \"$0\" \"$@\" >\(base).out 2>\(base).err </dev/null"
-        let argv = ["/bin/sh", "-c", shell, executable] + arguments
+        // Close every inherited descriptor above 2 first: a daemonized Dovecot must not
+        // keep the test runner's pipes or other tests' sockets open.
+        let shell = """
+            for fd in /proc/$$/fd/*; do n=${fd##*/}; if [ "$n" -gt 2 ]; then eval "exec $n>&-" 2>/dev/null; fi; done
+            exec "$0" "$@" >\(base).out 2>\(base).err </dev/null
+            """
+        let argv = ["/bin/bash", "-c", shell, executable] + arguments
         var cArguments = argv.map { strdup($0) } + [nil]
         defer { for pointer in cArguments { free(pointer) } }
         // The test runner may block or ignore signals; Dovecot must see SIGTERM.
@@ -107,7 +112,7 @@ struct DovecotServer: Sendable {
         posix_spawnattr_setsigdefault(&attributes, &allSignals)
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
         var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, "/bin/sh", nil, &attributes, &cArguments, environ)
+        let spawned = posix_spawn(&pid, "/bin/bash", nil, &attributes, &cArguments, environ)
         guard spawned == 0 else { throw ServerError(message: "posix_spawn failed: \(spawned)") }
         var status: Int32 = 0
         while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
