@@ -44,7 +44,7 @@ let package = Package(
         // Sources (and restore targets of the same kind).
         .target(name: "BrickMaildir", dependencies: ["BrickCore", "BrickMessage"]),
         .target(name: "BrickIMAP", dependencies: [
-            "BrickCore",
+            "BrickCore", "BrickMessage",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -86,8 +86,9 @@ let package = Package(
         ]),
         .testTarget(name: "BrickMaildirTests", dependencies: ["BrickMaildir", "BrickMessage", "BrickCore"]),
         .testTarget(name: "BrickIMAPTests", dependencies: [
-            "BrickIMAP", "BrickCore",
+            "BrickIMAP", "BrickMessage", "BrickCore",
             .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "BrickSyncTests", dependencies: [
             "BrickSync", "BrickStore", "BrickMaildir", "BrickCore", .product(name: "Logging", package: "swift-log"),

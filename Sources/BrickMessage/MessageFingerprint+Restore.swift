@@ -23,9 +23,20 @@ extension MessageFingerprint {
         return digestIdentity(raw)
     }
 
-    /// `sha256:<hex>` of `bytes`.
+    /// `sha256:<hex>` of `bytes` with every bare LF written as CRLF. IMAP servers hand
+    /// messages back with CRLF line ends whatever was stored (Dovecot keeps a bare-LF
+    /// message as sent but FETCH gives CRLF), so the digest is of that canonical form:
+    /// the same message gives the same identity from a Maildir file, an mbox and a server.
     public static func digestIdentity(_ bytes: [UInt8]) -> String {
-        "sha256:" + SHA256Digest.hex(bytes)
+        var canonical: [UInt8] = []
+        canonical.reserveCapacity(bytes.count + bytes.count / 32)
+        var previous: UInt8 = 0
+        for byte in bytes {
+            if byte == 10 && previous != 13 { canonical.append(13) }
+            canonical.append(byte)
+            previous = byte
+        }
+        return "sha256:" + SHA256Digest.hex(canonical)
     }
 
     /// Whole seconds since 1970, rounded down.

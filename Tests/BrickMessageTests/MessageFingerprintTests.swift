@@ -14,10 +14,10 @@ func fingerprintFromMessageID() {
     #expect(MessageFingerprint(restoring: item) == fromBytes)
 }
 
-@Test("fingerprint identity falls back to the SHA-256 of the bytes")
+@Test("fingerprint identity falls back to the SHA-256 of the bytes with CRLF line ends")
 func fingerprintFromDigest() {
     let raw = Array("Subject: no id\n\nbody\n".utf8)
     let fingerprint = MessageFingerprint(raw: raw, messageID: nil, internalDate: Date(timeIntervalSince1970: 5))
-    #expect(fingerprint.identity == "sha256:" + SHA256Digest.hex(raw))
+    #expect(fingerprint.identity == "sha256:" + SHA256Digest.hex(Array("Subject: no id\r\n\r\nbody\r\n".utf8)))
     #expect(fingerprint.internalDate == 5)
 }

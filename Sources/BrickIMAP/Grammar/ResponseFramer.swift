@@ -10,6 +10,8 @@ import NIOCore
 struct ResponseFramer {
     /// Limit on one line outside literals, against a server that never sends CRLF.
     static let maximumLineLength = 1 << 20
+    /// Buffer capacity kept once the buffer is empty.
+    static let retainedCapacity = 4 << 20
 
     private var buffer: ByteBuffer
     /// Bytes after the reader index already known to belong to the current frame.
@@ -68,7 +70,11 @@ struct ResponseFramer {
             }
             scanned = 0
             let frame = buffer.readSlice(length: lineEnd)!
-            if buffer.readerIndex > 1 << 20 && buffer.readerIndex > buffer.readableBytes {
+            if buffer.readableBytes == 0 && buffer.capacity > Self.retainedCapacity {
+                // A huge literal went through: give its memory back instead of keeping
+                // the largest message's size for the connection's lifetime.
+                buffer = ByteBufferAllocator().buffer(capacity: 16 * 1024)
+            } else if buffer.readerIndex > 1 << 20 && buffer.readerIndex > buffer.readableBytes {
                 buffer.discardReadBytes()
             }
             return frame

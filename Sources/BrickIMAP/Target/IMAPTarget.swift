@@ -1,4 +1,5 @@
 import BrickCore
+import BrickMessage
 import Foundation
 import Logging
 
@@ -70,7 +71,7 @@ public final class IMAPTarget: RestoreTarget {
 
     /// Fingerprints of the messages in `path`, by the rule all restore targets share:
     /// the Message-ID without angle brackets and white space, or for messages without
-    /// one `digestIdentity(of:)` of the bytes the server returns (`sha256:<hex>`); and
+    /// `MessageFingerprint.digestIdentity` of the bytes the server returns; and
     /// the internal date in whole seconds.
     public func existingFingerprints(in path: FolderPath) async throws -> Set<MessageFingerprint> {
         try await serially { connection in
@@ -85,7 +86,7 @@ public final class IMAPTarget: RestoreTarget {
             for case .fetch(_, let attributes) in headers.untagged {
                 guard let uid = attributes.uid else { continue }
                 let date = Int64((attributes.internalDate ?? Date(timeIntervalSince1970: 0)).timeIntervalSince1970.rounded(.down))
-                if let id = attributes.body(section: "HEADER.FIELDS (MESSAGE-ID)").flatMap(MessageIDHeader.value(in:)) {
+                if let id = attributes.body(section: "HEADER.FIELDS (MESSAGE-ID)").flatMap({ MessageSummary(parsing: $0).messageID }) {
                     fingerprints.insert(MessageFingerprint(identity: id, internalDate: date))
                 } else {
                     withoutID.append((uid, Int(attributes.rfc822Size ?? 0)))
@@ -96,7 +97,7 @@ public final class IMAPTarget: RestoreTarget {
                 let bodies = try await connection.execute(.uidFetch(UIDSet(batch), items: "UID BODY.PEEK[]", modifiers: nil))
                 for case .fetch(_, let attributes) in bodies.untagged {
                     guard let uid = attributes.uid, let date = dates[uid], let body = attributes.body(section: "") else { continue }
-                    fingerprints.insert(MessageFingerprint(identity: Self.digestIdentity(of: body), internalDate: date))
+                    fingerprints.insert(MessageFingerprint(identity: MessageFingerprint.digestIdentity(body), internalDate: date))
                 }
             }
             try await connection.execute(.close)
@@ -123,22 +124,6 @@ public final class IMAPTarget: RestoreTarget {
         await gate.leave()
     }
 
-    /// The identity of a message without Message-ID: `sha256:<hex>` of its bytes with
-    /// every bare LF written as CRLF. Servers return messages with CRLF line ends
-    /// (Dovecot stores a bare-LF message as sent but FETCH gives CRLF), so a digest of
-    /// the raw backup bytes would not match what the target holds; restore compares
-    /// with this function's result for its items.
-    public static func digestIdentity(of raw: [UInt8]) -> String {
-        var normalized: [UInt8] = []
-        normalized.reserveCapacity(raw.count + raw.count / 32)
-        var previous: UInt8 = 0
-        for byte in raw {
-            if byte == 10 && previous != 13 { normalized.append(13) }
-            normalized.append(byte)
-            previous = byte
-        }
-        return "sha256:" + SHA256.hex(normalized)
-    }
 
     /// The APPEND arguments for an item: its flags without `\Recent` and without
     /// keywords that are not atoms, and its internal date.

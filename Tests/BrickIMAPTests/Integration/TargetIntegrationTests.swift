@@ -1,5 +1,6 @@
 @testable import BrickIMAP
 import BrickCore
+import BrickMessage
 import Foundation
 import Testing
 
@@ -58,7 +59,7 @@ struct TargetIntegrationTests {
             let fingerprints = try await target.existingFingerprints(in: path)
             #expect(fingerprints == [
                 MessageFingerprint(identity: "r1@example.org", internalDate: 1_500_000_000),
-                MessageFingerprint(identity: IMAPTarget.digestIdentity(of: raws[1]), internalDate: 1_500_000_001),
+                MessageFingerprint(identity: MessageFingerprint.digestIdentity(raws[1]), internalDate: 1_500_000_001),
                 MessageFingerprint(identity: "r3@example.org", internalDate: 1_500_000_002),
             ])
             #expect(try await target.existingFingerprints(in: FolderPath(["Trash"])).isEmpty)

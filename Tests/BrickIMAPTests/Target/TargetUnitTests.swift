@@ -1,24 +1,11 @@
 @testable import BrickIMAP
 import BrickCore
+import BrickMessage
 import Foundation
 import Testing
 
 @Suite("Restore helpers")
 struct TargetUnitTests {
-    @Test("SHA-256 matches the FIPS 180-4 examples", arguments: [
-        ("", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
-        ("abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
-        ("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"),
-    ])
-    func sha256(_ input: String, _ digest: String) {
-        #expect(SHA256.hex(Array(input.utf8)) == digest)
-    }
-
-    @Test("SHA-256 of a million 'a's")
-    func sha256Long() {
-        #expect(SHA256.hex([UInt8](repeating: 97, count: 1_000_000)) == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
-    }
-
     @Test("Message-ID is read unfolded, without brackets and spaces; absent or empty gives nil", arguments: [
         ("Message-ID: <m1@example.org>\r\n\r\n", "m1@example.org"),
         ("message-id:   <m2@example.org>  \r\n\r\n", "m2@example.org"),
@@ -31,7 +18,7 @@ struct TargetUnitTests {
         ("Message-ID: <>\r\n\r\n", nil),
     ] as [(String, String?)])
     func messageID(_ header: String, _ expected: String?) {
-        #expect(MessageIDHeader.value(in: Array(header.utf8)) == expected)
+        #expect(MessageSummary(parsing: Array(header.utf8)).messageID == expected)
     }
 
     @Test("APPEND keeps system flags and atom keywords, drops \\Recent and odd keywords")
@@ -63,9 +50,9 @@ struct TargetUnitTests {
 
     @Test("digest identities ignore the difference between LF and CRLF line ends")
     func digestIdentity() {
-        let crlf = IMAPTarget.digestIdentity(of: Array("a\r\nb\r\n".utf8))
-        #expect(crlf == "sha256:" + SHA256.hex(Array("a\r\nb\r\n".utf8)))
-        #expect(IMAPTarget.digestIdentity(of: Array("a\nb\n".utf8)) == crlf)
-        #expect(IMAPTarget.digestIdentity(of: Array("a\nb\r\n".utf8)) == crlf)
+        let crlf = MessageFingerprint.digestIdentity(Array("a\r\nb\r\n".utf8))
+        #expect(crlf == "sha256:" + SHA256Digest.hex(Array("a\r\nb\r\n".utf8)))
+        #expect(MessageFingerprint.digestIdentity(Array("a\nb\n".utf8)) == crlf)
+        #expect(MessageFingerprint.digestIdentity(Array("a\nb\r\n".utf8)) == crlf)
     }
 }
