@@ -76,7 +76,8 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
-        // Tests mirror the sources.
+        // Tests mirror the sources; BrickTestSupport holds what several test targets share.
+        .target(name: "BrickTestSupport", path: "Tests/BrickTestSupport"),
         .testTarget(name: "BerkeleyDBTests", dependencies: ["BerkeleyDB"]),
         .testTarget(name: "LZ4Tests", dependencies: ["LZ4"]),
         .testTarget(name: "BrickCoreTests", dependencies: ["BrickCore"]),
@@ -86,7 +87,7 @@ let package = Package(
         ]),
         .testTarget(name: "BrickMaildirTests", dependencies: ["BrickMaildir", "BrickMessage", "BrickCore"]),
         .testTarget(name: "BrickIMAPTests", dependencies: [
-            "BrickIMAP", "BrickMessage", "BrickCore",
+            "BrickIMAP", "BrickMessage", "BrickCore", "BrickTestSupport",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -94,6 +95,6 @@ let package = Package(
             "BrickSync", "BrickStore", "BrickMaildir", "BrickCore", .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "BrickRestoreTests", dependencies: ["BrickRestore", "BrickStore", "BrickMessage", "BrickCore"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["BrickCore", "BrickStore", "BerkeleyDB"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["BrickCore", "BrickStore", "BerkeleyDB", "BrickTestSupport"]),
     ]
 )

@@ -49,6 +49,13 @@ extension UserStore {
                     }
                     try transaction.commit()
                 }
+                // Log files go only at a checkpoint: without one every 64 MB, a first
+                // backup would keep a second copy of everything in the log until it ends.
+                bytesSinceCheckpoint += prepared.reduce(0) { $0 + $1.value.count }
+                if bytesSinceCheckpoint >= 64 << 20 {
+                    try environment.checkpoint()
+                    bytesSinceCheckpoint = 0
+                }
             }
         }
         return try withCatalog { db in

@@ -32,6 +32,8 @@ public final class UserStore: @unchecked Sendable {
     let decompressor = LZ4Frame()
     private let writerLock: WriterLock?
     private var databases: [FolderID: BerkeleyDB.Database] = [:]
+    /// Value bytes committed since the last checkpoint (guarded by `mutex`).
+    var bytesSinceCheckpoint = 0
 
     /// Opens the store of `user` in `layout.userDirectory`.
     public init(layout: StoreLayout, user: String? = nil, mode: Mode) throws(StoreError) {

@@ -1,4 +1,5 @@
 @testable import BrickIMAP
+import BrickTestSupport
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -82,46 +83,8 @@ struct DovecotServer: Sendable {
         try execute("/bin/bash", [script.path] + arguments)
     }
 
-    /// Runs a program through posix_spawn with output in temporary files and waits
-    /// with waitpid. Foundation's Process is avoided: Dovecot's master daemonizes,
-    /// and waiting through Process can hang on the descendants it leaves running.
     private static func execute(_ executable: String, _ arguments: [String]) throws -> String {
-        let base = NSTemporaryDirectory() + "brick-imap-\(UUID().uuidString)"
-        defer {
-            try? FileManager.default.removeItem(atPath: base + ".out")
-            try? FileManager.default.removeItem(atPath: base + ".err")
-        }
-        // Close every inherited descriptor above 2 first: a daemonized Dovecot must not
-        // keep the test runner's pipes or other tests' sockets open.
-        let shell = """
-            for fd in /proc/$$/fd/*; do n=${fd##*/}; if [ "$n" -gt 2 ]; then eval "exec $n>&-" 2>/dev/null; fi; done
-            exec "$0" "$@" >\(base).out 2>\(base).err </dev/null
-            """
-        let argv = ["/bin/bash", "-c", shell, executable] + arguments
-        var cArguments = argv.map { strdup($0) } + [nil]
-        defer { for pointer in cArguments { free(pointer) } }
-        // The test runner may block or ignore signals; Dovecot must see SIGTERM.
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var noSignals = sigset_t()
-        sigemptyset(&noSignals)
-        var allSignals = sigset_t()
-        sigfillset(&allSignals)
-        posix_spawnattr_setsigmask(&attributes, &noSignals)
-        posix_spawnattr_setsigdefault(&attributes, &allSignals)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-        var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, "/bin/bash", nil, &attributes, &cArguments, environ)
-        guard spawned == 0 else { throw ServerError(message: "posix_spawn failed: \(spawned)") }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
-        let output = (try? String(contentsOfFile: base + ".out", encoding: .utf8)) ?? ""
-        guard status == 0 else {
-            let errors = (try? String(contentsOfFile: base + ".err", encoding: .utf8)) ?? ""
-            throw ServerError(message: "\(executable) \(arguments) failed (\(status)): \(errors)")
-        }
-        return output
+        try ChildProcess.run(executable, arguments)
     }
 
     struct ServerError: Error, CustomStringConvertible {
