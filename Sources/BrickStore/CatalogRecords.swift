@@ -92,9 +92,9 @@ public struct CatalogItem: Sendable, Hashable {
     /// True when the item is gone upstream.
     public var isDeleted: Bool { deletedAt != nil }
 
-    init(row: Row) {
+    init(row: Row, folderPath: FolderPath) {
         folderID = row["folder_id"]
-        folderPath = FolderPath(parsing: row["folder_path"])
+        self.folderPath = folderPath
         key = ItemKey(row["key"] as String)
         uid = (row["uid"] as Int64?).map { UInt32(truncatingIfNeeded: $0) }
         messageID = row["message_id"]

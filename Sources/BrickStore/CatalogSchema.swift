@@ -79,7 +79,7 @@ enum CatalogSchema {
                 CREATE INDEX items_from_domain ON items(from_domain);
                 CREATE INDEX items_received ON items(received_at);
                 CREATE INDEX items_sent ON items(sent_at);
-                CREATE INDEX items_deleted ON items(deleted_at) WHERE deleted_at IS NOT NULL;
+                CREATE INDEX items_deleted ON items(deleted_run, deleted_at) WHERE deleted_run IS NOT NULL;
                 CREATE INDEX items_message_id ON items(message_id);
                 CREATE INDEX items_sha256 ON items(sha256);
                 CREATE TABLE pending_moves (

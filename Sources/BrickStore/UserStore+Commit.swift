@@ -101,7 +101,7 @@ extension UserStore {
     /// comes back after being marked deleted.
     private func insertRow(_ db: GRDB.Database, _ entry: PreparedItem, folder: FolderID, run: RunHandle) throws -> Bool {
         let existing = try Row.fetchOne(
-            db, sql: "SELECT deleted_run FROM items WHERE folder_id = ? AND key = ?",
+            db.cachedStatement(sql: "SELECT deleted_run FROM items WHERE folder_id = ? AND key = ?"),
             arguments: [folder, entry.item.key.rawValue])
         let summary = entry.summary
         let item = entry.item

@@ -16,7 +16,13 @@ extension UserStore {
         let (sql, arguments) = try sqlSelecting(query)
         try readCatalog { db in
             let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
-            while let row = try rows.next() { try body(CatalogItem(row: row)) }
+            var paths: [String: FolderPath] = [:]
+            while let row = try rows.next() {
+                let text: String = row["folder_path"]
+                let path = paths[text] ?? FolderPath(parsing: text)
+                paths[text] = path
+                try body(CatalogItem(row: row, folderPath: path))
+            }
         }
     }
 
