@@ -49,10 +49,12 @@ public struct ChangeBatch: Sendable {
     public var byteCount: Int { added.reduce(0) { $0 + $1.raw.count } }
 }
 
-/// Receives a folder's changes batch by batch and makes each durable before returning.
+/// Receives a folder's changes batch by batch and makes them durable in order.
 public protocol ChangeSink: Sendable {
     /// Commits one batch: blobs first, then catalog rows and the token together.
-    /// When it returns, the batch survives a crash.
+    /// Batches are committed in the order given; a sink may return while this batch is
+    /// still being written (so the source can read the next), but only after every
+    /// earlier batch is durable, and it throws the failure of an earlier batch.
     func commit(_ batch: ChangeBatch) async throws
 }
 

@@ -3,6 +3,11 @@ import BrickStore
 import Foundation
 
 /// Commits a source's batches for one folder into the store and keeps the counts.
+///
+/// Commits run one at a time, in order, on a task of their own: `commit` returns as
+/// soon as the previous batch is durable and this one is under way, so the source reads
+/// the next batch while this one is hashed, compressed and written. `finish` waits for
+/// the last one. At most two batches are in memory.
 final class StoreSink: ChangeSink, @unchecked Sendable {
     private let store: UserStore
     private let folder: StoredFolder
@@ -10,6 +15,7 @@ final class StoreSink: ChangeSink, @unchecked Sendable {
     private let progress: BackupProgress?
     private let lock = NSLock()
     private var totals = BatchOutcome()
+    private var pending: Task<Void, any Error>?
 
     init(store: UserStore, folder: StoredFolder, run: RunHandle, progress: BackupProgress?) {
         self.store = store
@@ -19,7 +25,25 @@ final class StoreSink: ChangeSink, @unchecked Sendable {
     }
 
     func commit(_ batch: ChangeBatch) async throws {
-        let outcome = try store.commit(batch, to: folder, run: run)
+        try await finish()
+        let (store, folder, run) = (self.store, self.folder, self.run)
+        let task = Task.detached { [weak self] in
+            let outcome = try store.commit(batch, to: folder, run: run)
+            self?.record(outcome)
+        }
+        lock.withLock { pending = task }
+    }
+
+    /// Waits until every batch handed over so far is durable; rethrows a failure.
+    func finish() async throws {
+        let task = lock.withLock { () -> Task<Void, any Error>? in
+            defer { pending = nil }
+            return pending
+        }
+        try await task?.value
+    }
+
+    private func record(_ outcome: BatchOutcome) {
         progress?.added(items: outcome.added, bytes: outcome.bytes)
         lock.withLock {
             totals.added += outcome.added

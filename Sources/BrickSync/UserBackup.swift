@@ -96,7 +96,13 @@ public struct UserBackup: Sendable {
         let sink = StoreSink(store: store, folder: folder, run: run, progress: progress)
         let started = Date()
         defer { progress?.folderDone() }
-        try await source.synchronize(upstream, from: state, into: sink)
+        do {
+            try await source.synchronize(upstream, from: state, into: sink)
+        } catch {
+            try? await sink.finish()
+            throw error
+        }
+        try await sink.finish()
         let outcome = sink.outcome
         totals.itemsAdded += outcome.added
         totals.itemsUpdated += outcome.updated

@@ -21,9 +21,12 @@ struct SourceFactory: Sendable {
     /// Fails early, with one clear line, for users whose Maildir does not exist.
     func checkUsers(_ users: [String]) throws {
         guard case .maildir(let template) = spec else { return }
+        if !template.contains("{user}") && users.count > 1 {
+            throw UsageError("the Maildir path has no {user}, so it names one user's Maildir; give one -u, or put {user} in the path")
+        }
         var missing: [String] = []
         for user in users {
-            let root = try MaildirUsers.expand(template: template, user: user)
+            let root = try Self.maildir(template: template, user: user)
             var isDirectory: ObjCBool = false
             if !FileManager.default.fileExists(atPath: root.path, isDirectory: &isDirectory) || !isDirectory.boolValue {
                 missing.append("\(user) (\(root.path))")
@@ -34,11 +37,22 @@ struct SourceFactory: Sendable {
         }
     }
 
+    /// The Maildir of `user`: the template with `{user}` expanded, or the path itself
+    /// when it names one user's Maildir.
+    private static func maildir(template: String, user: String) throws -> URL {
+        guard template.contains("{user}") else { return URL(fileURLWithPath: template) }
+        do {
+            return try MaildirUsers.expand(template: template, user: user)
+        } catch {
+            throw UsageError("\(error)")
+        }
+    }
+
     /// The source of one user.
     func makeSource(user: String, logger: Logger) async throws -> any MailSource {
         switch spec {
         case .maildir(let template):
-            return MaildirSource(root: try MaildirUsers.expand(template: template, user: user))
+            return MaildirSource(root: try Self.maildir(template: template, user: user))
         case .imap:
             let settings = connection!
             return IMAPSource(endpoint: settings.endpoint, credentials: settings.credentials(for: user), logger: logger)

@@ -41,7 +41,6 @@ struct TimeoutTests {
     func silentServerTimesOut() async throws {
         let listener = try SilentListener()
         let endpoint = IMAPEndpoint(host: "127.0.0.1", port: listener.port, tls: .never, connectTimeout: 2, readTimeout: 1)
-        let started = Date()
         do {
             _ = try await IMAPConnection.connect(to: endpoint, logger: testLogger)
             Issue.record("connected to a silent server")
@@ -51,7 +50,6 @@ struct TimeoutTests {
                 return
             }
         }
-        #expect(Date().timeIntervalSince(started) < 10)
         withExtendedLifetime(listener) {}
     }
 }
