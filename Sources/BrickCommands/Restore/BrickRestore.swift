@@ -35,7 +35,7 @@ public struct BrickRestoreCommand: AsyncParsableCommand {
     @Option(name: .customLong("restore-root"), help: ArgumentHelp("Put everything under this folder, e.g. Restored/2026-11-22.", valueName: "PATH"))
     var restoreRoot: String?
 
-    @Flag(name: .long, help: "Restore items even when the target already holds them.")
+    @Flag(name: .long, help: "Restore items even when the target already holds them (adds a copy; the existing one stays).")
     var overwrite = false
 
     @Flag(name: [.customLong("dry-run"), .customLong("list")], help: "Only list what would be restored.")
