@@ -50,6 +50,11 @@ public final class UserStore: @unchecked Sendable {
             try FileSystem.makeDirectory(layout.environment, user: user)
             try FileSystem.makeDirectory(layout.url("folders"), user: user)
             writerLock = try WriterLock(url: layout.lock, user: user)
+            // Lets db_dump, db_verify and db_recover find the item files by themselves.
+            let config = layout.environment.appendingPathComponent("DB_CONFIG")
+            if !FileManager.default.fileExists(atPath: config.path) {
+                try FileSystem.writeAtomically("set_data_dir ..\n", to: config, user: user)
+            }
             // SQLite gives -wal and -shm the mode of the main file: create it 0600 first.
             try FileSystem.touchPrivateFile(layout.catalog, user: user)
         } else {
