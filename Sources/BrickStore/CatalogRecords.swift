@@ -46,7 +46,7 @@ public struct StoredFolder: Sendable, Hashable {
         directory = row["directory"]
         addedRun = row["added_run"]
         deletedRun = row["deleted_run"]
-        deletedAt = (row["deleted_at"] as Int64?).map { Date(timeIntervalSince1970: TimeInterval($0)) }
+        deletedAt = Row.date(row, "deleted_at")
     }
 }
 
@@ -103,14 +103,14 @@ public struct CatalogItem: Sendable, Hashable {
         to = row["to_addrs"]
         cc = row["cc_addrs"]
         subject = row["subject"]
-        sentDate = (row["sent_at"] as Int64?).map { Date(timeIntervalSince1970: TimeInterval($0)) }
-        receivedDate = Date(timeIntervalSince1970: TimeInterval(row["received_at"] as Int64))
+        sentDate = Row.date(row, "sent_at")
+        receivedDate = Row.date(row, "received_at") ?? Date(timeIntervalSince1970: 0)
         size = row["size"]
         storedSize = row["stored_size"]
         flags = ItemFlags(catalogText: row["flags"])
         sha256 = [UInt8](row["sha256"] as Data)
-        addedAt = Date(timeIntervalSince1970: TimeInterval(row["added_at"] as Int64))
-        deletedAt = (row["deleted_at"] as Int64?).map { Date(timeIntervalSince1970: TimeInterval($0)) }
+        addedAt = Row.date(row, "added_at") ?? Date(timeIntervalSince1970: 0)
+        deletedAt = Row.date(row, "deleted_at")
     }
 }
 
@@ -134,13 +134,20 @@ public struct RunRecord: Sendable, Hashable {
     init(row: Row) {
         id = row["id"]
         kind = row["kind"]
-        startedAt = Date(timeIntervalSince1970: TimeInterval(row["started_at"] as Int64))
-        finishedAt = (row["finished_at"] as Int64?).map { Date(timeIntervalSince1970: TimeInterval($0)) }
+        startedAt = Row.date(row, "started_at") ?? Date(timeIntervalSince1970: 0)
+        finishedAt = Row.date(row, "finished_at")
         status = row["status"]
         itemsAdded = row["items_added"]
         itemsUpdated = row["items_updated"]
         itemsDeleted = row["items_deleted"]
         itemsPurged = row["items_purged"]
         errors = row["errors"]
+    }
+}
+
+extension Row {
+    /// A column of seconds since 1970 as a date, nil for NULL.
+    static func date(_ row: Row, _ column: String) -> Date? {
+        (row[column] as Int64?).map { Date(timeIntervalSince1970: TimeInterval($0)) }
     }
 }
