@@ -163,7 +163,7 @@ struct Corpus {
         return SourceItem(key: ItemKey("s\(index)"), flags: .none, internalDate: date, raw: Array((header + "\r\nshort\r\n").utf8))
     }
 
-    nonisolated(unsafe) static let formatter: DateFormatter = {
+    static let formatter: DateFormatter = {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "UTC")

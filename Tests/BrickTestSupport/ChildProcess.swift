@@ -25,7 +25,7 @@ public enum ChildProcess {
     public static func run(_ executable: String, _ arguments: [String], input: Data? = nil) throws -> String {
         let base = NSTemporaryDirectory() + "brick-child-\(UUID().uuidString)"
         defer { for suffix in [".out", ".err", ".in"] { try? FileManager.default.removeItem(atPath: base + suffix) } }
-        FileManager.default.createFile(atPath: base + ".in", contents: input ?? Data())
+        _ = FileManager.default.createFile(atPath: base + ".in", contents: input ?? Data())
         let shell = """
             for fd in /proc/$$/fd/*; do n=${fd##*/}; if [ "$n" -gt 2 ]; then eval "exec $n>&-" 2>/dev/null; fi; done
             exec "$0" "$@" >\(base).out 2>\(base).err <\(base).in

@@ -45,7 +45,7 @@ enum Formatting {
         return isoFormatter.string(from: date)
     }
 
-    nonisolated(unsafe) private static let minuteFormatter: DateFormatter = {
+    private static let minuteFormatter: DateFormatter = {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.dateFormat = "yyyy-MM-dd HH:mm"

@@ -81,7 +81,7 @@ final class ItemListing {
     var totals: (items: Int, bytes: Int64) { (count, bytes) }
 
     private func row(_ fields: [String]) -> String {
-        let widths = [14, 18, 16, 16, 28, 36, 8, 16, 16]
+        let widths = [26, 18, 16, 16, 28, 30, 8, 16, 16]
         return zip(fields, widths).map { field, width in
             let clean = field.replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "\t", with: " ")
             let clipped = Formatting.clip(clean, width)
