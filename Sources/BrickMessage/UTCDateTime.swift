@@ -69,7 +69,7 @@ public struct UTCDateTime: Sendable, Hashable {
     }
 
     /// Days since 1970-01-01 of a civil date.
-    static func days(year: Int, month: Int, day: Int) -> Int64 {
+    public static func days(year: Int, month: Int, day: Int) -> Int64 {
         let shiftedYear = Int64(month <= 2 ? year - 1 : year)
         let era = (shiftedYear >= 0 ? shiftedYear : shiftedYear - 399) / 400
         let yearOfEra = shiftedYear - era * 400
@@ -80,7 +80,7 @@ public struct UTCDateTime: Sendable, Hashable {
     }
 
     /// The civil date of a count of days since 1970-01-01.
-    static func civil(fromDays count: Int64) -> (year: Int, month: Int, day: Int) {
+    public static func civil(fromDays count: Int64) -> (year: Int, month: Int, day: Int) {
         let shifted = count + 719_468
         let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
         let dayOfEra = shifted - era * 146_097

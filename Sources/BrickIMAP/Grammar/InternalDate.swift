@@ -1,3 +1,4 @@
+import BrickMessage
 import Foundation
 
 /// IMAP `date-time` (RFC 9051 §9): `"17-Jul-1996 02:44:25 -0700"`, both ways.
@@ -25,7 +26,7 @@ enum InternalDate {
         case "-": sign = -1
         default: return nil
         }
-        let days = daysSinceEpoch(year: year, month: month + 1, day: day)
+        let days = Int(UTCDateTime.days(year: year, month: month + 1, day: day))
         let local = days * 86_400 + hour * 3_600 + minute * 60 + second
         let offset = sign * (zoneHours * 3_600 + zoneMinutes * 60)
         return Date(timeIntervalSince1970: TimeInterval(local - offset))
@@ -37,31 +38,8 @@ enum InternalDate {
         var days = seconds / 86_400
         var rest = seconds % 86_400
         if rest < 0 { rest += 86_400; days -= 1 }
-        let (year, month, day) = civil(fromDays: days)
+        let (year, month, day) = UTCDateTime.civil(fromDays: Int64(days))
         func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
         return "\(two(day))-\(months[month - 1])-\(year) \(two(rest / 3_600)):\(two(rest / 60 % 60)):\(two(rest % 60)) +0000"
-    }
-
-    /// Days from 1970-01-01 to a proleptic Gregorian date (H. Hinnant's algorithm).
-    private static func daysSinceEpoch(year: Int, month: Int, day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
-    }
-
-    /// The inverse of `daysSinceEpoch`.
-    private static func civil(fromDays days: Int) -> (Int, Int, Int) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let mp = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 }
