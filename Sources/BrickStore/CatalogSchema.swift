@@ -4,7 +4,7 @@ import GRDB
 /// A shipped migration is never edited: a change is a new migration.
 enum CatalogSchema {
     /// Format constant: the store format version this code writes (FORMAT.md §5).
-    static let formatVersion = 1
+    static let formatVersion = 2
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -90,7 +90,15 @@ enum CatalogSchema {
                     new_path TEXT NOT NULL
                 );
                 """)
-            try db.execute(sql: "INSERT INTO meta(key, value) VALUES ('format_version', ?)", arguments: ["\(formatVersion)"])
+            try db.execute(sql: "INSERT INTO meta(key, value) VALUES ('format_version', '1')")
+        }
+        migrator.registerMigration("v2-shared-bodies") { db in
+            try db.execute(sql: """
+                ALTER TABLE items ADD COLUMN body_folder_id INTEGER;
+                ALTER TABLE items ADD COLUMN body_key TEXT;
+                CREATE INDEX items_body ON items(body_folder_id, body_key) WHERE body_folder_id IS NOT NULL;
+                UPDATE meta SET value = '2' WHERE key = 'format_version';
+                """)
         }
         return migrator
     }

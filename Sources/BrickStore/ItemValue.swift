@@ -5,13 +5,13 @@ import LZ4
 /// The header stored in front of every item's compressed bytes
 /// (docs/FORMAT.md §3 "Item value").
 ///
-/// All integers little-endian. Version 1:
+/// All integers little-endian. Version 2 (version 1 is the same with byte 5 always 0):
 ///
 /// | offset | size | field                                      |
 /// |-------:|-----:|--------------------------------------------|
 /// |      0 |    4 | magic `BRKI`                               |
-/// |      4 |    1 | format version (1)                         |
-/// |      5 |    1 | reserved, 0                                |
+/// |      4 |    1 | format version (2)                         |
+/// |      5 |    1 | body kind: 0 LZ4 frame, 1 reference        |
 /// |      6 |    2 | system flags (`SystemFlags.rawValue`)      |
 /// |      8 |    8 | internal date, seconds since 1970 (Int64)  |
 /// |     16 |    8 | raw size in bytes (UInt64)                 |
@@ -20,12 +20,13 @@ import LZ4
 /// |     36 |   32 | SHA-256 of the raw bytes                   |
 /// |     68 |    2 | keyword bytes K (UInt16)                   |
 /// |     70 |    K | keywords, UTF-8, separated by one space    |
-/// |   70+K |  ... | the raw bytes as one LZ4 frame with content checksum |
+/// |   70+K |  ... | kind 0: the raw bytes as one LZ4 frame with content checksum |
+/// |   70+K |  ... | kind 1: folder id (Int64), key length L (UInt16), key (L bytes) |
 public struct ItemHeader: Equatable, Sendable {
     /// Format constant: the magic at offset 0 (FORMAT.md §3).
     public static let magic: [UInt8] = Array("BRKI".utf8)
     /// Format constant: the header version this code writes (FORMAT.md §3).
-    public static let version: UInt8 = 1
+    public static let version: UInt8 = 2
     /// Size of the fixed part of the header.
     public static let fixedSize = 70
 
@@ -53,7 +54,16 @@ public struct ItemHeader: Equatable, Sendable {
     }
 }
 
-/// Encodes and decodes item values: header + LZ4 frame.
+/// Where an item's raw bytes are, after its header.
+public enum StoredBody: Equatable, Sendable {
+    /// In this value, as an LZ4 frame starting at `frameOffset`.
+    case inline(frameOffset: Int)
+    /// In another item's value: the same bytes are stored once (docs/FORMAT.md §3).
+    case shared(BodyReference)
+}
+
+/// Encodes and decodes item values: header, then an LZ4 frame or a reference to the
+/// item whose value holds the same bytes.
 public enum ItemValue {
     /// Why a value does not decode.
     public enum DecodingError: Error, Equatable, CustomStringConvertible {
@@ -62,6 +72,8 @@ public enum ItemValue {
         case unsupportedVersion(UInt8)
         case decompression(String)
         case sizeMismatch(expected: UInt64, found: Int)
+        case unknownBodyKind(UInt8)
+        case holderIsReference
 
         public var description: String {
             switch self {
@@ -70,19 +82,71 @@ public enum ItemValue {
             case .unsupportedVersion(let v): return "item header version \(v) is newer than this brick reads"
             case .decompression(let detail): return "LZ4 frame: \(detail)"
             case .sizeMismatch(let expected, let found): return "expected \(expected) bytes, found \(found)"
+            case .unknownBodyKind(let kind): return "unknown body kind \(kind)"
+            case .holderIsReference: return "the value holding the shared bytes is itself a reference"
             }
         }
     }
 
     /// Builds the stored value of `raw` with `header`.
     public static func encode(header: ItemHeader, raw: [UInt8], compressor: LZ4Frame) throws -> [UInt8] {
-        let keywords = Array(header.flags.keywords.joined(separator: " ").utf8.prefix(Int(UInt16.max)))
         let frame = try compressor.compress(raw)
+        var out = encodeHeader(header, kind: .frame, reserving: frame.count)
+        out += frame
+        return out
+    }
+
+    /// Builds the value of an item whose bytes are stored in the item `reference` names.
+    public static func encode(header: ItemHeader, sharing reference: BodyReference) -> [UInt8] {
+        var out = encodeHeader(header, kind: .reference, reserving: reference.encodedSize)
+        reference.encode(into: &out)
+        return out
+    }
+
+    /// Rewrites `value` to keep its header and take its body from `body`: the LZ4
+    /// frame of another value, or a new reference. No decompression happens.
+    public static func replacingBody(of value: [UInt8], with body: ReplacementBody) throws(DecodingError) -> [UInt8] {
+        let (_, stored) = try decodeHeader(value)
+        let headerEnd: Int
+        switch stored {
+        case .inline(let frameOffset): headerEnd = frameOffset
+        case .shared(let reference): headerEnd = value.count - reference.encodedSize
+        }
+        var out = Array(value[0..<headerEnd])
+        out[4] = ItemHeader.version
+        switch body {
+        case .frame(let holderValue):
+            guard case .inline(let frameOffset) = try decodeHeader(holderValue).1 else { throw .holderIsReference }
+            out[5] = BodyKind.frame.rawValue
+            out += holderValue[frameOffset...]
+        case .reference(let reference):
+            out[5] = BodyKind.reference.rawValue
+            reference.encode(into: &out)
+        }
+        return out
+    }
+
+    /// What `replacingBody` puts after a header.
+    public enum ReplacementBody {
+        /// The LZ4 frame of this (inline) value.
+        case frame(of: [UInt8])
+        /// A reference.
+        case reference(BodyReference)
+    }
+
+    /// Body kinds, byte 5 of a version 2 header.
+    enum BodyKind: UInt8 {
+        case frame = 0
+        case reference = 1
+    }
+
+    private static func encodeHeader(_ header: ItemHeader, kind: BodyKind, reserving bodySize: Int) -> [UInt8] {
+        let keywords = Array(header.flags.keywords.joined(separator: " ").utf8.prefix(Int(UInt16.max)))
         var out = [UInt8]()
-        out.reserveCapacity(ItemHeader.fixedSize + keywords.count + frame.count)
+        out.reserveCapacity(ItemHeader.fixedSize + keywords.count + bodySize)
         out += ItemHeader.magic
         out.append(ItemHeader.version)
-        out.append(0)
+        out.append(kind.rawValue)
         appendLE(&out, header.flags.system.rawValue)
         appendLE(&out, UInt64(bitPattern: header.internalDate))
         appendLE(&out, header.rawSize)
@@ -91,15 +155,15 @@ public enum ItemValue {
         out += header.sha256.count == 32 ? header.sha256 : [UInt8](repeating: 0, count: 32)
         appendLE(&out, UInt16(keywords.count))
         out += keywords
-        out += frame
         return out
     }
 
-    /// Reads the header and the offset where the LZ4 frame starts.
-    public static func decodeHeader(_ value: [UInt8]) throws(DecodingError) -> (ItemHeader, frameOffset: Int) {
+    /// Reads the header and where the body is. Reads versions 1 and 2.
+    public static func decodeHeader(_ value: [UInt8]) throws(DecodingError) -> (ItemHeader, StoredBody) {
         guard value.count >= ItemHeader.fixedSize else { throw .truncated }
         guard Array(value[0..<4]) == ItemHeader.magic else { throw .badMagic }
-        guard value[4] == ItemHeader.version else { throw .unsupportedVersion(value[4]) }
+        guard value[4] == 1 || value[4] == ItemHeader.version else { throw .unsupportedVersion(value[4]) }
+        guard let kind = BodyKind(rawValue: value[4] == 1 ? 0 : value[5]) else { throw .unknownBodyKind(value[5]) }
         let keywordCount = Int(readLE(value, 68, UInt16.self))
         guard value.count >= ItemHeader.fixedSize + keywordCount else { throw .truncated }
         let keywordText = String(decoding: value[70..<(70 + keywordCount)], as: UTF8.self)
@@ -113,15 +177,28 @@ public enum ItemValue {
             uid: readLE(value, 24, UInt32.self),
             modSeq: readLE(value, 28, UInt64.self),
             sha256: Array(value[36..<68]))
-        return (header, ItemHeader.fixedSize + keywordCount)
+        let bodyOffset = ItemHeader.fixedSize + keywordCount
+        switch kind {
+        case .frame: return (header, .inline(frameOffset: bodyOffset))
+        case .reference: return (header, .shared(try BodyReference(decoding: value, at: bodyOffset)))
+        }
     }
 
-    /// Decodes a whole value: header and raw bytes (the frame checksum is checked).
+    /// Decodes a whole value that holds its own bytes: header and raw bytes (the frame
+    /// checksum is checked). A value sharing another's bytes throws; read it with
+    /// `decode(_:frameFrom:decompressor:)`.
     public static func decode(_ value: [UInt8], decompressor: LZ4Frame) throws -> (ItemHeader, [UInt8]) {
-        let (header, offset) = try decodeHeader(value)
+        try decode(value, frameFrom: value, decompressor: decompressor)
+    }
+
+    /// Decodes `value`'s header and the raw bytes from the LZ4 frame in `holder`
+    /// (the value itself, or the value its reference names).
+    public static func decode(_ value: [UInt8], frameFrom holder: [UInt8], decompressor: LZ4Frame) throws -> (ItemHeader, [UInt8]) {
+        let (header, _) = try decodeHeader(value)
+        guard case .inline(let offset) = try decodeHeader(holder).1 else { throw DecodingError.holderIsReference }
         let raw: [UInt8]
         do {
-            raw = try decompressor.decompress(value[offset...], expectedSize: Int(header.rawSize))
+            raw = try decompressor.decompress(holder[offset...], expectedSize: Int(header.rawSize))
         } catch {
             throw DecodingError.decompression(error.description)
         }
@@ -129,11 +206,11 @@ public enum ItemValue {
         return (header, raw)
     }
 
-    private static func appendLE<T: FixedWidthInteger>(_ out: inout [UInt8], _ value: T) {
+    static func appendLE<T: FixedWidthInteger>(_ out: inout [UInt8], _ value: T) {
         withUnsafeBytes(of: value.littleEndian) { out.append(contentsOf: $0) }
     }
 
-    private static func readLE<T: FixedWidthInteger>(_ bytes: [UInt8], _ offset: Int, _: T.Type) -> T {
+    static func readLE<T: FixedWidthInteger>(_ bytes: [UInt8], _ offset: Int, _: T.Type) -> T {
         var value: T = 0
         for index in 0..<MemoryLayout<T>.size {
             value |= T(bytes[offset + index]) << (8 * index)

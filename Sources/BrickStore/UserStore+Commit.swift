@@ -25,8 +25,12 @@ public struct BatchOutcome: Sendable, Hashable {
 struct PreparedItem {
     var item: SourceItem
     var summary: MessageSummary
-    var sha256: [UInt8]
+    var header: ItemHeader
     var value: [UInt8]
+    /// Set when the value is a reference to the item holding the same bytes.
+    var sharedBody: BodyReference?
+
+    var sha256: [UInt8] { header.sha256 }
 }
 
 extension UserStore {
@@ -35,11 +39,13 @@ extension UserStore {
     /// catalog rows, flag changes, deletions and the new sync token in one SQLite
     /// transaction. A crash between the two leaves values with no row, which the next
     /// run overwrites and `verify` reports; it never leaves a row without its value.
+    /// An item whose bytes the store already holds is written as a reference to them.
     public func commit(_ batch: ChangeBatch, to folder: StoredFolder, run: RunHandle) throws(StoreError) -> BatchOutcome {
-        let prepared = try prepare(batch.added, folder: folder)
+        var prepared = try prepare(batch.added, folder: folder)
         mutex.lock()
         defer { mutex.unlock() }
         if !prepared.isEmpty {
+            try shareKnownBodies(&prepared, folder: folder)
             let database = try database(for: folder)
             try withBlobs {
                 try retryingDeadlocks {
@@ -112,13 +118,14 @@ extension UserStore {
             summary.cc.isEmpty ? nil : summary.cc.joined(separator: ", "),
             summary.subject, summary.sentDate.map { Int64(($0 as Date).timeIntervalSince1970.rounded(.down)) },
             Int64(item.internalDate.timeIntervalSince1970.rounded(.down)), item.raw.count, entry.value.count,
-            item.flags.description, Data(entry.sha256),
+            item.flags.description, Data(entry.sha256), entry.sharedBody?.folderID, entry.sharedBody?.key.rawValue,
         ]
         if existing == nil {
             try db.cachedStatement(sql: """
                 INSERT INTO items(uid, modseq, message_id, from_addr, from_domain, from_name, to_addrs, cc_addrs,
-                    subject, sent_at, received_at, size, stored_size, flags, sha256, folder_id, key, added_run, added_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    subject, sent_at, received_at, size, stored_size, flags, sha256, body_folder_id, body_key,
+                    folder_id, key, added_run, added_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
             ).execute(arguments: arguments + [folder, item.key.rawValue, run.id, run.time])
             return true
@@ -126,7 +133,8 @@ extension UserStore {
         try db.cachedStatement(sql: """
             UPDATE items SET uid = ?, modseq = ?, message_id = ?, from_addr = ?, from_domain = ?, from_name = ?,
                 to_addrs = ?, cc_addrs = ?, subject = ?, sent_at = ?, received_at = ?, size = ?, stored_size = ?,
-                flags = ?, sha256 = ?, updated_run = ?, updated_at = ?, deleted_run = NULL, deleted_at = NULL
+                flags = ?, sha256 = ?, body_folder_id = ?, body_key = ?, updated_run = ?, updated_at = ?,
+                deleted_run = NULL, deleted_at = NULL
             WHERE folder_id = ? AND key = ?
             """
         ).execute(arguments: arguments + [run.id, run.time, folder, item.key.rawValue])
@@ -149,7 +157,7 @@ extension UserStore {
                         flags: item.flags, internalDate: Int64(item.internalDate.timeIntervalSince1970.rounded(.down)),
                         rawSize: UInt64(item.raw.count), uid: item.uid ?? 0, modSeq: item.modSeq ?? 0, sha256: sha)
                     let value = try ItemValue.encode(header: header, raw: item.raw, compressor: compressor)
-                    return PreparedItem(item: item, summary: MessageSummary(parsing: item.raw), sha256: sha, value: value)
+                    return PreparedItem(item: item, summary: MessageSummary(parsing: item.raw), header: header, value: value)
                 }
                 index += workers
             }

@@ -21,8 +21,9 @@ public struct PurgeReport: Sendable {
 extension UserStore {
     /// Permanently removes items and folders marked deleted before `cutoff`, then
     /// returns the space to the file system (Berkeley DB compaction with free space,
-    /// SQLite VACUUM). Rows go first, then values: a crash in between leaves values
-    /// with no row (cleaned by the next purge), never a row whose value is gone.
+    /// SQLite VACUUM). Bytes that surviving items share with a purged one are first
+    /// moved into one of them; then rows go, then values: a crash in between leaves
+    /// values with no row (cleaned by the next purge), never a row whose value is gone.
     public func purge(deletedBefore cutoff: Date, dryRun: Bool, run: RunHandle?) throws(StoreError) -> PurgeReport {
         var report = PurgeReport()
         try withBlobs { try environment.checkpoint() }
@@ -48,9 +49,16 @@ extension UserStore {
         }
         mutex.lock()
         defer { mutex.unlock() }
-        // 1. Catalog rows (one transaction).
+        // 1. Bytes shared with surviving items move to one of them (values first).
+        let promotions = try promoteSharedBodies(cutoffSeconds: cutoffSeconds)
+        // 2. Catalog rows (one transaction).
         let removedFolderIDs = Set(doomedFolders.map(\.id))
-        try withCatalog { db in
+        let purgedPerFolder = try withCatalog { db in
+            for update in promotions { try update.apply(db) }
+            let purgedPerFolder = try Dictionary(uniqueKeysWithValues: Row.fetchAll(
+                db, sql: "SELECT folder_id, COUNT(*) FROM items WHERE deleted_run IS NOT NULL AND deleted_at < ? GROUP BY folder_id",
+                arguments: [cutoffSeconds]
+            ).map { ($0[0] as FolderID, $0[1] as Int) })
             try db.execute(sql: "DELETE FROM items WHERE deleted_run IS NOT NULL AND deleted_at < ?", arguments: [cutoffSeconds])
             for folder in doomedFolders {
                 let remaining = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM items WHERE folder_id = ?", arguments: [folder.id]) ?? 0
@@ -62,11 +70,13 @@ extension UserStore {
             if let run {
                 try db.execute(sql: "UPDATE runs SET items_purged = ? WHERE id = ?", arguments: [report.items, run.id])
             }
+            return purgedPerFolder
         }
-        // 2. Values with no row, in every folder still there; then files of removed folders.
+        // 3. Values with no row, in every folder still there; then files of removed folders.
         let live = try folders(includeDeleted: true)
         for folder in live {
-            report.orphanValues += try removeValuesWithoutRows(folder)
+            let removedValues = try removeValuesWithoutRows(folder)
+            report.orphanValues += max(0, removedValues - (purgedPerFolder[folder.id] ?? 0))
         }
         let stillThere = Set(live.map(\.id))
         let removed = doomedFolders.filter { removedFolderIDs.contains($0.id) && !stillThere.contains($0.id) }
@@ -91,7 +101,7 @@ extension UserStore {
             rmdir(layout.url(folder.directory + "/folders").path)
             rmdir(layout.url(folder.directory).path)
         }
-        // 3. Give space back.
+        // 4. Give space back.
         for folder in live where FileManager.default.fileExists(atPath: layout.url(StoreLayout.itemsFile(folderDirectory: folder.directory)).path) {
             _ = try withBlobs { try database(for: folder).compact() }
         }

@@ -100,23 +100,26 @@ extension UserStore {
     }
 
     /// Reads one item back: its header and its raw bytes, checked against the catalog's
-    /// SHA-256.
+    /// SHA-256. An item sharing another's bytes is read through its reference.
     public func readItem(_ item: CatalogItem) throws(StoreError) -> (header: ItemHeader, raw: [UInt8]) {
         mutex.lock()
         defer { mutex.unlock() }
-        guard let folder = try readCatalog({ db in try UserStore.folder(db, id: item.folderID) }) else {
-            throw .folderNotFound(user: user, folder: item.folderPath.description)
-        }
-        guard let value = try withBlobs({ () throws -> [UInt8]? in
-            guard isWritable || FileManager.default.fileExists(atPath: layout.url(StoreLayout.itemsFile(folderDirectory: folder.directory)).path)
-            else { return nil }
-            return try database(for: folder).get(Array(item.key.rawValue.utf8))
-        }) else {
+        let reference = BodyReference(folderID: item.folderID, key: item.key)
+        guard let value = try holderValue(reference) else {
             throw .itemNotFound(user: user, folder: item.folderPath.description, key: item.key.rawValue)
         }
         do {
-            let (header, raw) = try ItemValue.decode(value, decompressor: decompressor)
-            guard header.sha256 == item.sha256 else {
+            var holder = value
+            if case .shared(let shared) = try ItemValue.decodeHeader(value).1 {
+                guard let bytes = try holderValue(shared) else {
+                    throw StoreError.damagedItem(
+                        user: user, folder: item.folderPath.description, key: item.key.rawValue,
+                        detail: "the item holding its bytes (\(shared)) is missing")
+                }
+                holder = bytes
+            }
+            let (header, raw) = try ItemValue.decode(value, frameFrom: holder, decompressor: decompressor)
+            guard header.sha256 == item.sha256, try ItemValue.decodeHeader(holder).0.sha256 == item.sha256 else {
                 throw StoreError.damagedItem(user: user, folder: item.folderPath.description, key: item.key.rawValue, detail: "stored value is of different bytes than the catalog row")
             }
             return (header, raw)

@@ -14,8 +14,10 @@ public struct FolderStats: Sendable, Hashable {
     public var deletedItems: Int
     /// Raw bytes of all items.
     public var rawBytes: Int64
-    /// Bytes the stored values take (header + LZ4 frame).
+    /// Bytes the stored values take (header + LZ4 frame, or header + reference).
     public var storedBytes: Int64
+    /// Items whose bytes are stored once, in another item's value.
+    public var sharedItems = 0
 }
 
 /// Figures for a whole store.
@@ -34,6 +36,7 @@ public struct StoreStats: Sendable {
             $0.deletedItems += $1.deletedItems
             $0.rawBytes += $1.rawBytes
             $0.storedBytes += $1.storedBytes
+            $0.sharedItems += $1.sharedItems
         }
     }
 }
@@ -46,14 +49,15 @@ extension UserStore {
                 SELECT f.path, f.deleted_run IS NOT NULL AS folder_deleted,
                     COALESCE(SUM(i.id IS NOT NULL AND i.deleted_run IS NULL), 0) AS present,
                     COALESCE(SUM(i.deleted_run IS NOT NULL), 0) AS deleted,
-                    COALESCE(SUM(i.size), 0) AS raw, COALESCE(SUM(i.stored_size), 0) AS stored
+                    COALESCE(SUM(i.size), 0) AS raw, COALESCE(SUM(i.stored_size), 0) AS stored,
+                    COALESCE(SUM(i.body_folder_id IS NOT NULL), 0) AS shared
                 FROM folders f LEFT JOIN items i ON i.folder_id = f.id
                 GROUP BY f.id ORDER BY f.path, f.id
                 """
             ).map {
                 FolderStats(
                     path: FolderPath(parsing: $0[0]), isDeleted: $0[1], items: $0[2], deletedItems: $0[3],
-                    rawBytes: $0[4], storedBytes: $0[5])
+                    rawBytes: $0[4], storedBytes: $0[5], sharedItems: $0[6])
             }
         }
         return StoreStats(folders: folders, diskBytes: FileSystem.diskUsage(layout.userDirectory), lastRun: try runs().last)

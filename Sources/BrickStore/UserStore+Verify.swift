@@ -30,8 +30,10 @@ public struct VerifyProblem: Sendable, Hashable, CustomStringConvertible {
 public struct VerifyReport: Sendable {
     /// Rows checked.
     public var itemsChecked = 0
-    /// Raw bytes checked.
+    /// Raw bytes checked (bytes shared with another item count once).
     public var bytesChecked: Int64 = 0
+    /// Items whose value refers to another item holding the same bytes.
+    public var sharedItems = 0
     /// Problems found.
     public var problems: [VerifyProblem] = []
     /// True when no row lacks or has a damaged value (orphans are harmless).
@@ -40,7 +42,8 @@ public struct VerifyReport: Sendable {
 
 extension UserStore {
     /// Checks every item: each row has a value that decompresses (LZ4 content checksum)
-    /// and hashes to the row's SHA-256; values with no row are reported as orphans.
+    /// and hashes to the row's SHA-256, or that refers to a value holding those bytes;
+    /// values with no row are reported as orphans.
     /// `progress` is called after each item with the running count.
     public func verify(progress: (Int) -> Void = { _ in }) throws(StoreError) -> VerifyReport {
         var report = VerifyReport()
@@ -66,10 +69,8 @@ extension UserStore {
                         }
                         report.itemsChecked += 1
                         do {
-                            let (_, raw) = try ItemValue.decode(value, decompressor: decompressor)
-                            report.bytesChecked += Int64(raw.count)
-                            if Array(SHA256.hash(data: raw)) != expected {
-                                report.problems.append(VerifyProblem(kind: .damagedValue, folder: folder.path, key: key, detail: "SHA-256 mismatch"))
+                            if let detail = try check(value, expected: expected, report: &report) {
+                                report.problems.append(VerifyProblem(kind: .damagedValue, folder: folder.path, key: key, detail: detail))
                             }
                         } catch {
                             report.problems.append(VerifyProblem(kind: .damagedValue, folder: folder.path, key: key, detail: "\(error)"))
@@ -84,5 +85,24 @@ extension UserStore {
             }
         }
         return report
+    }
+
+    /// What is wrong with one value, or nil when it is sound. A value holding its bytes
+    /// is decompressed and hashed; a reference must lead to a value that holds bytes
+    /// with the same SHA-256 (that value is checked in its own folder).
+    private func check(_ value: [UInt8], expected: [UInt8], report: inout VerifyReport) throws -> String? {
+        let (header, body) = try ItemValue.decodeHeader(value)
+        switch body {
+        case .inline:
+            let (_, raw) = try ItemValue.decode(value, decompressor: decompressor)
+            report.bytesChecked += Int64(raw.count)
+            return Array(SHA256.hash(data: raw)) == expected ? nil : "SHA-256 mismatch"
+        case .shared(let reference):
+            report.sharedItems += 1
+            guard let holder = try holderValue(reference) else { return "the item holding its bytes (\(reference)) is missing" }
+            let (holderHeader, holderBody) = try ItemValue.decodeHeader(holder)
+            guard case .inline = holderBody else { return "the item holding its bytes (\(reference)) is itself a reference" }
+            return header.sha256 == expected && holderHeader.sha256 == expected ? nil : "SHA-256 mismatch with the item holding its bytes (\(reference))"
+        }
     }
 }

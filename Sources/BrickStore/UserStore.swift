@@ -68,7 +68,7 @@ public final class UserStore: @unchecked Sendable {
         } catch {
             throw .catalog(user: user, underlying: error)
         }
-        try UserStore.checkFormat(catalog, user: user, migrate: mode == .readWrite)
+        try UserStore.checkFormat(catalog, layout: layout, user: user, migrate: mode == .readWrite)
         environment = try SharedEnvironment.open(home: layout.environment, user: user)
         if mode == .readWrite {
             try withCatalog { db in try db.execute(sql: "INSERT OR IGNORE INTO meta(key, value) VALUES ('user', ?)", arguments: [user]) }
@@ -76,8 +76,9 @@ public final class UserStore: @unchecked Sendable {
         }
     }
 
-    /// Refuses stores of a newer format; migrates older ones when writing.
-    private static func checkFormat(_ catalog: DatabasePool, user: String, migrate: Bool) throws(StoreError) {
+    /// Refuses stores of a newer format; migrates older ones. A reader migrates only
+    /// when no writer holds the store (taking the lock for the migration).
+    private static func checkFormat(_ catalog: DatabasePool, layout: StoreLayout, user: String, migrate: Bool) throws(StoreError) {
         do {
             let migrator = CatalogSchema.migrator
             let (superseded, version) = try catalog.read { db -> (Bool, Int?) in
@@ -96,7 +97,17 @@ public final class UserStore: @unchecked Sendable {
             if migrate {
                 try migrator.migrate(catalog)
             } else if try catalog.read({ try !migrator.hasCompletedMigrations($0) }) {
-                throw StoreError.corrupt(user: user, detail: "catalog is from an older version; run a backup once to migrate it")
+                let lock: WriterLock
+                do {
+                    lock = try WriterLock(url: layout.lock, user: user)
+                } catch {
+                    guard case .locked = error else {
+                        throw StoreError.corrupt(user: user, detail: "catalog is from an older version; open it once with write access to migrate it")
+                    }
+                    throw StoreError.corrupt(user: user, detail: "catalog is from an older version and a backup holds the store; retry when it is done")
+                }
+                try migrator.migrate(DatabasePool(path: layout.catalog.path))
+                withExtendedLifetime(lock) {}
             }
         } catch let error as StoreError {
             throw error

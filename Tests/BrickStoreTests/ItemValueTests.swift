@@ -18,7 +18,7 @@ import Testing
 
     @Test func headerStartsWithMagicAndVersion() throws {
         let value = try ItemValue.encode(header: header, raw: Array("Hello".utf8), compressor: LZ4Frame())
-        #expect(Array(value[0..<5]) == Array("BRKI".utf8) + [1])
+        #expect(Array(value[0..<6]) == Array("BRKI".utf8) + [2, 0])
         // Flags little-endian at offset 6: seen (1) | flagged (4).
         #expect(value[6] == 5 && value[7] == 0)
         // Internal date at offset 8.
@@ -27,8 +27,8 @@ import Testing
 
     @Test func newerVersionIsRefused() throws {
         var value = try ItemValue.encode(header: header, raw: Array("Hello".utf8), compressor: LZ4Frame())
-        value[4] = 2
-        #expect(throws: ItemValue.DecodingError.unsupportedVersion(2)) { try ItemValue.decodeHeader(value) }
+        value[4] = 3
+        #expect(throws: ItemValue.DecodingError.unsupportedVersion(3)) { try ItemValue.decodeHeader(value) }
     }
 
     @Test func truncatedAndForeignValuesAreRefused() throws {
@@ -41,5 +41,57 @@ import Testing
         var value = try ItemValue.encode(header: header, raw: raw, compressor: LZ4Frame())
         value[value.count - 10] ^= 0xFF
         #expect(throws: (any Error).self) { try ItemValue.decode(value, decompressor: LZ4Frame()) }
+    }
+
+    @Test func versionOneValueStillDecodes() throws {
+        var value = try ItemValue.encode(header: header, raw: Array("Hello".utf8), compressor: LZ4Frame())
+        value[4] = 1
+        let (decoded, bytes) = try ItemValue.decode(value, decompressor: LZ4Frame())
+        #expect(decoded == header)
+        #expect(bytes == Array("Hello".utf8))
+    }
+
+    @Test func referenceValueIsHeaderThenFolderIDKeyLengthAndKey() throws {
+        let reference = BodyReference(folderID: 0x0102, key: "7.42")
+        let value = ItemValue.encode(header: header, sharing: reference)
+        let keywords = Array("$Label1 Work".utf8)
+        #expect(value[5] == 1)
+        #expect(Array(value[70..<(70 + keywords.count)]) == keywords)
+        #expect(Array(value[(70 + keywords.count)...]) == [0x02, 0x01, 0, 0, 0, 0, 0, 0, 4, 0] + Array("7.42".utf8))
+        let (decoded, body) = try ItemValue.decodeHeader(value)
+        #expect(decoded == header)
+        #expect(body == .shared(reference))
+    }
+
+    @Test func referenceValueReadsTheBytesOfItsHolder() throws {
+        let raw = Array("Shared body\r\n".utf8)
+        var header = header
+        header.rawSize = UInt64(raw.count)
+        let holder = try ItemValue.encode(header: header, raw: raw, compressor: LZ4Frame())
+        var own = header
+        own.uid = 99
+        let value = ItemValue.encode(header: own, sharing: BodyReference(folderID: 1, key: "1.1"))
+        let (decoded, bytes) = try ItemValue.decode(value, frameFrom: holder, decompressor: LZ4Frame())
+        #expect(decoded.uid == 99)
+        #expect(bytes == raw)
+        #expect(throws: ItemValue.DecodingError.holderIsReference) {
+            try ItemValue.decode(value, frameFrom: value, decompressor: LZ4Frame())
+        }
+    }
+
+    @Test func replacingBodyKeepsTheHeaderAndSwapsFrameAndReference() throws {
+        let raw = Array("Shared body\r\n".utf8)
+        var header = header
+        header.rawSize = UInt64(raw.count)
+        let holder = try ItemValue.encode(header: header, raw: raw, compressor: LZ4Frame())
+        var own = header
+        own.uid = 7
+        let reference = ItemValue.encode(header: own, sharing: BodyReference(folderID: 3, key: "a"))
+        let promoted = try ItemValue.replacingBody(of: reference, with: .frame(of: holder))
+        let (decoded, bytes) = try ItemValue.decode(promoted, decompressor: LZ4Frame())
+        #expect(decoded == own)
+        #expect(bytes == raw)
+        let repointed = try ItemValue.replacingBody(of: reference, with: .reference(BodyReference(folderID: 9, key: "longer key")))
+        #expect(try ItemValue.decodeHeader(repointed) == (own, .shared(BodyReference(folderID: 9, key: "longer key"))))
     }
 }

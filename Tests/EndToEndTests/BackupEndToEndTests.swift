@@ -80,7 +80,7 @@ import Testing
         let folders = try FileManager.default.contentsOfDirectory(atPath: root.path).filter {
             $0.hasPrefix(".") && FileManager.default.fileExists(atPath: root.appendingPathComponent("\($0)/dovecot-uidlist").path)
         }
-        guard let folder = folders.first else { return }
+        let folder = try #require(folders.first)
         try FileManager.default.moveItem(at: root.appendingPathComponent(folder), to: root.appendingPathComponent(".Renamed"))
         let second = try Tools.run("brick-backup", args)
         #expect(second.status == 0)
@@ -88,6 +88,37 @@ import Testing
         #expect(after.count == before.count, "items were copied instead of moved")
         #expect(after.allSatisfy { $0.deleted == nil })
         #expect(after.contains { $0.folder == "Renamed" })
+    }
+
+    @Test func folderRenamedWithoutUidlistKeepsOneCopyOfEachMessageThroughPurge() throws {
+        let work = try Workspace()
+        let args = ["backup", "--source", work.source, "-u", "alice", "--store", work.store.path, "--progress", "never"]
+        #expect(try Tools.run("brick-backup", args).status == 0)
+        let store = work.store.appendingPathComponent("alice")
+        let before = try index(store)
+        let moved = before.filter { $0.folder == "Sent" }
+        try #require(!moved.isEmpty)
+        // Without dovecot-uidlist nothing tells a rename from a delete plus a new folder.
+        let root = work.maildir("alice")
+        try? FileManager.default.removeItem(at: root.appendingPathComponent(".Sent/dovecot-uidlist"))
+        try FileManager.default.moveItem(at: root.appendingPathComponent(".Sent"), to: root.appendingPathComponent(".Sent Old"))
+        #expect(try Tools.run("brick-backup", args).status == 0)
+        let after = try index(store, ["--deleted", "yes"])
+        #expect(after.count == before.count + moved.count)
+        let stats = try Tools.run("brick-backup", ["stats", store.path])
+        #expect(stats.stdout.contains("shared: \(moved.count) items"), "\(stats.stdout)")
+
+        let purge = try Tools.run("brick-backup", ["purge", "--older-than", "0", "--store", work.store.path, "-u", "alice"])
+        #expect(purge.status == 0, "\(purge.stderr)")
+        #expect(try Tools.run("brick-backup", ["verify", store.path, "--progress", "never"]).status == 0)
+        let kept = try index(store, ["--deleted", "yes"])
+        let keptDigests: [String] = kept.filter { $0.folder == "Sent Old" }.compactMap(\.sha256).sorted()
+        let movedDigests: [String] = moved.compactMap(\.sha256).sorted()
+        #expect(keptDigests == movedDigests && keptDigests.count == moved.count)
+        #expect(!(try Tools.run("brick-backup", ["stats", store.path]).stdout.contains("shared:")))
+        let eml = work.url.appendingPathComponent("eml")
+        let restore = try Tools.run("brick-restore", [store.path, "--folder", "Sent Old", "--to", "eml:\(eml.path)", "--progress", "never"])
+        #expect(restore.status == 0 && restore.stdout.hasPrefix("restored \(moved.count),"), "\(restore.stdout)\(restore.stderr)")
     }
 
     @Test func verifyExitsFourOnADamagedItem() throws {

@@ -29,23 +29,45 @@ import Testing
         let before = try index(aliceStore)
         #expect(before.count == fixtureCount)
 
-        // Change the mailbox on the server.
-        try server.doveadm(["flags", "add", "-u", "alice", "\\Flagged", "mailbox", "INBOX", "uid", "1"])
-        try server.doveadm(["expunge", "-u", "alice", "mailbox", "INBOX", "uid", "2"])
+        // Change the mailbox on the server: flags, a keyword, an expunge, new mail, a MOVE,
+        // a rename, a deleted folder, and a UIDVALIDITY reset (folder deleted and made anew).
+        let inboxUIDs = before.filter { $0.folder == "INBOX" }.map(uid(of:)).sorted()
+        try #require(inboxUIDs.count >= 4)
+        let movedUID = inboxUIDs[3]
+        let moved = try #require(before.first { $0.folder == "INBOX" && uid(of: $0) == movedUID })
+        try server.doveadm(["flags", "add", "-u", "alice", "\\Flagged", "mailbox", "INBOX", "uid", "\(inboxUIDs[0])"])
+        try server.doveadm(["flags", "add", "-u", "alice", "$Work", "mailbox", "INBOX", "uid", "\(inboxUIDs[2])"])
+        try server.doveadm(["expunge", "-u", "alice", "mailbox", "INBOX", "uid", "\(inboxUIDs[1])"])
         try server.doveadm(["save", "-u", "alice", "-m", "INBOX"], input: Data("From: late@example.org\r\nSubject: arrived later\r\nMessage-ID: <late@e2e>\r\n\r\nhi\r\n".utf8))
+        try server.doveadm(["move", "-u", "alice", "Sent", "mailbox", "INBOX", "uid", "\(movedUID)"])
         try server.doveadm(["mailbox", "rename", "-u", "alice", "Résumé & Notes", "Notes"])
         let draftsCount = before.filter { $0.folder == "Drafts" }.count
         try server.doveadm(["mailbox", "delete", "-u", "alice", "-r", "Drafts"])
+        let resetCount = before.filter { $0.folder == "Archive/2025/Q1" }.count
+        try server.doveadm(["mailbox", "delete", "-u", "alice", "-r", "Archive/2025/Q1"])
+        try server.doveadm(["mailbox", "create", "-u", "alice", "Archive/2025/Q1"])
+        try server.doveadm(["save", "-u", "alice", "-m", "Archive/2025/Q1"], input: Data("From: again@example.org\r\nSubject: new generation\r\nMessage-ID: <again@e2e>\r\n\r\nhi\r\n".utf8))
 
         let second = try Tools.run("brick-backup", backupArgs)
         #expect(second.status == 0, "\(second.stdout)\(second.stderr)")
         let after = try index(aliceStore, ["--deleted", "yes"])
         let deleted = after.filter { $0.deleted != nil }
-        #expect(deleted.count == 1 + draftsCount, "\(deleted.map { "\($0.folder) \($0.key)" })")
+        #expect(deleted.count == 2 + draftsCount + resetCount, "\(deleted.map { "\($0.folder) \($0.key)" })")
         #expect(after.contains { $0.subject == "arrived later" && $0.deleted == nil })
         #expect(after.contains { $0.folder == "INBOX" && $0.flags.contains("\\Flagged") && $0.deleted == nil })
+        #expect(after.contains { $0.folder == "INBOX" && $0.flags.contains("$Work") && $0.deleted == nil })
         #expect(!after.contains { $0.folder == "Résumé & Notes" && $0.deleted == nil })
         #expect(after.filter { $0.folder == "Notes" }.count == before.filter { $0.folder == "Résumé & Notes" }.count)
+        #expect(after.filter { $0.folder == "Archive/2025/Q1" && $0.deleted == nil }.map(\.subject) == ["new generation"])
+        #expect(after.contains { $0.folder == "Sent" && $0.sha256 == moved.sha256 && $0.deleted == nil })
+        #expect(after.contains { $0.folder == "INBOX" && $0.key == moved.key && $0.deleted != nil })
+        // The catalog agrees with the server, message by message.
+        #expect(try serverFacts(server, user: "alice") == Set(after.filter { $0.deleted == nil }.map { "\($0.folder)|\(uid(of: $0))|\(flagText($0.flags))" }))
+        // Identical bytes are stored once: the moved message, and any copies among the fixtures.
+        let shared = after.count - Set(after.compactMap(\.sha256)).count
+        let stats = try Tools.run("brick-backup", ["stats", aliceStore.path])
+        #expect(shared >= 1 && stats.stdout.contains("shared: \(shared) items"), "\(stats.stdout)")
+        #expect(try Tools.run("brick-backup", ["verify", aliceStore.path, "--progress", "never"]).status == 0)
 
         // A no-change run changes nothing.
         let third = try Tools.run("brick-backup", backupArgs)
@@ -68,5 +90,25 @@ import Testing
         let deletedOnly = try Tools.run("brick-restore", [aliceStore.path, "--deleted", "only", "--restore-root", "Restored"] + restore)
         #expect(deletedOnly.status == 0, "\(deletedOnly.stderr)")
         #expect(deletedOnly.stdout.hasPrefix("restored \(deleted.count),"), "\(deletedOnly.stdout)")
+    }
+
+    /// The UID in an IMAP item key (`UIDVALIDITY.UID`).
+    func uid(of item: IndexedItem) -> UInt32 {
+        UInt32(item.key.split(separator: ".").last ?? "") ?? 0
+    }
+
+    /// Flags in one canonical text, without `\Recent`.
+    func flagText(_ flags: [String]) -> String {
+        flags.filter { $0 != "\\Recent" }.sorted().joined(separator: " ")
+    }
+
+    /// Every message the server holds for `user` as `folder|uid|flags`.
+    func serverFacts(_ server: DovecotFixture, user: String) throws -> Set<String> {
+        let output = try server.doveadm(["-f", "tab", "fetch", "-u", user, "mailbox uid flags", "all"])
+        return Set(output.split(separator: "\n").dropFirst().map { line in
+            let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+            let flags = fields.count > 2 ? fields[2].split(separator: " ").map(String.init) : []
+            return "\(fields[0])|\(fields[1])|\(flagText(flags))"
+        })
     }
 }

@@ -22,6 +22,9 @@ struct StatsCommand: AsyncParsableCommand {
         let totals = stats.totals
         lines.append(row("total", Formatting.count(totals.items), Formatting.count(totals.deletedItems), Formatting.bytes(totals.rawBytes),
                          Formatting.bytes(totals.storedBytes), ratio(totals)))
+        if totals.sharedItems > 0 {
+            lines.append("shared: \(Formatting.count(totals.sharedItems)) items keep no bytes of their own; an identical item holds them (moves, copies)")
+        }
         lines.append("on disk: \(Formatting.bytes(stats.diskBytes)) (catalog, item files, log)")
         if let run = stats.lastRun {
             lines.append("last run: \(run.kind) #\(run.id) started \(Formatting.date(run.startedAt)), \(run.status): "

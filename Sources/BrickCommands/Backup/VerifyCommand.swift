@@ -27,7 +27,8 @@ struct VerifyCommand: AsyncParsableCommand {
         for problem in report.problems { Terminal.write("\(problem)\n") }
         let damaged = report.problems.filter { $0.kind != .orphanValue }.count
         let orphans = report.problems.count - damaged
-        Terminal.write("\(store.user): \(Formatting.count(report.itemsChecked)) items, \(Formatting.bytes(report.bytesChecked)) checked in "
+        let shared = report.sharedItems > 0 ? " (\(Formatting.count(report.sharedItems)) sharing another item's bytes)" : ""
+        Terminal.write("\(store.user): \(Formatting.count(report.itemsChecked)) items\(shared), \(Formatting.bytes(report.bytesChecked)) checked in "
             + "\(Formatting.duration(Date().timeIntervalSince(started))): \(damaged) damaged or missing, \(orphans) orphans\n")
         if !report.isIntact { throw CommandFailure(exit: .integrity) }
     }

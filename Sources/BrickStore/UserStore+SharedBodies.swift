@@ -1,0 +1,165 @@
+import BrickCore
+import Foundation
+import GRDB
+
+/// Single storage of identical messages (docs/FORMAT.md §3 and §6).
+///
+/// A message moved or copied between folders arrives as a new item with the bytes of
+/// one the store already holds. Its value is then a reference to the item holding
+/// them (the holder), found by SHA-256 in the catalog. A holder is never itself a
+/// reference, so reading takes at most one extra lookup. Purge keeps the rule: before
+/// it removes a holder that live items still refer to, it moves the bytes into the
+/// first of them and points the rest at that one.
+extension UserStore {
+    /// Turns the values of `prepared` items whose bytes are already stored (or appear
+    /// earlier in the batch) into references. Items that already have a row keep their
+    /// own bytes: their value may be the holder others refer to. Call with `mutex` held.
+    func shareKnownBodies(_ prepared: inout [PreparedItem], folder: StoredFolder) throws(StoreError) {
+        let keys = prepared.map(\.item.key.rawValue)
+        let digests = Array(Set(prepared.map { Data($0.sha256) }))
+        let (existingKeys, holders) = try readCatalog { db -> (Set<String>, [Data: BodyReference]) in
+            var existing = Set<String>()
+            for chunk in keys.chunked(500) {
+                let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+                existing.formUnion(try String.fetchAll(
+                    db, sql: "SELECT key FROM items WHERE folder_id = ? AND key IN (\(marks))",
+                    arguments: StatementArguments([folder.id as any DatabaseValueConvertible] + chunk.map { $0 as any DatabaseValueConvertible })))
+            }
+            var holders: [Data: BodyReference] = [:]
+            for chunk in digests.chunked(500) {
+                let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+                let rows = try Row.fetchCursor(
+                    db, sql: "SELECT sha256, folder_id, key, body_folder_id, body_key FROM items WHERE sha256 IN (\(marks))",
+                    arguments: StatementArguments(chunk.map { $0 as any DatabaseValueConvertible }))
+                while let row = try rows.next() {
+                    let digest: Data = row["sha256"]
+                    guard holders[digest] == nil else { continue }
+                    let reference = (row["body_folder_id"] as FolderID?).map { BodyReference(folderID: $0, key: ItemKey(row["body_key"] as String)) }
+                        ?? BodyReference(folderID: row["folder_id"], key: ItemKey(row["key"] as String))
+                    holders[digest] = reference
+                }
+            }
+            return (existing, holders)
+        }
+        var known = holders
+        for index in prepared.indices {
+            let entry = prepared[index]
+            let digest = Data(entry.sha256)
+            let own = BodyReference(folderID: folder.id, key: entry.item.key)
+            guard !existingKeys.contains(entry.item.key.rawValue), let holder = known[digest], holder != own else {
+                if known[digest] == nil { known[digest] = own }
+                continue
+            }
+            prepared[index].value = ItemValue.encode(header: entry.header, sharing: holder)
+            prepared[index].sharedBody = holder
+        }
+    }
+
+    /// The value holding the bytes `reference` names, or nil when it is not there.
+    /// Call with `mutex` held.
+    func holderValue(_ reference: BodyReference) throws(StoreError) -> [UInt8]? {
+        guard let folder = try readCatalog({ db in try UserStore.folder(db, id: reference.folderID) }) else { return nil }
+        return try withBlobs { () throws -> [UInt8]? in
+            guard isWritable || FileManager.default.fileExists(atPath: layout.url(StoreLayout.itemsFile(folderDirectory: folder.directory)).path)
+            else { return nil }
+            return try database(for: folder).get(Array(reference.key.rawValue.utf8))
+        }
+    }
+
+    /// Before a purge removes the items marked deleted before the cutoff, gives every
+    /// holder among them that surviving items still refer to a successor: the first
+    /// such item takes the bytes, the others are pointed at it. Values change first, in Berkeley DB transactions; the
+    /// returned statements bring the catalog in line and must run in the purge's
+    /// catalog transaction. Rerunning after a crash in between does the same again.
+    /// Call with `mutex` held.
+    func promoteSharedBodies(cutoffSeconds: Int64) throws(StoreError) -> [CatalogUpdate] {
+        let rows = try readCatalog { db in
+            try Row.fetchAll(db, sql: """
+                SELECT r.folder_id, r.key, h.folder_id AS holder_folder, h.key AS holder_key FROM items r
+                JOIN items h ON h.folder_id = r.body_folder_id AND h.key = r.body_key
+                WHERE r.body_folder_id IS NOT NULL
+                    AND h.deleted_run IS NOT NULL AND h.deleted_at < ?
+                    AND NOT (r.deleted_run IS NOT NULL AND r.deleted_at < ?)
+                ORDER BY h.folder_id, h.key, r.id
+                """, arguments: [cutoffSeconds, cutoffSeconds])
+        }
+        var updates: [CatalogUpdate] = []
+        var index = 0
+        var pending: [(BodyReference, [UInt8])] = []
+        var pendingBytes = 0
+        while index < rows.count {
+            let holder = BodyReference(folderID: rows[index]["holder_folder"], key: ItemKey(rows[index]["holder_key"] as String))
+            var group: [BodyReference] = []
+            while index < rows.count, rows[index]["holder_folder"] == holder.folderID, rows[index]["holder_key"] == holder.key.rawValue {
+                group.append(BodyReference(folderID: rows[index]["folder_id"], key: ItemKey(rows[index]["key"] as String)))
+                index += 1
+            }
+            guard let holderBytes = try holderValue(holder), let successor = group.first,
+                  let successorValue = try holderValue(successor)
+            else { continue }
+            let promoted = try withBlobs { try ItemValue.replacingBody(of: successorValue, with: .frame(of: holderBytes)) }
+            pending.append((successor, promoted))
+            pendingBytes += promoted.count
+            updates.append(.holds(successor, storedSize: promoted.count))
+            for referrer in group.dropFirst() {
+                guard let value = try holderValue(referrer) else { continue }
+                pending.append((referrer, try withBlobs { try ItemValue.replacingBody(of: value, with: .reference(successor)) }))
+                updates.append(.refersTo(referrer, successor))
+            }
+            if pendingBytes >= 32 << 20 || pending.count >= 1_000 {
+                try writeValues(pending)
+                pending.removeAll()
+                pendingBytes = 0
+            }
+        }
+        try writeValues(pending)
+        return updates
+    }
+
+    /// A catalog change that follows a promotion.
+    enum CatalogUpdate {
+        /// The item now holds its own bytes, in a value of this size.
+        case holds(BodyReference, storedSize: Int)
+        /// The item's value now refers to another holder.
+        case refersTo(BodyReference, BodyReference)
+
+        func apply(_ db: GRDB.Database) throws {
+            switch self {
+            case .holds(let item, let storedSize):
+                try db.execute(
+                    sql: "UPDATE items SET body_folder_id = NULL, body_key = NULL, stored_size = ? WHERE folder_id = ? AND key = ?",
+                    arguments: [storedSize, item.folderID, item.key.rawValue])
+            case .refersTo(let item, let holder):
+                try db.execute(
+                    sql: "UPDATE items SET body_folder_id = ?, body_key = ? WHERE folder_id = ? AND key = ?",
+                    arguments: [holder.folderID, holder.key.rawValue, item.folderID, item.key.rawValue])
+            }
+        }
+    }
+
+    /// Puts values in one Berkeley DB transaction. Call with `mutex` held.
+    private func writeValues(_ values: [(BodyReference, [UInt8])]) throws(StoreError) {
+        guard !values.isEmpty else { return }
+        var folders: [FolderID: StoredFolder] = [:]
+        for (reference, _) in values where folders[reference.folderID] == nil {
+            folders[reference.folderID] = try readCatalog { db in try UserStore.folder(db, id: reference.folderID) }
+        }
+        try withBlobs {
+            try retryingDeadlocks {
+                let transaction = try environment.beginTransaction()
+                for (reference, value) in values {
+                    guard let folder = folders[reference.folderID] else { continue }
+                    try database(for: folder).put(Array(reference.key.rawValue.utf8), value, in: transaction)
+                }
+                try transaction.commit()
+            }
+        }
+    }
+}
+
+extension Array {
+    /// The array cut into consecutive pieces of at most `size` elements.
+    func chunked(_ size: Int) -> [ArraySlice<Element>] {
+        stride(from: 0, to: count, by: size).map { self[$0..<Swift.min($0 + size, count)] }
+    }
+}
