@@ -97,6 +97,7 @@ enum CatalogSchema {
                 ALTER TABLE items ADD COLUMN body_folder_id INTEGER;
                 ALTER TABLE items ADD COLUMN body_key TEXT;
                 CREATE INDEX items_body ON items(body_folder_id, body_key) WHERE body_folder_id IS NOT NULL;
+                CREATE INDEX items_folder_received ON items(folder_id, received_at, key);
                 UPDATE meta SET value = '2' WHERE key = 'format_version';
                 """)
         }

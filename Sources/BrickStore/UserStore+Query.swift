@@ -38,12 +38,24 @@ extension UserStore {
     /// Builds the SQL for a query. Folder filters resolve to ids first (the folder table
     /// is small), so the item scan uses plain indexed comparisons.
     func sqlSelecting(_ query: ItemQuery) throws(StoreError) -> (String, StatementArguments) {
-        var conditions: [String] = []
-        var arguments: [(any DatabaseValueConvertible)?] = []
+        var (conditions, arguments) = try filterConditions(query)
         if !query.folders.isEmpty {
             let ids = try folderIDs(for: query.folders, recursive: query.recursive)
             conditions.append("i.folder_id IN (\(ids.map(String.init).joined(separator: ",")))")
         }
+        var sql = """
+            SELECT i.*, f.path AS folder_path FROM items i JOIN folders f ON f.id = i.folder_id
+            \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "))
+            ORDER BY f.path, i.received_at, i.key
+            """
+        if let limit = query.limit { sql += " LIMIT \(limit)" }
+        return (sql, StatementArguments(arguments))
+    }
+
+    /// The query's conditions on the items alias `i`, except the folder filter.
+    func filterConditions(_ query: ItemQuery) throws(StoreError) -> ([String], [(any DatabaseValueConvertible)?]) {
+        var conditions: [String] = []
+        var arguments: [(any DatabaseValueConvertible)?] = []
         if let sender = query.sender?.lowercased().trimmingCharacters(in: .whitespaces), !sender.isEmpty {
             if sender.hasPrefix("@") {
                 conditions.append("i.from_domain = ?")
@@ -77,18 +89,12 @@ extension UserStore {
             case .yes: break
             }
         }
-        var sql = """
-            SELECT i.*, f.path AS folder_path FROM items i JOIN folders f ON f.id = i.folder_id
-            \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "))
-            ORDER BY f.path, i.received_at, i.key
-            """
-        if let limit = query.limit { sql += " LIMIT \(limit)" }
-        return (sql, StatementArguments(arguments))
+        return (conditions, arguments)
     }
 
     /// Ids of the folders at `paths` (deleted ones too: restoring a deleted folder is a
     /// main use), with their subfolders when `recursive`.
-    private func folderIDs(for paths: [FolderPath], recursive: Bool) throws(StoreError) -> [FolderID] {
+    func folderIDs(for paths: [FolderPath], recursive: Bool) throws(StoreError) -> [FolderID] {
         let all = try folders(includeDeleted: true)
         var ids: [FolderID] = []
         for path in paths {

@@ -148,6 +148,7 @@ import Testing
         try pool.write { db in
             try db.execute(sql: """
                 DROP INDEX items_body;
+                DROP INDEX items_folder_received;
                 ALTER TABLE items DROP COLUMN body_folder_id;
                 ALTER TABLE items DROP COLUMN body_key;
                 UPDATE meta SET value = '1' WHERE key = 'format_version';
