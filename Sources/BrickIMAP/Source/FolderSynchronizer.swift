@@ -6,8 +6,9 @@ import Logging
 ///
 /// The path depends on what is known (see `SyncToken`) and what the server offers:
 /// no token or a new UIDVALIDITY → everything; QRESYNC and a known modseq → changes
-/// since that modseq; otherwise → a diff of the server's UIDs and flags against the
-/// store's present items.
+/// since that modseq; CONDSTORE alone and a known modseq → flag changes since it, new
+/// UIDs, and a UID list only when the message count shows expunges; otherwise → a diff
+/// of the server's UIDs and flags against the store's present items.
 struct FolderSynchronizer {
     let connection: IMAPConnection
     let folder: SourceFolder
@@ -45,6 +46,9 @@ struct FolderSynchronizer {
         if case .qresync = parameters, let highest = mailbox.highestModSeq {
             return try await fetchChanges(mailbox, token: token, highestModSeq: highest)
         }
+        if case .condStore = parameters, token.modSeq > 0, let highest = mailbox.highestModSeq {
+            return try await fetchChangedSince(mailbox, token: token, highestModSeq: highest)
+        }
         try await diffAgainstStore(mailbox, token: token)
     }
 
@@ -76,6 +80,45 @@ struct FolderSynchronizer {
             sizes = try await messageSizes(after: token.committedUID, exists: mailbox.exists)
         }
         let final = SyncToken(uidValidity: validity, modSeq: highestModSeq, committedUID: max(token.committedUID, sizes.map(\.uid).max() ?? 0))
+        try await fetchBodies(sizes, first: first, progress: token, final: final)
+    }
+
+    /// CONDSTORE without QRESYNC (RFC 7162 §3.1): flag changes come from
+    /// `UID FETCH … (FLAGS) (CHANGEDSINCE modseq)`, bodies for UIDs above the committed
+    /// one. Expunges leave no trace in CONDSTORE, so the message count decides: when
+    /// EXISTS is not the stored present count plus the new messages, the server's UID
+    /// list (UIDs only, no flags) shows which are gone.
+    private func fetchChangedSince(_ mailbox: SelectedMailbox, token: SyncToken, highestModSeq: UInt64) async throws {
+        let validity = token.uidValidity
+        var first = ChangeBatch()
+        if highestModSeq != token.modSeq, token.committedUID > 0, mailbox.exists > 0 {
+            let command = Command.uidFetch(
+                UIDSet(ranges: [1...token.committedUID]), items: "UID FLAGS", modifiers: "CHANGEDSINCE \(token.modSeq)")
+            for case .fetch(_, let attributes) in try await connection.execute(command).untagged {
+                guard let uid = attributes.uid, uid <= token.committedUID, let flags = attributes.flags else { continue }
+                first.flagChanges.append(FlagChange(key: .imap(uidValidity: validity, uid: uid), flags: ItemFlags(imapNames: flags), modSeq: attributes.modSeq))
+            }
+        }
+        var sizes: [(uid: UInt32, size: Int)] = []
+        if mailbox.uidNext.map({ UInt64($0) > UInt64(token.committedUID) + 1 }) ?? true {
+            sizes = try await messageSizes(after: token.committedUID, exists: mailbox.exists)
+        }
+        let prefix = "\(validity)."
+        let present = Set(try state.loadPresentItems().keys.compactMap { key in
+            key.rawValue.hasPrefix(prefix) ? UInt32(key.rawValue.dropFirst(prefix.count)) : nil
+        })
+        if Int(mailbox.exists) != present.count + sizes.count {
+            var onServer = Set<UInt32>()
+            if token.committedUID > 0, mailbox.exists > 0 {
+                let command = Command.uidFetch(UIDSet(ranges: [1...token.committedUID]), items: "UID", modifiers: nil)
+                for case .fetch(_, let attributes) in try await connection.execute(command).untagged {
+                    if let uid = attributes.uid { onServer.insert(uid) }
+                }
+            }
+            first.vanished = present.subtracting(onServer).sorted().map { .imap(uidValidity: validity, uid: $0) }
+        }
+        let final = SyncToken(uidValidity: validity, modSeq: highestModSeq, committedUID: max(token.committedUID, sizes.map(\.uid).max() ?? 0))
+        guard !first.flagChanges.isEmpty || !first.vanished.isEmpty || !sizes.isEmpty || final != token else { return }
         try await fetchBodies(sizes, first: first, progress: token, final: final)
     }
 

@@ -139,6 +139,55 @@ struct SourceIntegrationTests {
         }
     }
 
+    @Test("CONDSTORE without QRESYNC: no change → no FETCH; flags by CHANGEDSINCE; expunges found by the count; new mail → bodies")
+    func condStoreWithoutQResync() async throws {
+        let capability = "IMAP4rev1 LITERAL+ SASL-IR ID ENABLE NAMESPACE UIDPLUS LIST-EXTENDED LIST-STATUS SPECIAL-USE CONDSTORE MULTIAPPEND"
+        try await withDovecot(capability: capability) { server in
+            let admin = try await server.connect("alice")
+            try await append(Array(sampleMessages().prefix(5)), to: "INBOX", on: admin)
+            let source = makeSource(server)
+            let inbox = try await folder(.inbox, in: source)
+            let store = MemoryStore()
+            try await source.synchronize(inbox, from: store.state, into: store)
+            #expect(store.present.count == 5)
+            let validity = try #require(SyncToken(store.token)).uidValidity
+            #expect(try #require(SyncToken(store.token)).modSeq > 0)
+
+            store.clearBatches()
+            let before = await source.commandCounts()
+            try await source.synchronize(inbox, from: store.state, into: store)
+            #expect(store.batches.isEmpty)
+            #expect(await source.commandCounts()["UID FETCH", default: 0] == before["UID FETCH", default: 0])
+
+            try await admin.execute(.select(mailbox: "INBOX", readOnly: false, parameters: .none))
+            try await admin.execute(.uidStore(UIDSet([2]), action: "+FLAGS.SILENT", flags: ["\\Flagged", "Urgent"]))
+            store.clearBatches()
+            try await source.synchronize(inbox, from: store.state, into: store)
+            #expect(store.batches.flatMap(\.flagChanges).map(\.key) == [.imap(uidValidity: validity, uid: 2)])
+            #expect(store.batches.flatMap(\.added).isEmpty && store.batches.flatMap(\.vanished).isEmpty)
+            #expect(store.present[.imap(uidValidity: validity, uid: 2)]?.flags == ItemFlags(system: [.flagged], keywords: ["Urgent"]))
+
+            // An expunge together with a new message: EXISTS stays 5, yet it is one short
+            // of the 5 stored plus the 1 new.
+            try await admin.execute(.uidStore(UIDSet([3]), action: "+FLAGS.SILENT", flags: ["\\Deleted"]))
+            try await admin.execute(.uidExpunge(UIDSet([3])))
+            try await append([Array("Message-ID: <new@example.org>\r\n\r\nnew\r\n".utf8)], to: "INBOX", on: admin)
+            store.clearBatches()
+            try await source.synchronize(inbox, from: store.state, into: store)
+            #expect(store.batches.flatMap(\.added).map(\.key) == [.imap(uidValidity: validity, uid: 6)])
+            #expect(store.batches.flatMap(\.vanished) == [.imap(uidValidity: validity, uid: 3)])
+
+            try await admin.execute(.uidStore(UIDSet([4]), action: "+FLAGS.SILENT", flags: ["\\Deleted"]))
+            try await admin.execute(.uidExpunge(UIDSet([4])))
+            store.clearBatches()
+            try await source.synchronize(inbox, from: store.state, into: store)
+            #expect(store.batches.flatMap(\.vanished) == [.imap(uidValidity: validity, uid: 4)])
+            #expect(store.present.keys.sorted() == [1, 2, 5, 6].map { .imap(uidValidity: validity, uid: $0) })
+            await admin.close()
+            await source.close()
+        }
+    }
+
     @Test("a UIDVALIDITY change retires the old generation and fetches the folder anew")
     func uidValidityReset() async throws {
         try await withDovecot { server in

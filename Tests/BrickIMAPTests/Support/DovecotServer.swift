@@ -34,10 +34,11 @@ struct DovecotServer: Sendable {
             .appendingPathComponent("tools/dovecot-test-server")
     }
 
-    /// Starts a server in a new temporary directory.
-    static func start() throws -> DovecotServer {
+    /// Starts a server in a new temporary directory; `capability` replaces what it
+    /// announces after login.
+    static func start(capability: String? = nil) throws -> DovecotServer {
         let directory = URL(fileURLWithPath: "/tmp/brick-imap-test-\(UUID().uuidString)")
-        let output = try run(["start", directory.path])
+        let output = try run(["start", directory.path] + (capability.map { ["--capability", $0] } ?? []))
         var values: [String: String] = [:]
         for line in output.split(separator: "\n") {
             let parts = line.split(separator: "=", maxSplits: 1).map(String.init)
@@ -101,8 +102,8 @@ let testLogger: Logger = {
 }()
 
 /// Runs `body` with a fresh server and always stops it.
-func withDovecot<T>(_ body: (DovecotServer) async throws -> T) async throws -> T {
-    let server = try DovecotServer.start()
+func withDovecot<T>(capability: String? = nil, _ body: (DovecotServer) async throws -> T) async throws -> T {
+    let server = try DovecotServer.start(capability: capability)
     do {
         let result = try await body(server)
         server.stop()
