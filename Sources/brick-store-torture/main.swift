@@ -1,7 +1,9 @@
 // A store writer that never stops on its own: it commits batches of generated items,
-// flag changes, deletions and folder moves into one user's store until it is killed
-// or reaches --until N items. The crash-consistency tests kill it at random instants
-// and check that the store opens, verifies and lost nothing.
+// flag changes, deletions, folder moves and purges into one user's store until it is
+// killed or reaches --until N items. Each message first lands in Staging, then in
+// INBOX (which stores it as a reference to the Staging copy); Staging items are then
+// deleted and purged, which hands their bytes to INBOX. The crash-consistency tests
+// kill it at random instants and check that the store opens, verifies and lost nothing.
 import BrickCore
 import BrickStore
 import Foundation
@@ -25,19 +27,26 @@ do {
     let store = try UserStore(layout: StoreLayout(root: root, user: user), user: user, mode: .readWrite)
     let run = try store.beginRun(kind: "backup", source: "torture")
     let inbox = try store.ensureFolder(.inbox, run: run).folder
+    let staging = try store.ensureFolder(FolderPath(["Staging"]), run: run).folder
     var next = try store.count(matching: { var query = ItemQuery(); query.folders = [.inbox]; query.deleted = .yes; return query }()).items
     var batchNumber = 0
     FileHandle.standardOutput.write(Data("ready \(next)\n".utf8))
     while next < until {
         let count = min(25, until - next)
-        let added = (next..<(next + count)).map {
-            SourceItem(key: ItemKey("i\($0)"), flags: .none, internalDate: Date(timeIntervalSince1970: 1_700_000_000 + Double($0)), raw: tortureMessage($0))
+        func items(_ prefix: String) -> [SourceItem] {
+            (next..<(next + count)).map {
+                SourceItem(key: ItemKey("\(prefix)\($0)"), flags: .none, internalDate: Date(timeIntervalSince1970: 1_700_000_000 + Double($0)), raw: tortureMessage($0))
+            }
         }
+        _ = try store.commit(ChangeBatch(added: items("s")), to: staging, run: run)
         let flagged = next > 10 ? [FlagChange(key: ItemKey("i\(next - 10)"), flags: ItemFlags(system: [.seen]))] : []
-        let vanished = next > 20 && next % 3 == 0 ? [ItemKey("i\(next - 20)")] : []
-        _ = try store.commit(ChangeBatch(added: added, flagChanges: flagged, vanished: vanished, token: "next \(next + count)"), to: inbox, run: run)
+        _ = try store.commit(ChangeBatch(added: items("i"), flagChanges: flagged, token: "next \(next + count)"), to: inbox, run: run)
+        _ = try store.commit(ChangeBatch(vanished: items("s").map(\.key)), to: staging, run: run)
         next += count
         batchNumber += 1
+        if batchNumber % 5 == 0 {
+            _ = try store.purge(deletedBefore: .distantFuture, dryRun: false, run: nil)
+        }
         if batchNumber % 7 == 0 {
             // Move a folder back and forth between two parents.
             let moving = try store.folder(at: FolderPath(["A", "Box"])) ?? store.folder(at: FolderPath(["B", "Box"]))
