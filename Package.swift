@@ -94,7 +94,9 @@ let package = Package(
         .testTarget(name: "BrickSyncTests", dependencies: [
             "BrickSync", "BrickStore", "BrickMaildir", "BrickCore", .product(name: "Logging", package: "swift-log"),
         ]),
-        .testTarget(name: "BrickRestoreTests", dependencies: ["BrickRestore", "BrickStore", "BrickMessage", "BrickCore"]),
+        .testTarget(name: "BrickRestoreTests", dependencies: [
+            "BrickRestore", "BrickStore", "BrickMessage", "BrickCore", .product(name: "Logging", package: "swift-log"),
+        ]),
         .testTarget(name: "EndToEndTests", dependencies: ["BrickCore", "BrickStore", "BerkeleyDB", "BrickTestSupport"]),
     ]
 )

@@ -39,19 +39,55 @@ public struct MessageFingerprint: Hashable, Sendable {
     }
 }
 
+/// One message already at a target, as that target can find it again to remove it:
+/// an IMAP UID with its UIDVALIDITY, a Maildir file name, the byte range of an mbox
+/// entry, an .eml file. Only the target that listed it reads `locator`.
+public struct ExistingCopy: Hashable, Sendable, CustomStringConvertible {
+    /// The target's own notation for where the copy is.
+    public var locator: String
+
+    /// Creates a copy's locator.
+    public init(locator: String) {
+        self.locator = locator
+    }
+
+    /// The locator.
+    public var description: String { locator }
+}
+
 /// A place mail is restored into: an IMAP account, a Maildir, an mbox file, .eml files.
 ///
 /// Contract: `prepareFolder` creates the folder when missing and is idempotent.
-/// `existingFingerprints` lists what the folder holds now. `append` stores items with
-/// their flags and internal dates and returns, per item, nil on success or the error.
-/// `finish` flushes and closes; nothing is guaranteed durable before it returns.
+/// `existingMessages` lists what the folder holds now, by fingerprint, with where each
+/// copy is. `append` stores items with their flags and internal dates and returns, per
+/// item, nil on success or the error. `remove` deletes copies an earlier
+/// `existingMessages` listed and never a message appended after that listing, so a
+/// replacement appends the new copy first and removes the old ones second: a failure
+/// in between leaves a duplicate, never a loss. `finish` flushes and closes; nothing is
+/// guaranteed durable before it returns, except that `remove` makes the folder's
+/// appended messages durable before it deletes anything.
 public protocol RestoreTarget: Sendable {
     /// Creates `path` (and its parents) when missing.
     func prepareFolder(_ path: FolderPath, specialUse: SpecialUse?) async throws
-    /// Fingerprints of the messages in `path` now.
-    func existingFingerprints(in path: FolderPath) async throws -> Set<MessageFingerprint>
+    /// The messages in `path` now: every copy of each fingerprint.
+    func existingMessages(in path: FolderPath) async throws -> [MessageFingerprint: [ExistingCopy]]
     /// Appends items to `path`; the result has one entry per item, nil when it landed.
     func append(_ items: [RestoreItem], to path: FolderPath) async throws -> [(any Error)?]
+    /// Throws when this target cannot remove messages, before anything is written.
+    func checkCanRemove() async throws
+    /// Removes `copies` (as listed by `existingMessages(in: path)`) from `path`.
+    /// Copies already gone are not an error.
+    func remove(_ copies: [ExistingCopy], from path: FolderPath) async throws
     /// Flushes and releases the target.
     func finish() async throws
+}
+
+extension RestoreTarget {
+    /// Fingerprints of the messages in `path` now.
+    public func existingFingerprints(in path: FolderPath) async throws -> Set<MessageFingerprint> {
+        Set(try await existingMessages(in: path).keys)
+    }
+
+    /// Every target that can list its copies can remove them, unless it says otherwise.
+    public func checkCanRemove() async throws {}
 }

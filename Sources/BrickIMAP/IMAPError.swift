@@ -23,6 +23,13 @@ public enum IMAPError: Error, Sendable, CustomStringConvertible {
     case invalidMailboxName(path: String, reason: String)
     /// The server's answer lacked something Brick needs (e.g. UIDVALIDITY).
     case missingData(host: String, mailbox: String?, detail: String)
+    /// The server lacks an extension an operation needs.
+    case capabilityMissing(host: String, capability: String, neededFor: String)
+    /// A mailbox's UIDVALIDITY changed since its messages were listed, so the listed
+    /// UIDs may name other messages now.
+    case uidValidityChanged(host: String, mailbox: String, listed: UInt32, current: UInt32)
+    /// A message to remove was not listed by this target.
+    case unknownCopy(mailbox: String, locator: String)
 
     /// True for failures of the connection itself, after which a new connection
     /// may well succeed.
@@ -58,6 +65,12 @@ public enum IMAPError: Error, Sendable, CustomStringConvertible {
             return "folder \"\(path)\" has no IMAP name: \(reason)"
         case .missingData(let host, let mailbox, let detail):
             return "\(host)\(mailbox.map { " \"\($0)\"" } ?? ""): \(detail)"
+        case .capabilityMissing(let host, let capability, let neededFor):
+            return "\(host) does not offer \(capability), which \(neededFor) needs"
+        case .uidValidityChanged(let host, let mailbox, let listed, let current):
+            return "\(host) \"\(mailbox)\": UIDVALIDITY changed from \(listed) to \(current) since the messages were listed; nothing removed"
+        case .unknownCopy(let mailbox, let locator):
+            return "\"\(mailbox)\": \"\(locator)\" is not a message this IMAP target listed"
         }
     }
 }

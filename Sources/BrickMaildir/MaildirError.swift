@@ -12,6 +12,8 @@ public enum MaildirError: Error, Sendable, CustomStringConvertible {
     case systemCall(function: String, path: String, errno: Int32)
     /// A message could not be written into a folder.
     case writeFailed(folder: FolderPath, key: ItemKey, path: String, errno: Int32)
+    /// A message to remove was not listed by this target (not `cur/NAME` or `new/NAME`).
+    case unknownCopy(folder: FolderPath, locator: String)
     /// A `{user}` template is malformed (none, or more than one `{user}`).
     case invalidTemplate(template: String, reason: String)
     /// A user name that would leave the template's directory (`/`, `..`) or is empty.
@@ -28,6 +30,8 @@ public enum MaildirError: Error, Sendable, CustomStringConvertible {
             return "\(function)(\(path)) failed: \(MaildirError.message(for: code))"
         case .writeFailed(let folder, let key, let path, let code):
             return "cannot write \(key) into \(folder) at \(path): \(MaildirError.message(for: code))"
+        case .unknownCopy(let folder, let locator):
+            return "\"\(locator)\" is not a message file the Maildir target listed in \(folder)"
         case .invalidTemplate(let template, let reason):
             return "invalid Maildir template \(template): \(reason)"
         case .invalidUserName(let user):

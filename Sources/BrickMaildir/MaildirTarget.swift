@@ -15,7 +15,10 @@ import Glibc
 ///   flags in ASCII order. Keywords get letters from the folder's `dovecot-keywords`
 ///   (updated atomically); a folder has only 26 letters, so keywords beyond those are
 ///   left out of the file name.
-/// - Fingerprints (`existingFingerprints`), the rule every restore target shares: the
+/// - Removal (`remove`, for replacing): the listed files are unlinked, after `cur/`
+///   is synced so the messages appended before are durable first. A file renamed
+///   since it was listed (its flags changed) is found by its unique part.
+/// - Fingerprints (`existingMessages`), the rule every restore target shares: the
 ///   first Message-ID field within the first 256 KB, unfolded, without angle brackets,
 ///   white space and control characters (non-UTF-8 bytes read as windows-1252); for a
 ///   message without one, `sha256:` and the hex SHA-256 of the whole file, the digest
@@ -24,7 +27,7 @@ import Glibc
 public final class MaildirTarget: RestoreTarget, @unchecked Sendable {
     /// The Maildir root (INBOX).
     public let root: URL
-    private let lock = NSLock()
+    let lock = NSLock()
     private var counter = 0
     private var touched: Set<String> = []
     private let host: String
@@ -52,15 +55,15 @@ public final class MaildirTarget: RestoreTarget, @unchecked Sendable {
         try lock.withLock { _ = try makeFolder(path) }
     }
 
-    /// Fingerprints of every message file in the folder's `cur/` and `new/`; empty when
-    /// the folder does not exist.
-    public func existingFingerprints(in path: FolderPath) async throws -> Set<MessageFingerprint> {
+    /// Every message file in the folder's `cur/` and `new/` by fingerprint, each copy
+    /// located as `cur/NAME` or `new/NAME`; empty when the folder does not exist.
+    public func existingMessages(in path: FolderPath) async throws -> [MessageFingerprint: [ExistingCopy]] {
         let directory = try folderDirectory(path)
-        var result: Set<MessageFingerprint> = []
+        var result: [MessageFingerprint: [ExistingCopy]] = [:]
         for sub in ["new", "cur"] {
             for entry in try DirectoryReader.entries(of: directory + "/" + sub) ?? [] where !entry.isDirectory {
                 if let fingerprint = try MaildirTarget.fingerprint(ofFile: directory + "/" + sub + "/" + entry.name) {
-                    result.insert(fingerprint)
+                    result[fingerprint, default: []].append(ExistingCopy(locator: sub + "/" + entry.name))
                 }
             }
         }
@@ -122,7 +125,7 @@ public final class MaildirTarget: RestoreTarget, @unchecked Sendable {
         return MessageFingerprint(identity: MessageFingerprint.digestIdentity(bytes), internalDate: seconds)
     }
 
-    private func folderDirectory(_ path: FolderPath) throws -> String {
+    func folderDirectory(_ path: FolderPath) throws -> String {
         let name = try MaildirTarget.directoryName(for: path)
         return name == "." ? root.path : root.path + "/" + name
     }

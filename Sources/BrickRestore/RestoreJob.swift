@@ -8,7 +8,10 @@ import Logging
 public struct RestoreReport: Sendable {
     /// Items put back.
     public var restored = 0
-    /// Items already at the target, left alone.
+    /// Of the items restored, those whose earlier copies at the target were removed
+    /// (with `overwrite`).
+    public var replaced = 0
+    /// Items already at the target, left alone (or selected twice in one run).
     public var skippedDuplicates = 0
     /// Items that failed, with folder, key and reason.
     public var failures: [String] = []
@@ -41,6 +44,11 @@ public final class RestoreProgress: @unchecked Sendable {
 /// Replays selected items from a store into a target, folder by folder, in batches
 /// bounded by bytes, skipping what the target already holds so a restore run twice
 /// does not duplicate mail. A failed item is reported with its key and the rest go on.
+///
+/// With `overwrite`, an item already at the target replaces it: the item is appended,
+/// and once the folder's items are appended, the copies listed before (those of items
+/// that landed) are removed. The new copy always exists before the old one goes, so an
+/// interruption leaves a duplicate that the next run removes, never a loss.
 public struct RestoreJob: Sendable {
     private let store: UserStore
     private let query: ItemQuery
@@ -53,7 +61,7 @@ public struct RestoreJob: Sendable {
 
     /// Prepares a restore of the items `query` selects in `store` into `target`,
     /// under `restoreRoot` when given. With `overwrite`, items already at the target
-    /// are restored again instead of skipped.
+    /// replace the copies there instead of being skipped.
     public init(
         store: UserStore, query: ItemQuery, target: any RestoreTarget, restoreRoot: FolderPath?, overwrite: Bool,
         logger: Logger, progress: RestoreProgress? = nil, batchBytes: Int = 8 << 20
@@ -73,6 +81,7 @@ public struct RestoreJob: Sendable {
         var report = RestoreReport()
         let items = try store.items(matching: query)
         progress?.setTotal(items.count)
+        if overwrite { try await target.checkCanRemove() }
         let specialUses = Dictionary(
             try store.folders(includeDeleted: true).map { ($0.path, $0.specialUse) }, uniquingKeysWith: { first, _ in first })
         var start = 0
@@ -95,10 +104,11 @@ public struct RestoreJob: Sendable {
     private func restoreFolder(_ folder: FolderPath, items: ArraySlice<CatalogItem>, specialUse: SpecialUse?, report: inout RestoreReport) async throws {
         let destination = targetPath(for: folder)
         try await target.prepareFolder(destination, specialUse: restoreRoot == nil ? specialUse : nil)
-        var present = overwrite ? [] : try await target.existingFingerprints(in: destination)
+        let existing = try await target.existingMessages(in: destination)
         report.folders += 1
-        var batch: [RestoreItem] = []
-        var batchSize = 0
+        var seen: Set<MessageFingerprint> = []
+        var replacing = Replacement()
+        var batch = Batch()
         for item in items {
             let restoreItem: RestoreItem
             do {
@@ -110,35 +120,78 @@ public struct RestoreJob: Sendable {
                 continue
             }
             let fingerprint = MessageFingerprint(restoring: restoreItem)
-            if !overwrite && present.contains(fingerprint) {
+            if seen.contains(fingerprint) || (!overwrite && existing[fingerprint] != nil) {
                 report.skippedDuplicates += 1
                 progress?.advance(items: 1, bytes: 0)
                 continue
             }
-            present.insert(fingerprint)
-            batch.append(restoreItem)
-            batchSize += restoreItem.raw.count
-            if batchSize >= batchBytes || batch.count >= 500 {
-                try await flush(&batch, to: destination, folder: folder, report: &report)
-                batchSize = 0
+            seen.insert(fingerprint)
+            batch.add(restoreItem, replacing: overwrite ? existing[fingerprint] ?? [] : [])
+            if batch.bytes >= batchBytes || batch.items.count >= 500 {
+                try await flush(&batch, to: destination, folder: folder, replacing: &replacing, report: &report)
             }
         }
-        try await flush(&batch, to: destination, folder: folder, report: &report)
+        try await flush(&batch, to: destination, folder: folder, replacing: &replacing, report: &report)
+        try await removeReplaced(replacing, from: destination, folder: folder, report: &report)
     }
 
-    private func flush(_ batch: inout [RestoreItem], to destination: FolderPath, folder: FolderPath, report: inout RestoreReport) async throws {
-        guard !batch.isEmpty else { return }
-        let results = try await target.append(batch, to: destination)
-        for (item, error) in zip(batch, results) {
+    /// Removes the earlier copies of the items that landed. A failure leaves them as
+    /// duplicates and is reported for the folder.
+    private func removeReplaced(_ replacing: Replacement, from destination: FolderPath, folder: FolderPath, report: inout RestoreReport) async throws {
+        guard !replacing.copies.isEmpty else { return }
+        do {
+            try await target.remove(replacing.copies, from: destination)
+            report.replaced += replacing.items
+        } catch {
+            report.failures.append("\(folder): \(replacing.items) restored items keep their earlier copies: \(error)")
+            logger.error("earlier copies not removed", metadata: ["folder": "\(folder)", "error": "\(error)"])
+        }
+    }
+
+    private func flush(
+        _ batch: inout Batch, to destination: FolderPath, folder: FolderPath, replacing: inout Replacement,
+        report: inout RestoreReport
+    ) async throws {
+        guard !batch.items.isEmpty else { return }
+        let results = try await target.append(batch.items, to: destination)
+        for ((item, copies), error) in zip(zip(batch.items, batch.copies), results) {
             if let error {
                 report.failures.append("\(folder) \(item.key): \(error)")
                 logger.error("item not restored", metadata: ["folder": "\(folder)", "key": "\(item.key)", "error": "\(error)"])
             } else {
                 report.restored += 1
                 report.bytes += Int64(item.raw.count)
+                if !copies.isEmpty {
+                    replacing.items += 1
+                    replacing.copies += copies
+                }
             }
         }
-        progress?.advance(items: batch.count, bytes: batch.reduce(0) { $0 + Int64($1.raw.count) })
-        batch.removeAll(keepingCapacity: true)
+        progress?.advance(items: batch.items.count, bytes: Int64(batch.bytes))
+        batch = Batch()
+    }
+}
+
+/// The earlier copies a folder's restored items replace.
+private struct Replacement {
+    /// Items restored that had copies at the target.
+    var items = 0
+    /// Their copies, as the target listed them before anything was appended.
+    var copies: [ExistingCopy] = []
+}
+
+/// Items on their way to the target, with the copies each replaces.
+private struct Batch {
+    /// The items, in order.
+    var items: [RestoreItem] = []
+    /// Per item, the copies at the target it replaces (empty without `overwrite`).
+    var copies: [[ExistingCopy]] = []
+    /// Raw bytes of the items.
+    var bytes = 0
+
+    mutating func add(_ item: RestoreItem, replacing existing: [ExistingCopy]) {
+        items.append(item)
+        copies.append(existing)
+        bytes += item.raw.count
     }
 }

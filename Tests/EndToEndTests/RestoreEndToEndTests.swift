@@ -47,6 +47,73 @@ import Testing
         #expect(messages(in: target).values.reduce(0) { $0 + $1.count } == original.values.reduce(0) { $0 + $1.count })
     }
 
+    /// The numbers after "restored " and "replaced " in a summary line.
+    func counts(_ summary: String) -> (restored: Int?, replaced: Int?) {
+        func number(after label: String) -> Int? {
+            guard let range = summary.range(of: label + " ") else { return nil }
+            return Int(summary[range.upperBound...].prefix { $0.isNumber })
+        }
+        return (number(after: "restored"), number(after: "replaced"))
+    }
+
+    @Test func overwriteReplacesCopiesWithTheBackedUpFlagsAndLeavesOtherMailAlone() throws {
+        let work = try backedUp()
+        let target = work.url.appendingPathComponent("restored")
+        let restore = [work.store.appendingPathComponent("alice").path, "--to", "maildir:\(target.path)", "--progress", "never"]
+        let first = try Tools.run("brick-restore", restore)
+        #expect(first.status == 0, "\(first.stdout)\(first.stderr)")
+        #expect(counts(first.stdout).replaced == nil, "\(first.stdout)")
+        // Someone changes flags at the target, and new mail arrives.
+        let walker = FileManager.default.enumerator(at: target, includingPropertiesForKeys: nil)
+        let files = (walker?.compactMap { $0 as? URL } ?? []).filter { $0.deletingLastPathComponent().lastPathComponent == "cur" }
+        for file in files {
+            let name = file.lastPathComponent
+            guard let marker = name.range(of: ":2,") else { continue }
+            try FileManager.default.moveItem(at: file, to: file.deletingLastPathComponent().appendingPathComponent(name[..<marker.lowerBound] + ":2,T"))
+        }
+        let stranger = "From: x@example.org\r\nMessage-ID: <arrived-later@e2e>\r\n\r\nnew mail\r\n"
+        try Data(stranger.utf8).write(to: target.appendingPathComponent("cur/1800000000.M1P1.later:2,"))
+
+        for _ in 0..<2 {
+            let again = try Tools.run("brick-restore", restore + ["--overwrite"])
+            #expect(again.status == 0, "\(again.stdout)\(again.stderr)")
+            let (restored, replaced) = counts(again.stdout)
+            #expect(restored == replaced && (replaced ?? 0) > 0, "\(again.stdout)")
+            var expected = messages(in: work.maildir("alice"))
+            expected[Data(stranger.utf8), default: []].append(("", 0))
+            let actual = messages(in: target)
+            #expect(Set(actual.keys) == Set(expected.keys))
+            for (bytes, copies) in expected where bytes != Data(stranger.utf8) {
+                #expect(actual[bytes]?.map(\.0).sorted() == copies.map(\.0).sorted())
+                #expect(actual[bytes]?.map(\.1).sorted() == copies.map(\.1).sorted())
+            }
+            #expect(actual[Data(stranger.utf8)]?.count == 1)
+        }
+    }
+
+    @Test(.enabled(if: DovecotFixture.available)) func overwriteOnIMAPReplacesCopiesAndKeepsOtherMail() throws {
+        let work = try backedUp()
+        let server = try DovecotFixture()
+        let store = work.store.appendingPathComponent("alice")
+        let restore = [store.path, "--folder", "INBOX", "--to", server.url, "--user", "bob"] + server.adminArguments + ["--progress", "never"]
+        let first = try Tools.run("brick-restore", restore)
+        #expect(first.status == 0, "\(first.stdout)\(first.stderr)")
+        try server.doveadm(["save", "-u", "bob", "-m", "INBOX"], input: Data("Message-ID: <later@e2e>\r\n\r\nnew mail\r\n".utf8))
+        try server.doveadm(["flags", "replace", "-u", "bob", "$Changed", "mailbox", "INBOX", "all"])
+        let backedUpFlags = try index(store, ["--folder", "INBOX"]).map { $0.flags.sorted().joined(separator: " ") }
+
+        let again = try Tools.run("brick-restore", restore + ["--overwrite"])
+        #expect(again.status == 0, "\(again.stdout)\(again.stderr)")
+        let (restored, replaced) = counts(again.stdout)
+        #expect(restored == backedUpFlags.count && replaced == backedUpFlags.count, "\(again.stdout)")
+        let flags = try server.doveadm(["fetch", "-u", "bob", "flags", "mailbox", "INBOX"])
+            .split(separator: "\n").filter { $0.hasPrefix("flags:") }
+            .map { $0.dropFirst("flags:".count).split(separator: " ").map(String.init).filter { $0 != "\\Recent" }.sorted().joined(separator: " ") }
+        #expect(flags.count == backedUpFlags.count + 1)
+        #expect(flags.filter { $0 == "$Changed" }.count == 1, "only the message not in the backup keeps the changed flags")
+        #expect(flags.filter { $0 != "$Changed" }.sorted() == backedUpFlags.sorted())
+    }
+
     @Test func restoreRootPutsEverythingUnderOneFolder() throws {
         let work = try backedUp()
         let target = work.url.appendingPathComponent("rooted")

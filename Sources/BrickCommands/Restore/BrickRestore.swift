@@ -11,8 +11,9 @@ public struct BrickRestoreCommand: AsyncParsableCommand {
         abstract: "Restore items from a Brick backup by folder, sender, period, key, deleted state or date.",
         discussion: """
             Filters combine (AND). Items already at the target are skipped, so running the \
-            same restore twice does not duplicate mail. Flags, keywords and internal dates \
-            come back as they were backed up.
+            same restore twice does not duplicate mail; with --overwrite they replace the \
+            copies there instead. Flags, keywords and internal dates come back as they were \
+            backed up.
 
             Examples:
               brick-restore backups/alice --sender @example.com --period-begin 2025-03-01 --period-end 2025-03-31 --dry-run
@@ -35,7 +36,9 @@ public struct BrickRestoreCommand: AsyncParsableCommand {
     @Option(name: .customLong("restore-root"), help: ArgumentHelp("Put everything under this folder, e.g. Restored/2026-11-22.", valueName: "PATH"))
     var restoreRoot: String?
 
-    @Flag(name: .long, help: "Restore items even when the target already holds them (adds a copy; the existing one stays).")
+    @Flag(name: .long, help: ArgumentHelp(
+        "Replace items the target already holds: the backed-up copy is written, then the existing one removed.",
+        discussion: "A message is the same when its Message-ID (or its bytes) and its internal date to the second match. An interrupted run can leave both copies; running it again removes the extra one. IMAP targets must offer UIDPLUS."))
     var overwrite = false
 
     @Flag(name: [.customLong("dry-run"), .customLong("list")], help: "Only list what would be restored.")
@@ -81,7 +84,8 @@ public struct BrickRestoreCommand: AsyncParsableCommand {
         let report = try await job.run()
         display?.finish()
         for failure in report.failures { Terminal.printError("failed: \(failure)") }
-        Terminal.write("restored \(Formatting.count(report.restored)), skipped as duplicate \(Formatting.count(report.skippedDuplicates)), "
+        let replaced = overwrite ? "replaced \(Formatting.count(report.replaced)), " : ""
+        Terminal.write("restored \(Formatting.count(report.restored)), \(replaced)skipped as duplicate \(Formatting.count(report.skippedDuplicates)), "
             + "failed \(Formatting.count(report.failures.count)); \(Formatting.bytes(report.bytes)) into \(report.folders) folders "
             + "in \(Formatting.duration(Date().timeIntervalSince(started)))\n")
         if !report.failures.isEmpty { throw CommandFailure(exit: .partialFailure) }

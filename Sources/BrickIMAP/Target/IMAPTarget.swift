@@ -3,8 +3,9 @@ import BrickMessage
 import Foundation
 import Logging
 
-/// An IMAP account as a restore target: creates folders, lists what is there, and
-/// APPENDs messages with their flags and internal dates.
+/// An IMAP account as a restore target: creates folders, lists what is there,
+/// APPENDs messages with their flags and internal dates, and removes replaced copies
+/// by UID (UIDPLUS).
 ///
 /// Messages go in groups: one MULTIAPPEND (RFC 3502) per group where the server
 /// offers it (Dovecot stores a group in one transaction, about ten times faster than
@@ -69,25 +70,28 @@ public final class IMAPTarget: RestoreTarget {
         }
     }
 
-    /// Fingerprints of the messages in `path`, by the rule all restore targets share:
-    /// the Message-ID without angle brackets and white space, or for messages without
-    /// `MessageFingerprint.digestIdentity` of the bytes the server returns; and
-    /// the internal date in whole seconds.
-    public func existingFingerprints(in path: FolderPath) async throws -> Set<MessageFingerprint> {
+    /// The messages in `path` by fingerprint, each copy located by UIDVALIDITY and
+    /// UID. Fingerprints follow the rule all restore targets share: the Message-ID
+    /// without angle brackets and white space, or for messages without
+    /// `MessageFingerprint.digestIdentity` of the bytes the server returns; and the
+    /// internal date in whole seconds.
+    public func existingMessages(in path: FolderPath) async throws -> [MessageFingerprint: [ExistingCopy]] {
         try await serially { connection in
             let name = try MailboxName.wireName(of: path, delimiter: try await self.delimiter(connection))
             let mailbox = SelectedMailbox(try await connection.execute(.select(mailbox: name, readOnly: true, parameters: .none)))
-            guard mailbox.exists > 0 else { return [] }
+            guard mailbox.exists > 0 else { return [:] }
+            let validity = mailbox.uidValidity ?? 0
             let all = UIDSet(ranges: [1...UInt32.max])
             let headers = try await connection.execute(.uidFetch(all, items: "UID INTERNALDATE RFC822.SIZE BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)]", modifiers: nil))
-            var fingerprints = Set<MessageFingerprint>()
+            var messages: [MessageFingerprint: [ExistingCopy]] = [:]
             var withoutID: [(uid: UInt32, size: Int)] = []
             var dates: [UInt32: Int64] = [:]
             for case .fetch(_, let attributes) in headers.untagged {
                 guard let uid = attributes.uid else { continue }
                 let date = Int64((attributes.internalDate ?? Date(timeIntervalSince1970: 0)).timeIntervalSince1970.rounded(.down))
                 if let id = attributes.body(section: "HEADER.FIELDS (MESSAGE-ID)").flatMap({ MessageSummary(parsing: $0).messageID }) {
-                    fingerprints.insert(MessageFingerprint(identity: id, internalDate: date))
+                    let copy = IMAPCopyLocator(uidValidity: validity, uid: uid).copy
+                    messages[MessageFingerprint(identity: id, internalDate: date), default: []].append(copy)
                 } else {
                     withoutID.append((uid, Int(attributes.rfc822Size ?? 0)))
                     dates[uid] = date
@@ -97,11 +101,12 @@ public final class IMAPTarget: RestoreTarget {
                 let bodies = try await connection.execute(.uidFetch(UIDSet(batch), items: "UID BODY.PEEK[]", modifiers: nil))
                 for case .fetch(_, let attributes) in bodies.untagged {
                     guard let uid = attributes.uid, let date = dates[uid], let body = attributes.body(section: "") else { continue }
-                    fingerprints.insert(MessageFingerprint(identity: MessageFingerprint.digestIdentity(body), internalDate: date))
+                    let fingerprint = MessageFingerprint(identity: MessageFingerprint.digestIdentity(body), internalDate: date)
+                    messages[fingerprint, default: []].append(IMAPCopyLocator(uidValidity: validity, uid: uid).copy)
                 }
             }
             try await connection.execute(.close)
-            return fingerprints
+            return messages
         }
     }
 
@@ -135,7 +140,7 @@ public final class IMAPTarget: RestoreTarget {
         return AppendMessage(flags: flags, internalDate: item.internalDate, data: item.raw)
     }
 
-    private func delimiter(_ connection: IMAPConnection) async throws(IMAPError) -> Character? {
+    func delimiter(_ connection: IMAPConnection) async throws(IMAPError) -> Character? {
         let completion = try await connection.execute(.list(pattern: "", returnOptions: nil))
         for case .list(let entry) in completion.untagged { return entry.delimiter }
         return "/"
@@ -152,8 +157,8 @@ public final class IMAPTarget: RestoreTarget {
     /// Runs `body` alone on a working connection. A connection-level failure thrown
     /// by `body` is retried once on a new connection: thrown errors come before any
     /// APPEND is sent (APPEND failures are per-item results), so a retry cannot
-    /// duplicate mail.
-    private func serially<T>(_ body: (IMAPConnection) async throws -> T) async throws -> T {
+    /// duplicate mail; removal by UID can be repeated.
+    func serially<T>(_ body: (IMAPConnection) async throws -> T) async throws -> T {
         await gate.enter()
         var attempt = 0
         while true {

@@ -12,12 +12,18 @@ import Foundation
 /// with its modification time set to the internal date; and `manifest.csv` at the
 /// root (see `EMLManifest`). Flags exist only in the manifest.
 ///
-/// Duplicates: `existingFingerprints` reads the manifest: the message_id column, or,
+/// Duplicates: `existingMessages` reads the manifest: the message_id column, or,
 /// when it is empty, the SHA-256 of the file it names; with the received time.
+///
+/// Replacing: an item restored again lands at the same path (same received time and
+/// key), replacing the old file atomically; `remove` then drops the old manifest row,
+/// and removes copies at other paths with their rows.
 public actor EMLTarget: RestoreTarget {
     /// The root directory, without trailing slashes.
     public nonisolated let directory: String
     private var touched: Set<String> = []
+    /// Files (relative to the root) that `append` wrote over an existing file.
+    private var replacedInPlace: Set<String> = []
 
     /// Creates a target writing under `directory`; nothing is created before the first folder.
     public init(directory: String) {
@@ -49,39 +55,33 @@ public actor EMLTarget: RestoreTarget {
         try makeDirectories(folderDirectory(for: path))
     }
 
-    /// Fingerprints of the messages the manifest lists for `path`.
-    public func existingFingerprints(in path: FolderPath) async throws -> Set<MessageFingerprint> {
-        guard let manifest = try FileOperations.readFile(manifestPath) else { return [] }
-        var records = CSV.records(manifest)
-        var column: [String: Int] = [:]
-        for (index, name) in EMLManifest.columns.enumerated() { column[name] = index }
-        if let header = records.first, header.contains("message_id") {
-            column = [:]
-            for (index, name) in header.enumerated() { column[name] = index }
-            records.removeFirst()
-        }
-        func value(_ record: [String], _ name: String) -> String? {
-            guard let index = column[name], index < record.count else { return nil }
-            return record[index]
-        }
+    /// The messages the manifest lists for `path` by fingerprint, each copy located
+    /// by its file's path relative to the root.
+    public func existingMessages(in path: FolderPath) async throws -> [MessageFingerprint: [ExistingCopy]] {
+        guard let manifest = try FileOperations.readFile(manifestPath) else { return [:] }
+        let records = EMLManifest.Records(parsing: manifest)
         let folder = path.description
-        var fingerprints: Set<MessageFingerprint> = []
-        for record in records where value(record, "folder") == folder {
-            guard let received = value(record, "received").flatMap(EMLManifest.seconds(iso8601:)) else { continue }
-            if let messageID = value(record, "message_id"), !messageID.isEmpty {
-                fingerprints.insert(MessageFingerprint(identity: messageID, internalDate: received))
-            } else if let file = value(record, "file"), isContained(file),
-                let bytes = try FileOperations.readFile(directory + "/" + file)
-            {
-                fingerprints.insert(
-                    MessageFingerprint(identity: MessageFingerprint.digestIdentity(bytes), internalDate: received))
+        var messages: [MessageFingerprint: [ExistingCopy]] = [:]
+        for row in records.rows where records.value(row, "folder") == folder {
+            guard let received = records.value(row, "received").flatMap(EMLManifest.seconds(iso8601:)),
+                let file = records.value(row, "file"), isContained(file)
+            else { continue }
+            let fingerprint: MessageFingerprint
+            if let messageID = records.value(row, "message_id"), !messageID.isEmpty {
+                fingerprint = MessageFingerprint(identity: messageID, internalDate: received)
+            } else if let bytes = try FileOperations.readFile(directory + "/" + file) {
+                fingerprint = MessageFingerprint(identity: MessageFingerprint.digestIdentity(bytes), internalDate: received)
+            } else {
+                continue
             }
+            let copy = ExistingCopy(locator: file)
+            if messages[fingerprint]?.contains(copy) != true { messages[fingerprint, default: []].append(copy) }
         }
-        return fingerprints
+        return messages
     }
 
-    /// Writes one file per item (replacing a file of the same name), then adds their
-    /// rows to the manifest. A file that cannot be written fails only its item; a
+    /// Writes one file per item (replacing a file of the same name atomically, synced
+    /// before the rename), then adds their rows to the manifest. A file that cannot be written fails only its item; a
     /// manifest that cannot be written fails the batch.
     public func append(_ items: [RestoreItem], to path: FolderPath) async throws -> [(any Error)?] {
         guard !items.isEmpty else { return [] }
@@ -94,7 +94,9 @@ public actor EMLTarget: RestoreTarget {
             let name = fileName(for: item)
             let file = folderDirectory + "/" + name
             do {
-                try FileOperations.writeFileAtomically(item.raw, to: file, modified: item.internalDate)
+                let replacing = FileOperations.kind(of: file).exists
+                try FileOperations.writeFileAtomically(item.raw, to: file, modified: item.internalDate, sync: replacing)
+                if replacing { replacedInPlace.insert(relativeFolder + "/" + name) }
                 touched.insert(file)
                 let row = EMLManifest.Row(
                     item: item, folder: path, file: relativeFolder + "/" + name,
@@ -113,6 +115,56 @@ public actor EMLTarget: RestoreTarget {
     public func finish() async throws {
         try FileOperations.flush(touched)
         touched.removeAll()
+    }
+
+    /// Removes the listed files of `path` and their manifest rows. A file `append`
+    /// wrote over in this run holds the new copy: it stays, with only its newest row.
+    /// Everything written is made durable first; the manifest is rewritten atomically
+    /// before any file goes, so it never lists a file that was removed.
+    public func remove(_ copies: [ExistingCopy], from path: FolderPath) async throws {
+        guard !copies.isEmpty else { return }
+        let prefix = String(folderDirectory(for: path).dropFirst(directory.count + 1)) + "/"
+        var files: Set<String> = []
+        for copy in copies {
+            guard isContained(copy.locator), copy.locator.hasPrefix(prefix) else {
+                throw FileTargetError.unknownCopy(file: manifestPath, locator: copy.locator)
+            }
+            files.insert(copy.locator)
+        }
+        try FileOperations.flush(touched)
+        touched.removeAll()
+        try rewriteManifest(removing: files)
+        var directories: Set<String> = []
+        for file in files.subtracting(replacedInPlace) {
+            let absolute = directory + "/" + file
+            if unlink(absolute) == -1 && errno != ENOENT {
+                throw FileTargetError.system(operation: "unlink", path: absolute, errno: errno)
+            }
+            directories.insert((absolute as NSString).deletingLastPathComponent)
+        }
+        try FileOperations.flush(directories)
+    }
+
+    /// Rewrites the manifest without the rows of `files`, keeping the last row of a
+    /// file replaced in place.
+    private func rewriteManifest(removing files: Set<String>) throws {
+        guard let manifest = try FileOperations.readFile(manifestPath) else { return }
+        var records = EMLManifest.Records(parsing: manifest)
+        var keptLast: Set<String> = []
+        var rows: [[String]] = []
+        for row in records.rows.reversed() {
+            guard let file = records.value(row, "file"), files.contains(file) else {
+                rows.append(row)
+                continue
+            }
+            if replacedInPlace.contains(file) && !keptLast.contains(file) {
+                keptLast.insert(file)
+                rows.append(row)
+            }
+        }
+        records.rows = rows.reversed()
+        try FileOperations.writeFileAtomically(Array(records.text.utf8), to: manifestPath, modified: Date(), sync: true)
+        try FileOperations.flush([directory])
     }
 
     private func appendToManifest(_ rows: String) throws {

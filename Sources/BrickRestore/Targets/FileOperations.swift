@@ -60,20 +60,24 @@ enum FileOperations {
 
     /// Writes all of `bytes` to `descriptor`.
     static func writeAll(_ bytes: [UInt8], to descriptor: Int32, path: String) throws {
-        try bytes.withUnsafeBytes { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let written = try call("write", path) {
-                    write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-                }
-                offset += written
+        try bytes.withUnsafeBytes { buffer in try writeAll(buffer, to: descriptor, path: path) }
+    }
+
+    /// Writes all of `buffer` to `descriptor`.
+    static func writeAll(_ buffer: UnsafeRawBufferPointer, to descriptor: Int32, path: String) throws {
+        var offset = 0
+        while offset < buffer.count {
+            let written = try call("write", path) {
+                write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
             }
+            offset += written
         }
     }
 
     /// Writes `bytes` to `path` through a temporary file renamed into place, with
-    /// access and modification times set to `modified`.
-    static func writeFileAtomically(_ bytes: [UInt8], to path: String, modified: Date) throws {
+    /// access and modification times set to `modified`; with `sync`, the file is
+    /// fsynced before the rename, so a crash leaves the old or the new contents.
+    static func writeFileAtomically(_ bytes: [UInt8], to path: String, modified: Date, sync: Bool = false) throws {
         let directory = (path as NSString).deletingLastPathComponent
         let name = (path as NSString).lastPathComponent
         let temporary = (directory as NSString).appendingPathComponent(".\(name).\(getpid()).tmp")
@@ -83,6 +87,7 @@ enum FileOperations {
         do {
             try writeAll(bytes, to: descriptor, path: temporary)
             try setTimes(descriptor, path: temporary, to: modified)
+            if sync { try call("fsync", temporary) { fsync(descriptor) } }
             try call("close", temporary) { close(descriptor) }
         } catch {
             close(descriptor)
@@ -127,23 +132,61 @@ enum FileOperations {
     }
 
     /// Calls `body` with the contents of `path` mapped into memory (empty when the
-    /// file is missing or empty).
-    static func withMappedFile<Result>(_ path: String, _ body: (UnsafeRawBufferPointer) throws -> Result) throws
+    /// file is missing or empty) and the file's inode number (0 when missing). The
+    /// mapping is backed by the file, so a large file costs no anonymous memory.
+    static func withMappedFile<Result>(_ path: String, _ body: (UnsafeRawBufferPointer, UInt64) throws -> Result) throws
         -> Result
     {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         if descriptor == -1 {
-            if errno == ENOENT { return try body(UnsafeRawBufferPointer(start: nil, count: 0)) }
+            if errno == ENOENT { return try body(UnsafeRawBufferPointer(start: nil, count: 0), 0) }
             throw FileTargetError.system(operation: "open", path: path, errno: errno)
         }
         defer { close(descriptor) }
-        let length = try size(descriptor, path: path)
-        if length == 0 { return try body(UnsafeRawBufferPointer(start: nil, count: 0)) }
+        var info = stat()
+        try call("fstat", path) { fstat(descriptor, &info) }
+        let length = Int(info.st_size)
+        let inode = UInt64(info.st_ino)
+        if length == 0 { return try body(UnsafeRawBufferPointer(start: nil, count: 0), inode) }
         guard let mapping = mmap(nil, length, PROT_READ, MAP_PRIVATE, descriptor, 0), mapping != MAP_FAILED else {
             throw FileTargetError.system(operation: "mmap", path: path, errno: errno)
         }
         defer { munmap(mapping, length) }
-        return try body(UnsafeRawBufferPointer(start: mapping, count: length))
+        return try body(UnsafeRawBufferPointer(start: mapping, count: length), inode)
+    }
+
+    /// Replaces `path` with the `kept` ranges of `contents` (the file's current bytes,
+    /// mapped): written straight from the mapping to a temporary file beside it with
+    /// `path`'s permissions, fsynced, renamed over `path`, and the directory fsynced.
+    /// A failure before the rename leaves `path` as it was.
+    static func replaceFile(_ path: String, keeping kept: [Range<Int>], of contents: UnsafeRawBufferPointer) throws {
+        var info = stat()
+        try call("stat", path) { stat(path, &info) }
+        let directory = (path as NSString).deletingLastPathComponent
+        let name = (path as NSString).lastPathComponent
+        let temporary = (directory.isEmpty ? "" : directory + "/") + ".\(name).\(getpid()).rewrite"
+        let descriptor = try call("open", temporary) {
+            open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        }
+        do {
+            try call("fchmod", temporary) { fchmod(descriptor, info.st_mode & 0o7777) }
+            for range in kept where !range.isEmpty {
+                try writeAll(UnsafeRawBufferPointer(rebasing: contents[range]), to: descriptor, path: temporary)
+            }
+            try call("fsync", temporary) { fsync(descriptor) }
+            try call("close", temporary) { close(descriptor) }
+        } catch {
+            close(descriptor)
+            unlink(temporary)
+            throw error
+        }
+        do {
+            try call("rename", path) { rename(temporary, path) }
+        } catch {
+            unlink(temporary)
+            throw error
+        }
+        try flush([directory.isEmpty ? "." : directory])
     }
 
     /// Makes the files and directories in `paths` durable: each is fsynced, or,

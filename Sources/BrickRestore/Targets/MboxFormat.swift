@@ -70,6 +70,8 @@ enum MboxFormat {
 
     /// One message found in an mbox file.
     struct StoredMessage {
+        /// The whole entry: from the separator line to the next one (or the end).
+        var entry: Range<Int>
         /// The separator line, without its LF.
         var separator: Range<Int>
         /// The quoted message, without the empty line that ends the entry.
@@ -96,7 +98,7 @@ enum MboxFormat {
             if contentEnd > separatorEnd + 1 && bytes[contentEnd - 1] == 0x0A { contentEnd -= 1 }
             if contentEnd > separatorEnd + 1 && bytes[contentEnd - 1] == 0x0D { contentEnd -= 1 }
             let contentStart = min(separatorEnd + 1, contentEnd)
-            result.append(StoredMessage(separator: start..<separatorEnd, content: contentStart..<contentEnd))
+            result.append(StoredMessage(entry: start..<end, separator: start..<separatorEnd, content: contentStart..<contentEnd))
         }
         return result
     }

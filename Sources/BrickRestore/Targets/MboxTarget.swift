@@ -20,10 +20,14 @@ import Foundation
 /// The separator line carries the From address (or `MAILER-DAEMON`) and the internal
 /// date in UTC.
 ///
-/// Duplicates: `existingFingerprints` reads the file back: the Message-ID, else the
+/// Duplicates: `existingMessages` reads the file back: the Message-ID, else the
 /// SHA-256 of the message, with the separator line's date. For messages without a
 /// Message-ID the digest is taken of the text with LF and with CRLF line endings, with
 /// and without the final line break, since the original's endings are not stored.
+///
+/// Replacing: `remove` rewrites the file without the listed entries, streaming from a
+/// mapping of the file to a temporary file beside it that is fsynced and renamed into
+/// place. Replaced messages thus move to the end, where their new copies were appended.
 public actor MboxTarget: RestoreTarget {
     /// The path given by the user, without trailing slashes.
     public nonisolated let location: String
@@ -56,25 +60,25 @@ public actor MboxTarget: RestoreTarget {
         try createFile(filePath(for: path))
     }
 
-    /// Fingerprints of the messages in the folder's mbox file (the whole file in
-    /// single-file mode).
-    public func existingFingerprints(in path: FolderPath) async throws -> Set<MessageFingerprint> {
-        try FileOperations.withMappedFile(filePath(for: path)) { file in
-            var fingerprints: Set<MessageFingerprint> = []
+    /// The messages in the folder's mbox file (the whole file in single-file mode) by
+    /// fingerprint, each located by the file's inode and the entry's byte range.
+    public func existingMessages(in path: FolderPath) async throws -> [MessageFingerprint: [ExistingCopy]] {
+        try FileOperations.withMappedFile(filePath(for: path)) { file, inode in
+            var messages: [MessageFingerprint: [ExistingCopy]] = [:]
             for message in MboxFormat.messages(in: file) {
+                let copy = MboxCopyLocator(inode: inode, entry: message.entry).copy
                 let separator = UnsafeRawBufferPointer(rebasing: file[message.separator])
                 let content = UnsafeRawBufferPointer(rebasing: file[message.content])
                 let seconds = MboxFormat.date(ofSeparator: separator).map(MessageFingerprint.seconds) ?? 0
                 if let messageID = MessageSummary(parsing: content).messageID {
-                    fingerprints.insert(MessageFingerprint(identity: messageID, internalDate: seconds))
+                    messages[MessageFingerprint(identity: messageID, internalDate: seconds), default: []].append(copy)
                     continue
                 }
-                for candidate in MboxTarget.originalCandidates(MboxFormat.unquoted(content)) {
-                    fingerprints.insert(
-                        MessageFingerprint(identity: MessageFingerprint.digestIdentity(candidate), internalDate: seconds))
+                for candidate in Set(MboxTarget.originalCandidates(MboxFormat.unquoted(content)).map(MessageFingerprint.digestIdentity)) {
+                    messages[MessageFingerprint(identity: candidate, internalDate: seconds), default: []].append(copy)
                 }
             }
-            return fingerprints
+            return messages
         }
     }
 

@@ -23,6 +23,15 @@ struct CommandEncodingTests {
         #expect(text(.id([IDField(key: "name", value: "brick")]), plain) == "t1 ID (\"name\" \"brick\")\r\n")
     }
 
+    @Test("removing replaced copies marks exactly their UIDs deleted and expunges only those")
+    func removalCommands() {
+        let uids = UIDSet([4, 5, 6, 9])
+        #expect(text(.uidStore(uids, action: "+FLAGS.SILENT", flags: ["\\Deleted"]), plain)
+            == "t1 UID STORE 4:6,9 +FLAGS.SILENT (\\Deleted)\r\n")
+        #expect(text(.uidExpunge(uids), plain) == "t1 UID EXPUNGE 4:6,9\r\n")
+        #expect(text(.unselect, plain) == "t1 UNSELECT\r\n")
+    }
+
     @Test("LOGIN quotes simple passwords and sends others as literals")
     func loginLiterals() {
         #expect(text(.login(user: "alice", password: "pa\"ss"), plain) == "t1 LOGIN \"alice\" \"pa\\\"ss\"\r\n")
