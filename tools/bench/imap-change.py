@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
 """Change a share of a user's mailbox over IMAP, deterministically, as a day of
 mail use would: flag changes (60% of the changes), new messages (20%) and
-expunges (20%), spread over the folders in proportion to their size.
+expunges (20%), spread over the folders in proportion to their size. With
+--move, MOVE that share of the messages to another folder instead (as a user
+filing mail, or an administrator reorganizing folders).
 
-Usage: imap-change.py --port N --user NAME --password-file FILE [--percent 1] [--seed 1]
-Prints "flags=N new=N expunged=N" on stdout.
+Usage: imap-change.py --port N --user NAME --password-file FILE [--percent 1] [--seed 1] [--move]
+Prints "flags=N new=N expunged=N", or "moved=N bytes=B", on stdout.
 """
 
 import argparse
@@ -57,6 +59,31 @@ def new_message(rng, n):
     return text.encode(), imaplib.Time2Internaldate(ts)
 
 
+def move(imap, rng, uids, count):
+    """MOVEs `count` messages, picked uniformly, each to another folder."""
+    everything = [(name, uid) for name in sorted(uids) for uid in uids[name]]
+    folders = sorted(uids)
+    by_folder = {}
+    for name, uid in rng.sample(everything, min(len(everything), count)):
+        target = rng.choice([f for f in folders if f != name])
+        by_folder.setdefault((name, target), []).append(uid)
+    moved = size = 0
+    for (name, target), picked in sorted(by_folder.items()):
+        imap.select(quoted(name))
+        uid_set = ",".join(str(u) for u in sorted(picked))
+        status, data = imap.uid("FETCH", uid_set, "(RFC822.SIZE)")
+        for item in data:
+            m = re.search(rb"RFC822\.SIZE (\d+)", item if isinstance(item, bytes) else item[0])
+            if m:
+                size += int(m.group(1))
+        status, _ = imap.uid("MOVE", uid_set, quoted(target))
+        if status != "OK":
+            raise SystemExit("MOVE to %s failed" % target)
+        moved += len(picked)
+    imap.logout()
+    print("moved=%d bytes=%d" % (moved, size))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--host", default="127.0.0.1")
@@ -65,6 +92,7 @@ def main():
     parser.add_argument("--password-file", required=True)
     parser.add_argument("--percent", type=float, default=1.0)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--move", action="store_true")
     args = parser.parse_args()
     with open(args.password_file) as f:
         password = f.read().rstrip("\r\n")
@@ -82,6 +110,9 @@ def main():
         uids[name] = [int(u) for u in data[0].split()] if status == "OK" and data[0] else []
     total = sum(len(v) for v in uids.values())
     changes = max(1, round(total * args.percent / 100))
+    if args.move:
+        move(imap, rng, uids, changes)
+        return
     n_flags = round(changes * 0.6)
     n_new = round(changes * 0.2)
     n_expunge = max(0, changes - n_flags - n_new)
