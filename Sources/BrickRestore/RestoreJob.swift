@@ -76,22 +76,26 @@ public struct RestoreJob: Sendable {
         self.batchBytes = batchBytes
     }
 
-    /// Runs the restore.
+    /// Runs the restore. Items come from the store a page at a time, so memory holds
+    /// one page, one batch and the listing of the folder being restored.
     public func run() async throws -> RestoreReport {
         var report = RestoreReport()
-        let items = try store.items(matching: query)
-        progress?.setTotal(items.count)
+        progress?.setTotal(try store.count(matching: query).items)
         if overwrite { try await target.checkCanRemove() }
         let specialUses = Dictionary(
             try store.folders(includeDeleted: true).map { ($0.path, $0.specialUse) }, uniquingKeysWith: { first, _ in first })
-        var start = 0
-        while start < items.count {
-            let folder = items[start].folderPath
-            var end = start
-            while end < items.count && items[end].folderPath == folder { end += 1 }
-            try await restoreFolder(folder, items: items[start..<end], specialUse: specialUses[folder] ?? nil, report: &report)
-            start = end
+        let pager = ItemPager(store: store, query: query)
+        var current: FolderRun?
+        while let page = try pager.next() {
+            for item in page {
+                if current?.folder != item.folderPath {
+                    if let done = current { try await finish(done, report: &report) }
+                    current = try await start(item.folderPath, specialUse: specialUses[item.folderPath] ?? nil, report: &report)
+                }
+                try await restore(item, in: &current!, report: &report)
+            }
         }
+        if let done = current { try await finish(done, report: &report) }
         try await target.finish()
         return report
     }
@@ -101,38 +105,43 @@ public struct RestoreJob: Sendable {
         restoreRoot.map { $0.appending(folder) } ?? folder
     }
 
-    private func restoreFolder(_ folder: FolderPath, items: ArraySlice<CatalogItem>, specialUse: SpecialUse?, report: inout RestoreReport) async throws {
+    /// Prepares the target folder and lists what it holds.
+    private func start(_ folder: FolderPath, specialUse: SpecialUse?, report: inout RestoreReport) async throws -> FolderRun {
         let destination = targetPath(for: folder)
         try await target.prepareFolder(destination, specialUse: restoreRoot == nil ? specialUse : nil)
-        let existing = try await target.existingMessages(in: destination)
         report.folders += 1
-        var seen: Set<MessageFingerprint> = []
-        var replacing = Replacement()
-        var batch = Batch()
-        for item in items {
-            let restoreItem: RestoreItem
-            do {
-                let (_, raw) = try store.readItem(item)
-                restoreItem = RestoreItem(key: item.key, flags: item.flags, internalDate: item.receivedDate, messageID: item.messageID, raw: raw)
-            } catch {
-                report.failures.append("\(folder) \(item.key): \(error)")
-                progress?.advance(items: 1, bytes: 0)
-                continue
-            }
-            let fingerprint = MessageFingerprint(restoring: restoreItem)
-            if seen.contains(fingerprint) || (!overwrite && existing[fingerprint] != nil) {
-                report.skippedDuplicates += 1
-                progress?.advance(items: 1, bytes: 0)
-                continue
-            }
-            seen.insert(fingerprint)
-            batch.add(restoreItem, replacing: overwrite ? existing[fingerprint] ?? [] : [])
-            if batch.bytes >= batchBytes || batch.items.count >= 500 {
-                try await flush(&batch, to: destination, folder: folder, replacing: &replacing, report: &report)
-            }
+        return FolderRun(folder: folder, destination: destination, existing: try await target.existingMessages(in: destination))
+    }
+
+    /// Reads one item and adds it to the folder's batch, unless the target has it.
+    private func restore(_ item: CatalogItem, in run: inout FolderRun, report: inout RestoreReport) async throws {
+        let restoreItem: RestoreItem
+        do {
+            let (_, raw) = try store.readItem(item)
+            restoreItem = RestoreItem(key: item.key, flags: item.flags, internalDate: item.receivedDate, messageID: item.messageID, raw: raw)
+        } catch {
+            report.failures.append("\(run.folder) \(item.key): \(error)")
+            progress?.advance(items: 1, bytes: 0)
+            return
         }
-        try await flush(&batch, to: destination, folder: folder, replacing: &replacing, report: &report)
-        try await removeReplaced(replacing, from: destination, folder: folder, report: &report)
+        let fingerprint = MessageFingerprint(restoring: restoreItem)
+        if run.seen.contains(fingerprint) || (!overwrite && run.existing[fingerprint] != nil) {
+            report.skippedDuplicates += 1
+            progress?.advance(items: 1, bytes: 0)
+            return
+        }
+        run.seen.insert(fingerprint)
+        run.batch.add(restoreItem, replacing: overwrite ? run.existing[fingerprint] ?? [] : [])
+        if run.batch.bytes >= batchBytes || run.batch.items.count >= 500 {
+            try await flush(&run, report: &report)
+        }
+    }
+
+    /// Appends what is left of the folder's batch and removes the copies replaced.
+    private func finish(_ run: FolderRun, report: inout RestoreReport) async throws {
+        var run = run
+        try await flush(&run, report: &report)
+        try await removeReplaced(run.replacing, from: run.destination, folder: run.folder, report: &report)
     }
 
     /// Removes the earlier copies of the items that landed. A failure leaves them as
@@ -148,28 +157,41 @@ public struct RestoreJob: Sendable {
         }
     }
 
-    private func flush(
-        _ batch: inout Batch, to destination: FolderPath, folder: FolderPath, replacing: inout Replacement,
-        report: inout RestoreReport
-    ) async throws {
-        guard !batch.items.isEmpty else { return }
-        let results = try await target.append(batch.items, to: destination)
-        for ((item, copies), error) in zip(zip(batch.items, batch.copies), results) {
+    private func flush(_ run: inout FolderRun, report: inout RestoreReport) async throws {
+        guard !run.batch.items.isEmpty else { return }
+        let results = try await target.append(run.batch.items, to: run.destination)
+        for ((item, copies), error) in zip(zip(run.batch.items, run.batch.copies), results) {
             if let error {
-                report.failures.append("\(folder) \(item.key): \(error)")
-                logger.error("item not restored", metadata: ["folder": "\(folder)", "key": "\(item.key)", "error": "\(error)"])
+                report.failures.append("\(run.folder) \(item.key): \(error)")
+                logger.error("item not restored", metadata: ["folder": "\(run.folder)", "key": "\(item.key)", "error": "\(error)"])
             } else {
                 report.restored += 1
                 report.bytes += Int64(item.raw.count)
                 if !copies.isEmpty {
-                    replacing.items += 1
-                    replacing.copies += copies
+                    run.replacing.items += 1
+                    run.replacing.copies += copies
                 }
             }
         }
-        progress?.advance(items: batch.items.count, bytes: Int64(batch.bytes))
-        batch = Batch()
+        progress?.advance(items: run.batch.items.count, bytes: Int64(run.batch.bytes))
+        run.batch = Batch()
     }
+}
+
+/// The restore of one folder in progress.
+private struct FolderRun {
+    /// The backed-up folder.
+    var folder: FolderPath
+    /// Where it goes.
+    var destination: FolderPath
+    /// What the target held before this run appended anything.
+    var existing: [MessageFingerprint: [ExistingCopy]]
+    /// Fingerprints restored so far, so an item selected twice goes once.
+    var seen: Set<MessageFingerprint> = []
+    /// Copies to remove at the end (with `overwrite`).
+    var replacing = Replacement()
+    /// Items waiting to be appended.
+    var batch = Batch()
 }
 
 /// The earlier copies a folder's restored items replace.
