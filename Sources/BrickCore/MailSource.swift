@@ -6,6 +6,10 @@ public struct FolderSyncState: Sendable {
     /// Loads the items the store holds as present (not deleted) in this folder, with
     /// their flags. Sources call it only when they need a diff.
     public var loadPresentItems: @Sendable () throws -> [ItemKey: ItemFlags]
+    /// Of the given EMAILIDs (RFC 8474), those the store holds an item with, in any
+    /// folder: a source may report such messages as `CopiedItem`s without their bytes.
+    /// By default none.
+    public var knownEmailIDs: @Sendable ([String]) throws -> Set<String> = { _ in [] }
 
     /// Creates a state.
     public init(token: String?, loadPresentItems: @escaping @Sendable () throws -> [ItemKey: ItemFlags]) {
@@ -21,6 +25,8 @@ public struct ChangeBatch: Sendable {
     public var retirePresentItems: Bool
     /// New items, with their bytes.
     public var added: [SourceItem]
+    /// New items whose bytes the store already holds under the same EMAILID.
+    public var copied: [CopiedItem] = []
     /// Flag changes on items the store holds.
     public var flagChanges: [FlagChange]
     /// Keys of items gone upstream; they are marked deleted, not removed.
@@ -42,7 +48,7 @@ public struct ChangeBatch: Sendable {
 
     /// True when the batch changes nothing but perhaps the token.
     public var isEmpty: Bool {
-        !retirePresentItems && added.isEmpty && flagChanges.isEmpty && vanished.isEmpty
+        !retirePresentItems && added.isEmpty && copied.isEmpty && flagChanges.isEmpty && vanished.isEmpty
     }
 
     /// Bytes of message data the batch carries.

@@ -98,6 +98,8 @@ enum CatalogSchema {
                 ALTER TABLE items ADD COLUMN body_key TEXT;
                 CREATE INDEX items_body ON items(body_folder_id, body_key) WHERE body_folder_id IS NOT NULL;
                 CREATE INDEX items_folder_received ON items(folder_id, received_at, key);
+                ALTER TABLE items ADD COLUMN email_id TEXT;
+                CREATE INDEX items_email_id ON items(email_id) WHERE email_id IS NOT NULL;
                 UPDATE meta SET value = '2' WHERE key = 'format_version';
                 """)
         }

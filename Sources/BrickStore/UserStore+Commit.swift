@@ -31,6 +31,7 @@ struct PreparedItem {
     var sharedBody: BodyReference?
 
     var sha256: [UInt8] { header.sha256 }
+    var rawSize: Int { Int(header.rawSize) }
 }
 
 extension UserStore {
@@ -44,8 +45,9 @@ extension UserStore {
         var prepared = try prepare(batch.added, folder: folder)
         mutex.lock()
         defer { mutex.unlock() }
+        if !prepared.isEmpty { try shareKnownBodies(&prepared, folder: folder) }
+        prepared += try prepareCopies(batch.copied, folder: folder)
         if !prepared.isEmpty {
-            try shareKnownBodies(&prepared, folder: folder)
             let database = try database(for: folder)
             try withBlobs {
                 try retryingDeadlocks {
@@ -75,7 +77,7 @@ extension UserStore {
             for entry in prepared {
                 if try insertRow(db, entry, folder: folder.id, run: run) {
                     outcome.added += 1
-                    outcome.bytes += Int64(entry.item.raw.count)
+                    outcome.bytes += Int64(entry.rawSize)
                 }
             }
             let flagUpdate = try db.cachedStatement(sql: """
@@ -117,15 +119,15 @@ extension UserStore {
             summary.to.isEmpty ? nil : summary.to.joined(separator: ", "),
             summary.cc.isEmpty ? nil : summary.cc.joined(separator: ", "),
             summary.subject, summary.sentDate.map { Int64(($0 as Date).timeIntervalSince1970.rounded(.down)) },
-            Int64(item.internalDate.timeIntervalSince1970.rounded(.down)), item.raw.count, entry.value.count,
-            item.flags.description, Data(entry.sha256), entry.sharedBody?.folderID, entry.sharedBody?.key.rawValue,
+            Int64(item.internalDate.timeIntervalSince1970.rounded(.down)), entry.rawSize, entry.value.count,
+            item.flags.description, Data(entry.sha256), entry.sharedBody?.folderID, entry.sharedBody?.key.rawValue, item.emailID,
         ]
         if existing == nil {
             try db.cachedStatement(sql: """
                 INSERT INTO items(uid, modseq, message_id, from_addr, from_domain, from_name, to_addrs, cc_addrs,
-                    subject, sent_at, received_at, size, stored_size, flags, sha256, body_folder_id, body_key,
+                    subject, sent_at, received_at, size, stored_size, flags, sha256, body_folder_id, body_key, email_id,
                     folder_id, key, added_run, added_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
             ).execute(arguments: arguments + [folder, item.key.rawValue, run.id, run.time])
             return true
@@ -133,7 +135,7 @@ extension UserStore {
         try db.cachedStatement(sql: """
             UPDATE items SET uid = ?, modseq = ?, message_id = ?, from_addr = ?, from_domain = ?, from_name = ?,
                 to_addrs = ?, cc_addrs = ?, subject = ?, sent_at = ?, received_at = ?, size = ?, stored_size = ?,
-                flags = ?, sha256 = ?, body_folder_id = ?, body_key = ?, updated_run = ?, updated_at = ?,
+                flags = ?, sha256 = ?, body_folder_id = ?, body_key = ?, email_id = ?, updated_run = ?, updated_at = ?,
                 deleted_run = NULL, deleted_at = NULL
             WHERE folder_id = ? AND key = ?
             """

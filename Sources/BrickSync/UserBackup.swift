@@ -92,7 +92,8 @@ public struct UserBackup: Sendable {
         guard upstream.selectable else { return }
         let store = self.store
         let folderID = folder.id
-        let state = FolderSyncState(token: folder.syncToken) { try store.presentItems(in: folderID) }
+        var state = FolderSyncState(token: folder.syncToken) { try store.presentItems(in: folderID) }
+        state.knownEmailIDs = { ids in try store.knownEmailIDs(ids) }
         let sink = StoreSink(store: store, folder: folder, run: run, progress: progress)
         let started = Date()
         defer { progress?.folderDone() }

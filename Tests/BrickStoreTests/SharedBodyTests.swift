@@ -135,6 +135,48 @@ import Testing
         #expect(verify.problems.isEmpty && verify.itemsChecked == 0)
     }
 
+    @Test func aCopyWithAKnownEmailIDIsRecordedWithoutItsBytes() throws {
+        let dir = TemporaryDirectory()
+        let store = try openStore(dir.url)
+        let run = try store.beginRun(kind: "backup")
+        let inbox = try store.ensureFolder(.inbox, run: run).folder
+        let archive = try store.ensureFolder(FolderPath(["Archive"]), run: run).folder
+        var original = makeItem("7.1", raw: makeMessage(from: "Carol <carol@example.com>", subject: "Quarterly"))
+        original.emailID = "M6d99ac3275bb4e"
+        _ = try store.commit(ChangeBatch(added: [original]), to: inbox, run: run)
+        #expect(try store.knownEmailIDs(["M6d99ac3275bb4e", "Mother"]) == ["M6d99ac3275bb4e"])
+
+        let copy = CopiedItem(
+            key: "9.4", flags: ItemFlags(system: [.seen, .flagged]), internalDate: Date(timeIntervalSince1970: 1_780_000_000),
+            uid: 4, modSeq: 12, emailID: "M6d99ac3275bb4e")
+        var batch = ChangeBatch()
+        batch.copied = [copy]
+        let outcome = try store.commit(batch, to: archive, run: run)
+
+        #expect(outcome.added == 1)
+        let stored = try item(store, FolderPath(["Archive"]), "9.4")
+        #expect(stored.fromAddress == "carol@example.com" && stored.subject == "Quarterly" && stored.size == Int64(original.raw.count))
+        #expect(stored.flags == copy.flags && stored.receivedDate == copy.internalDate && stored.uid == 4)
+        #expect(try catalogBody(store, folder: archive.id, key: "9.4") == BodyReference(folderID: inbox.id, key: "7.1"))
+        let (header, bytes) = try store.readItem(stored)
+        #expect(bytes == original.raw && header.uid == 4 && header.modSeq == 12)
+        #expect(try store.verify().problems.isEmpty)
+
+        // A rerun after a crash reports the copy again: nothing changes.
+        #expect(try store.commit(batch, to: archive, run: run).added == 0)
+    }
+
+    @Test func aCopyWithAnUnknownEmailIDFailsTheBatch() throws {
+        let dir = TemporaryDirectory()
+        let store = try openStore(dir.url)
+        let run = try store.beginRun(kind: "backup")
+        let inbox = try store.ensureFolder(.inbox, run: run).folder
+        var batch = ChangeBatch(token: "t1")
+        batch.copied = [CopiedItem(key: "1.1", flags: .none, internalDate: Date(), uid: 1, modSeq: nil, emailID: "Mnowhere")]
+        #expect(throws: StoreError.self) { try store.commit(batch, to: inbox, run: run) }
+        #expect(try store.folder(at: .inbox)?.syncToken == nil)
+    }
+
     @Test func aStoreOfFormatOneIsMigratedByAReaderWhenNoWriterHoldsIt() throws {
         let dir = TemporaryDirectory()
         let layout = try StoreLayout(root: dir.url, user: "alice")
@@ -149,6 +191,8 @@ import Testing
             try db.execute(sql: """
                 DROP INDEX items_body;
                 DROP INDEX items_folder_received;
+                DROP INDEX items_email_id;
+                ALTER TABLE items DROP COLUMN email_id;
                 ALTER TABLE items DROP COLUMN body_folder_id;
                 ALTER TABLE items DROP COLUMN body_key;
                 UPDATE meta SET value = '1' WHERE key = 'format_version';

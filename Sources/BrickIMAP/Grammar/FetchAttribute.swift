@@ -118,6 +118,12 @@ extension Array where Element == FetchAttribute {
         return nil
     }
 
+    /// The EMAILID item (RFC 8474), if present.
+    var emailID: String? {
+        for case .emailID(let value) in self { return value }
+        return nil
+    }
+
     /// The RFC822.SIZE item, if present.
     var rfc822Size: UInt64? {
         for case .rfc822Size(let value) in self { return value }

@@ -13,6 +13,14 @@ extension FolderSynchronizer {
     /// next batch's FETCH is on the wire while the current batch is committed, so at
     /// most two batches are in memory.
     func fetchBodies(_ sizes: [(uid: UInt32, size: Int)], first: ChangeBatch, progress: SyncToken, final: SyncToken) async throws {
+        var first = first
+        var sizes = sizes
+        let capabilities = await connection.capabilities
+        if capabilities.contains("OBJECTID"), !sizes.isEmpty {
+            first.copied = try await copiesOfStoredMessages(sizes.map(\.uid), uidValidity: final.uidValidity)
+            let copied = Set(first.copied.compactMap(\.uid))
+            sizes.removeAll { copied.contains($0.uid) }
+        }
         let batches = planner.batches(sizes)
         guard !batches.isEmpty else {
             var only = first
@@ -20,9 +28,9 @@ extension FolderSynchronizer {
             try await sink.commit(only)
             return
         }
-        let capabilities = await connection.capabilities
         let withModSeq = capabilities.contains("CONDSTORE") || capabilities.contains("QRESYNC")
-        let items = withModSeq ? Self.bodyItems : Self.bodyItems.replacingOccurrences(of: " MODSEQ", with: "")
+        var items = withModSeq ? Self.bodyItems : Self.bodyItems.replacingOccurrences(of: " MODSEQ", with: "")
+        if capabilities.contains("OBJECTID") { items = "EMAILID " + items }
         func command(_ index: Int) -> Command {
             .uidFetch(UIDSet(batches[index]), items: items, modifiers: nil)
         }
@@ -49,6 +57,26 @@ extension FolderSynchronizer {
         }
     }
 
+    /// With OBJECTID (RFC 8474): the messages among `uids` whose EMAILID the store
+    /// already holds, which are copies or moves of messages backed up before. They are
+    /// recorded without downloading their bodies again.
+    private func copiesOfStoredMessages(_ uids: [UInt32], uidValidity: UInt32) async throws -> [CopiedItem] {
+        let capabilities = await connection.capabilities
+        let withModSeq = capabilities.contains("CONDSTORE") || capabilities.contains("QRESYNC")
+        let command = Command.uidFetch(UIDSet(uids), items: "UID EMAILID FLAGS INTERNALDATE" + (withModSeq ? " MODSEQ" : ""), modifiers: nil)
+        var candidates: [CopiedItem] = []
+        for case .fetch(_, let attributes) in try await connection.execute(command).untagged {
+            guard let uid = attributes.uid, let emailID = attributes.emailID else { continue }
+            candidates.append(CopiedItem(
+                key: .imap(uidValidity: uidValidity, uid: uid), flags: ItemFlags(imapNames: attributes.flags ?? []),
+                internalDate: attributes.internalDate ?? Date(timeIntervalSince1970: 0), uid: uid, modSeq: attributes.modSeq,
+                emailID: emailID))
+        }
+        guard !candidates.isEmpty else { return [] }
+        let known = try state.knownEmailIDs(candidates.map(\.emailID))
+        return candidates.filter { known.contains($0.emailID) }
+    }
+
     /// The item in a body FETCH response; nil for responses without a body (an
     /// unsolicited flag update, a message expunged meanwhile).
     private func sourceItem(_ attributes: [FetchAttribute], uidValidity: UInt32) -> SourceItem? {
@@ -57,6 +85,6 @@ extension FolderSynchronizer {
             key: .imap(uidValidity: uidValidity, uid: uid),
             flags: ItemFlags(imapNames: attributes.flags ?? []),
             internalDate: attributes.internalDate ?? Date(timeIntervalSince1970: 0),
-            uid: uid, modSeq: attributes.modSeq, raw: body)
+            uid: uid, modSeq: attributes.modSeq, raw: body, emailID: attributes.emailID)
     }
 }

@@ -52,7 +52,8 @@ public final class IMAPSource: MailSource {
         let recorder = RecordingSink(sink)
         try await withRetries { connection in
             let resumed = await recorder.lastToken
-            let current = FolderSyncState(token: resumed ?? state.token, loadPresentItems: state.loadPresentItems)
+            var current = state
+            current.token = resumed ?? state.token
             try await FolderSynchronizer(
                 connection: connection, folder: folder, state: current, sink: recorder,
                 planner: FetchPlanner(byteLimit: options.batchBytes), logger: logger
