@@ -29,7 +29,7 @@ extension ParseBuffer {
             case "UNSEEN": status.unseen = try number()
             case "HIGHESTMODSEQ": status.highestModSeq = try number(UInt64.self)
             case "SIZE": status.size = try number(UInt64.self)
-            case "MAILBOXID": status.mailboxID = try objectID()
+            case "MAILBOXID": status.mailboxID = try objectIDIfValid()
             default: try skipValue()
             }
             _ = consume(UInt8(ascii: " "))

@@ -101,6 +101,22 @@ extension ParseBuffer {
         try expect(UInt8(ascii: ")"))
         return id
     }
+
+    /// `"(" objectid ")"` where the server is known to send garbage in its place:
+    /// Cyrus 3.6.1 answers `STATUS (MAILBOXID)` with freed memory between the
+    /// parentheses. Takes any bytes up to `)` on the line and returns the id only when
+    /// it is one (RFC 8474: 1 to 255 of ALPHA, DIGIT, `_`, `-`), else nil.
+    mutating func objectIDIfValid() throws(ParseError) -> String? {
+        try expect(UInt8(ascii: "("))
+        var count = 0
+        while let byte = peek(count), byte != UInt8(ascii: ")"), byte != 13, byte != 10 { count += 1 }
+        let bytes = try take(count: count)
+        try expect(UInt8(ascii: ")"))
+        let valid = (1...255).contains(bytes.count) && bytes.allSatisfy { byte in
+            (48...57).contains(byte) || (65...90).contains(byte) || (97...122).contains(byte) || byte == 95 || byte == 45
+        }
+        return valid ? bytes.utf8String : nil
+    }
 }
 
 extension Array where Element == UInt8 {

@@ -91,6 +91,11 @@ private let mailboxFixtures: [ParseFixture] = [
     ParseFixture("* STATUS \"Sent Items\" (MESSAGES 3 SIZE 12345 MAILBOXID (F123)) \r\n",
                  untagged(.mailboxStatus(name: "Sent Items", status: MailboxStatus(messages: 3, size: 12345, mailboxID: "F123")))),
     ParseFixture("* STATUS INBOX ()\r\n", untagged(.mailboxStatus(name: "INBOX", status: MailboxStatus()))),
+    // Cyrus 3.6.1 sends freed memory as the MAILBOXID of STATUS (recorded): no id, no failure.
+    ParseFixture(bytes: Array("* STATUS INBOX (MESSAGES 0 UIDVALIDITY 1795450718 MAILBOXID (".utf8) + [0xEA, 0xF6, 0x94, 0xA7, 0x1D, 0x56] + Array("))\r\n".utf8),
+                 untagged(.mailboxStatus(name: "INBOX", status: MailboxStatus(messages: 0, uidValidity: 1795450718)))),
+    ParseFixture("* STATUS INBOX (MAILBOXID (a.b) MESSAGES 2)\r\n", untagged(.mailboxStatus(name: "INBOX", status: MailboxStatus(messages: 2)))),
+    ParseFixture("* STATUS INBOX (MAILBOXID (F1\r\n", .failure),
     ParseFixture("* LIST (\\HasNoChildren) \"/\" {5}\r\nab", .incomplete),
     ParseFixture("* LIST (\\HasNoChildren) \"/\" {5}\r\nabcde", .incomplete),
     ParseFixture("* LIST (\\HasNoChildren \"/\" x\r\n", .failure),
