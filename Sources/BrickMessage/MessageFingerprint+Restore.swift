@@ -28,15 +28,7 @@ extension MessageFingerprint {
     /// message as sent but FETCH gives CRLF), so the digest is of that canonical form:
     /// the same message gives the same identity from a Maildir file, an mbox and a server.
     public static func digestIdentity(_ bytes: [UInt8]) -> String {
-        var canonical: [UInt8] = []
-        canonical.reserveCapacity(bytes.count + bytes.count / 32)
-        var previous: UInt8 = 0
-        for byte in bytes {
-            if byte == 10 && previous != 13 { canonical.append(13) }
-            canonical.append(byte)
-            previous = byte
-        }
-        return "sha256:" + SHA256Digest.hex(canonical)
+        "sha256:" + SHA256Digest.hex(LineEnds.crlf(bytes))
     }
 
     /// Whole seconds since 1970, rounded down.

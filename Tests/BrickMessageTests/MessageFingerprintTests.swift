@@ -21,3 +21,12 @@ func fingerprintFromDigest() {
     #expect(fingerprint.identity == "sha256:" + SHA256Digest.hex(Array("Subject: no id\r\n\r\nbody\r\n".utf8)))
     #expect(fingerprint.internalDate == 5)
 }
+
+@Test("line ends: bare LF becomes CRLF, CRLF and a lone CR stay, a CRLF message is returned as is")
+func lineEndsToCRLF() {
+    #expect(LineEnds.crlf(Array("a\nb\r\nc\rd\n".utf8)) == Array("a\r\nb\r\nc\rd\r\n".utf8))
+    #expect(LineEnds.crlf(Array("\n\n".utf8)) == Array("\r\n\r\n".utf8))
+    #expect(LineEnds.crlf([]) == [])
+    let canonical = Array("Subject: x\r\n\r\nbody\r\n".utf8)
+    #expect(LineEnds.crlf(canonical) == canonical)
+}

@@ -3,15 +3,16 @@ import Testing
 
 /// The acceptance test of the IMAP path, through the built executables and a real
 /// Dovecot: fill a user, back it up, change it on the server, back up again, check the
-/// catalog; restore into an empty user and compare every message; restore twice.
-@Suite(.serialized, .enabled(if: DovecotFixture.available)) struct IMAPRoundTripTests {
+/// catalog; restore into an empty user and compare every message; restore twice. Then
+/// the same round trip on Cyrus, with copies recorded by EMAILID.
+@Suite(.serialized, .enabled(if: IMAPServerFixture.available(.dovecot))) struct IMAPRoundTripTests {
     /// Index entries as comparable facts: folder, SHA-256, flags, received date.
     func facts(_ items: [IndexedItem]) -> [String] {
         items.map { "\($0.folder)|\($0.sha256 ?? "")|\($0.flags.sorted().joined(separator: " "))|\($0.received ?? "")" }.sorted()
     }
 
     @Test func backupChangeBackupRestoreRoundTrip() throws {
-        let server = try DovecotFixture()
+        let server = try IMAPServerFixture(.dovecot)
         let work = try Workspace()
         // Fill alice from the fixtures: back them up from the Maildir, restore into IMAP.
         let fixtures = work.url.appendingPathComponent("fixture-store")
@@ -92,6 +93,49 @@ import Testing
         #expect(deletedOnly.stdout.hasPrefix("restored \(deleted.count),"), "\(deletedOnly.stdout)")
     }
 
+    @Test(.enabled(if: IMAPServerFixture.available(.cyrus)))
+    func cyrusBackupCopiesAndRestoreRoundTrip() throws {
+        let server = try IMAPServerFixture(.cyrus)
+        let work = try Workspace()
+        let fixtures = work.url.appendingPathComponent("fixture-store")
+        #expect(try Tools.run("brick-backup", ["backup", "--source", work.source, "-u", "alice", "--store", fixtures.path]).status == 0)
+        let fixtureStore = fixtures.appendingPathComponent("alice")
+        let fill = try Tools.run("brick-restore", [fixtureStore.path, "--to", server.url] + server.adminArguments + ["--progress", "never"])
+        #expect(fill.status == 0, "\(fill.stdout)\(fill.stderr)")
+
+        let store = work.url.appendingPathComponent("imap-store")
+        let backupArgs = ["backup", "--source", server.url, "-u", "alice", "--store", store.path, "--progress", "never"] + server.adminArguments
+        let first = try Tools.run("brick-backup", backupArgs)
+        #expect(first.status == 0, "\(first.stdout)\(first.stderr)")
+        let aliceStore = store.appendingPathComponent("alice")
+        #expect(try index(aliceStore).count == index(fixtureStore).count)
+
+        // Copy INBOX into another folder on the server: Cyrus gives the copies the
+        // EMAILIDs of the originals, so the next backup records them without their bytes.
+        let inboxCount = try index(fixtureStore, ["--folder", "INBOX"]).count
+        let copy = try Tools.run("brick-restore", [fixtureStore.path, "--folder", "INBOX", "--restore-root", "Copies", "--to", server.url]
+            + server.adminArguments + ["--progress", "never"])
+        #expect(copy.status == 0 && copy.stdout.hasPrefix("restored \(inboxCount),"), "\(copy.stdout)\(copy.stderr)")
+        let second = try Tools.run("brick-backup", backupArgs)
+        #expect(second.status == 0, "\(second.stdout)\(second.stderr)")
+        let after = try index(aliceStore)
+        let copies = after.filter { $0.folder == "Copies/INBOX" }
+        #expect(copies.count == inboxCount)
+        let inboxDigests = Set(after.filter { $0.folder == "INBOX" }.compactMap(\.sha256))
+        #expect(copies.allSatisfy { inboxDigests.contains($0.sha256 ?? "") })
+        let shared = after.count - Set(after.compactMap(\.sha256)).count
+        let stats = try Tools.run("brick-backup", ["stats", aliceStore.path])
+        #expect(shared >= inboxCount && stats.stdout.contains("shared: \(shared) items"), "\(stats.stdout)")
+        #expect(try Tools.run("brick-backup", ["verify", aliceStore.path, "--progress", "never"]).status == 0)
+
+        // Restore into the empty user bob, back bob up, and compare.
+        let restored = try Tools.run("brick-restore", [aliceStore.path, "--to", server.url, "--user", "bob"] + server.adminArguments + ["--progress", "never"])
+        #expect(restored.status == 0, "\(restored.stdout)\(restored.stderr)")
+        let bobBackup = try Tools.run("brick-backup", ["backup", "--source", server.url, "-u", "bob", "--store", store.path, "--progress", "never"] + server.adminArguments)
+        #expect(bobBackup.status == 0, "\(bobBackup.stderr)")
+        #expect(facts(try index(store.appendingPathComponent("bob"))) == facts(after), "bob's mailbox differs from alice's backup")
+    }
+
     /// The UID in an IMAP item key (`UIDVALIDITY.UID`).
     func uid(of item: IndexedItem) -> UInt32 {
         UInt32(item.key.split(separator: ".").last ?? "") ?? 0
@@ -103,7 +147,7 @@ import Testing
     }
 
     /// Every message the server holds for `user` as `folder|uid|flags`.
-    func serverFacts(_ server: DovecotFixture, user: String) throws -> Set<String> {
+    func serverFacts(_ server: IMAPServerFixture, user: String) throws -> Set<String> {
         let output = try server.doveadm(["-f", "tab", "fetch", "-u", user, "mailbox uid flags", "all"])
         return Set(output.split(separator: "\n").dropFirst().map { line in
             let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)

@@ -91,9 +91,9 @@ import Testing
         }
     }
 
-    @Test(.enabled(if: DovecotFixture.available)) func overwriteOnIMAPReplacesCopiesAndKeepsOtherMail() throws {
+    @Test(.enabled(if: IMAPServerFixture.available(.dovecot))) func overwriteOnIMAPReplacesCopiesAndKeepsOtherMail() throws {
         let work = try backedUp()
-        let server = try DovecotFixture()
+        let server = try IMAPServerFixture(.dovecot)
         let store = work.store.appendingPathComponent("alice")
         let restore = [store.path, "--folder", "INBOX", "--to", server.url, "--user", "bob"] + server.adminArguments + ["--progress", "never"]
         let first = try Tools.run("brick-restore", restore)

@@ -131,13 +131,14 @@ public final class IMAPTarget: RestoreTarget {
 
 
     /// The APPEND arguments for an item: its flags without `\Recent` and without
-    /// keywords that are not atoms, and its internal date.
+    /// keywords that are not atoms, its internal date, and its bytes with CRLF line
+    /// ends (a Maildir's bare LF is refused by some servers).
     static func message(for item: RestoreItem) -> AppendMessage {
         let flags = item.flags.imapNames.filter { name in
             name.caseInsensitiveCompare("\\Recent") != .orderedSame
                 && (name.hasPrefix("\\") || name.utf8.allSatisfy(Grammar.isAtomChar))
         }
-        return AppendMessage(flags: flags, internalDate: item.internalDate, data: item.raw)
+        return AppendMessage(flags: flags, internalDate: item.internalDate, data: LineEnds.crlf(item.raw))
     }
 
     func delimiter(_ connection: IMAPConnection) async throws(IMAPError) -> Character? {

@@ -31,6 +31,12 @@ struct TargetUnitTests {
         #expect(message.internalDate == Date(timeIntervalSince1970: 10))
     }
 
+    @Test("APPEND sends CRLF line ends: a Maildir message with bare LF goes in as CRLF")
+    func appendLineEnds() {
+        let item = RestoreItem(key: "1.1", flags: .none, internalDate: Date(), messageID: nil, raw: Array("Subject: x\n\nbody\n".utf8))
+        #expect(IMAPTarget.message(for: item).data == Array("Subject: x\r\n\r\nbody\r\n".utf8))
+    }
+
     @Test("endpoints parse from URLs")
     func endpoints() throws {
         let plain = try IMAPEndpoint(url: "imap://mail.example.com")
