@@ -136,6 +136,28 @@ import Testing
         #expect(facts(try index(store.appendingPathComponent("bob"))) == facts(after), "bob's mailbox differs from alice's backup")
     }
 
+    @Test(.enabled(if: IMAPServerFixture.available(.cyrus)))
+    func allUsersOfCyrusAreListedByItsAdmin() throws {
+        let server = try IMAPServerFixture(.cyrus)
+        let work = try Workspace()
+        let store = work.url.appendingPathComponent("store")
+        let backup = try Tools.run("brick-backup", ["backup", "--source", server.url, "--all-users", "--store", store.path, "--progress", "never"] + server.adminArguments)
+        #expect(backup.status == 0, "\(backup.stdout)\(backup.stderr)")
+        let stores = try FileManager.default.contentsOfDirectory(atPath: store.path).sorted()
+        #expect(stores == ["alice", "bob", "carol", "dave"])
+        let withoutAdmin = try Tools.run("brick-backup", ["backup", "--source", server.url, "--all-users", "--store", store.path, "--tls", "never", "--password-file", server.adminPasswordFile.path])
+        #expect(withoutAdmin.status == 2 && withoutAdmin.stderr.contains("--admin-user"), "\(withoutAdmin.stderr)")
+    }
+
+    @Test(.enabled(if: IMAPServerFixture.available(.dovecot)))
+    func allUsersOfDovecotIsRefusedWithAClearLine() throws {
+        let server = try IMAPServerFixture(.dovecot)
+        let work = try Workspace()
+        let backup = try Tools.run("brick-backup", ["backup", "--source", server.url, "--all-users", "--store", work.store.path, "--progress", "never"] + server.adminArguments)
+        #expect(backup.status == 2)
+        #expect(backup.stderr.split(separator: "\n").count == 1 && backup.stderr.contains("--users-file"), "\(backup.stderr)")
+    }
+
     /// The UID in an IMAP item key (`UIDVALIDITY.UID`).
     func uid(of item: IndexedItem) -> UInt32 {
         UInt32(item.key.split(separator: ".").last ?? "") ?? 0

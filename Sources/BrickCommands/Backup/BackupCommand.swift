@@ -18,6 +18,7 @@ struct BackupCommand: AsyncParsableCommand {
             Examples:
               brick-backup backup --source 'maildir:/var/vmail/example.org/{user}/Maildir' --all-users --store /srv/brick
               brick-backup backup --source imaps://mail.example.org --admin-user backup --password-file /etc/brick/pw -u alice -u bob
+              brick-backup backup --source imaps://cyrus.example.org --admin-user cyrus --password-file /etc/brick/pw --all-users
 
             \(BrickExit.helpText)
             """)
@@ -40,13 +41,16 @@ struct BackupCommand: AsyncParsableCommand {
 
     func run() async throws {
         let spec = try SourceSpec(parsing: source)
+        let sourceFactory = try SourceFactory(spec: spec, imap: imap)
         var users = try userSelection.namedUsers()
-        if userSelection.allUsers { users += try spec.discoverUsers().filter { !users.contains($0) } }
+        if userSelection.allUsers {
+            let found = try await sourceFactory.discoverUsers(logger: CommandLogging.logger(level: output.logLevel, progress: nil))
+            users += found.filter { !users.contains($0) }
+        }
         guard !users.isEmpty else {
             throw UsageError("no users: give -u NAME, --users-file FILE or --all-users")
         }
         for user in users { try StoreLayout.validate(userName: user) }
-        let sourceFactory = try SourceFactory(spec: spec, imap: imap)
         try sourceFactory.checkUsers(users)
 
         let progress = BackupProgress(users: users.count)

@@ -1,5 +1,6 @@
 import BrickIMAP
 import Foundation
+import Logging
 
 /// The endpoint and login built from an IMAP URL and the IMAP options, once per run:
 /// the password is read once and handed to each user's connection.
@@ -29,6 +30,18 @@ struct IMAPConnectionSettings: Sendable {
         case .auto: .automatic
         case .plain: .plain
         case .login: .login
+        }
+    }
+
+    /// Every user the admin sees (`--all-users` over IMAP).
+    func listUsers(logger: Logger) async throws -> [String] {
+        guard let adminUser else {
+            throw UsageError("--all-users over IMAP needs --admin-user: only an administrator can list the users")
+        }
+        do {
+            return try await IMAPUserLister.users(endpoint: endpoint, adminUser: adminUser, password: password, method: method, logger: logger)
+        } catch let error as IMAPError where !error.isConnectionLevel {
+            throw UsageError("cannot list the users over IMAP (\(error)); give -u or --users-file (for Dovecot, from `doveadm user '*'`)")
         }
     }
 

@@ -18,6 +18,20 @@ struct SourceFactory: Sendable {
         }
     }
 
+    /// Every user of the source: `{user}` expanded against the file system for a
+    /// Maildir; the admin's view of the server's users over IMAP.
+    func discoverUsers(logger: Logger) async throws -> [String] {
+        switch spec {
+        case .maildir(let template):
+            guard template.contains("{user}") else {
+                throw UsageError("--all-users needs {user} in the Maildir path, e.g. maildir:/var/vmail/{user}/Maildir")
+            }
+            return try MaildirUsers.discover(template: template).map(\.user)
+        case .imap:
+            return try await connection!.listUsers(logger: logger)
+        }
+    }
+
     /// Fails early, with one clear line, for users whose Maildir does not exist.
     func checkUsers(_ users: [String]) throws {
         guard case .maildir(let template) = spec else { return }

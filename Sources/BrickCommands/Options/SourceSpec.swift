@@ -1,5 +1,4 @@
 import BrickCore
-import BrickMaildir
 import Foundation
 
 /// A parsed `--source`: `maildir:PATH` (PATH may contain `{user}`) or an IMAP URL.
@@ -27,19 +26,6 @@ enum SourceSpec: Sendable {
         switch self {
         case .maildir(let template): return "maildir:" + template.replacingOccurrences(of: "{user}", with: user)
         case .imap(let url): return url
-        }
-    }
-
-    /// Users found by expanding `{user}` against the file system (Maildir only).
-    func discoverUsers() throws -> [String] {
-        switch self {
-        case .maildir(let template):
-            guard template.contains("{user}") else {
-                throw UsageError("--all-users needs {user} in the Maildir path, e.g. maildir:/var/vmail/{user}/Maildir")
-            }
-            return try MaildirUsers.discover(template: template).map(\.user)
-        case .imap:
-            throw UsageError("--all-users works with Maildir sources; for IMAP give -u or --users-file")
         }
     }
 }

@@ -9,7 +9,7 @@ struct UserSelectionOptions: ParsableArguments {
     @Option(name: .customLong("users-file"), help: ArgumentHelp("A file with one user per line (# comments allowed).", valueName: "FILE"))
     var usersFile: String?
 
-    @Flag(name: .customLong("all-users"), help: "Every user: found by expanding {user} in a Maildir source, or every store under --store.")
+    @Flag(name: .customLong("all-users"), help: "Every user: found by expanding {user} in a Maildir source, listed by the --admin-user of an IMAP server that shows its users (Cyrus), or every store under --store.")
     var allUsers = false
 
     /// The users named by -u and --users-file, without duplicates, in order.
