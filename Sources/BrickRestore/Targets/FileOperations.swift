@@ -81,13 +81,21 @@ enum FileOperations {
         let directory = (path as NSString).deletingLastPathComponent
         let name = (path as NSString).lastPathComponent
         let temporary = (directory as NSString).appendingPathComponent(".\(name).\(getpid()).tmp")
+        try fillTemporary(temporary, renamedOver: path) { descriptor in
+            try writeAll(bytes, to: descriptor, path: temporary)
+            try setTimes(descriptor, path: temporary, to: modified)
+            if sync { try call("fsync", temporary) { fsync(descriptor) } }
+        }
+    }
+
+    /// Creates `temporary` (mode 0600), lets `body` fill it, closes it and renames it
+    /// over `path`. On any failure the temporary file is removed and `path` is as it was.
+    private static func fillTemporary(_ temporary: String, renamedOver path: String, _ body: (Int32) throws -> Void) throws {
         let descriptor = try call("open", temporary) {
             open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         }
         do {
-            try writeAll(bytes, to: descriptor, path: temporary)
-            try setTimes(descriptor, path: temporary, to: modified)
-            if sync { try call("fsync", temporary) { fsync(descriptor) } }
+            try body(descriptor)
             try call("close", temporary) { close(descriptor) }
         } catch {
             close(descriptor)
@@ -165,26 +173,12 @@ enum FileOperations {
         let directory = (path as NSString).deletingLastPathComponent
         let name = (path as NSString).lastPathComponent
         let temporary = (directory.isEmpty ? "" : directory + "/") + ".\(name).\(getpid()).rewrite"
-        let descriptor = try call("open", temporary) {
-            open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        }
-        do {
+        try fillTemporary(temporary, renamedOver: path) { descriptor in
             try call("fchmod", temporary) { fchmod(descriptor, info.st_mode & 0o7777) }
             for range in kept where !range.isEmpty {
                 try writeAll(UnsafeRawBufferPointer(rebasing: contents[range]), to: descriptor, path: temporary)
             }
             try call("fsync", temporary) { fsync(descriptor) }
-            try call("close", temporary) { close(descriptor) }
-        } catch {
-            close(descriptor)
-            unlink(temporary)
-            throw error
-        }
-        do {
-            try call("rename", path) { rename(temporary, path) }
-        } catch {
-            unlink(temporary)
-            throw error
         }
         try flush([directory.isEmpty ? "." : directory])
     }

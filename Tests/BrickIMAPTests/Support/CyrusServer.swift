@@ -5,7 +5,7 @@ import Foundation
 /// A throwaway Cyrus IMAP started with tools/cyrus-test-server for one test: the
 /// second server family Brick backs up, with OBJECTID (EMAILID, MAILBOXID) and
 /// CREATE-SPECIAL-USE, which Dovecot 2.3 lacks.
-struct CyrusServer: Sendable {
+struct CyrusServer: TestServer {
     let directory: URL
     let imapPort: Int
 
@@ -59,13 +59,5 @@ struct CyrusServer: Sendable {
 
 /// Runs `body` with a fresh Cyrus and always stops it.
 func withCyrus<T>(_ body: (CyrusServer) async throws -> T) async throws -> T {
-    let server = try CyrusServer.start()
-    do {
-        let result = try await body(server)
-        server.stop()
-        return result
-    } catch {
-        server.stop()
-        throw error
-    }
+    try await withServer(CyrusServer.start, body)
 }

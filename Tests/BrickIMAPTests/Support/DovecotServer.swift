@@ -101,9 +101,16 @@ let testLogger: Logger = {
     return logger
 }()
 
-/// Runs `body` with a fresh server and always stops it.
-func withDovecot<T>(capability: String? = nil, _ body: (DovecotServer) async throws -> T) async throws -> T {
-    let server = try DovecotServer.start(capability: capability)
+/// A server a test starts and must stop, whatever happens.
+protocol TestServer: Sendable {
+    func stop()
+}
+
+extension DovecotServer: TestServer {}
+
+/// Runs `body` with a server `start` gives and always stops it.
+func withServer<Server: TestServer, T>(_ start: () throws -> Server, _ body: (Server) async throws -> T) async throws -> T {
+    let server = try start()
     do {
         let result = try await body(server)
         server.stop()
@@ -112,4 +119,9 @@ func withDovecot<T>(capability: String? = nil, _ body: (DovecotServer) async thr
         server.stop()
         throw error
     }
+}
+
+/// Runs `body` with a fresh Dovecot and always stops it.
+func withDovecot<T>(capability: String? = nil, _ body: (DovecotServer) async throws -> T) async throws -> T {
+    try await withServer({ try DovecotServer.start(capability: capability) }, body)
 }
