@@ -13,8 +13,18 @@ actor IMAPConnection {
     private(set) var capabilities: Capabilities
     /// How many times each command was sent, by name (for tests and diagnostics).
     private(set) var commandCounts: [String: Int] = [:]
+    /// What the server said of itself in answer to ID (RFC 2971), keys lowercased.
+    private(set) var serverID: [String: String] = [:]
     private let channel: any Channel
     private let logger: Logger
+
+    /// Records the server's ID answer.
+    func recordServerID(_ fields: [IDField]) {
+        for field in fields { serverID[field.key.lowercased()] = field.value }
+    }
+
+    /// The server's known defects that change what the client asks for.
+    var quirks: ServerQuirks { ServerQuirks(serverID: serverID) }
 
     private init(endpoint: IMAPEndpoint, channel: any Channel, capabilities: Capabilities, logger: Logger) {
         self.endpoint = endpoint

@@ -29,7 +29,9 @@ actor ConnectionProvider {
                 setup.append(.enable(["CONDSTORE"]))
             }
             for (command, result) in zip(setup, await connection.pipeline(setup)) {
-                try await connection.check(try result.get(), command)
+                let completion = try result.get()
+                try await connection.check(completion, command)
+                for case .id(let fields) in completion.untagged { await connection.recordServerID(fields) }
             }
         } catch {
             await connection.close()

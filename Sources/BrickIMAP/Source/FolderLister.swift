@@ -4,8 +4,9 @@ import BrickCore
 ///
 /// With LIST-STATUS (RFC 5819) one `LIST "" "*" RETURN (SPECIAL-USE STATUS (…))`
 /// brings everything; otherwise STATUS commands follow, pipelined. The identity is
-/// the MAILBOXID (RFC 8474) where the server offers OBJECTID, else
-/// `uidvalidity:<n>`, which Dovecot keeps across a RENAME.
+/// the MAILBOXID (RFC 8474) where the server offers OBJECTID (and sends it intact:
+/// see `ServerQuirks`), else `uidvalidity:<n>`, which Dovecot and Cyrus keep across a
+/// RENAME.
 struct FolderLister {
     let connection: IMAPConnection
 
@@ -15,7 +16,7 @@ struct FolderLister {
         var statusItems = ["MESSAGES", "UIDVALIDITY"]
         if capabilities.contains("CONDSTORE") || capabilities.contains("QRESYNC") { statusItems.append("HIGHESTMODSEQ") }
         if capabilities.contains("STATUS=SIZE") { statusItems.append("SIZE") }
-        if capabilities.contains("OBJECTID") { statusItems.append("MAILBOXID") }
+        if capabilities.contains("OBJECTID"), await !connection.quirks.statusMailboxIDIsGarbage { statusItems.append("MAILBOXID") }
         var options: [String] = []
         if capabilities.contains("SPECIAL-USE") { options.append("SPECIAL-USE") }
         let listStatus = capabilities.contains("LIST-STATUS")

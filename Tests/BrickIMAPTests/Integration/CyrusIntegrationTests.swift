@@ -64,6 +64,27 @@ struct CyrusIntegrationTests {
         }
     }
 
+    @Test("a renamed or moved folder keeps its identity, so the backup moves it instead of fetching it again")
+    func renameKeepsIdentity() async throws {
+        try await withCyrus { server in
+            let user = try await server.connect("alice")
+            try await user.execute(.create(mailbox: "Projects", specialUse: nil))
+            try await user.execute(.create(mailbox: "Old", specialUse: nil))
+            let source = source(server)
+            for _ in 0..<3 {
+                let before = try #require(try await source.listFolders().first { $0.path == FolderPath(["Projects"]) }?.identity)
+                #expect(try await source.listFolders().first { $0.path == FolderPath(["Projects"]) }?.identity == before)
+            }
+            let before = try #require(try await source.listFolders().first { $0.path == FolderPath(["Projects"]) }?.identity)
+            try await user.execute(.rename(from: "Projects", to: "Old/Projects 2025"))
+            let after = try await source.listFolders()
+            #expect(after.first { $0.path == FolderPath(["Old", "Projects 2025"]) }?.identity == before)
+            #expect(!after.contains { $0.path == FolderPath(["Projects"]) })
+            await user.close()
+            await source.close()
+        }
+    }
+
     @Test("a message whose EMAILID the store holds arrives as a copy: its body is not fetched again")
     func copiesAreNotDownloaded() async throws {
         try await withCyrus { server in

@@ -62,3 +62,11 @@ struct TargetUnitTests {
         #expect(MessageFingerprint.digestIdentity(Array("a\nb\r\n".utf8)) == crlf)
     }
 }
+
+@Test("Cyrus 3.6 is not asked for MAILBOXID in STATUS; other servers and versions are")
+func serverQuirksFromID() {
+    #expect(ServerQuirks(serverID: ["name": "Cyrus IMAPD", "version": "3.6.1-Debian-3.6.1-4+deb12u5"]).statusMailboxIDIsGarbage)
+    #expect(!ServerQuirks(serverID: ["name": "Cyrus IMAPD", "version": "3.8.2"]).statusMailboxIDIsGarbage)
+    #expect(!ServerQuirks(serverID: ["name": "Dovecot", "version": "2.3.19.1"]).statusMailboxIDIsGarbage)
+    #expect(!ServerQuirks(serverID: [:]).statusMailboxIDIsGarbage)
+}
