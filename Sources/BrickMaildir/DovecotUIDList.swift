@@ -60,11 +60,7 @@ extension DovecotUIDList {
     /// Reads only the header line of the file at `path`, for UIDVALIDITY without
     /// parsing 100,000 lines; nil when there is no file.
     static func readHeader(_ path: String) throws -> DovecotUIDList? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)
-        if fd < 0 {
-            if errno == ENOENT { return nil }
-            throw MaildirError.systemCall(function: "open", path: path, errno: errno)
-        }
+        guard let fd = try POSIX.openForReading(path) else { return nil }
         defer { Glibc.close(fd) }
         var buffer = [UInt8](repeating: 0, count: 512)
         let count = try buffer.withUnsafeMutableBytes { raw in

@@ -15,16 +15,9 @@ enum MessageFileReader {
     }
 
     /// Reads `path` whole, checking with `fstat` before and after that its size and
-    /// mtime did not change underneath. Opens with `O_NONBLOCK`, which regular files
-    /// ignore, so a FIFO someone left in `cur/` cannot hang the run.
+    /// mtime did not change underneath.
     static func read(_ path: String) throws -> Outcome {
-        var fd: Int32 = -1
-        repeat { fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY) } while fd < 0 && errno == EINTR
-        if fd < 0 {
-            let code = errno
-            if code == ENOENT || code == ENOTDIR { return .missing }
-            throw MaildirError.systemCall(function: "open", path: path, errno: code)
-        }
+        guard let fd = try POSIX.openForReading(path) else { return .missing }
         defer { close(fd) }
         var before = stat()
         try POSIX.posixCall("fstat", path: path) { fstat(fd, &before) }

@@ -10,11 +10,7 @@ enum MessageHeaders {
     /// The bytes of the file at `path` up to and including the blank line that ends its
     /// header (the whole file when it has none), and whether the end was found.
     static func readHeader(_ path: String, limit: Int = searchLimit) throws -> (bytes: [UInt8], complete: Bool)? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)
-        if fd < 0 {
-            if errno == ENOENT { return nil }
-            throw MaildirError.systemCall(function: "open", path: path, errno: errno)
-        }
+        guard let fd = try POSIX.openForReading(path) else { return nil }
         defer { close(fd) }
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 16384)

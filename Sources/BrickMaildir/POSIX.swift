@@ -28,6 +28,20 @@ enum POSIX {
         return info
     }
 
+    /// Opens `path` for reading, or nil when it (or a directory on the way) does not
+    /// exist. `O_NONBLOCK`, which regular files ignore, keeps a FIFO left in a Maildir
+    /// from hanging the run.
+    static func openForReading(_ path: String) throws -> Int32? {
+        while true {
+            let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)
+            if fd >= 0 { return fd }
+            let code = errno
+            if code == EINTR { continue }
+            if code == ENOENT || code == ENOTDIR { return nil }
+            throw MaildirError.systemCall(function: "open", path: path, errno: code)
+        }
+    }
+
     /// True when `path` is a directory (following symlinks).
     static func isDirectory(_ path: String) -> Bool {
         guard let info = try? status(path) else { return false }
@@ -57,11 +71,7 @@ enum POSIX {
 
     /// Reads a whole small file, or nil when it does not exist.
     static func readSmallFile(_ path: String) throws -> [UInt8]? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)
-        if fd < 0 {
-            if errno == ENOENT { return nil }
-            throw MaildirError.systemCall(function: "open", path: path, errno: errno)
-        }
+        guard let fd = try openForReading(path) else { return nil }
         defer { close(fd) }
         var result: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 65536)

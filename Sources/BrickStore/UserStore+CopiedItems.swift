@@ -11,11 +11,9 @@ extension UserStore {
     public func knownEmailIDs(_ emailIDs: [String]) throws(StoreError) -> Set<String> {
         try readCatalog { db in
             var known = Set<String>()
-            for chunk in emailIDs.chunked(500) {
-                let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+            try UserStore.inChunks(emailIDs) { marks, values in
                 known.formUnion(try String.fetchAll(
-                    db, sql: "SELECT DISTINCT email_id FROM items WHERE email_id IN (\(marks))",
-                    arguments: StatementArguments(chunk.map { $0 as any DatabaseValueConvertible })))
+                    db, sql: "SELECT DISTINCT email_id FROM items WHERE email_id IN (\(marks))", arguments: StatementArguments(values)))
             }
             return known
         }

@@ -19,18 +19,16 @@ extension UserStore {
         let digests = Array(Set(prepared.map { Data($0.sha256) }))
         let (existingKeys, holders) = try readCatalog { db -> (Set<String>, [Data: BodyReference]) in
             var existing = Set<String>()
-            for chunk in keys.chunked(500) {
-                let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+            try UserStore.inChunks(keys) { marks, values in
                 existing.formUnion(try String.fetchAll(
                     db, sql: "SELECT key FROM items WHERE folder_id = ? AND key IN (\(marks))",
-                    arguments: StatementArguments([folder.id as any DatabaseValueConvertible] + chunk.map { $0 as any DatabaseValueConvertible })))
+                    arguments: StatementArguments([folder.id] + values)))
             }
             var holders: [Data: BodyReference] = [:]
-            for chunk in digests.chunked(500) {
-                let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+            try UserStore.inChunks(digests) { marks, values in
                 let rows = try Row.fetchCursor(
                     db, sql: "SELECT sha256, folder_id, key, body_folder_id, body_key FROM items WHERE sha256 IN (\(marks))",
-                    arguments: StatementArguments(chunk.map { $0 as any DatabaseValueConvertible }))
+                    arguments: StatementArguments(values))
                 while let row = try rows.next() {
                     let digest: Data = row["sha256"]
                     guard holders[digest] == nil else { continue }
@@ -58,12 +56,8 @@ extension UserStore {
     /// The value holding the bytes `reference` names, or nil when it is not there.
     /// Call with `mutex` held.
     func holderValue(_ reference: BodyReference) throws(StoreError) -> [UInt8]? {
-        guard let folder = try readCatalog({ db in try UserStore.folder(db, id: reference.folderID) }) else { return nil }
-        return try withBlobs { () throws -> [UInt8]? in
-            guard isWritable || FileManager.default.fileExists(atPath: layout.url(StoreLayout.itemsFile(folderDirectory: folder.directory)).path)
-            else { return nil }
-            return try database(for: folder).get(Array(reference.key.rawValue.utf8))
-        }
+        guard let database = try database(forFolderID: reference.folderID) else { return nil }
+        return try withBlobs { try database.get(Array(reference.key.rawValue.utf8)) }
     }
 
     /// Before a purge removes the items marked deleted before the cutoff, gives every
@@ -140,16 +134,12 @@ extension UserStore {
     /// Puts values in one Berkeley DB transaction. Call with `mutex` held.
     private func writeValues(_ values: [(BodyReference, [UInt8])]) throws(StoreError) {
         guard !values.isEmpty else { return }
-        var folders: [FolderID: StoredFolder] = [:]
-        for (reference, _) in values where folders[reference.folderID] == nil {
-            folders[reference.folderID] = try readCatalog { db in try UserStore.folder(db, id: reference.folderID) }
-        }
         try withBlobs {
             try retryingDeadlocks {
                 let transaction = try environment.beginTransaction()
                 for (reference, value) in values {
-                    guard let folder = folders[reference.folderID] else { continue }
-                    try database(for: folder).put(Array(reference.key.rawValue.utf8), value, in: transaction)
+                    guard let database = try database(forFolderID: reference.folderID) else { continue }
+                    try database.put(Array(reference.key.rawValue.utf8), value, in: transaction)
                 }
                 try transaction.commit()
             }
@@ -157,9 +147,16 @@ extension UserStore {
     }
 }
 
-extension Array {
-    /// The array cut into consecutive pieces of at most `size` elements.
-    func chunked(_ size: Int) -> [ArraySlice<Element>] {
-        stride(from: 0, to: count, by: size).map { self[$0..<Swift.min($0 + size, count)] }
+extension UserStore {
+    /// Calls `body` for consecutive pieces of `values` of at most 500, with the piece's
+    /// `?,?,…` list for an SQL `IN (…)` and its values to bind, so no statement exceeds
+    /// SQLite's limit on bound parameters.
+    static func inChunks(
+        _ values: [some DatabaseValueConvertible], _ body: (_ marks: String, _ values: [(any DatabaseValueConvertible)?]) throws -> Void
+    ) rethrows {
+        for start in stride(from: 0, to: values.count, by: 500) {
+            let piece = values[start..<min(start + 500, values.count)]
+            try body(Array(repeating: "?", count: piece.count).joined(separator: ","), piece.map { $0 })
+        }
     }
 }

@@ -177,6 +177,17 @@ public final class UserStore: @unchecked Sendable {
         return database
     }
 
+    /// The open item database of the folder with `id`, without a catalog read once it
+    /// is open; nil when there is no such folder or, read-only, no item file yet.
+    /// Call with `mutex` held.
+    func database(forFolderID id: FolderID) throws(StoreError) -> BerkeleyDB.Database? {
+        if let open = databases[id] { return open }
+        guard let folder = try readCatalog({ db in try UserStore.folder(db, id: id) }) else { return nil }
+        guard isWritable || FileManager.default.fileExists(atPath: layout.url(StoreLayout.itemsFile(folderDirectory: folder.directory)).path)
+        else { return nil }
+        return try database(for: folder)
+    }
+
     /// Closes the item databases of these folders (before their files move or go).
     func closeDatabases(_ ids: some Sequence<FolderID>) {
         for id in ids {

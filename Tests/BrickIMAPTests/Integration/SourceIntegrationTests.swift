@@ -27,6 +27,12 @@ private func makeSource(_ server: DovecotServer, batchBytes: Int = 8 << 20) -> I
         options: IMAPSource.Options(batchBytes: batchBytes, retries: 6, retryDelay: 0.3), logger: testLogger)
 }
 
+/// A source for alice, her INBOX as it lists it, and an empty store to sync into.
+private func inboxSync(_ server: DovecotServer, batchBytes: Int = 8 << 20) async throws -> (IMAPSource, SourceFolder, MemoryStore) {
+    let source = makeSource(server, batchBytes: batchBytes)
+    return (source, try await folder(.inbox, in: source), MemoryStore())
+}
+
 private func folder(_ path: FolderPath, in source: IMAPSource) async throws -> SourceFolder {
     let folders = try await source.listFolders()
     guard let found = folders.first(where: { $0.path == path }) else {
@@ -98,9 +104,7 @@ struct SourceIntegrationTests {
         try await withDovecot { server in
             let admin = try await server.connect("alice")
             try await append(Array(sampleMessages().prefix(4)), to: "INBOX", on: admin)
-            let source = makeSource(server)
-            let inbox = try await folder(.inbox, in: source)
-            let store = MemoryStore()
+            let (source, inbox, store) = try await inboxSync(server)
             try await source.synchronize(inbox, from: store.state, into: store)
             #expect(store.present.count == 4)
             let validity = try #require(SyncToken(store.token)).uidValidity
@@ -145,9 +149,7 @@ struct SourceIntegrationTests {
         try await withDovecot(capability: capability) { server in
             let admin = try await server.connect("alice")
             try await append(Array(sampleMessages().prefix(5)), to: "INBOX", on: admin)
-            let source = makeSource(server)
-            let inbox = try await folder(.inbox, in: source)
-            let store = MemoryStore()
+            let (source, inbox, store) = try await inboxSync(server)
             try await source.synchronize(inbox, from: store.state, into: store)
             #expect(store.present.count == 5)
             let validity = try #require(SyncToken(store.token)).uidValidity
@@ -223,9 +225,7 @@ struct SourceIntegrationTests {
             let admin = try await server.connect("alice")
             try await append(sampleMessages(), to: "INBOX", on: admin)
             await admin.close()
-            let source = makeSource(server, batchBytes: 200)
-            let inbox = try await folder(.inbox, in: source)
-            let store = MemoryStore()
+            let (source, inbox, store) = try await inboxSync(server, batchBytes: 200)
             struct Crash: Error {}
             store.beforeCommit = { count in if count == 2 { throw Crash() } }
             await #expect(throws: Crash.self) { try await source.synchronize(inbox, from: store.state, into: store) }
@@ -248,9 +248,7 @@ struct SourceIntegrationTests {
             let admin = try await server.connect("alice")
             try await append(sampleMessages(), to: "INBOX", on: admin)
             await admin.close()
-            let source = makeSource(server, batchBytes: 200)
-            let inbox = try await folder(.inbox, in: source)
-            let store = MemoryStore()
+            let (source, inbox, store) = try await inboxSync(server, batchBytes: 200)
             store.beforeCommit = { count in if count == 1 { try server.restart() } }
             try await source.synchronize(inbox, from: store.state, into: store)
             #expect(store.present.count == sampleMessages().count)
@@ -264,9 +262,7 @@ struct SourceIntegrationTests {
         try await withDovecot { server in
             let admin = try await server.connect("alice")
             try await append(Array(sampleMessages().prefix(3)), to: "INBOX", on: admin)
-            let source = makeSource(server)
-            let inbox = try await folder(.inbox, in: source)
-            let store = MemoryStore()
+            let (source, inbox, store) = try await inboxSync(server)
             try await source.synchronize(inbox, from: store.state, into: store)
             let token = try #require(SyncToken(store.token))
             try await admin.execute(.select(mailbox: "INBOX", readOnly: false, parameters: .none))
