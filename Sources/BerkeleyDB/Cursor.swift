@@ -16,6 +16,7 @@ public final class Cursor {
     public func next() throws(BerkeleyDBError) -> (key: [UInt8], value: [UInt8])? {
         var k = DBT(); k.flags = UInt32(DB_DBT_MALLOC)
         var v = DBT(); v.flags = UInt32(DB_DBT_MALLOC)
+        LibraryMessages.clear()
         let code = handle.pointee.get(handle, &k, &v, UInt32(DB_NEXT))
         if code == DB_NOTFOUND { return nil }
         if code != 0 { throw BerkeleyDBError(function: "DBC->get", code: code, file: file) }

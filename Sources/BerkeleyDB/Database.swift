@@ -6,33 +6,54 @@ import Glibc
 /// Handles are opened with `DB_THREAD`, so every value read comes back in memory the
 /// library allocates (`DB_DBT_MALLOC`) and is copied out and freed here.
 public final class Database: @unchecked Sendable {
+    /// Page size of item files created from now on (docs/FORMAT.md §3): the largest
+    /// Berkeley DB allows, so a large value takes few overflow pages whatever the file
+    /// system's block size. Files are created with page checksums (`DB_CHKSUM`), so a
+    /// damaged page is detected when read. Existing files keep what they were created with.
+    public static let pageSize: UInt32 = 64 * 1024
+
     let handle: UnsafeMutablePointer<DB>
     /// The file's path relative to the environment's data directory.
     public let file: String
-    private var isOpen = true
+    /// False once closed, by `close()` or by the environment's `recover()`; every call
+    /// on a closed handle throws.
+    public private(set) var isOpen = true
+    private weak var environment: Environment?
 
-    /// Opens (creating when missing) the btree `file` in `environment`.
+    /// Opens (creating when missing) the btree `file` in `environment`. In a read-only
+    /// environment the file is opened read-only and never created.
     public init(file: String, in environment: Environment, create: Bool = true, readOnly: Bool = false) throws(BerkeleyDBError) {
         var db: UnsafeMutablePointer<DB>?
+        try environment.ensureOpen("db_create")
         try check("db_create", file: file) { db_create(&db, environment.handle, 0) }
         self.handle = db!
         self.file = file
+        handle.pointee.set_errcall(handle, LibraryMessages.callback)
         var flags = UInt32(DB_THREAD | DB_AUTO_COMMIT)
         if create { flags |= UInt32(DB_CREATE) }
-        if readOnly { flags = UInt32(DB_THREAD | DB_RDONLY) }
+        if readOnly || environment.isReadOnly { flags = UInt32(DB_THREAD | DB_RDONLY) }
         do {
+            try check("DB->set_pagesize", file: file) { handle.pointee.set_pagesize(handle, Database.pageSize) }
+            try check("DB->set_flags", file: file) { handle.pointee.set_flags(handle, UInt32(DB_CHKSUM)) }
             try check("DB->open", file: file) { handle.pointee.open(handle, nil, file, nil, DB_BTREE, flags, 0o600) }
         } catch {
             _ = handle.pointee.close(handle, 0)
             isOpen = false
             throw error
         }
+        self.environment = environment
+        environment.register(self)
     }
 
     /// Stores `value` under `key`, replacing what was there.
     public func put(_ key: [UInt8], _ value: [UInt8], in transaction: Transaction) throws(BerkeleyDBError) {
         var key = key
         var value = value
+        guard isOpen else { throw closedError("DB->put") }
+        guard key.count <= UInt32.max, value.count <= UInt32.max else {
+            throw BerkeleyDBError(function: "DB->put", code: EFBIG, file: file)
+        }
+        LibraryMessages.clear()
         let code = key.withUnsafeMutableBytes { keyBytes in
             value.withUnsafeMutableBytes { valueBytes in
                 var k = DBT(); k.data = keyBytes.baseAddress; k.size = UInt32(keyBytes.count)
@@ -48,6 +69,9 @@ public final class Database: @unchecked Sendable {
         var key = key
         var v = DBT()
         v.flags = UInt32(DB_DBT_MALLOC)
+        guard isOpen else { throw closedError("DB->get") }
+        guard key.count <= UInt32.max else { return nil }
+        LibraryMessages.clear()
         let code = key.withUnsafeMutableBytes { keyBytes in
             var k = DBT(); k.data = keyBytes.baseAddress; k.size = UInt32(keyBytes.count)
             return handle.pointee.get(handle, transaction?.handle, &k, &v, 0)
@@ -61,6 +85,9 @@ public final class Database: @unchecked Sendable {
     @discardableResult
     public func delete(_ key: [UInt8], in transaction: Transaction) throws(BerkeleyDBError) -> Bool {
         var key = key
+        guard isOpen else { throw closedError("DB->del") }
+        guard key.count <= UInt32.max else { return false }
+        LibraryMessages.clear()
         let code = key.withUnsafeMutableBytes { keyBytes in
             var k = DBT(); k.data = keyBytes.baseAddress; k.size = UInt32(keyBytes.count)
             return handle.pointee.del(handle, transaction.handle, &k, 0)
@@ -73,6 +100,7 @@ public final class Database: @unchecked Sendable {
     /// Opens a cursor over all records in key order.
     public func cursor(in transaction: Transaction? = nil) throws(BerkeleyDBError) -> Cursor {
         var cursor: UnsafeMutablePointer<DBC>?
+        guard isOpen else { throw closedError("DB->cursor") }
         try check("DB->cursor", file: file) { handle.pointee.cursor(handle, transaction?.handle, &cursor, 0) }
         return Cursor(handle: cursor!, file: file)
     }
@@ -82,6 +110,7 @@ public final class Database: @unchecked Sendable {
     @discardableResult
     public func compact() throws(BerkeleyDBError) -> UInt32 {
         var data = DB_COMPACT()
+        guard isOpen else { throw closedError("DB->compact") }
         try check("DB->compact", file: file) {
             handle.pointee.compact(handle, nil, nil, nil, &data, UInt32(DB_FREE_SPACE), nil)
         }
@@ -90,6 +119,7 @@ public final class Database: @unchecked Sendable {
 
     /// Flushes cached pages of this file to disk.
     public func sync() throws(BerkeleyDBError) {
+        guard isOpen else { throw closedError("DB->sync") }
         try check("DB->sync", file: file) { handle.pointee.sync(handle, 0) }
     }
 
@@ -97,7 +127,19 @@ public final class Database: @unchecked Sendable {
     public func close() {
         guard isOpen else { return }
         isOpen = false
+        environment?.unregister(self)
         _ = handle.pointee.close(handle, 0)
+    }
+
+    /// Closes the handle on behalf of the environment, which is about to close.
+    func closeForEnvironment() {
+        guard isOpen else { return }
+        isOpen = false
+        _ = handle.pointee.close(handle, UInt32(DB_NOSYNC))
+    }
+
+    private func closedError(_ function: String) -> BerkeleyDBError {
+        BerkeleyDBError(function: function, code: DB_RUNRECOVERY, file: file)
     }
 
     deinit { close() }

@@ -74,6 +74,7 @@ public enum ItemValue {
         case sizeMismatch(expected: UInt64, found: Int)
         case unknownBodyKind(UInt8)
         case holderIsReference
+        case implausibleSize(UInt64)
 
         public var description: String {
             switch self {
@@ -84,6 +85,7 @@ public enum ItemValue {
             case .sizeMismatch(let expected, let found): return "expected \(expected) bytes, found \(found)"
             case .unknownBodyKind(let kind): return "unknown body kind \(kind)"
             case .holderIsReference: return "the value holding the shared bytes is itself a reference"
+            case .implausibleSize(let size): return "raw size \(size) in the header cannot come from a frame this short"
             }
         }
     }
@@ -196,15 +198,24 @@ public enum ItemValue {
     public static func decode(_ value: [UInt8], frameFrom holder: [UInt8], decompressor: LZ4Frame) throws -> (ItemHeader, [UInt8]) {
         let (header, _) = try decodeHeader(value)
         guard case .inline(let offset) = try decodeHeader(holder).1 else { throw DecodingError.holderIsReference }
+        let frame = holder[offset...]
+        // LZ4 never expands more than 255 to 1: a larger size is a damaged header, and
+        // must not become an allocation.
+        guard header.rawSize <= UInt64(frame.count) * ItemValue.maximumExpansion + 64 else {
+            throw DecodingError.implausibleSize(header.rawSize)
+        }
         let raw: [UInt8]
         do {
-            raw = try decompressor.decompress(holder[offset...], expectedSize: Int(header.rawSize))
+            raw = try decompressor.decompress(frame, expectedSize: Int(header.rawSize), limit: Int(header.rawSize))
         } catch {
             throw DecodingError.decompression(error.description)
         }
         guard raw.count == header.rawSize else { throw DecodingError.sizeMismatch(expected: header.rawSize, found: raw.count) }
         return (header, raw)
     }
+
+    /// The most an LZ4 frame expands: bounds sizes read from a header before use.
+    static let maximumExpansion: UInt64 = 256
 
     static func appendLE<T: FixedWidthInteger>(_ out: inout [UInt8], _ value: T) {
         withUnsafeBytes(of: value.littleEndian) { out.append(contentsOf: $0) }

@@ -16,12 +16,16 @@ enum SharedEnvironment {
     private static let lock = NSLock()
 
     /// The open environment for `home`, opening it when no store in this process has it.
+    /// Where `home` cannot be written (a read-only mount, a snapshot) the environment is
+    /// opened read-only: private to this process, no log, nothing written
+    /// (docs/DESIGN.md, "Read-only media").
     static func open(home: URL, user: String) throws(StoreError) -> Environment {
         lock.lock()
         defer { lock.unlock() }
         if let existing = entries[home.path]?.environment { return existing }
         do {
-            let environment = try Environment(home: home.path, dataDirectory: "..", cacheMegabytes: 8)
+            let environment = try Environment(
+                home: home.path, dataDirectory: "..", cacheMegabytes: 8, readOnly: !Environment.isWritable(home.path))
             entries[home.path] = Entry(environment)
             makePrivate(home)
             return environment

@@ -23,6 +23,13 @@ public enum StoreError: Error, CustomStringConvertible, Sendable {
     case readOnly(user: String)
     /// A file-system call failed.
     case io(user: String, path: String, operation: String, errno: Int32)
+    /// Writing to the store's file system failed (full, over quota, an I/O error):
+    /// `path` is the store, `writing` the file or part being written. Nothing of the
+    /// failed write was committed; the run stops rather than failing every folder.
+    case writeFailed(user: String, path: String, writing: String, errno: Int32)
+    /// One folder's item file is damaged (a page does not read back): the rest of the
+    /// store is unaffected.
+    case damagedFile(user: String, path: String, detail: String)
     /// Berkeley DB failed.
     case blobStore(user: String, underlying: any Error)
     /// SQLite failed.
@@ -51,10 +58,26 @@ public enum StoreError: Error, CustomStringConvertible, Sendable {
             return "the store of user \(user) is open read-only"
         case .io(let user, let path, let operation, let code):
             return "user \(user): \(operation) \(path): \(String(cString: strerror(code)))"
+        case .writeFailed(let user, let path, let writing, let code):
+            let what = switch code {
+            case ENOSPC: "no space left"
+            case EDQUOT: "disk quota exceeded"
+            default: String(cString: strerror(code)).lowercased()
+            }
+            return "user \(user): \(what) on \(path) while writing \(writing)"
+        case .damagedFile(let user, let path, let detail):
+            return "user \(user): item file \(path) is damaged: \(detail)"
         case .blobStore(let user, let underlying):
             return "user \(user): item database: \(underlying)"
         case .catalog(let user, let underlying):
             return "user \(user): catalog: \(underlying)"
         }
+    }
+
+    /// True when the error is about the store's storage, not one folder: the run
+    /// stops at once (a full disk fails every folder after it the same way).
+    public var stopsRun: Bool {
+        if case .writeFailed = self { return true }
+        return false
     }
 }

@@ -45,13 +45,19 @@ extension UserStore {
         var prepared = try prepare(batch.added, folder: folder)
         mutex.lock()
         defer { mutex.unlock() }
-        if !prepared.isEmpty { try shareKnownBodies(&prepared, folder: folder) }
+        let existingKeys = prepared.isEmpty ? [] : try shareKnownBodies(&prepared, folder: folder)
+        let (handedOver, holderUpdates) = try handOverRewrittenHolders(prepared, existingKeys: existingKeys, folder: folder)
         prepared += try prepareCopies(batch.copied, folder: folder)
         if !prepared.isEmpty {
             let database = try database(for: folder)
+            var referrers: [BodyReference: BerkeleyDB.Database] = [:]
+            for (reference, _) in handedOver { referrers[reference] = try self.database(forFolderID: reference.folderID) }
             try withBlobs {
                 try retryingDeadlocks {
                     let transaction = try environment.beginTransaction()
+                    for (reference, value) in handedOver {
+                        try referrers[reference]?.put(Array(reference.key.rawValue.utf8), value, in: transaction)
+                    }
                     for entry in prepared {
                         try database.put(Array(entry.item.key.rawValue.utf8), entry.value, in: transaction)
                     }
@@ -68,6 +74,7 @@ extension UserStore {
         }
         return try withCatalog { db in
             var outcome = BatchOutcome()
+            for update in holderUpdates { try update.apply(db) }
             if batch.retirePresentItems {
                 try db.execute(
                     sql: "UPDATE items SET deleted_run = ?, deleted_at = ? WHERE folder_id = ? AND deleted_run IS NULL",

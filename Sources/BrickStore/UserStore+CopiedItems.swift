@@ -42,7 +42,7 @@ extension UserStore {
                 if hasRow || holder == own { continue }
                 let header = ItemHeader(
                     flags: copy.flags, internalDate: Int64(copy.internalDate.timeIntervalSince1970.rounded(.down)),
-                    rawSize: UInt64(row["size"] as Int64), uid: copy.uid ?? 0, modSeq: copy.modSeq ?? 0,
+                    rawSize: UInt64(clamping: row["size"] as Int64), uid: copy.uid ?? 0, modSeq: copy.modSeq ?? 0,
                     sha256: [UInt8](row["sha256"] as Data))
                 let summary = MessageSummary(
                     messageID: row["message_id"], fromAddress: row["from_addr"], fromName: row["from_name"],

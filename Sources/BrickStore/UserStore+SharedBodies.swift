@@ -13,9 +13,11 @@ import GRDB
 extension UserStore {
     /// Turns the values of `prepared` items whose bytes are already stored (or appear
     /// earlier in the batch) into references. Items that already have a row keep their
-    /// own bytes: their value may be the holder others refer to. Call with `mutex` held.
-    func shareKnownBodies(_ prepared: inout [PreparedItem], folder: StoredFolder) throws(StoreError) {
+    /// own bytes: their value may be the holder others refer to; their keys are
+    /// returned. Call with `mutex` held.
+    func shareKnownBodies(_ prepared: inout [PreparedItem], folder: StoredFolder) throws(StoreError) -> Set<String> {
         let keys = prepared.map(\.item.key.rawValue)
+        let keySet = Set(keys)
         let digests = Array(Set(prepared.map { Data($0.sha256) }))
         let (existingKeys, holders) = try readCatalog { db -> (Set<String>, [Data: BodyReference]) in
             var existing = Set<String>()
@@ -34,6 +36,9 @@ extension UserStore {
                     guard holders[digest] == nil else { continue }
                     let reference = (row["body_folder_id"] as FolderID?).map { BodyReference(folderID: $0, key: ItemKey(row["body_key"] as String)) }
                         ?? BodyReference(folderID: row["folder_id"], key: ItemKey(row["key"] as String))
+                    // An item of this batch that already has a row is rewritten below:
+                    // its bytes may change, so nothing new may refer to it.
+                    if reference.folderID == folder.id && keySet.contains(reference.key.rawValue) { continue }
                     holders[digest] = reference
                 }
             }
@@ -51,13 +56,16 @@ extension UserStore {
             prepared[index].value = ItemValue.encode(header: entry.header, sharing: holder)
             prepared[index].sharedBody = holder
         }
+        return existingKeys
     }
 
     /// The value holding the bytes `reference` names, or nil when it is not there.
     /// Call with `mutex` held.
     func holderValue(_ reference: BodyReference) throws(StoreError) -> [UInt8]? {
-        guard let database = try database(forFolderID: reference.folderID) else { return nil }
-        return try withBlobs { try database.get(Array(reference.key.rawValue.utf8)) }
+        try readingItemFile(of: reference.folderID) { () throws(StoreError) -> [UInt8]? in
+            guard let database = try database(forFolderID: reference.folderID) else { return nil }
+            return try withBlobs { try database.get(Array(reference.key.rawValue.utf8)) }
+        }
     }
 
     /// Before a purge removes the items marked deleted before the cutoff, gives every
@@ -88,18 +96,10 @@ extension UserStore {
                 group.append(BodyReference(folderID: rows[index]["folder_id"], key: ItemKey(rows[index]["key"] as String)))
                 index += 1
             }
-            guard let holderBytes = try holderValue(holder), let successor = group.first,
-                  let successorValue = try holderValue(successor)
-            else { continue }
-            let promoted = try withBlobs { try ItemValue.replacingBody(of: successorValue, with: .frame(of: holderBytes)) }
-            pending.append((successor, promoted))
-            pendingBytes += promoted.count
-            updates.append(.holds(successor, storedSize: promoted.count))
-            for referrer in group.dropFirst() {
-                guard let value = try holderValue(referrer) else { continue }
-                pending.append((referrer, try withBlobs { try ItemValue.replacingBody(of: value, with: .reference(successor)) }))
-                updates.append(.refersTo(referrer, successor))
-            }
+            let (values, groupUpdates) = try handOver(from: holder, to: group)
+            pending += values
+            pendingBytes += values.reduce(0) { $0 + $1.1.count }
+            updates += groupUpdates
             if pendingBytes >= 32 << 20 || pending.count >= 1_000 {
                 try writeValues(pending)
                 pending.removeAll()
@@ -108,6 +108,39 @@ extension UserStore {
         }
         try writeValues(pending)
         return updates
+    }
+
+    /// The value changes and catalog updates that give the bytes of `holder` to the
+    /// first item of `referrers` and point the others at it. Safe to repeat after a
+    /// crash between the values and the catalog: a successor that already holds bytes
+    /// is not rewritten, and a holder whose value no longer holds the bytes the
+    /// referrers were stored with (its SHA-256 differs) never hands them on.
+    /// Call with `mutex` held.
+    func handOver(from holder: BodyReference, to referrers: [BodyReference]) throws(StoreError) -> ([(BodyReference, [UInt8])], [CatalogUpdate]) {
+        guard let successor = referrers.first, let successorValue = try holderValue(successor) else { return ([], []) }
+        var values: [(BodyReference, [UInt8])] = []
+        var updates: [CatalogUpdate] = []
+        let (successorHeader, successorBody) = try withBlobs { try ItemValue.decodeHeader(successorValue) }
+        if case .inline = successorBody {
+            updates.append(.holds(successor, storedSize: successorValue.count))
+        } else {
+            guard let holderBytes = try holderValue(holder),
+                  try withBlobs({ try ItemValue.decodeHeader(holderBytes).0.sha256 }) == successorHeader.sha256
+            else { return ([], []) }
+            let promoted = try withBlobs { try ItemValue.replacingBody(of: successorValue, with: .frame(of: holderBytes)) }
+            values.append((successor, promoted))
+            updates.append(.holds(successor, storedSize: promoted.count))
+        }
+        for referrer in referrers.dropFirst() {
+            guard let value = try holderValue(referrer) else { continue }
+            if case .shared(let current) = try withBlobs({ try ItemValue.decodeHeader(value).1 }), current == successor {
+                updates.append(.refersTo(referrer, successor))
+                continue
+            }
+            values.append((referrer, try withBlobs { try ItemValue.replacingBody(of: value, with: .reference(successor)) }))
+            updates.append(.refersTo(referrer, successor))
+        }
+        return (values, updates)
     }
 
     /// A catalog change that follows a promotion.
@@ -132,7 +165,7 @@ extension UserStore {
     }
 
     /// Puts values in one Berkeley DB transaction. Call with `mutex` held.
-    private func writeValues(_ values: [(BodyReference, [UInt8])]) throws(StoreError) {
+    func writeValues(_ values: [(BodyReference, [UInt8])]) throws(StoreError) {
         guard !values.isEmpty else { return }
         try withBlobs {
             try retryingDeadlocks {

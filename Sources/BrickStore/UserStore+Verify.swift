@@ -13,6 +13,9 @@ public struct VerifyProblem: Sendable, Hashable, CustomStringConvertible {
         case damagedValue = "damaged"
         /// A value no row refers to (left by an interrupted run; harmless).
         case orphanValue = "orphan"
+        /// A folder's item file that does not read as a Berkeley DB file: the values it
+        /// still held past the damage are not checked (its key is empty).
+        case damagedFile = "damaged-file"
     }
     /// The kind.
     public var kind: Kind
@@ -58,25 +61,17 @@ extension UserStore {
             }
             let file = layout.url(StoreLayout.itemsFile(folderDirectory: folder.directory))
             if FileManager.default.fileExists(atPath: file.path) {
-                try withBlobs {
-                    let cursor = try database(for: folder).cursor()
-                    defer { cursor.close() }
-                    while let (keyBytes, value) = try cursor.next() {
-                        let key = String(decoding: keyBytes, as: UTF8.self)
-                        guard let expected = rows.removeValue(forKey: key) else {
-                            report.problems.append(VerifyProblem(kind: .orphanValue, folder: folder.path, key: key, detail: "value with no catalog row"))
-                            continue
-                        }
-                        report.itemsChecked += 1
-                        do {
-                            if let detail = try check(value, expected: expected, report: &report) {
-                                report.problems.append(VerifyProblem(kind: .damagedValue, folder: folder.path, key: key, detail: detail))
-                            }
-                        } catch {
-                            report.problems.append(VerifyProblem(kind: .damagedValue, folder: folder.path, key: key, detail: "\(error)"))
-                        }
-                        progress(report.itemsChecked)
+                do {
+                    try readingItemFile(of: folder.id) { () throws(StoreError) in
+                        try withBlobs { try checkValues(of: folder, rows: &rows, report: &report, progress: progress) }
                     }
+                } catch {
+                    guard case .damagedFile(_, let path, let detail) = error else { throw error }
+                    report.itemsChecked += rows.count
+                    report.problems.append(VerifyProblem(
+                        kind: .damagedFile, folder: folder.path, key: "",
+                        detail: "\(path): \(detail); \(rows.count) items not checked"))
+                    continue
                 }
             }
             for key in rows.keys.sorted() {
@@ -85,6 +80,31 @@ extension UserStore {
             }
         }
         return report
+    }
+
+    /// Walks one folder's item file, checking each value against its row and taking
+    /// the rows it finds out of `rows`. Call with `mutex` held.
+    private func checkValues(
+        of folder: StoredFolder, rows: inout [String: [UInt8]], report: inout VerifyReport, progress: (Int) -> Void
+    ) throws {
+        let cursor = try database(for: folder).cursor()
+        defer { cursor.close() }
+        while let (keyBytes, value) = try cursor.next() {
+            let key = String(decoding: keyBytes, as: UTF8.self)
+            guard let expected = rows.removeValue(forKey: key) else {
+                report.problems.append(VerifyProblem(kind: .orphanValue, folder: folder.path, key: key, detail: "value with no catalog row"))
+                continue
+            }
+            report.itemsChecked += 1
+            do {
+                if let detail = try check(value, expected: expected, report: &report) {
+                    report.problems.append(VerifyProblem(kind: .damagedValue, folder: folder.path, key: key, detail: detail))
+                }
+            } catch {
+                report.problems.append(VerifyProblem(kind: .damagedValue, folder: folder.path, key: key, detail: "\(error)"))
+            }
+            progress(report.itemsChecked)
+        }
     }
 
     /// What is wrong with one value, or nil when it is sound. A value holding its bytes

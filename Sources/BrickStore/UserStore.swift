@@ -34,6 +34,9 @@ public final class UserStore: @unchecked Sendable {
     private var databases: [FolderID: BerkeleyDB.Database] = [:]
     /// Value bytes committed since the last checkpoint (guarded by `mutex`).
     var bytesSinceCheckpoint = 0
+    /// Folders whose item file failed to read as a Berkeley DB file, with the failure
+    /// (guarded by `mutex`): later reads fail at once instead of trying again.
+    var damagedFiles: [FolderID: String] = [:]
 
     /// Opens the store of `user` in `layout.userDirectory`.
     public init(layout: StoreLayout, user: String? = nil, mode: Mode) throws(StoreError) {
@@ -135,7 +138,8 @@ public final class UserStore: @unchecked Sendable {
         }
     }
 
-    /// Runs one write transaction on the catalog, mapping errors.
+    /// Runs one write transaction on the catalog, mapping errors (a full disk to
+    /// `writeFailed`).
     func withCatalog<T>(_ body: (GRDB.Database) throws -> T) throws(StoreError) -> T {
         guard isWritable else { throw .readOnly(user: user) }
         do {
@@ -143,16 +147,19 @@ public final class UserStore: @unchecked Sendable {
         } catch let error as StoreError {
             throw error
         } catch {
-            throw .catalog(user: user, underlying: error)
+            throw catalogFailure(error)
         }
     }
 
-    /// Runs Berkeley DB work, mapping errors.
+    /// Runs Berkeley DB work, mapping errors; after a failure that left the environment
+    /// unusable, reopens it with recovery first (see `blobFailure`).
     func withBlobs<T>(_ body: () throws -> T) throws(StoreError) -> T {
         do {
             return try body()
         } catch let error as StoreError {
             throw error
+        } catch let error as BerkeleyDBError {
+            throw blobFailure(error)
         } catch {
             throw .blobStore(user: user, underlying: error)
         }
@@ -161,7 +168,7 @@ public final class UserStore: @unchecked Sendable {
     /// The open item database of a folder, opening (and creating) it on first use.
     /// Call with `mutex` held.
     func database(for folder: StoredFolder) throws(StoreError) -> BerkeleyDB.Database {
-        if let open = databases[folder.id] { return open }
+        if let open = databases[folder.id], open.isOpen { return open }
         let file = StoreLayout.itemsFile(folderDirectory: folder.directory)
         if isWritable {
             try FileSystem.makeDirectory(layout.url(folder.directory), user: user)
@@ -181,7 +188,7 @@ public final class UserStore: @unchecked Sendable {
     /// is open; nil when there is no such folder or, read-only, no item file yet.
     /// Call with `mutex` held.
     func database(forFolderID id: FolderID) throws(StoreError) -> BerkeleyDB.Database? {
-        if let open = databases[id] { return open }
+        if let open = databases[id], open.isOpen { return open }
         guard let folder = try readCatalog({ db in try UserStore.folder(db, id: id) }) else { return nil }
         guard isWritable || FileManager.default.fileExists(atPath: layout.url(StoreLayout.itemsFile(folderDirectory: folder.directory)).path)
         else { return nil }

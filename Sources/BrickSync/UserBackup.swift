@@ -54,6 +54,8 @@ public struct UserBackup: Sendable {
             for folder in upstream where selection.includes(folder) {
                 do {
                     try await backUp(folder, run: run, totals: &totals)
+                } catch let error as StoreError where error.stopsRun {
+                    throw error
                 } catch {
                     logger.error("folder failed", metadata: ["user": "\(store.user)", "folder": "\(folder.path)", "error": "\(error)"])
                     totals.errors.append("\(folder.path): \(error)")

@@ -42,8 +42,10 @@ public final class LZ4Frame {
         return output
     }
 
-    /// Decompresses one frame, checking its content checksum.
-    public func decompress(_ frame: ArraySlice<UInt8>, expectedSize: Int? = nil) throws(LZ4Error) -> [UInt8] {
+    /// Decompresses one frame, checking its content checksum. `expectedSize` only sizes
+    /// the first allocation (bounded by what the frame can expand to); output beyond
+    /// `limit` bytes, when given, stops decompression with an error.
+    public func decompress(_ frame: ArraySlice<UInt8>, expectedSize: Int? = nil, limit: Int? = nil) throws(LZ4Error) -> [UInt8] {
         if decompressionContext == nil {
             var context: OpaquePointer?
             let code = LZ4F_createDecompressionContext(&context, UInt32(LZ4F_VERSION))
@@ -53,7 +55,9 @@ public final class LZ4Frame {
         let context = decompressionContext
         LZ4F_resetDecompressionContext(context)
         var output = [UInt8]()
-        output.reserveCapacity(expectedSize ?? frame.count * 3)
+        let bound = frame.count.multipliedReportingOverflow(by: 256)
+        let most = bound.overflow ? Int.max : bound.partialValue
+        output.reserveCapacity(max(0, min(expectedSize ?? frame.count * 3, most, 1 << 30)))
         var chunk = [UInt8](repeating: 0, count: 256 * 1024)
         var finished = false
         var failure: LZ4Error?
@@ -67,6 +71,9 @@ public final class LZ4Frame {
                     LZ4F_decompress(context, out.baseAddress, &chunkSize, source.baseAddress! + offset, &sourceSize, nil)
                 }
                 if LZ4F_isError(hint) != 0 { failure = error("LZ4F_decompress", hint); return }
+                if let limit, output.count + chunkSize > limit {
+                    failure = LZ4Error(function: "LZ4F_decompress", name: "frame holds more than \(limit) bytes"); return
+                }
                 output.append(contentsOf: chunk[0..<chunkSize])
                 offset += sourceSize
                 if hint == 0 { finished = true; return }
