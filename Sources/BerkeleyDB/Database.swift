@@ -139,7 +139,7 @@ public final class Database: @unchecked Sendable {
     }
 
     private func closedError(_ function: String) -> BerkeleyDBError {
-        BerkeleyDBError(function: function, code: DB_RUNRECOVERY, file: file)
+        BerkeleyDBError(function: function, code: EBADF, file: file)
     }
 
     deinit { close() }

@@ -23,6 +23,9 @@ public final class Environment: @unchecked Sendable {
     private let lock = NSLock()
     private var databases: [ObjectIdentifier: WeakDatabase] = [:]
     private var isOpen = true
+    /// Set while a `recover()` has not managed to open the environment again (the disk
+    /// still full or failing): the next use tries again.
+    private var awaitsRecovery = false
 
     /// Opens (creating when missing) the environment in `home`. Database files named
     /// with relative paths resolve against `dataDirectory` (relative to `home`).
@@ -41,7 +44,19 @@ public final class Environment: @unchecked Sendable {
         return access(home, W_OK) == 0
     }
 
+    /// Opens the environment; when its regions are marked as panicked (a process gave
+    /// up on it and nobody recovered it since), removes them and opens again, which
+    /// runs recovery.
     private static func open(home: String, dataDirectory: String?, cacheMegabytes: UInt32, readOnly: Bool) throws(BerkeleyDBError) -> UnsafeMutablePointer<DB_ENV> {
+        do {
+            return try attempt(home: home, dataDirectory: dataDirectory, cacheMegabytes: cacheMegabytes, readOnly: readOnly)
+        } catch where error.needsRecovery && !readOnly {
+            removeRegions(home, force: true)
+            return try attempt(home: home, dataDirectory: dataDirectory, cacheMegabytes: cacheMegabytes, readOnly: readOnly)
+        }
+    }
+
+    private static func attempt(home: String, dataDirectory: String?, cacheMegabytes: UInt32, readOnly: Bool) throws(BerkeleyDBError) -> UnsafeMutablePointer<DB_ENV> {
         var env: UnsafeMutablePointer<DB_ENV>?
         try check("db_env_create") { db_env_create(&env, 0) }
         guard let env else { throw BerkeleyDBError(function: "db_env_create", code: ENOMEM, file: home) }
@@ -130,8 +145,10 @@ public final class Environment: @unchecked Sendable {
 
     /// Closes the environment after a failure that left it unusable
     /// (`BerkeleyDBError.needsRecovery`: a write failed midway, a page was damaged) and
-    /// opens it again with recovery. Every database opened in it is closed first; its
-    /// handle throws from then on and must be opened again.
+    /// opens it again. When the regions are still marked as panicked (no other process
+    /// recovered them yet) they are removed first, so the open runs recovery. Every
+    /// database opened in it is closed first; its handle throws from then on and must
+    /// be opened again.
     public func recover() throws(BerkeleyDBError) {
         lock.lock()
         let open = databases.values.compactMap(\.database)
@@ -140,8 +157,9 @@ public final class Environment: @unchecked Sendable {
         for database in open { database.closeForEnvironment() }
         if isOpen { _ = handle.pointee.close(handle, 0) }
         isOpen = false
-        if !isReadOnly { Environment.removeRegions(home, force: true) }
+        awaitsRecovery = true
         handle = try Environment.open(home: home, dataDirectory: dataDirectory, cacheMegabytes: cacheMegabytes, readOnly: isReadOnly)
+        awaitsRecovery = false
         isOpen = true
     }
 
@@ -168,8 +186,10 @@ public final class Environment: @unchecked Sendable {
         LibraryMessages.clear()
     }
 
-    /// Throws when a failed `recover()` left no open handle.
+    /// Tries `recover()` again when an earlier one left no open handle; throws when
+    /// there is still none.
     func ensureOpen(_ function: String) throws(BerkeleyDBError) {
+        if !isOpen && awaitsRecovery { try recover() }
         if !isOpen { throw BerkeleyDBError(function: function, code: DB_RUNRECOVERY, file: home) }
     }
 

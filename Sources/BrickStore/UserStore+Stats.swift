@@ -24,7 +24,8 @@ public struct FolderStats: Sendable, Hashable {
 public struct StoreStats: Sendable {
     /// Per folder, in path order.
     public var folders: [FolderStats]
-    /// Bytes on disk, all files included (catalog, logs, regions).
+    /// Bytes allocated on disk by the catalog, item files and logs (`st_blocks`, so
+    /// sparse files count what they use; Berkeley DB region files are not counted).
     public var diskBytes: Int64
     /// The last run, if any.
     public var lastRun: RunRecord?

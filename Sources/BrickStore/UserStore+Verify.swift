@@ -26,7 +26,9 @@ public struct VerifyProblem: Sendable, Hashable, CustomStringConvertible {
     /// Details.
     public var detail: String
 
-    public var description: String { "\(kind.rawValue): \(folder) \(key): \(detail)" }
+    public var description: String {
+        key.isEmpty ? "\(kind.rawValue): \(folder): \(detail)" : "\(kind.rawValue): \(folder) \(key): \(detail)"
+    }
 }
 
 /// The outcome of `verify`.

@@ -67,7 +67,7 @@ public final class UserStore: @unchecked Sendable {
             var configuration = Configuration()
             configuration.readonly = mode == .readOnly
             configuration.busyMode = .timeout(30)
-            catalog = try DatabasePool(path: layout.catalog.path, configuration: configuration)
+            catalog = try DatabasePool(path: UserStore.catalogPath(layout, mode: mode), configuration: configuration)
         } catch {
             throw .catalog(user: user, underlying: error)
         }
@@ -77,6 +77,17 @@ public final class UserStore: @unchecked Sendable {
             try withCatalog { db in try db.execute(sql: "INSERT OR IGNORE INTO meta(key, value) VALUES ('user', ?)", arguments: [user]) }
             try completePendingMoves()
         }
+    }
+
+    /// Where SQLite opens the catalog. On media this process cannot write (a read-only
+    /// mount, a snapshot) a reader opens it `immutable`: SQLite then needs no `-shm`
+    /// file, which it could not create there (docs/DESIGN.md, "Read-only media").
+    private static func catalogPath(_ layout: StoreLayout, mode: Mode) -> String {
+        let path = layout.catalog.path
+        guard mode == .readOnly, !Environment.isWritable(layout.userDirectory.path) else { return path }
+        let escaped = path.replacingOccurrences(of: "%", with: "%25")
+            .replacingOccurrences(of: "?", with: "%3f").replacingOccurrences(of: "#", with: "%23")
+        return "file:\(escaped)?immutable=1"
     }
 
     /// Refuses stores of a newer format; migrates older ones. A reader migrates only

@@ -25,7 +25,7 @@ struct StatsCommand: AsyncParsableCommand {
         if totals.sharedItems > 0 {
             lines.append("shared: \(Formatting.count(totals.sharedItems)) items keep no bytes of their own; an identical item holds them (moves, copies)")
         }
-        lines.append("on disk: \(Formatting.bytes(stats.diskBytes)) (catalog, item files, log)")
+        lines.append("on disk: \(Formatting.bytes(stats.diskBytes)) allocated (catalog, item files, log)")
         if let run = stats.lastRun {
             lines.append("last run: \(run.kind) #\(run.id) started \(Formatting.date(run.startedAt)), \(run.status): "
                 + "\(run.itemsAdded) new, \(run.itemsUpdated) changed, \(run.itemsDeleted) deleted, \(run.itemsPurged) purged")

@@ -1,0 +1,45 @@
+/*
+ * An LD_PRELOAD shim that makes writes fail with EIO, for the store's disk fault test
+ * (Tests/BrickStoreTests/EIOShimTests.swift).
+ *
+ * Once the file named by BRICK_EIO_TRIGGER exists, every write, pwrite, writev,
+ * fsync, fdatasync, ftruncate and fallocate on a file whose path starts with
+ * BRICK_EIO_UNDER fails with EIO, as a failing disk makes them. Built by the test:
+ *   cc -shared -fPIC -o eio_shim.so eio_shim.c -ldl
+ */
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+static int failing(int fd) {
+    const char *trigger = getenv("BRICK_EIO_TRIGGER");
+    const char *under = getenv("BRICK_EIO_UNDER");
+    if (!trigger || !under || access(trigger, F_OK) != 0) return 0;
+    char link[64], path[PATH_MAX];
+    snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+    ssize_t n = readlink(link, path, sizeof path - 1);
+    if (n <= 0) return 0;
+    path[n] = 0;
+    return strncmp(path, under, strlen(under)) == 0;
+}
+
+#define NEXT(name) static __typeof__(&name) real; if (!real) real = (__typeof__(&name))dlsym(RTLD_NEXT, #name)
+#define FAIL_IF(fd) do { if (failing(fd)) { errno = EIO; return -1; } } while (0)
+
+ssize_t write(int fd, const void *buf, size_t count) { NEXT(write); FAIL_IF(fd); return real(fd, buf, count); }
+ssize_t pwrite(int fd, const void *buf, size_t count, off_t offset) { NEXT(pwrite); FAIL_IF(fd); return real(fd, buf, count, offset); }
+ssize_t pwrite64(int fd, const void *buf, size_t count, off_t offset) { NEXT(pwrite64); FAIL_IF(fd); return real(fd, buf, count, offset); }
+ssize_t writev(int fd, const struct iovec *iov, int count) { NEXT(writev); FAIL_IF(fd); return real(fd, iov, count); }
+int fsync(int fd) { NEXT(fsync); FAIL_IF(fd); return real(fd); }
+int fdatasync(int fd) { NEXT(fdatasync); FAIL_IF(fd); return real(fd); }
+int ftruncate(int fd, off_t length) { NEXT(ftruncate); FAIL_IF(fd); return real(fd, length); }
+int ftruncate64(int fd, off_t length) { NEXT(ftruncate64); FAIL_IF(fd); return real(fd, length); }
+int fallocate(int fd, int mode, off_t offset, off_t length) { NEXT(fallocate); FAIL_IF(fd); return real(fd, mode, offset, length); }
+int posix_fallocate(int fd, off_t offset, off_t length) { NEXT(posix_fallocate); if (failing(fd)) return EIO; return real(fd, offset, length); }
