@@ -6,15 +6,14 @@ import Testing
 /// Writes that fail with EIO midway through a writer's work (an LD_PRELOAD shim,
 /// Fixtures/eio-shim): the writer ends with one clear error and exit status 1, never a
 /// signal; the store opens, verifies and holds every committed item; a rerun completes.
-@Suite(.serialized, .enabled(if: EIOShimTests.compiler != nil, "no C compiler (cc) to build the EIO shim"))
+@Suite(.serialized, .enabled(if: shimCompiler != nil, "no C compiler (cc) to build the EIO shim"))
 struct EIOShimTests {
-    static let compiler = ["/usr/bin/cc", "/usr/bin/gcc", "/usr/bin/clang"].first { FileManager.default.isExecutableFile(atPath: $0) }
 
     private func buildShim(into directory: URL) throws -> String {
         let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("Fixtures/eio-shim/eio_shim.c")
         let library = directory.appendingPathComponent("eio_shim.so").path
-        try ScratchMount.shell("'\(EIOShimTests.compiler!)' -shared -fPIC -o '\(library)' '\(source.path)' -ldl")
+        try ScratchMount.shell("'\(shimCompiler!)' -shared -fPIC -o '\(library)' '\(source.path)' -ldl")
         return library
     }
 
@@ -77,3 +76,6 @@ struct EIOShimTests {
         #expect(try checkStore(root) == count + 100)
     }
 }
+
+/// The C compiler that builds the EIO shim, if there is one.
+let shimCompiler = ["/usr/bin/cc", "/usr/bin/gcc", "/usr/bin/clang"].first { FileManager.default.isExecutableFile(atPath: $0) }
