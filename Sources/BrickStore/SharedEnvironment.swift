@@ -18,8 +18,9 @@ enum SharedEnvironment {
     /// The open environment for `home`, opening it when no store in this process has it.
     /// Where `home` cannot be written (a read-only mount, a snapshot) the environment is
     /// opened read-only: private to this process, no log, nothing written
-    /// (docs/DESIGN.md, "Read-only media").
-    static func open(home: URL, user: String) throws(StoreError) -> Environment {
+    /// (docs/DESIGN.md, "Read-only media"). A `reader` whose shared open fails for want
+    /// of space or on an I/O error falls back to the same (not kept for others).
+    static func open(home: URL, user: String, reader: Bool) throws(StoreError) -> Environment {
         lock.lock()
         defer { lock.unlock() }
         if let existing = entries[home.path]?.environment { return existing }
@@ -30,6 +31,10 @@ enum SharedEnvironment {
             makePrivate(home)
             return environment
         } catch {
+            if reader, [ENOSPC, EDQUOT, EIO].contains(error.code),
+               let environment = try? Environment(home: home.path, dataDirectory: "..", cacheMegabytes: 8, readOnly: true) {
+                return environment
+            }
             throw .blobStore(user: user, underlying: error)
         }
     }
