@@ -96,7 +96,7 @@ public final class Environment: @unchecked Sendable {
     }
 
     /// Closes the environment; databases must be closed first. When no other process
-    /// uses it any more and a final checkpoint put every page on disk, its regions are
+    /// uses it any more and a final flush put every page on disk, its regions are
     /// removed too (they then hold nothing durable and take megabytes of shared memory).
     public func close() {
         guard isOpen else { return }
@@ -104,7 +104,7 @@ public final class Environment: @unchecked Sendable {
         // Closing drops the cache. Regions are removed only once every page is on
         // disk: pages a full disk kept from being written stay in the shared memory for
         // the next process (the log holds them too, for recovery).
-        let flushed = isReadOnly || handle.pointee.txn_checkpoint(handle, 0, 0, UInt32(DB_FORCE)) == 0
+        let flushed = isReadOnly || handle.pointee.memp_sync(handle, nil) == 0
         LibraryMessages.clear()
         _ = handle.pointee.close(handle, 0)
         if !isReadOnly && flushed { Environment.removeRegions(home, force: false) }
