@@ -4,9 +4,7 @@ import Glibc
 #endif
 
 /// A small file system mounted for one test: a tmpfs, or an ext4 on a loop device with
-/// a chosen block size, optionally behind a device-mapper device whose table can be
-/// switched to the `error` target (every I/O fails with EIO). Unmounted and released
-/// in `deinit`. Mounting needs root, `mount` and a loop device: `unavailableReason`
+/// a chosen block size. Unmounted and released in `deinit`. Mounting needs root, `mount` and a loop device: `unavailableReason`
 /// says why a test cannot run here.
 final class ScratchMount {
     enum Kind {
@@ -17,8 +15,6 @@ final class ScratchMount {
     let url: URL
     private let image: String?
     private var loopDevice: String?
-    private var mapperName: String?
-    private var sectors = 0
 
     /// Why mounting is impossible here, or nil when it is possible.
     static let unavailableReason: String? = {
@@ -33,15 +29,8 @@ final class ScratchMount {
         return nil
     }()
 
-    /// Why the device-mapper test cannot run here, or nil.
-    static let deviceMapperUnavailableReason: String? = {
-        if let reason = unavailableReason { return reason }
-        guard (try? shell("dmsetup version")) != nil else { return "dmsetup is missing or device-mapper is not available" }
-        return nil
-    }()
-
-    /// Mounts a new file system of `kind`; with `errorSwitch`, behind device-mapper.
-    init(_ kind: Kind, errorSwitch: Bool = false) throws {
+    /// Mounts a new file system of `kind`.
+    init(_ kind: Kind) throws {
         url = FileManager.default.temporaryDirectory.appendingPathComponent("brick-mount-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         switch kind {
@@ -54,16 +43,8 @@ final class ScratchMount {
             try ScratchMount.shell("truncate -s \(megabytes)M '\(image)'")
             let loop = try ScratchMount.shell("losetup -f --show '\(image)'").trimmingCharacters(in: .whitespacesAndNewlines)
             loopDevice = loop
-            var device = loop
-            if errorSwitch {
-                let name = "brick-\(UUID().uuidString.prefix(8))"
-                sectors = megabytes * 2048
-                try ScratchMount.shell("dmsetup create \(name) --table '0 \(sectors) linear \(loop) 0'")
-                mapperName = name
-                device = "/dev/mapper/\(name)"
-            }
-            try ScratchMount.shell("mkfs.ext4 -q -F -b \(blockSize) -m 0 '\(device)'")
-            try ScratchMount.shell("mount -o errors=continue '\(device)' '\(url.path)'")
+            try ScratchMount.shell("mkfs.ext4 -q -F -b \(blockSize) -m 0 '\(loop)'")
+            try ScratchMount.shell("mount '\(loop)' '\(url.path)'")
         }
     }
 
@@ -84,31 +65,13 @@ final class ScratchMount {
         sync()
     }
 
-    /// Makes every later I/O of the device fail with EIO (device-mapper `error` target).
-    func failAllIO() throws {
-        guard let mapperName else { return }
-        try ScratchMount.shell("dmsetup suspend --nolockfs --noflush \(mapperName) && dmsetup load \(mapperName) --table '0 \(sectors) error' && dmsetup resume \(mapperName)")
-    }
-
     /// Remounts read-only (`true`) or read-write.
     func remount(readOnly: Bool) throws {
         try ScratchMount.shell("mount -o remount,\(readOnly ? "ro" : "rw") '\(url.path)'")
     }
 
-    /// Unmounts and mounts again (the device's page cache is dropped), after turning
-    /// an error table back into the linear one.
-    func remountFresh() throws {
-        try? ScratchMount.shell("umount -l '\(url.path)'")
-        if let mapperName, let loopDevice {
-            try ScratchMount.shell("dmsetup suspend \(mapperName) && dmsetup load \(mapperName) --table '0 \(sectors) linear \(loopDevice) 0' && dmsetup resume \(mapperName)")
-            try? ScratchMount.shell("e2fsck -p -f /dev/mapper/\(mapperName) >/dev/null 2>&1")
-            try ScratchMount.shell("mount '/dev/mapper/\(mapperName)' '\(url.path)'")
-        }
-    }
-
     deinit {
         try? ScratchMount.shell("umount '\(url.path)' 2>/dev/null || umount -l '\(url.path)'")
-        if let mapperName { try? ScratchMount.shell("dmsetup remove --retry \(mapperName)") }
         if let loopDevice { try? ScratchMount.shell("losetup -d \(loopDevice)") }
         if let image { unlink(image) }
         rmdir(url.path)

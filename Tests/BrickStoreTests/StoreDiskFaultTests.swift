@@ -140,29 +140,6 @@ struct StoreDiskFaultTests {
         #expect(try store.items(matching: ItemQuery()).count == 5)
         try expectIntact(root, holding: committed)
     }
-
-    @Test(.enabled(if: ScratchMount.deviceMapperUnavailableReason == nil, "\(ScratchMount.deviceMapperUnavailableReason ?? "")"))
-    func writesFailingWithEIOEndTheBackupWithOneErrorAndTheStoreRecovers() throws {
-        let mount = try ScratchMount(.ext4(megabytes: 32, blockSize: 4096), errorSwitch: true)
-        let root = mount.url.appendingPathComponent("store")
-        var committed: [String: [UInt8]] = [:]
-        do {
-            let store = try openStore(root)
-            committed = try commitUntilFailure(store, size: 20_000, limit: 4).1
-            try mount.failAllIO()
-            let (error, _) = try commitUntilFailure(store, size: 200_000, limit: 20)
-            let failed = try #require(error)
-            guard case .writeFailed(_, _, _, let code) = failed else {
-                Issue.record("expected writeFailed, got \(failed)")
-                return
-            }
-            #expect(code == EIO)
-        }
-        try mount.remountFresh()
-        try expectIntact(root, holding: committed)
-        let store = try openStore(root)
-        #expect(try commitUntilFailure(store, size: 20_000, limit: 2).0 == nil)
-    }
 }
 
 /// A message of `size` random (incompressible) bytes after a short header.
