@@ -107,6 +107,20 @@ import Testing
         #expect(try store.runs().last?.status == "partial")
     }
 
+    @Test func aFullDiskStopsTheRunInsteadOfFailingEveryFolder() async throws {
+        let dir = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let store = try makeStore(dir)
+        let source = ScriptedSource()
+        let full = StoreError.writeFailed(user: "alice", path: dir.path, writing: "folders/1/items.db", errno: ENOSPC)
+        source.set(FolderPath(["A"]), items: ["a": .none], failure: full)
+        source.set(FolderPath(["B"]), items: ["b": .none])
+        await #expect(throws: StoreError.self) { try await backUp(store, source) }
+        #expect(source.synchronizedFolders == [FolderPath(["A"])])
+        #expect(try store.runs().last?.status == "failed")
+        #expect("\(full)" == "user alice: no space left on \(dir.path) while writing folders/1/items.db")
+    }
+
     @Test func globMatchesLikeAShellCaseInsensitively() {
         #expect(Glob.matches("Trash", "trash"))
         #expect(Glob.matches("*Mail", "Bulk Mail"))
