@@ -8,9 +8,11 @@ import Logging
 struct SourceFactory: Sendable {
     private let spec: SourceSpec
     private let connection: IMAPConnectionSettings?
+    private let maximumMessageSize: Int64
 
-    init(spec: SourceSpec, imap: IMAPOptions) throws {
+    init(spec: SourceSpec, imap: IMAPOptions, maximumMessageSize: Int64 = 2 << 30) throws {
         self.spec = spec
+        self.maximumMessageSize = maximumMessageSize
         if case .imap(let url) = spec {
             connection = try IMAPConnectionSettings(url: url, options: imap)
         } else {
@@ -66,7 +68,7 @@ struct SourceFactory: Sendable {
     func makeSource(user: String, logger: Logger) async throws -> any MailSource {
         switch spec {
         case .maildir(let template):
-            return MaildirSource(root: try Self.maildir(template: template, user: user))
+            return MaildirSource(root: try Self.maildir(template: template, user: user), maximumMessageSize: maximumMessageSize)
         case .imap:
             let settings = connection!
             return IMAPSource(endpoint: settings.endpoint, credentials: settings.credentials(for: user), logger: logger)

@@ -180,7 +180,7 @@ public actor EMLTarget: RestoreTarget {
     }
 
     private func makeDirectories(_ path: String) throws {
-        try FileOperations.makeDirectories(path)
+        try FileOperations.makeDirectories(path, under: directory)
         touched.insert(path)
     }
 

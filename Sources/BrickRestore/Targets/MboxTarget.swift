@@ -25,6 +25,13 @@ import Foundation
 /// Message-ID the digest is taken of the text with LF and with CRLF line endings, with
 /// and without the final line break, since the original's endings are not stored.
 ///
+/// Links: the file, and every directory below a directory location, is opened and
+/// created without following a symbolic link (`FileOperations`): a link planted where
+/// a folder's file or directory should be fails that folder with
+/// `FileTargetError.symbolicLink`. `checkBeforeWriting` refuses, before anything is
+/// written, a single file asked to hold several folders and an existing file that is
+/// not an mbox.
+///
 /// Replacing: `remove` rewrites the file without the listed entries, streaming from a
 /// mapping of the file to a temporary file beside it that is fsynced and renamed into
 /// place. Replaced messages thus move to the end, where their new copies were appended.
@@ -121,10 +128,12 @@ public actor MboxTarget: RestoreTarget {
 
     private func createFile(_ file: String) throws {
         let directory = (file as NSString).deletingLastPathComponent
-        if !directory.isEmpty {
-            try FileOperations.makeDirectories(directory)
-            touched.insert(directory)
+        if isSingleFile {
+            if !directory.isEmpty { try FileOperations.makeDirectories(directory) }
+        } else {
+            try FileOperations.makeDirectories(directory, under: location)
         }
+        if !directory.isEmpty { touched.insert(directory) }
         let descriptor = try FileOperations.openForAppend(file)
         close(descriptor)
         touched.insert(file)
