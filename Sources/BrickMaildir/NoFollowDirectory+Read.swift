@@ -3,7 +3,7 @@ import Glibc
 extension NoFollowDirectory {
     /// The largest index file (`dovecot-uidlist`, `dovecot-keywords`) read whole: a
     /// sparse or runaway file above it fails the folder instead of the memory.
-    static let smallFileLimit = 256 << 20
+    public static let smallFileLimit = 256 << 20
 
     /// Reads the regular file `name` whole, or nil when it does not exist; at most
     /// `limit` bytes, more fails with `EFBIG`.

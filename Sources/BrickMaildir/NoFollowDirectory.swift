@@ -150,7 +150,7 @@ public final class NoFollowDirectory: @unchecked Sendable {
     /// The entries of this directory except `.` and `..`, hidden ones when asked.
     public func entries(includeHidden: Bool = true) throws -> [DirectoryEntry] {
         try checkInjected(path, "readdir")
-        try DirectoryReader.entries(ofDescriptor: descriptor, path: path, includeHidden: includeHidden)
+        return try DirectoryReader.entries(ofDescriptor: descriptor, path: path, includeHidden: includeHidden)
     }
 
     /// Renames `name` here to `newName` in `target` (a link there is replaced, not followed).

@@ -23,7 +23,11 @@ struct ByteSize: ExpressibleByArgument, Sendable, CustomStringConvertible {
         bytes = number << shift
     }
 
-    var description: String { "\(bytes)" }
-
-    static var defaultValueDescription: String { "2G" }
+    /// The size with the largest suffix that divides it: `2G`, `512K`, `1000`.
+    var description: String {
+        for (suffix, shift) in [("T", 40), ("G", 30), ("M", 20), ("K", 10)] where bytes >= 1 << shift && bytes % (1 << shift) == 0 {
+            return "\(bytes >> shift)\(suffix)"
+        }
+        return "\(bytes)"
+    }
 }

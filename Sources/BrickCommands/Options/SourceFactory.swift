@@ -34,7 +34,8 @@ struct SourceFactory: Sendable {
         }
     }
 
-    /// Fails early, with one clear line, for users whose Maildir does not exist.
+    /// Fails early, with one clear line, for users whose Maildir does not exist (only
+    /// ENOENT/ENOTDIR: a Maildir that cannot be checked fails that user's backup alone).
     func checkUsers(_ users: [String]) throws {
         guard case .maildir(let template) = spec else { return }
         if !template.contains("{user}") && users.count > 1 {
@@ -43,8 +44,8 @@ struct SourceFactory: Sendable {
         var missing: [String] = []
         for user in users {
             let root = try Self.maildir(template: template, user: user)
-            var isDirectory: ObjCBool = false
-            if !FileManager.default.fileExists(atPath: root.path, isDirectory: &isDirectory) || !isDirectory.boolValue {
+            var info = stat()
+            if stat(root.path, &info) == 0 ? info.st_mode & S_IFMT != S_IFDIR : (errno == ENOENT || errno == ENOTDIR) {
                 missing.append("\(user) (\(root.path))")
             }
         }
