@@ -39,6 +39,14 @@ public final class NoFollowDirectory: @unchecked Sendable {
     /// component must not be a symlink. Nil when it does not exist; with `create`, it
     /// (and missing parents, 0700) is created instead.
     public static func open(_ location: String, create: Bool = false) throws -> NoFollowDirectory? {
+        try open(location, create: create, followingLast: false)
+    }
+
+    /// Opens the directory at `location` as `open(_:create:)` does; with
+    /// `followingLast`, a link in its last component is followed too (for a path an
+    /// administrator typed whole, such as the directory of a single mbox file).
+    public static func open(_ location: String, create: Bool = false, followingLast: Bool) throws -> NoFollowDirectory? {
+        if followingLast { return try openPlain(location) }
         let trimmed = location.count > 1 && location.hasSuffix("/") ? String(location.dropLast()) : location
         let parentPath = (trimmed as NSString).deletingLastPathComponent
         let name = (trimmed as NSString).lastPathComponent

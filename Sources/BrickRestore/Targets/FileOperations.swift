@@ -48,7 +48,8 @@ enum FileOperations {
     /// (0700), one component at a time from a descriptor, never following a link:
     /// a link on the way fails with `FileTargetError.symbolicLink`. `base` itself is
     /// created when missing; its own last component must not be a link either.
-    static func makeDirectories(_ path: String, under base: String) throws {
+    @discardableResult
+    static func makeDirectories(_ path: String, under base: String) throws -> NoFollowDirectory {
         let relative = path == base ? "" : String(path.dropFirst(base.count + 1))
         guard path == base || (path.hasPrefix(base + "/") && !relative.isEmpty) else {
             throw FileTargetError.system(operation: "mkdir", path: path, errno: EINVAL)
@@ -58,6 +59,7 @@ enum FileOperations {
                 throw FileTargetError.system(operation: "mkdir", path: base, errno: ENOENT)
             }
             for component in relative.split(separator: "/") { directory = try directory.makeDirectory(String(component)) }
+            return directory
         } catch MaildirError.symbolicLink(let link) {
             throw FileTargetError.symbolicLink(path: link)
         } catch MaildirError.notADirectory(let file) {
@@ -80,22 +82,6 @@ enum FileOperations {
         if mkdir(path, 0o700) == -1 && !(errno == EEXIST && isDirectory(path)) {
             throw FileTargetError.system(operation: "mkdir", path: path, errno: errno)
         }
-    }
-
-    /// Opens the regular file `path` for appending, creating it (mode 0600) when
-    /// missing; a link, FIFO or device there is refused.
-    static func openForAppend(_ path: String) throws -> Int32 {
-        let descriptor = try openAppending(path)
-        var info = stat()
-        guard fstat(descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
-            close(descriptor)
-            throw FileTargetError.system(operation: "open", path: path, errno: EINVAL)
-        }
-        return descriptor
-    }
-
-    private static func openAppending(_ path: String) throws -> Int32 {
-        try call("open", path) { open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0o600) }
     }
 
     /// The size of the open file `descriptor`.

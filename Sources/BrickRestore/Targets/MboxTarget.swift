@@ -100,14 +100,13 @@ public actor MboxTarget: RestoreTarget {
             singleFileFolder = path
         }
         let file = filePath(for: path)
-        try createFile(file)
         var batch: [UInt8] = []
         batch.reserveCapacity(items.reduce(0) { $0 + $1.raw.count + 80 })
         for item in items {
             let sender = MessageSummary(parsing: item.raw).fromAddress
             batch.append(contentsOf: MboxFormat.entry(raw: item.raw, sender: sender, internalDate: item.internalDate))
         }
-        let descriptor = try FileOperations.openForAppend(file)
+        let descriptor = try openFile(file)
         defer { close(descriptor) }
         let sizeBefore = try FileOperations.size(descriptor, path: file)
         do {
@@ -127,16 +126,17 @@ public actor MboxTarget: RestoreTarget {
     }
 
     private func createFile(_ file: String) throws {
+        close(try openFile(file))
+    }
+
+    /// Opens the folder's file for appending, creating it and its directories (below
+    /// a directory location without following a link) when missing.
+    private func openFile(_ file: String) throws -> Int32 {
+        let descriptor = try FileOperations.openForAppend(file, under: isSingleFile ? nil : location)
         let directory = (file as NSString).deletingLastPathComponent
-        if isSingleFile {
-            if !directory.isEmpty { try FileOperations.makeDirectories(directory) }
-        } else {
-            try FileOperations.makeDirectories(directory, under: location)
-        }
         if !directory.isEmpty { touched.insert(directory) }
-        let descriptor = try FileOperations.openForAppend(file)
-        close(descriptor)
         touched.insert(file)
+        return descriptor
     }
 
     /// The byte strings a stored message without Message-ID may have been before it
