@@ -9,6 +9,8 @@ public struct SkippedEntry: Sendable, Hashable, CustomStringConvertible {
         case notRegularFile(kind: String)
         /// A message larger than the run's maximum message size.
         case tooLarge(bytes: Int64, limit: Int64)
+        /// A folder nested deeper than a source follows (its subfolders are not listed).
+        case nestedTooDeep(limit: Int)
     }
 
     /// The folder the entry is in, or nil for the source's top level.
@@ -32,6 +34,7 @@ public struct SkippedEntry: Sendable, Hashable, CustomStringConvertible {
         case .symbolicLink: why = "symbolic link, not followed"
         case .notRegularFile(let kind): why = "\(kind), not a message file"
         case .tooLarge(let bytes, let limit): why = "\(bytes) bytes, above the maximum message size of \(limit)"
+        case .nestedTooDeep(let limit): why = "subfolders below \(limit) levels are not backed up"
         }
         return "skipped \(folder.map { "\($0): " } ?? "")\(name) (\(why))"
     }

@@ -3,6 +3,10 @@ import Foundation
 import Glibc
 
 extension MaildirSource {
+    /// How deep the fs layout is walked; a folder with subfolders at this depth is
+    /// reported skipped (their messages are not backed up).
+    static let maximumFolderDepth = 64
+
     /// The Maildir++ folders: every `.NAME` directory at the root. A well-formed name
     /// (`.A.B`, no empty part) is decoded to its path; a name with an empty part
     /// (`...`, `....`, `.a..b`, `.a.`), one that decodes to INBOX, and one whose
@@ -43,13 +47,22 @@ extension MaildirSource {
     func listFSFolders(_ rootDirectory: NoFollowDirectory) throws -> [SourceFolder] {
         var result: [SourceFolder] = []
         func walk(_ directory: NoFollowDirectory, _ relative: [String], depth: Int) throws {
-            guard depth < 64 else { return }
             for name in try folderDirectories(in: directory, parent: relative, includeHidden: false, report: true).sorted()
             where !MaildirSource.reservedNames.contains(name) {
                 let child = relative + [name]
                 let path = FolderPath(child.map(FolderNameEscape.decode))
                 result.append(describeFolder(path: path, upstreamName: child.joined(separator: "/"), in: rootDirectory))
                 guard let opened = try directory.directory(name) else { continue }
+                guard depth + 1 < MaildirSource.maximumFolderDepth else {
+                    if try !folderDirectories(in: opened, parent: child, includeHidden: false, report: false)
+                        .filter({ !MaildirSource.reservedNames.contains($0) }).isEmpty
+                    {
+                        skips.record(SkippedEntry(
+                            folder: path, name: child.joined(separator: "/"),
+                            reason: .nestedTooDeep(limit: MaildirSource.maximumFolderDepth)))
+                    }
+                    continue
+                }
                 try walk(opened, child, depth: depth + 1)
             }
         }

@@ -36,3 +36,18 @@ import Testing
         #expect(listed == [.inbox, FolderPath(["..."]), FolderPath([".a..b"])])
     }
 }
+
+/// The fs layout's depth limit is reported, never silent.
+@Suite struct MaildirFolderDepthTests {
+    @Test func foldersBelowTheDepthLimitAreReportedSkipped() async throws {
+        let temp = try TemporaryDirectory()
+        let names = (1...(MaildirSource.maximumFolderDepth + 1)).map { "d\($0)" }
+        try makeFolder(temp.path + "/" + names.joined(separator: "/"))
+        let source = MaildirSource(root: temp.url, layout: .fs)
+        let folders = try await source.listFolders()
+        #expect(folders.count == 1 + MaildirSource.maximumFolderDepth)
+        let skipped = source.takeSkippedEntries()
+        #expect(skipped.map(\.reason) == [.nestedTooDeep(limit: MaildirSource.maximumFolderDepth)])
+        #expect(skipped.first?.name == names.prefix(MaildirSource.maximumFolderDepth).joined(separator: "/"))
+    }
+}
