@@ -3,6 +3,8 @@
 /// Components are real UTF-8 names (already decoded from modified UTF-7 or whatever
 /// the upstream used). The text form joins them with `/`; a component may itself hold
 /// `/` (a server whose delimiter is `.` allows it), which the text form writes as `\/`.
+/// An empty component (the IMAP name `a//b`) is written `\0`, so it survives the text
+/// form; empty components without it (`/Archive//2025/`, typed by hand) are dropped.
 public struct FolderPath: Hashable, Sendable, Comparable, CustomStringConvertible {
     /// The names from the root down.
     public var components: [String]
@@ -12,26 +14,39 @@ public struct FolderPath: Hashable, Sendable, Comparable, CustomStringConvertibl
         self.components = components
     }
 
-    /// Parses the text form (`Archive/2025`; `\/` and `\\` escape a slash and a backslash).
+    /// Parses the text form (`Archive/2025`; `\/` and `\\` escape a slash and a
+    /// backslash; a component that is exactly `\0` is an empty name).
     public init(parsing text: String) {
         var parts: [String] = []
         var current = ""
+        var raw = ""
         var escaping = false
+        func endComponent() {
+            if raw == "\\0" {
+                parts.append("")
+            } else if !current.isEmpty {
+                parts.append(current)
+            }
+            current = ""
+            raw = ""
+        }
         for ch in text {
             if escaping {
                 current.append(ch)
+                raw.append(ch)
                 escaping = false
             } else if ch == "\\" {
                 escaping = true
+                raw.append(ch)
             } else if ch == "/" {
-                parts.append(current)
-                current = ""
+                endComponent()
             } else {
                 current.append(ch)
+                raw.append(ch)
             }
         }
-        parts.append(current)
-        self.components = parts.filter { !$0.isEmpty }
+        endComponent()
+        self.components = parts
     }
 
     /// The root of the hierarchy (no components).
@@ -42,8 +57,9 @@ public struct FolderPath: Hashable, Sendable, Comparable, CustomStringConvertibl
 
     /// The text form, components joined by `/`.
     public var description: String {
-        components.map { $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "/", with: "\\/") }
-            .joined(separator: "/")
+        components.map {
+            $0.isEmpty ? "\\0" : $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "/", with: "\\/")
+        }.joined(separator: "/")
     }
 
     /// The last component, or an empty string for the root.

@@ -79,4 +79,12 @@ public protocol MailSource: Sendable {
     func synchronize(_ folder: SourceFolder, from state: FolderSyncState, into sink: any ChangeSink) async throws
     /// Releases connections and files.
     func close() async
+    /// The entries skipped on purpose since the last call (symlinks, FIFOs, messages
+    /// above a size limit), each reported once; the caller records them in the run.
+    func takeSkippedEntries() -> [SkippedEntry]
+}
+
+extension MailSource {
+    /// By default a source skips nothing.
+    public func takeSkippedEntries() -> [SkippedEntry] { [] }
 }

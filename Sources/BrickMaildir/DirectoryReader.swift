@@ -1,13 +1,15 @@
 import Glibc
 
 /// One entry of a directory listing.
-struct DirectoryEntry: Sendable {
+public struct DirectoryEntry: Sendable {
     /// The entry's name.
-    var name: String
+    public var name: String
     /// True when the entry is (or, for file systems that do not say, may be) a directory.
-    var mayBeDirectory: Bool
+    public var mayBeDirectory: Bool
     /// True when the file system says the entry is a directory.
-    var isDirectory: Bool
+    public var isDirectory: Bool
+    /// True when the file system says the entry is a symbolic link.
+    public var isSymbolicLink: Bool
 }
 
 /// Lists directories with `opendir`/`readdir`: on a folder of 100,000 messages this is
@@ -15,14 +17,30 @@ struct DirectoryEntry: Sendable {
 /// without a `stat` per entry, and can skip hidden names without building strings.
 enum DirectoryReader {
     /// The entries of `path` except `.` and `..`; hidden names are included only when
-    /// `includeHidden` is set. Returns nil when the directory does not exist.
+    /// `includeHidden` is set. Returns nil when the directory does not exist. For paths
+    /// an administrator gave (the parent of users' Maildirs): links are followed.
     static func entries(of path: String, includeHidden: Bool = false) throws -> [DirectoryEntry]? {
-        guard let dir = opendir(path) else {
+        let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if fd < 0 {
             let code = errno
             if code == ENOENT || code == ENOTDIR { return nil }
             throw MaildirError.systemCall(function: "opendir", path: path, errno: code)
         }
+        defer { close(fd) }
+        return try entries(ofDescriptor: fd, path: path, includeHidden: includeHidden)
+    }
+
+    /// The entries of the open directory `descriptor` (which stays open) except `.` and
+    /// `..`, hidden names only when `includeHidden` is set.
+    static func entries(ofDescriptor descriptor: Int32, path: String, includeHidden: Bool) throws -> [DirectoryEntry] {
+        let copy = try POSIX.posixCall("dup", path: path) { dup(descriptor) }
+        guard let dir = fdopendir(copy) else {
+            let code = errno
+            Glibc.close(copy)
+            throw MaildirError.systemCall(function: "fdopendir", path: path, errno: code)
+        }
         defer { closedir(dir) }
+        rewinddir(dir)
         var result: [DirectoryEntry] = []
         while true {
             errno = 0
@@ -44,19 +62,23 @@ enum DirectoryReader {
             }
             guard let name else { continue }
             let mayBeDirectory = type == UInt8(DT_DIR) || type == UInt8(DT_UNKNOWN) || type == UInt8(DT_LNK)
-            result.append(DirectoryEntry(name: name, mayBeDirectory: mayBeDirectory, isDirectory: type == UInt8(DT_DIR)))
+            result.append(DirectoryEntry(
+                name: name, mayBeDirectory: mayBeDirectory, isDirectory: type == UInt8(DT_DIR),
+                isSymbolicLink: type == UInt8(DT_LNK)))
         }
     }
 
-    /// The number of entries in `path` that may be message files (not hidden, not
-    /// known directories), counted without building names; nil when it does not exist.
-    static func countFiles(in path: String) throws -> Int? {
-        guard let dir = opendir(path) else {
+    /// The number of entries in the open directory that may be message files (not
+    /// hidden, not known directories), counted without building names.
+    static func countFiles(inDescriptor descriptor: Int32, path: String) throws -> Int {
+        let copy = try POSIX.posixCall("dup", path: path) { dup(descriptor) }
+        guard let dir = fdopendir(copy) else {
             let code = errno
-            if code == ENOENT || code == ENOTDIR { return nil }
-            throw MaildirError.systemCall(function: "opendir", path: path, errno: code)
+            Glibc.close(copy)
+            throw MaildirError.systemCall(function: "fdopendir", path: path, errno: code)
         }
         defer { closedir(dir) }
+        rewinddir(dir)
         var count = 0
         while true {
             errno = 0
@@ -68,12 +90,5 @@ enum DirectoryReader {
             if entry.pointee.d_type == UInt8(DT_DIR) || entry.pointee.d_name.0 == CChar(UInt8(ascii: ".")) { continue }
             count += 1
         }
-    }
-
-    /// The names of the subdirectories of `path` (following symlinks), hidden ones only
-    /// when `includeHidden` is set.
-    static func subdirectories(of path: String, includeHidden: Bool) throws -> [String] {
-        guard let entries = try entries(of: path, includeHidden: includeHidden) else { return [] }
-        return entries.filter { $0.mayBeDirectory && POSIX.isDirectory(path + "/" + $0.name) }.map(\.name)
     }
 }

@@ -57,16 +57,10 @@ public struct DovecotUIDList: Hashable, Sendable {
 }
 
 extension DovecotUIDList {
-    /// Reads only the header line of the file at `path`, for UIDVALIDITY without
+    /// Reads only the header line of the folder's file, for UIDVALIDITY without
     /// parsing 100,000 lines; nil when there is no file.
-    static func readHeader(_ path: String) throws -> DovecotUIDList? {
-        guard let fd = try POSIX.openForReading(path) else { return nil }
-        defer { Glibc.close(fd) }
-        var buffer = [UInt8](repeating: 0, count: 512)
-        let count = try buffer.withUnsafeMutableBytes { raw in
-            try POSIX.posixCall("read", path: path) { Int32(truncatingIfNeeded: Glibc.read(fd, raw.baseAddress!, raw.count)) }
-        }
-        let head = buffer[0..<Int(count)]
+    static func readHeader(in folder: NoFollowDirectory) throws -> DovecotUIDList? {
+        guard let head = try folder.readPrefix(fileName, length: 512) else { return nil }
         let line = head.prefix { $0 != UInt8(ascii: "\n") }
         return DovecotUIDList(parsing: String(decoding: line, as: UTF8.self))
     }

@@ -3,30 +3,51 @@ import Foundation
 
 /// Reads message files of one folder, finding a file again after a rename.
 struct LiveFileReader {
-    let directory: String
+    let handles: FolderHandles
+    let maximumSize: Int64
     /// A listing made after a file went missing, reused while it still helps.
     private var refreshed: FolderListing?
 
-    init(directory: String) { self.directory = directory }
+    init(handles: FolderHandles, maximumSize: Int64) {
+        self.handles = handles
+        self.maximumSize = maximumSize
+    }
+
+    /// What reading one entry gave.
+    enum Result {
+        /// The message, under the entry it was found as.
+        case read(entry: MessageFileEntry, bytes: [UInt8], modified: Date)
+        /// Gone, or changed while read: try again next run.
+        case notRead
+        /// Not read on purpose (see `MessageFileReader`).
+        case skipped(SkippedEntry.Reason)
+    }
 
     /// Reads `entry`; when its name is gone, looks the key up in a fresh listing of
-    /// `new/` and `cur/` once. Nil when the file is gone or changed while read.
-    mutating func read(_ entry: MessageFileEntry) throws -> (entry: MessageFileEntry, bytes: [UInt8], modified: Date)? {
-        switch try MessageFileReader.read(directory + "/" + entry.relativePath) {
-        case .read(let bytes, let modified): return (entry, bytes, modified)
-        case .unstable: return nil
+    /// `new/` and `cur/` once.
+    mutating func read(_ entry: MessageFileEntry) throws -> Result {
+        switch try readFile(entry) {
+        case .read(let bytes, let modified): return .read(entry: entry, bytes: bytes, modified: modified)
+        case .unstable: return .notRead
+        case .skipped(let reason): return .skipped(reason)
         case .missing: break
         }
         let key = entry.parsed.key
         var moved = refreshed?.entries[key]
         if moved == nil || moved?.relativePath == entry.relativePath {
-            refreshed = try FolderListing.read(directory)
+            refreshed = try FolderListing.read(handles)
             moved = refreshed?.entries[key]
         }
-        guard let moved, moved.relativePath != entry.relativePath else { return nil }
-        if case .read(let bytes, let modified) = try MessageFileReader.read(directory + "/" + moved.relativePath) {
-            return (moved, bytes, modified)
+        guard let moved, moved.relativePath != entry.relativePath else { return .notRead }
+        switch try readFile(moved) {
+        case .read(let bytes, let modified): return .read(entry: moved, bytes: bytes, modified: modified)
+        case .skipped(let reason): return .skipped(reason)
+        case .missing, .unstable: return .notRead
         }
-        return nil
+    }
+
+    private func readFile(_ entry: MessageFileEntry) throws -> MessageFileReader.Outcome {
+        guard let directory = handles.subdirectory(inNew: entry.inNew) else { return .missing }
+        return try MessageFileReader.read(entry.name, in: directory, maximumSize: maximumSize)
     }
 }

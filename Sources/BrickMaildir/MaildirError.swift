@@ -3,7 +3,7 @@ import Glibc
 
 /// Everything that can go wrong in the Maildir source and target, with the path,
 /// folder or key it concerns.
-public enum MaildirError: Error, Sendable, CustomStringConvertible {
+public enum MaildirError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The Maildir root does not exist or is not a directory.
     case notAMaildir(path: String)
     /// A folder listed earlier is gone, or its upstream name does not name a folder.
@@ -16,6 +16,12 @@ public enum MaildirError: Error, Sendable, CustomStringConvertible {
     case unknownCopy(folder: FolderPath, locator: String)
     /// A `{user}` template is malformed (none, or more than one `{user}`).
     case invalidTemplate(template: String, reason: String)
+    /// A symbolic link where a folder, message file or target file was expected; never followed.
+    case symbolicLink(path: String)
+    /// A FIFO, socket, device or directory where a regular file was expected.
+    case notARegularFile(path: String, kind: String)
+    /// A file where a directory was expected.
+    case notADirectory(path: String)
     /// A user name that would leave the template's directory (`/`, `..`) or is empty.
     case invalidUserName(user: String)
 
@@ -32,6 +38,12 @@ public enum MaildirError: Error, Sendable, CustomStringConvertible {
             return "cannot write \(key) into \(folder) at \(path): \(MaildirError.message(for: code))"
         case .unknownCopy(let folder, let locator):
             return "\"\(locator)\" is not a message file the Maildir target listed in \(folder)"
+        case .symbolicLink(let path):
+            return "refusing symbolic link \(path): links in a Maildir or a restore target are never followed"
+        case .notARegularFile(let path, let kind):
+            return "\(path) is a \(kind), not a regular file"
+        case .notADirectory(let path):
+            return "\(path) is a file, not a directory"
         case .invalidTemplate(let template, let reason):
             return "invalid Maildir template \(template): \(reason)"
         case .invalidUserName(let user):

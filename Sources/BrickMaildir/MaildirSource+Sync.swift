@@ -18,22 +18,30 @@ extension MaildirSource {
     /// - A file renamed between the listing and its reading is looked for again in
     ///   `cur/` and `new/` once; a file gone, or changed while being read, is skipped
     ///   and the run ends with no new token, so the next run scans again.
+    /// - Nothing is followed or opened blocking: the folder, `cur/` and `new/` are
+    ///   opened from the root's descriptor with `O_NOFOLLOW`, message files likewise
+    ///   with `O_NONBLOCK`. A symlink, directory, FIFO, socket or device among the
+    ///   messages, and a message above `maximumMessageSize`, is skipped and reported
+    ///   (`takeSkippedEntries`), and no new token is kept, so it is reported every run.
     public func synchronize(_ folder: SourceFolder, from state: FolderSyncState, into sink: any ChangeSink) async throws {
         guard folder.selectable else { return }
-        let directory = try directory(of: folder)
+        let handles = try FolderHandles(folder: directory(of: folder))
         let scanStart = ScanToken.now()
-        let curStamp = try DirectoryStamp.read(directory + "/cur")
-        let newStamp = try DirectoryStamp.read(directory + "/new")
-        let fileCount = try (DirectoryReader.countFiles(in: directory + "/new") ?? 0)
-            + (DirectoryReader.countFiles(in: directory + "/cur") ?? 0)
+        let curStamp = try handles.cur.map(DirectoryStamp.read)
+        let newStamp = try handles.new.map(DirectoryStamp.read)
+        let fileCount = try [handles.new, handles.cur].compactMap { $0 }.reduce(0) {
+            $0 + (try DirectoryReader.countFiles(inDescriptor: $1.descriptor, path: $1.path))
+        }
         let token = ScanToken(
             cur: curStamp, new: newStamp, count: fileCount, scanStart: scanStart, settleNanoseconds: settleNanoseconds)
         if let previous = state.token.flatMap(ScanToken.init(parsing:)), previous.provesUnchanged(token) {
             return
         }
-        var listing = try FolderListing.read(directory)
+        var listing = try FolderListing.read(handles)
+        var complete = listing.skipped.isEmpty
+        for (name, reason) in listing.skipped { skips.record(SkippedEntry(folder: folder.path, name: name, reason: reason)) }
 
-        let keywords = try loadKeywords(directory)
+        let keywords = try loadKeywords(handles.folder)
         let present = try state.loadPresentItems()
         if curStamp == nil && newStamp == nil && !present.isEmpty {
             // Neither cur/ nor new/: a damaged or half-moved folder, not an empty one.
@@ -41,9 +49,9 @@ extension MaildirSource {
         }
 
         var vanished = present.keys.filter { listing.entries.index(forKey: $0) == nil }
-        if !vanished.isEmpty, try stampsMoved(directory, cur: curStamp, new: newStamp) {
+        if !vanished.isEmpty, try stampsMoved(handles, cur: curStamp, new: newStamp) {
             // A rename during the listing may have hidden a file from readdir; look again.
-            let again = try FolderListing.read(directory)
+            let again = try FolderListing.read(handles)
             for key in vanished { if let entry = again.entries[key] { listing.entries[key] = entry } }
             vanished = vanished.filter { listing.entries.index(forKey: $0) == nil }
         }
@@ -60,35 +68,38 @@ extension MaildirSource {
             if flags != stored { try await builder.add(FlagChange(key: key, flags: flags)) }
         }
 
-        let uids = newKeys.isEmpty ? [:] : try loadUIDList(directory)?.uids ?? [:]
-        var reader = LiveFileReader(directory: directory)
-        var complete = true
+        let uids = newKeys.isEmpty ? [:] : try loadUIDList(handles.folder)?.uids ?? [:]
+        var reader = LiveFileReader(handles: handles, maximumSize: maximumMessageSize)
         for key in newKeys.sorted() {
-            guard let entry = listing.entries[key], let found = try reader.read(entry) else {
+            guard let entry = listing.entries[key] else { complete = false; continue }
+            switch try reader.read(entry) {
+            case .read(let found, let bytes, let modified):
+                let item = SourceItem(
+                    key: key, flags: found.parsed.flags(keywords: keywords), internalDate: modified,
+                    uid: uids[key], raw: bytes)
+                try await builder.add(item)
+            case .notRead:
                 complete = false
-                continue
+            case .skipped(let reason):
+                // Reported every run until it is fixed: no token is kept while one is skipped.
+                skips.record(SkippedEntry(folder: folder.path, name: entry.relativePath, reason: reason))
+                complete = false
             }
-            let item = SourceItem(
-                key: key, flags: found.entry.parsed.flags(keywords: keywords), internalDate: found.modified,
-                uid: uids[key], raw: found.bytes)
-            try await builder.add(item)
         }
         try await builder.finish(token: complete ? token.text : nil, previousToken: state.token)
     }
 
-    private func stampsMoved(_ directory: String, cur: DirectoryStamp?, new: DirectoryStamp?) throws -> Bool {
-        try DirectoryStamp.read(directory + "/cur") != cur || DirectoryStamp.read(directory + "/new") != new
+    private func stampsMoved(_ handles: FolderHandles, cur: DirectoryStamp?, new: DirectoryStamp?) throws -> Bool {
+        try handles.cur.map(DirectoryStamp.read) != cur || handles.new.map(DirectoryStamp.read) != new
     }
 
-    func loadKeywords(_ directory: String) throws -> DovecotKeywords {
-        guard let bytes = try POSIX.readSmallFile(directory + "/" + DovecotKeywords.fileName) else {
-            return DovecotKeywords()
-        }
+    func loadKeywords(_ directory: NoFollowDirectory) throws -> DovecotKeywords {
+        guard let bytes = try directory.readSmallFile(DovecotKeywords.fileName) else { return DovecotKeywords() }
         return DovecotKeywords(parsing: String(decoding: bytes, as: UTF8.self))
     }
 
-    func loadUIDList(_ directory: String) throws -> DovecotUIDList? {
-        guard let bytes = try POSIX.readSmallFile(directory + "/" + DovecotUIDList.fileName) else { return nil }
+    func loadUIDList(_ directory: NoFollowDirectory) throws -> DovecotUIDList? {
+        guard let bytes = try directory.readSmallFile(DovecotUIDList.fileName) else { return nil }
         return DovecotUIDList(parsing: String(decoding: bytes, as: UTF8.self))
     }
 }

@@ -30,24 +30,37 @@ public struct MaildirSource: MailSource {
     /// trusted; tests shorten it.
     var settleNanoseconds: Int64 = ScanToken.defaultSettleNanoseconds
 
-    /// Creates a source over the Maildir at `root`.
-    public init(root: URL, layout: MaildirLayout = .auto, batchByteLimit: Int = 8 << 20, batchCountLimit: Int = 1000) {
+    /// The largest message read; a larger one is skipped and reported.
+    public let maximumMessageSize: Int64
+    /// Entries skipped on purpose, until the backup takes them.
+    let skips = SkipRecorder()
+
+    /// Creates a source over the Maildir at `root`; messages above `maximumMessageSize`
+    /// bytes (default 2 GiB) are skipped and reported.
+    public init(
+        root: URL, layout: MaildirLayout = .auto, batchByteLimit: Int = 8 << 20, batchCountLimit: Int = 1000,
+        maximumMessageSize: Int64 = 2 << 30
+    ) {
         self.root = root
         self.layout = layout
         self.batchByteLimit = max(1, batchByteLimit)
         self.batchCountLimit = max(1, batchCountLimit)
+        self.maximumMessageSize = max(0, maximumMessageSize)
     }
 
     var rootPath: String { root.path }
 
-    /// The folders, INBOX first, parents before children.
+    /// The folders, INBOX first, parents before children. Symlinks where a folder
+    /// could be are not followed and are reported skipped; a folder whose directory
+    /// cannot be read (EACCES, EIO) is still listed, so its sync fails and its stored
+    /// state stays.
     public func listFolders() async throws -> [SourceFolder] {
-        guard POSIX.isDirectory(rootPath) else { throw MaildirError.notAMaildir(path: rootPath) }
-        var folders = [try describeFolder(path: .inbox, upstreamName: ".")]
+        let rootDirectory = try openRoot()
+        var folders = [describeFolder(path: .inbox, upstreamName: ".", in: rootDirectory)]
         let found: [SourceFolder]
-        switch try resolvedLayout() {
-        case .fs: found = try listFSFolders()
-        case .maildirPlusPlus, .auto: found = try listMaildirPlusPlusFolders()
+        switch try resolvedLayout(rootDirectory) {
+        case .fs: found = try listFSFolders(rootDirectory)
+        case .maildirPlusPlus, .auto: found = try listMaildirPlusPlusFolders(rootDirectory)
         }
         folders += found.sorted { $0.path < $1.path }
         return folders
@@ -56,10 +69,17 @@ public struct MaildirSource: MailSource {
     /// Nothing to release: every call opens and closes its own files.
     public func close() async {}
 
+    /// The symlinks, FIFOs and oversized messages skipped since the last call.
+    public func takeSkippedEntries() -> [SkippedEntry] { skips.take() }
+
     /// The layout in force: `layout`, or the detected one for `.auto`.
     public func resolvedLayout() throws -> MaildirLayout {
+        try resolvedLayout(openRoot())
+    }
+
+    private func resolvedLayout(_ rootDirectory: NoFollowDirectory) throws -> MaildirLayout {
         guard layout == .auto else { return layout }
-        let subdirectories = try DirectoryReader.subdirectories(of: rootPath, includeHidden: true)
+        let subdirectories = try folderDirectories(in: rootDirectory, parent: nil, includeHidden: true, report: false)
         if subdirectories.contains(where: { $0.hasPrefix(".") }) { return .maildirPlusPlus }
         if subdirectories.contains(where: { !MaildirSource.reservedNames.contains($0) }) { return .fs }
         return .maildirPlusPlus
@@ -69,89 +89,65 @@ public struct MaildirSource: MailSource {
     /// folder themselves.
     static let reservedNames: Set<String> = ["cur", "new", "tmp", "courierimapkeywords"]
 
-    /// The directory holding `folder`, checked to stay below the root.
-    func directory(of folder: SourceFolder) throws -> String {
+    /// The root, opened without following a link in its last component.
+    func openRoot() throws -> NoFollowDirectory {
+        guard let directory = try NoFollowDirectory.open(rootPath) else { throw MaildirError.notAMaildir(path: rootPath) }
+        return directory
+    }
+
+    /// The directory holding `folder`, reached from the root without following a link.
+    func directory(of folder: SourceFolder) throws -> NoFollowDirectory {
         let name = folder.upstreamName
-        if name == "." { return rootPath }
-        let parts = name.split(separator: "/", omittingEmptySubsequences: false)
+        let rootDirectory = try openRoot()
+        if name == "." { return rootDirectory }
+        let parts = name.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
         guard !name.hasPrefix("/"), !name.contains("\0"),
               !parts.contains(where: { $0.isEmpty || $0 == "." || $0 == ".." })
         else { throw MaildirError.folderNotFound(folder: folder.path, upstreamName: name) }
-        let path = rootPath + "/" + name
-        guard POSIX.isDirectory(path) else {
+        guard let directory = try rootDirectory.directory(path: parts) else {
             throw MaildirError.folderNotFound(folder: folder.path, upstreamName: name)
         }
-        return path
+        return directory
     }
 
-    private func listMaildirPlusPlusFolders() throws -> [SourceFolder] {
-        var byPath: [FolderPath: SourceFolder] = [:]
-        var implied: [FolderPath: String] = [:]
-        let names = try DirectoryReader.subdirectories(of: rootPath, includeHidden: true).filter { $0.hasPrefix(".") }
-        // Well-formed names first, so they keep their path when a stray name collides.
-        let ordered = names.map { name in (name, name.dropFirst().split(separator: ".").map(String.init)) }
-            .sorted { lhs, rhs in
-                let left = lhs.0 == "." + lhs.1.joined(separator: "."), right = rhs.0 == "." + rhs.1.joined(separator: ".")
-                return left != right ? left : lhs.0 < rhs.0
-            }
-        for (name, raw) in ordered where !raw.isEmpty {
-            var path = FolderPath(raw.map(FolderNameEscape.decode))
-            if path == .inbox || byPath[path] != nil {
-                // `.INBOX`, or `..Sent` beside `.Sent`: keep it apart under its directory name.
-                path = FolderPath([name])
-                byPath[path] = try describeFolder(path: path, upstreamName: name)
+    /// The names of the subdirectories of `directory` that may be folders. Symlinks
+    /// are left out (and, with `report`, recorded as skipped); an entry whose type
+    /// cannot be learnt (EACCES, EIO) counts as a directory, so it is not lost.
+    func folderDirectories(
+        in directory: NoFollowDirectory, parent: [String]?, includeHidden: Bool, report: Bool
+    ) throws -> [String] {
+        var names: [String] = []
+        for entry in try directory.entries(includeHidden: includeHidden) {
+            if entry.isDirectory { names.append(entry.name); continue }
+            guard entry.mayBeDirectory else { continue }
+            let kind: mode_t
+            do {
+                guard let info = try directory.status(entry.name) else { continue }
+                kind = info.st_mode & S_IFMT
+            } catch {
+                names.append(entry.name)
                 continue
             }
-            byPath[path] = try describeFolder(path: path, upstreamName: name)
-            for depth in 1..<raw.count {
-                implied[FolderPath(Array(path.components.prefix(depth)))] = "." + raw.prefix(depth).joined(separator: ".")
+            if kind == S_IFDIR {
+                names.append(entry.name)
+            } else if kind == S_IFLNK && report && isFolderCandidate(entry.name) {
+                let relative = ((parent ?? []) + [entry.name]).joined(separator: "/")
+                skips.record(SkippedEntry(folder: nil, name: relative, reason: .symbolicLink))
             }
         }
-        for (path, upstreamName) in implied where byPath[path] == nil && path != .inbox {
-            byPath[path] = SourceFolder(
-                path: path, upstreamName: upstreamName, specialUse: guessSpecialUse(path), selectable: false)
-        }
-        return Array(byPath.values)
+        return names
     }
 
-    private func listFSFolders() throws -> [SourceFolder] {
-        var result: [SourceFolder] = []
-        func walk(_ relative: [String], depth: Int) throws {
-            guard depth < 64 else { return }
-            let directory = ([rootPath] + relative).joined(separator: "/")
-            for name in try DirectoryReader.subdirectories(of: directory, includeHidden: false).sorted()
-            where !MaildirSource.reservedNames.contains(name) {
-                let child = relative + [name]
-                let path = FolderPath(child.map(FolderNameEscape.decode))
-                result.append(try describeFolder(path: path, upstreamName: child.joined(separator: "/")))
-                try walk(child, depth: depth + 1)
-            }
+    private func isFolderCandidate(_ name: String) -> Bool {
+        if MaildirSource.reservedNames.contains(name) { return false }
+        switch layout {
+        case .fs: return !name.hasPrefix(".")
+        case .maildirPlusPlus: return name.hasPrefix(".")
+        case .auto: return true
         }
-        try walk([], depth: 0)
-        return result
     }
 
-    private func describeFolder(path: FolderPath, upstreamName: String) throws -> SourceFolder {
-        let directory = upstreamName == "." ? rootPath : rootPath + "/" + upstreamName
-        let selectable = path == .inbox || POSIX.isDirectory(directory + "/cur")
-        var identity: String?
-        var sizeHint: Int?
-        if selectable {
-            if let header = try DovecotUIDList.readHeader(directory + "/" + DovecotUIDList.fileName),
-               let uidValidity = header.uidValidity
-            {
-                identity = "uidvalidity:\(uidValidity)"
-            }
-            let cur = try DirectoryReader.entries(of: directory + "/cur")?.count ?? 0
-            let new = try DirectoryReader.entries(of: directory + "/new")?.count ?? 0
-            sizeHint = cur + new
-        }
-        return SourceFolder(
-            path: path, upstreamName: upstreamName, specialUse: guessSpecialUse(path),
-            identity: identity, selectable: selectable, sizeHint: sizeHint)
-    }
-
-    private func guessSpecialUse(_ path: FolderPath) -> SpecialUse? {
+    func guessSpecialUse(_ path: FolderPath) -> SpecialUse? {
         path.depth == 1 && path != .inbox ? SpecialUse(guessingFromName: path.name) : nil
     }
 }

@@ -12,24 +12,28 @@ extension MaildirTarget {
             }
             return file
         }
-        try lock.withLock { try unlinkFiles(files, in: try folderDirectory(path)) }
+        try lock.withLock {
+            guard let folder = try openFolder(path, create: false) else { return }
+            try unlinkFiles(files, in: folder)
+        }
     }
 
-    private func unlinkFiles(_ files: [(sub: String, name: String)], in directory: String) throws {
-        try POSIX.syncDirectory(directory + "/cur")
-        var renamed: [ItemKey: String]?
+    private func unlinkFiles(_ files: [(sub: String, name: String)], in folder: TargetFolder) throws {
+        try folder.cur.sync()
+        var renamed: [ItemKey: (sub: String, name: String)]?
         var changed: Set<String> = []
+        let directories = ["cur": folder.cur, "new": folder.new]
         for (sub, name) in files {
-            if try unlinkIfPresent(directory + "/" + sub + "/" + name) {
+            if try directories[sub]!.removeFile(name) {
                 changed.insert(sub)
                 continue
             }
-            if renamed == nil { renamed = try currentNames(in: directory) }
-            if let current = renamed?[MaildirFileName(parsing: name).key], try unlinkIfPresent(directory + "/" + current) {
-                changed.insert(String(current.prefix(3)))
+            if renamed == nil { renamed = try currentNames(in: folder) }
+            if let current = renamed?[MaildirFileName(parsing: name).key], try directories[current.sub]!.removeFile(current.name) {
+                changed.insert(current.sub)
             }
         }
-        for sub in changed.sorted() { try POSIX.syncDirectory(directory + "/" + sub) }
+        for sub in changed.sorted() { try directories[sub]!.sync() }
     }
 
     /// `(sub, name)` of a copy located as `cur/NAME` or `new/NAME`.
@@ -41,19 +45,12 @@ extension MaildirTarget {
         return (String(parts[0]), String(parts[1]))
     }
 
-    /// Unlinks `file`; false when it does not exist.
-    private func unlinkIfPresent(_ file: String) throws -> Bool {
-        if unlink(file) == 0 { return true }
-        if errno == ENOENT { return false }
-        throw MaildirError.systemCall(function: "unlink", path: file, errno: errno)
-    }
-
-    /// `sub/NAME` of every message file in `new/` and `cur/`, by unique part.
-    private func currentNames(in directory: String) throws -> [ItemKey: String] {
-        var names: [ItemKey: String] = [:]
-        for sub in ["new", "cur"] {
-            for entry in try DirectoryReader.entries(of: directory + "/" + sub) ?? [] where !entry.isDirectory {
-                names[MaildirFileName(parsing: entry.name).key] = sub + "/" + entry.name
+    /// `(sub, NAME)` of every message file in `new/` and `cur/`, by unique part.
+    private func currentNames(in folder: TargetFolder) throws -> [ItemKey: (sub: String, name: String)] {
+        var names: [ItemKey: (sub: String, name: String)] = [:]
+        for (sub, directory) in [("new", folder.new), ("cur", folder.cur)] {
+            for entry in try directory.entries(includeHidden: false) where !entry.isDirectory {
+                names[MaildirFileName(parsing: entry.name).key] = (sub, entry.name)
             }
         }
         return names

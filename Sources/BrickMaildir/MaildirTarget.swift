@@ -24,12 +24,18 @@ import Glibc
 ///   message without one, `sha256:` and the hex SHA-256 of the whole file, the digest
 ///   the catalog keeps of every item. The date is the file's mtime in whole seconds,
 ///   rounded down.
+/// - Links: below the root (whose own last component must not be a link either),
+///   every directory and file is opened from a directory descriptor with
+///   `O_NOFOLLOW`, new files with `O_EXCL`, renames with `renameat`: a symlink where a
+///   folder, `cur/`, `new/`, `tmp/` or the keywords file should be refuses that folder
+///   with `MaildirError.symbolicLink`, and nothing is written outside the root. Links
+///   among the listed message files are ignored, never read.
 public final class MaildirTarget: RestoreTarget, @unchecked Sendable {
     /// The Maildir root (INBOX).
     public let root: URL
     let lock = NSLock()
     private var counter = 0
-    private var touched: Set<String> = []
+    private var touched: Set<FolderPath> = []
     private let host: String
 
     /// Creates a target writing below `root`, which is created when missing.
@@ -52,17 +58,17 @@ public final class MaildirTarget: RestoreTarget, @unchecked Sendable {
 
     /// Creates the folder's directory with `cur/`, `new/`, `tmp/` when missing.
     public func prepareFolder(_ path: FolderPath, specialUse: SpecialUse?) async throws {
-        try lock.withLock { _ = try makeFolder(path) }
+        try lock.withLock { _ = try openFolder(path, create: true) }
     }
 
     /// Every message file in the folder's `cur/` and `new/` by fingerprint, each copy
     /// located as `cur/NAME` or `new/NAME`; empty when the folder does not exist.
     public func existingMessages(in path: FolderPath) async throws -> [MessageFingerprint: [ExistingCopy]] {
-        let directory = try folderDirectory(path)
+        guard let folder = try openFolder(path, create: false) else { return [:] }
         var result: [MessageFingerprint: [ExistingCopy]] = [:]
-        for sub in ["new", "cur"] {
-            for entry in try DirectoryReader.entries(of: directory + "/" + sub) ?? [] where !entry.isDirectory {
-                if let fingerprint = try MaildirTarget.fingerprint(ofFile: directory + "/" + sub + "/" + entry.name) {
+        for (sub, directory) in [("new", folder.new), ("cur", folder.cur)] {
+            for entry in try directory.entries(includeHidden: false) where !entry.isDirectory && !entry.isSymbolicLink {
+                if let fingerprint = try MaildirTarget.fingerprint(ofFile: entry.name, in: directory) {
                     result[fingerprint, default: []].append(ExistingCopy(locator: sub + "/" + entry.name))
                 }
             }
@@ -73,14 +79,16 @@ public final class MaildirTarget: RestoreTarget, @unchecked Sendable {
     /// Writes each item into the folder's `cur/`; one result per item, nil when it landed.
     public func append(_ items: [RestoreItem], to path: FolderPath) async throws -> [(any Error)?] {
         try lock.withLock {
-            let directory = try makeFolder(path)
-            var keywords = try loadKeywords(directory)
+            guard let directory = try openFolder(path, create: true) else {
+                throw MaildirError.folderNotFound(folder: path, upstreamName: try MaildirTarget.directoryName(for: path))
+            }
+            var keywords = try loadKeywords(directory.folder)
             let before = keywords
             for item in items { for keyword in item.flags.keywords { _ = keywords.assign(keyword) } }
             if keywords != before {
-                try POSIX.writeFileAtomically(directory + "/" + DovecotKeywords.fileName, Array(keywords.text.utf8))
+                try directory.writeAtomically(DovecotKeywords.fileName, Array(keywords.text.utf8))
             }
-            touched.insert(directory)
+            touched.insert(path)
             return items.map { item in
                 do {
                     try write(item, into: directory, keywords: keywords)
@@ -100,8 +108,8 @@ public final class MaildirTarget: RestoreTarget, @unchecked Sendable {
     /// Flushes the directory entries of every folder written to.
     public func finish() async throws {
         try lock.withLock {
-            for directory in touched.sorted() { try POSIX.syncDirectory(directory + "/cur") }
-            if !touched.isEmpty { try POSIX.syncDirectory(root.path) }
+            for path in touched.sorted() { try openFolder(path, create: false)?.cur.sync() }
+            if !touched.isEmpty { try NoFollowDirectory.open(root.path)?.sync() }
             touched.removeAll()
         }
     }
@@ -113,66 +121,113 @@ public final class MaildirTarget: RestoreTarget, @unchecked Sendable {
 
     /// The fingerprint of one message file, or nil when it vanished or is not a regular
     /// file: its Message-ID from the header, else the digest of the whole file.
-    static func fingerprint(ofFile path: String) throws -> MessageFingerprint? {
-        guard let info = try POSIX.status(path), (info.st_mode & S_IFMT) == S_IFREG,
-              let header = try MessageHeaders.readHeader(path)
-        else { return nil }
+    static func fingerprint(ofFile name: String, in directory: NoFollowDirectory) throws -> MessageFingerprint? {
+        let fd: Int32
+        do {
+            guard let opened = try directory.openFile(name) else { return nil }
+            fd = opened
+        } catch MaildirError.symbolicLink, MaildirError.notARegularFile {
+            return nil
+        }
+        defer { Glibc.close(fd) }
+        var info = stat()
+        try POSIX.posixCall("fstat", path: directory.child(name)) { fstat(fd, &info) }
         let seconds = Int64(info.st_mtim.tv_sec)
+        let header = try MessageHeaders.readHeader(fd, path: directory.child(name))
         if let messageID = MessageSummary(parsing: header.bytes).messageID {
             return MessageFingerprint(identity: messageID, internalDate: seconds)
         }
-        guard case .read(let bytes, _) = try MessageFileReader.read(path) else { return nil }
+        guard case .read(let bytes, _) = try MessageFileReader.read(name, in: directory, maximumSize: .max) else { return nil }
         return MessageFingerprint(identity: MessageFingerprint.digestIdentity(bytes), internalDate: seconds)
     }
 
-    func folderDirectory(_ path: FolderPath) throws -> String {
+    /// The folder's directory and its `cur/`, `new/`, `tmp/`, opened (with `create`,
+    /// made when missing) without following a link; nil when missing and not created.
+    func openFolder(_ path: FolderPath, create: Bool) throws -> TargetFolder? {
         let name = try MaildirTarget.directoryName(for: path)
-        return name == "." ? root.path : root.path + "/" + name
+        guard let rootDirectory = try NoFollowDirectory.open(root.path, create: create) else { return nil }
+        if !create {
+            let found: NoFollowDirectory? = try name == "." ? rootDirectory : rootDirectory.directory(name)
+            guard let folder = found, let cur = try folder.directory("cur"), let new = try folder.directory("new") else {
+                return nil
+            }
+            return TargetFolder(folder: folder, cur: cur, new: new, tmp: try folder.directory("tmp") ?? cur)
+        }
+        let folder = try name == "." ? rootDirectory : rootDirectory.makeDirectory(name)
+        let made = TargetFolder(
+            folder: folder, cur: try folder.makeDirectory("cur"), new: try folder.makeDirectory("new"),
+            tmp: try folder.makeDirectory("tmp"))
+        if path != .inbox, try folder.status("maildirfolder") == nil,
+           let marker = try folder.openFile("maildirfolder", flags: O_WRONLY | O_CREAT | O_EXCL)
+        {
+            Glibc.close(marker)
+        }
+        return made
     }
 
-    private func makeFolder(_ path: FolderPath) throws -> String {
-        let directory = try folderDirectory(path)
-        try POSIX.makeDirectories(root.path)
-        try POSIX.makeDirectory(directory)
-        for sub in ["cur", "new", "tmp"] { try POSIX.makeDirectory(directory + "/" + sub) }
-        if path != .inbox {
-            let marker = directory + "/maildirfolder"
-            let fd = open(marker, O_WRONLY | O_CREAT | O_CLOEXEC, 0o600)
-            if fd >= 0 { Glibc.close(fd) }
-        }
-        return directory
-    }
-
-    private func loadKeywords(_ directory: String) throws -> DovecotKeywords {
-        guard let bytes = try POSIX.readSmallFile(directory + "/" + DovecotKeywords.fileName) else {
-            return DovecotKeywords()
-        }
+    private func loadKeywords(_ directory: NoFollowDirectory) throws -> DovecotKeywords {
+        guard let bytes = try directory.readSmallFile(DovecotKeywords.fileName) else { return DovecotKeywords() }
         return DovecotKeywords(parsing: String(decoding: bytes, as: UTF8.self))
     }
 
-    private func write(_ item: RestoreItem, into directory: String, keywords: DovecotKeywords) throws {
+    private func write(_ item: RestoreItem, into directory: TargetFolder, keywords: DovecotKeywords) throws {
         counter += 1
         let time = timespec(item.internalDate)
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)
         let unique = "\(time.tv_sec).M\(now.tv_nsec / 1000)P\(getpid())Q\(counter)R\(String(UInt32.random(in: .min ... .max), radix: 16))"
             + ".\(host),S=\(item.raw.count)"
-        let temporary = directory + "/tmp/" + unique
-        let final = directory + "/cur/" + unique + MaildirFileName.infoMarker
-            + MaildirFlags.encode(item.flags, keywords: keywords)
-        let fd = try POSIX.posixCall("open", path: temporary) {
-            open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        let final = unique + MaildirFileName.infoMarker + MaildirFlags.encode(item.flags, keywords: keywords)
+        let temporary = directory.tmp.child(unique)
+        guard let fd = try directory.tmp.openFile(unique, flags: O_WRONLY | O_CREAT | O_EXCL) else {
+            throw MaildirError.systemCall(function: "openat", path: temporary, errno: ENOENT)
         }
         do {
+            defer { Glibc.close(fd) }
             try POSIX.writeAll(fd, item.raw, path: temporary)
             try POSIX.posixCall("fsync", path: temporary) { fsync(fd) }
             var times = [time, time]
             try POSIX.posixCall("futimens", path: temporary) { futimens(fd, &times) }
-            Glibc.close(fd)
-            try POSIX.posixCall("rename", path: final) { rename(temporary, final) }
         } catch {
-            Glibc.close(fd)
-            unlink(temporary)
+            _ = try? directory.tmp.removeFile(unique)
+            throw error
+        }
+        do {
+            try directory.tmp.rename(unique, to: directory.cur, as: final)
+        } catch {
+            _ = try? directory.tmp.removeFile(unique)
+            throw error
+        }
+    }
+}
+
+/// A Maildir target folder's directories, each opened without following a link.
+struct TargetFolder {
+    /// The folder's directory.
+    var folder: NoFollowDirectory
+    /// Its `cur/`, `new/` and `tmp/`.
+    var cur, new, tmp: NoFollowDirectory
+
+    /// Writes the small file `name` in the folder: a new temporary file (`O_EXCL`),
+    /// fsynced, renamed over `name` (a link there is replaced, never followed).
+    func writeAtomically(_ name: String, _ bytes: [UInt8]) throws {
+        let temporary = ".\(name).tmp.\(getpid())"
+        _ = try? folder.removeFile(temporary)
+        guard let fd = try folder.openFile(temporary, flags: O_WRONLY | O_CREAT | O_EXCL) else {
+            throw MaildirError.systemCall(function: "openat", path: folder.child(temporary), errno: ENOENT)
+        }
+        do {
+            defer { Glibc.close(fd) }
+            try POSIX.writeAll(fd, bytes, path: folder.child(temporary))
+            try POSIX.posixCall("fsync", path: folder.child(temporary)) { fsync(fd) }
+        } catch {
+            _ = try? folder.removeFile(temporary)
+            throw error
+        }
+        do {
+            try folder.rename(temporary, to: folder, as: name)
+        } catch {
+            _ = try? folder.removeFile(temporary)
             throw error
         }
     }

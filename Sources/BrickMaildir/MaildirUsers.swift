@@ -34,7 +34,15 @@ public enum MaildirUsers {
             let user = String(name.dropFirst(parts.prefix.count).dropLast(parts.suffix.count))
             guard (try? checkUser(user)) != nil else { continue }
             let root = template.replacingOccurrences(of: placeholder, with: user)
-            if POSIX.isDirectory(root) { found.append((user, URL(fileURLWithPath: root))) }
+            do {
+                if let info = try POSIX.status(root), (info.st_mode & S_IFMT) == S_IFDIR {
+                    found.append((user, URL(fileURLWithPath: root)))
+                }
+            } catch {
+                // A root that cannot be checked (EACCES, EIO) is kept: its backup then
+                // fails and says why, rather than the user vanishing from the run.
+                found.append((user, URL(fileURLWithPath: root)))
+            }
         }
         return found.sorted { $0.user < $1.user }
     }

@@ -1,3 +1,4 @@
+import BrickCore
 import Foundation
 import Glibc
 
@@ -10,24 +11,42 @@ enum MessageFileReader {
         case read(bytes: [UInt8], modified: Date)
         /// The file is not there under this name any more.
         case missing
-        /// The file changed while being read, or is not a regular file: skip it this run.
+        /// The file changed while being read: skip it this run.
         case unstable
+        /// Not read on purpose (a symlink, FIFO, socket or device, or too large).
+        case skipped(SkippedEntry.Reason)
     }
 
-    /// Reads `path` whole, checking with `fstat` before and after that its size and
-    /// mtime did not change underneath.
-    static func read(_ path: String) throws -> Outcome {
-        guard let fd = try POSIX.openForReading(path) else { return .missing }
+    /// The default largest message read: 2 GiB.
+    static let defaultMaximumSize: Int64 = 2 << 30
+
+    /// Reads `name` in `directory` whole, never following a link nor opening anything
+    /// but a regular file, and only when it is at most `maximumSize` bytes (checked
+    /// with `fstat` before anything is allocated, so a sparse 1 TB file costs
+    /// nothing); checks that its size and mtime did not change underneath.
+    static func read(_ name: String, in directory: NoFollowDirectory, maximumSize: Int64 = defaultMaximumSize) throws -> Outcome {
+        let path = directory.child(name)
+        let fd: Int32
+        do {
+            guard let opened = try directory.openFile(name) else { return .missing }
+            fd = opened
+        } catch MaildirError.symbolicLink {
+            return .skipped(.symbolicLink)
+        } catch MaildirError.notARegularFile(_, let kind) {
+            return .skipped(.notRegularFile(kind: kind))
+        }
         defer { close(fd) }
         var before = stat()
         try POSIX.posixCall("fstat", path: path) { fstat(fd, &before) }
-        guard (before.st_mode & S_IFMT) == S_IFREG else { return .unstable }
+        guard Int64(before.st_size) <= maximumSize else {
+            return .skipped(.tooLarge(bytes: Int64(before.st_size), limit: maximumSize))
+        }
         let size = Int(before.st_size)
         var filled = 0
         let bytes = try [UInt8](unsafeUninitializedCapacity: size + 1) { buffer, initialized in
             while filled < buffer.count {
                 let count = try POSIX.posixCall("read", path: path) {
-                    Int32(truncatingIfNeeded: Glibc.read(fd, buffer.baseAddress! + filled, buffer.count - filled))
+                    Int32(truncatingIfNeeded: Glibc.read(fd, buffer.baseAddress! + filled, min(buffer.count - filled, 1 << 30)))
                 }
                 if count == 0 { break }
                 filled += Int(count)

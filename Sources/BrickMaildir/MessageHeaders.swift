@@ -7,11 +7,9 @@ enum MessageHeaders {
     /// How many bytes of a message are searched for the Message-ID, as the catalog does.
     static let searchLimit = 256 * 1024
 
-    /// The bytes of the file at `path` up to and including the blank line that ends its
-    /// header (the whole file when it has none), and whether the end was found.
-    static func readHeader(_ path: String, limit: Int = searchLimit) throws -> (bytes: [UInt8], complete: Bool)? {
-        guard let fd = try POSIX.openForReading(path) else { return nil }
-        defer { close(fd) }
+    /// The bytes of the open file `fd` (at `path`) up to and including the blank line
+    /// that ends its header (the whole file when it has none), and whether the end was found.
+    static func readHeader(_ fd: Int32, path: String, limit: Int = searchLimit) throws -> (bytes: [UInt8], complete: Bool) {
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 16384)
         while bytes.count < limit {

@@ -28,20 +28,6 @@ enum POSIX {
         return info
     }
 
-    /// Opens `path` for reading, or nil when it (or a directory on the way) does not
-    /// exist. `O_NONBLOCK`, which regular files ignore, keeps a FIFO left in a Maildir
-    /// from hanging the run.
-    static func openForReading(_ path: String) throws -> Int32? {
-        while true {
-            let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)
-            if fd >= 0 { return fd }
-            let code = errno
-            if code == EINTR { continue }
-            if code == ENOENT || code == ENOTDIR { return nil }
-            throw MaildirError.systemCall(function: "open", path: path, errno: code)
-        }
-    }
-
     /// True when `path` is a directory (following symlinks).
     static func isDirectory(_ path: String) -> Bool {
         guard let info = try? status(path) else { return false }
@@ -67,48 +53,6 @@ enum POSIX {
             }
             offset += Int(written)
         }
-    }
-
-    /// Reads a whole small file, or nil when it does not exist.
-    static func readSmallFile(_ path: String) throws -> [UInt8]? {
-        guard let fd = try openForReading(path) else { return nil }
-        defer { close(fd) }
-        var result: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let count = try chunk.withUnsafeMutableBytes { buffer in
-                try posixCall("read", path: path) {
-                    Int32(truncatingIfNeeded: read(fd, buffer.baseAddress!, buffer.count))
-                }
-            }
-            if count == 0 { return result }
-            result.append(contentsOf: chunk[0..<Int(count)])
-        }
-    }
-
-    /// Writes a small file atomically: a temporary file beside it, fsync, rename.
-    static func writeFileAtomically(_ path: String, _ bytes: [UInt8]) throws {
-        let temporary = path + ".tmp.\(getpid())"
-        let fd = try posixCall("open", path: temporary) {
-            open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        }
-        do {
-            try writeAll(fd, bytes, path: temporary)
-            try posixCall("fsync", path: temporary) { fsync(fd) }
-            close(fd)
-            try posixCall("rename", path: path) { rename(temporary, path) }
-        } catch {
-            close(fd)
-            unlink(temporary)
-            throw error
-        }
-    }
-
-    /// Flushes a directory's entries to disk.
-    static func syncDirectory(_ path: String) throws {
-        let fd = try posixCall("open", path: path) { open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
-        defer { close(fd) }
-        try posixCall("fsync", path: path) { fsync(fd) }
     }
 }
 

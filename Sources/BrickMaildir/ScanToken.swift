@@ -11,9 +11,10 @@ struct DirectoryStamp: Equatable, Sendable {
     /// The inode: a directory deleted and created again gets a different one.
     var inode: UInt64
 
-    /// The stamp of `path`, or nil when it does not exist.
-    static func read(_ path: String) throws -> DirectoryStamp? {
-        guard let info = try POSIX.status(path) else { return nil }
+    /// The stamp of an open directory.
+    static func read(_ directory: NoFollowDirectory) throws -> DirectoryStamp {
+        var info = stat()
+        try POSIX.posixCall("fstat", path: directory.path) { fstat(directory.descriptor, &info) }
         return DirectoryStamp(modified: info.st_mtim.nanoseconds, changed: info.st_ctim.nanoseconds, inode: UInt64(info.st_ino))
     }
 

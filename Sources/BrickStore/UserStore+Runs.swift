@@ -29,6 +29,8 @@ public struct RunTotals: Sendable, Hashable {
     public var bytesAdded: Int64 = 0
     /// Errors, one line each (folder and key included).
     public var errors: [String] = []
+    /// Entries a source skipped on purpose (each also one line of `errors`).
+    public var skipped = 0
 
     /// Creates empty totals.
     public init() {}
@@ -43,6 +45,7 @@ public struct RunTotals: Sendable, Hashable {
         foldersDeleted += other.foldersDeleted
         bytesAdded += other.bytesAdded
         errors += other.errors
+        skipped += other.skipped
     }
 }
 

@@ -50,6 +50,7 @@ public struct UserBackup: Sendable {
         var totals = RunTotals()
         do {
             let upstream = try await source.listFolders()
+            recordSkipped(into: &totals)
             try reconcile(upstream: upstream, run: run, totals: &totals)
             for folder in upstream where selection.includes(folder) {
                 do {
@@ -60,14 +61,27 @@ public struct UserBackup: Sendable {
                     logger.error("folder failed", metadata: ["user": "\(store.user)", "folder": "\(folder.path)", "error": "\(error)"])
                     totals.errors.append("\(folder.path): \(error)")
                 }
+                recordSkipped(into: &totals)
             }
         } catch {
+            recordSkipped(into: &totals)
             totals.errors.append("\(error)")
             try? store.finishRun(run, totals: totals, status: "failed")
             throw error
         }
         try store.finishRun(run, totals: totals, status: totals.errors.isEmpty ? "ok" : "partial")
         return totals
+    }
+
+    /// Takes what the source skipped on purpose (symlinks, FIFOs, oversized messages)
+    /// into the run: each counts as skipped and is one line of the run's errors, so the
+    /// run is partial and the summary names it.
+    private func recordSkipped(into totals: inout RunTotals) {
+        for entry in source.takeSkippedEntries() {
+            logger.warning("\(entry)", metadata: ["user": "\(store.user)"])
+            totals.skipped += 1
+            totals.errors.append(entry.description)
+        }
     }
 
     /// Applies renames/moves and marks folders gone upstream deleted.

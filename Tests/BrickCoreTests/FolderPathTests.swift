@@ -12,6 +12,14 @@ import Testing
         #expect(FolderPath(parsing: "/Archive//2025/") == FolderPath(["Archive", "2025"]))
     }
 
+    @Test func emptyComponentsSurviveTheTextForm() {
+        for path in [FolderPath(["a", "", "b"]), FolderPath(["", "x"]), FolderPath(["x", ""]), FolderPath(["0", "\\0", ""])] {
+            #expect(FolderPath(parsing: path.description) == path, "\(path.components)")
+        }
+        #expect(FolderPath(["a", "", "b"]).description == "a/\\0/b")
+        #expect(FolderPath(parsing: "a/0/b") == FolderPath(["a", "0", "b"]))
+    }
+
     @Test func ancestryAndParents() {
         let path = FolderPath(["Archive", "2025", "Q1"])
         #expect(path.isWithin(FolderPath(["Archive"])))

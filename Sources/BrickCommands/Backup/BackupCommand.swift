@@ -35,13 +35,17 @@ struct BackupCommand: AsyncParsableCommand {
     @Option(name: [.short, .customLong("workers")], help: "Users backed up in parallel, largest first.")
     var workers = 2
 
+    @Option(name: .customLong("max-message-size"), help: ArgumentHelp(
+        "Maildir messages larger than this are skipped and reported (K, M, G, T: binary units).", valueName: "SIZE"))
+    var maxMessageSize = ByteSize(bytes: 2 << 30)
+
     func validate() throws {
         guard workers >= 1 && workers <= 64 else { throw ValidationError("--workers must be between 1 and 64") }
     }
 
     func run() async throws {
         let spec = try SourceSpec(parsing: source)
-        let sourceFactory = try SourceFactory(spec: spec, imap: imap)
+        let sourceFactory = try SourceFactory(spec: spec, imap: imap, maximumMessageSize: maxMessageSize.bytes)
         var users = try userSelection.namedUsers()
         if userSelection.allUsers {
             let found = try await sourceFactory.discoverUsers(logger: CommandLogging.logger(level: output.logLevel, progress: nil))

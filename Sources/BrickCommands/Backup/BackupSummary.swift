@@ -12,7 +12,8 @@ enum BackupSummary {
                 status = "FAILED: \(failure)"
                 total.failed += 1
             } else if !report.totals.errors.isEmpty {
-                status = "partial: \(report.totals.errors.count) errors (first: \(report.totals.errors[0]))"
+                let skipped = report.totals.skipped > 0 ? ", \(report.totals.skipped) skipped" : ""
+                status = "partial: \(report.totals.errors.count) errors\(skipped) (first: \(report.totals.errors[0]))"
                 total.failed += 1
             } else {
                 status = "ok"

@@ -13,7 +13,7 @@ struct PurgeCommand: AsyncParsableCommand {
             \(BrickExit.helpText)
             """)
 
-    @Option(name: .customLong("older-than"), help: ArgumentHelp("Remove what was marked deleted more than this many days ago (0: everything marked deleted).", valueName: "DAYS"))
+    @Option(name: .customLong("older-than"), parsing: .unconditional, help: ArgumentHelp("Remove what was marked deleted more than this many days ago (0: everything marked deleted).", valueName: "DAYS"))
     var olderThan: Int
 
     @Flag(name: .customLong("dry-run"), help: "Only show what would be removed.")
@@ -24,7 +24,9 @@ struct PurgeCommand: AsyncParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
-        guard olderThan >= 0 else { throw ValidationError("--older-than must be 0 or more days") }
+        guard olderThan >= 0 else {
+            throw ValidationError("--older-than \(olderThan) is negative: give 0 or more days")
+        }
     }
 
     func run() async throws {

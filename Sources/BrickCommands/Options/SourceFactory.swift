@@ -8,9 +8,11 @@ import Logging
 struct SourceFactory: Sendable {
     private let spec: SourceSpec
     private let connection: IMAPConnectionSettings?
+    private let maximumMessageSize: Int64
 
-    init(spec: SourceSpec, imap: IMAPOptions) throws {
+    init(spec: SourceSpec, imap: IMAPOptions, maximumMessageSize: Int64 = 2 << 30) throws {
         self.spec = spec
+        self.maximumMessageSize = maximumMessageSize
         if case .imap(let url) = spec {
             connection = try IMAPConnectionSettings(url: url, options: imap)
         } else {
@@ -32,7 +34,8 @@ struct SourceFactory: Sendable {
         }
     }
 
-    /// Fails early, with one clear line, for users whose Maildir does not exist.
+    /// Fails early, with one clear line, for users whose Maildir does not exist (only
+    /// ENOENT/ENOTDIR: a Maildir that cannot be checked fails that user's backup alone).
     func checkUsers(_ users: [String]) throws {
         guard case .maildir(let template) = spec else { return }
         if !template.contains("{user}") && users.count > 1 {
@@ -41,8 +44,8 @@ struct SourceFactory: Sendable {
         var missing: [String] = []
         for user in users {
             let root = try Self.maildir(template: template, user: user)
-            var isDirectory: ObjCBool = false
-            if !FileManager.default.fileExists(atPath: root.path, isDirectory: &isDirectory) || !isDirectory.boolValue {
+            var info = stat()
+            if stat(root.path, &info) == 0 ? info.st_mode & S_IFMT != S_IFDIR : (errno == ENOENT || errno == ENOTDIR) {
                 missing.append("\(user) (\(root.path))")
             }
         }
@@ -66,7 +69,7 @@ struct SourceFactory: Sendable {
     func makeSource(user: String, logger: Logger) async throws -> any MailSource {
         switch spec {
         case .maildir(let template):
-            return MaildirSource(root: try Self.maildir(template: template, user: user))
+            return MaildirSource(root: try Self.maildir(template: template, user: user), maximumMessageSize: maximumMessageSize)
         case .imap:
             let settings = connection!
             return IMAPSource(endpoint: settings.endpoint, credentials: settings.credentials(for: user), logger: logger)

@@ -81,6 +81,15 @@ public struct BrickRestoreCommand: AsyncParsableCommand {
         let job = RestoreJob(
             store: store, query: query, target: target, restoreRoot: restoreRoot.map(FolderPath.init(parsing:)),
             overwrite: overwrite, logger: logger, progress: progress)
+        if let mbox = target as? MboxTarget {
+            var folders: Set<FolderPath> = []
+            try store.forEachItem(matching: query) { folders.insert(job.targetPath(for: $0.folderPath)) }
+            do {
+                try mbox.checkBeforeWriting(folders: Array(folders))
+            } catch {
+                throw UsageError("\(error)")
+            }
+        }
         let report = try await job.run()
         display?.finish()
         for failure in report.failures { Terminal.printError("failed: \(failure)") }

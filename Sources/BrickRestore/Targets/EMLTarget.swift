@@ -1,4 +1,5 @@
 import BrickCore
+import BrickMaildir
 import BrickMessage
 import Foundation
 
@@ -86,7 +87,7 @@ public actor EMLTarget: RestoreTarget {
     public func append(_ items: [RestoreItem], to path: FolderPath) async throws -> [(any Error)?] {
         guard !items.isEmpty else { return [] }
         let folderDirectory = folderDirectory(for: path)
-        try makeDirectories(folderDirectory)
+        let folderHandle = try makeDirectories(folderDirectory)
         let relativeFolder = String(folderDirectory.dropFirst(directory.count + 1))
         var results: [(any Error)?] = []
         var rows = ""
@@ -94,8 +95,9 @@ public actor EMLTarget: RestoreTarget {
             let name = fileName(for: item)
             let file = folderDirectory + "/" + name
             do {
-                let replacing = FileOperations.kind(of: file).exists
-                try FileOperations.writeFileAtomically(item.raw, to: file, modified: item.internalDate, sync: replacing)
+                let replacing = try FileOperations.translating { try folderHandle.status(name) != nil }
+                try FileOperations.writeFileAtomically(
+                    item.raw, named: name, in: folderHandle, modified: item.internalDate, sync: replacing)
                 if replacing { replacedInPlace.insert(relativeFolder + "/" + name) }
                 touched.insert(file)
                 let row = EMLManifest.Row(
@@ -168,8 +170,8 @@ public actor EMLTarget: RestoreTarget {
     }
 
     private func appendToManifest(_ rows: String) throws {
-        try makeDirectories(directory)
-        let descriptor = try FileOperations.openForAppend(manifestPath)
+        let descriptor = try FileOperations.openForAppend(manifestPath, under: directory)
+        touched.insert(directory)
         defer { close(descriptor) }
         var text = rows
         if try FileOperations.size(descriptor, path: manifestPath) == 0 {
@@ -179,9 +181,11 @@ public actor EMLTarget: RestoreTarget {
         touched.insert(manifestPath)
     }
 
-    private func makeDirectories(_ path: String) throws {
-        try FileOperations.makeDirectories(path)
+    @discardableResult
+    private func makeDirectories(_ path: String) throws -> NoFollowDirectory {
+        let handle = try FileOperations.makeDirectories(path, under: directory)
         touched.insert(path)
+        return handle
     }
 
     /// Whether a manifest's relative path stays inside the root.

@@ -3,11 +3,17 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import BrickMaildir
 import Foundation
 
 /// The POSIX calls the file targets need, each turning a failure into a
 /// `FileTargetError.system` naming the call and the path. Files are created 0600 and
-/// directories 0700: restored mail is as private as the backup.
+/// directories 0700: restored mail is as private as the backup. No call follows a
+/// symbolic link in the last component of its path (`O_NOFOLLOW`, `lstat`, new files
+/// `O_EXCL`), and directories below a target's location are created and checked one
+/// component at a time without following one (`makeDirectories(_:under:)`), so a link
+/// planted in a target fails with `FileTargetError.symbolicLink` instead of being
+/// written through.
 enum FileOperations {
     /// Runs a call that returns -1 and sets errno on failure.
     @discardableResult
@@ -18,6 +24,7 @@ enum FileOperations {
             let result = body()
             if result != -1 { return result }
             if errno == EINTR { continue }
+            if errno == ELOOP { throw FileTargetError.symbolicLink(path: path) }
             throw FileTargetError.system(operation: operation, path: path, errno: errno)
         }
     }
@@ -29,26 +36,52 @@ enum FileOperations {
         return String(trimmed)
     }
 
-    /// Whether something is at `path`, and whether it is a directory.
-    static func kind(of path: String) -> (exists: Bool, isDirectory: Bool) {
+    /// Whether something is at `path`, whether it is a directory and whether it is a
+    /// symbolic link (not followed).
+    static func kind(of path: String) -> (exists: Bool, isDirectory: Bool, isLink: Bool) {
         var info = stat()
-        guard stat(path, &info) == 0 else { return (false, false) }
-        return (true, info.st_mode & S_IFMT == S_IFDIR)
+        guard lstat(path, &info) == 0 else { return (false, false, false) }
+        return (true, info.st_mode & S_IFMT == S_IFDIR, info.st_mode & S_IFMT == S_IFLNK)
     }
 
-    /// Creates `path` and its missing parents as directories (mode 0700).
-    static func makeDirectories(_ path: String) throws {
-        if kind(of: path).isDirectory { return }
-        let parent = (path as NSString).deletingLastPathComponent
-        if !parent.isEmpty && parent != path { try makeDirectories(parent) }
-        if mkdir(path, 0o700) == -1 && !(errno == EEXIST && kind(of: path).isDirectory) {
-            throw FileTargetError.system(operation: "mkdir", path: path, errno: errno)
+    /// Creates `path`, which lies below `base`, and its missing parents up to `base`
+    /// (0700), one component at a time from a descriptor, never following a link:
+    /// a link on the way fails with `FileTargetError.symbolicLink`. `base` itself is
+    /// created when missing; its own last component must not be a link either.
+    @discardableResult
+    static func makeDirectories(_ path: String, under base: String) throws -> NoFollowDirectory {
+        let relative = path == base ? "" : String(path.dropFirst(base.count + 1))
+        guard path == base || (path.hasPrefix(base + "/") && !relative.isEmpty) else {
+            throw FileTargetError.system(operation: "mkdir", path: path, errno: EINVAL)
+        }
+        do {
+            guard var directory = try NoFollowDirectory.open(base, create: true) else {
+                throw FileTargetError.system(operation: "mkdir", path: base, errno: ENOENT)
+            }
+            for component in relative.split(separator: "/") { directory = try directory.makeDirectory(String(component)) }
+            return directory
+        } catch MaildirError.symbolicLink(let link) {
+            throw FileTargetError.symbolicLink(path: link)
+        } catch MaildirError.notADirectory(let file) {
+            throw FileTargetError.system(operation: "mkdir", path: file, errno: ENOTDIR)
+        } catch MaildirError.systemCall(let function, let failed, let code) {
+            throw FileTargetError.system(operation: function, path: failed, errno: code)
         }
     }
 
-    /// Opens `path` for appending, creating it (mode 0600) when missing.
-    static func openForAppend(_ path: String) throws -> Int32 {
-        try call("open", path) { open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600) }
+    /// Creates `path` and its missing parents as directories (mode 0700), following
+    /// links: only for the part of a location an administrator typed.
+    static func makeDirectories(_ path: String) throws {
+        func isDirectory(_ path: String) -> Bool {
+            var info = stat()
+            return stat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFDIR
+        }
+        if isDirectory(path) { return }
+        let parent = (path as NSString).deletingLastPathComponent
+        if !parent.isEmpty && parent != path { try makeDirectories(parent) }
+        if mkdir(path, 0o700) == -1 && !(errno == EEXIST && isDirectory(path)) {
+            throw FileTargetError.system(operation: "mkdir", path: path, errno: errno)
+        }
     }
 
     /// The size of the open file `descriptor`.
@@ -91,8 +124,9 @@ enum FileOperations {
     /// Creates `temporary` (mode 0600), lets `body` fill it, closes it and renames it
     /// over `path`. On any failure the temporary file is removed and `path` is as it was.
     private static func fillTemporary(_ temporary: String, renamedOver path: String, _ body: (Int32) throws -> Void) throws {
+        unlink(temporary)
         let descriptor = try call("open", temporary) {
-            open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+            open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
         }
         do {
             try body(descriptor)
@@ -122,9 +156,10 @@ enum FileOperations {
 
     /// The contents of `path`, or nil when it does not exist.
     static func readFile(_ path: String) throws -> [UInt8]? {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
         if descriptor == -1 {
             if errno == ENOENT { return nil }
+            if errno == ELOOP { throw FileTargetError.symbolicLink(path: path) }
             throw FileTargetError.system(operation: "open", path: path, errno: errno)
         }
         defer { close(descriptor) }
@@ -145,9 +180,10 @@ enum FileOperations {
     static func withMappedFile<Result>(_ path: String, _ body: (UnsafeRawBufferPointer, UInt64) throws -> Result) throws
         -> Result
     {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
         if descriptor == -1 {
             if errno == ENOENT { return try body(UnsafeRawBufferPointer(start: nil, count: 0), 0) }
+            if errno == ELOOP { throw FileTargetError.symbolicLink(path: path) }
             throw FileTargetError.system(operation: "open", path: path, errno: errno)
         }
         defer { close(descriptor) }
@@ -169,7 +205,11 @@ enum FileOperations {
     /// A failure before the rename leaves `path` as it was.
     static func replaceFile(_ path: String, keeping kept: [Range<Int>], of contents: UnsafeRawBufferPointer) throws {
         var info = stat()
-        try call("stat", path) { stat(path, &info) }
+        try call("lstat", path) { lstat(path, &info) }
+        guard info.st_mode & S_IFMT == S_IFREG else {
+            if info.st_mode & S_IFMT == S_IFLNK { throw FileTargetError.symbolicLink(path: path) }
+            throw FileTargetError.system(operation: "open", path: path, errno: EINVAL)
+        }
         let directory = (path as NSString).deletingLastPathComponent
         let name = (path as NSString).lastPathComponent
         let temporary = (directory.isEmpty ? "" : directory + "/") + ".\(name).\(getpid()).rewrite"
@@ -191,13 +231,37 @@ enum FileOperations {
             return
         }
         for path in paths.sorted() {
-            let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+            let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
             if descriptor == -1 {
-                if errno == ENOENT { continue }
+                if errno == ENOENT || errno == ELOOP { continue }
                 throw FileTargetError.system(operation: "open", path: path, errno: errno)
             }
             defer { close(descriptor) }
             try call("fsync", path) { fsync(descriptor) }
         }
+    }
+}
+
+extension FileOperations {
+    /// Up to `length` bytes from the start of the regular file `path` (never through
+    /// a link), or nil when it does not exist.
+    static func readPrefix(of path: String, length: Int) throws -> [UInt8]? {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
+        if descriptor == -1 {
+            if errno == ENOENT { return nil }
+            if errno == ELOOP { throw FileTargetError.symbolicLink(path: path) }
+            throw FileTargetError.system(operation: "open", path: path, errno: errno)
+        }
+        defer { close(descriptor) }
+        var buffer = [UInt8](repeating: 0, count: length)
+        var filled = 0
+        while filled < length {
+            let count = try buffer.withUnsafeMutableBytes { raw in
+                try call("read", path) { read(descriptor, raw.baseAddress! + filled, length - filled) }
+            }
+            if count == 0 { break }
+            filled += count
+        }
+        return Array(buffer[..<filled])
     }
 }

@@ -6,7 +6,7 @@ import Darwin
 import BrickCore
 
 /// Why a file-based restore target (mbox, .eml) failed.
-public enum FileTargetError: Error, Sendable, CustomStringConvertible {
+public enum FileTargetError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A system call failed on `path`.
     case system(operation: String, path: String, errno: Int32)
     /// A single-file mbox target was asked to take a second folder.
@@ -16,6 +16,12 @@ public enum FileTargetError: Error, Sendable, CustomStringConvertible {
     /// A file changed since its messages were listed, so the listed places may hold
     /// other messages now.
     case changedSinceListing(file: String, detail: String)
+    /// A symbolic link where the target's file or directory should be: never followed.
+    case symbolicLink(path: String)
+    /// An existing file given as an mbox target that does not start with `From `.
+    case notAnMbox(file: String)
+    /// A single-file mbox target asked to take the items of several folders.
+    case selectionSpansFolders(file: String, folders: [FolderPath])
 
     /// A readable account of the failure.
     public var description: String {
@@ -29,6 +35,14 @@ public enum FileTargetError: Error, Sendable, CustomStringConvertible {
             return "\"\(locator)\" is not a message this target listed in \(file)"
         case .changedSinceListing(let file, let detail):
             return "\(file) changed since its messages were listed (\(detail)); nothing removed"
+        case .symbolicLink(let path):
+            return "refusing to write through the symbolic link \(path): restore targets never follow links"
+        case .notAnMbox(let file):
+            return "\(file) exists and is not an mbox file (it does not start with \"From \"); nothing written"
+        case .selectionSpansFolders(let file, let folders):
+            let names = folders.prefix(5).map { "\"\($0)\"" }.joined(separator: ", ") + (folders.count > 5 ? ", ..." : "")
+            return "the mbox file \(file) holds one folder, but the selection has items in \(folders.count) folders "
+                + "(\(names)); give --folder, or a directory (mbox:DIR/) for one mbox file per folder; nothing written"
         }
     }
 }

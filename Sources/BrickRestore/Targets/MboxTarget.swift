@@ -25,6 +25,13 @@ import Foundation
 /// Message-ID the digest is taken of the text with LF and with CRLF line endings, with
 /// and without the final line break, since the original's endings are not stored.
 ///
+/// Links: the file, and every directory below a directory location, is opened and
+/// created without following a symbolic link (`FileOperations`): a link planted where
+/// a folder's file or directory should be fails that folder with
+/// `FileTargetError.symbolicLink`. `checkBeforeWriting` refuses, before anything is
+/// written, a single file asked to hold several folders and an existing file that is
+/// not an mbox.
+///
 /// Replacing: `remove` rewrites the file without the listed entries, streaming from a
 /// mapping of the file to a temporary file beside it that is fsynced and renamed into
 /// place. Replaced messages thus move to the end, where their new copies were appended.
@@ -93,14 +100,13 @@ public actor MboxTarget: RestoreTarget {
             singleFileFolder = path
         }
         let file = filePath(for: path)
-        try createFile(file)
         var batch: [UInt8] = []
         batch.reserveCapacity(items.reduce(0) { $0 + $1.raw.count + 80 })
         for item in items {
             let sender = MessageSummary(parsing: item.raw).fromAddress
             batch.append(contentsOf: MboxFormat.entry(raw: item.raw, sender: sender, internalDate: item.internalDate))
         }
-        let descriptor = try FileOperations.openForAppend(file)
+        let descriptor = try openFile(file)
         defer { close(descriptor) }
         let sizeBefore = try FileOperations.size(descriptor, path: file)
         do {
@@ -120,14 +126,17 @@ public actor MboxTarget: RestoreTarget {
     }
 
     private func createFile(_ file: String) throws {
+        close(try openFile(file))
+    }
+
+    /// Opens the folder's file for appending, creating it and its directories (below
+    /// a directory location without following a link) when missing.
+    private func openFile(_ file: String) throws -> Int32 {
+        let descriptor = try FileOperations.openForAppend(file, under: isSingleFile ? nil : location)
         let directory = (file as NSString).deletingLastPathComponent
-        if !directory.isEmpty {
-            try FileOperations.makeDirectories(directory)
-            touched.insert(directory)
-        }
-        let descriptor = try FileOperations.openForAppend(file)
-        close(descriptor)
+        if !directory.isEmpty { touched.insert(directory) }
         touched.insert(file)
+        return descriptor
     }
 
     /// The byte strings a stored message without Message-ID may have been before it
