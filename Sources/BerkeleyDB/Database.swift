@@ -6,11 +6,11 @@ import Glibc
 /// Handles are opened with `DB_THREAD`, so every value read comes back in memory the
 /// library allocates (`DB_DBT_MALLOC`) and is copied out and freed here.
 public final class Database: @unchecked Sendable {
-    /// Page size of item files created from now on (docs/FORMAT.md §3): the largest
-    /// Berkeley DB allows, so a large value takes few overflow pages whatever the file
-    /// system's block size. Files are created with page checksums (`DB_CHKSUM`), so a
+    /// Page size of item files created from now on (docs/FORMAT.md §3): fixed, so a
+    /// large value takes a bounded number of overflow pages whatever the file system's
+    /// block size, and small enough that a folder's file starts at 32 KB. Files are created with page checksums (`DB_CHKSUM`), so a
     /// damaged page is detected when read. Existing files keep what they were created with.
-    public static let pageSize: UInt32 = 64 * 1024
+    public static let pageSize: UInt32 = 16 * 1024
 
     let handle: UnsafeMutablePointer<DB>
     /// The file's path relative to the environment's data directory.

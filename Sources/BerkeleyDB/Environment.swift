@@ -107,7 +107,7 @@ public final class Environment: @unchecked Sendable {
         let flushed = isReadOnly || handle.pointee.memp_sync(handle, nil) == 0
         LibraryMessages.clear()
         _ = handle.pointee.close(handle, 0)
-        if !isReadOnly && flushed { Environment.removeRegions(home, force: false) }
+        if !isReadOnly && flushed { Environment.removeRegionsAfterCleanClose(home) }
     }
 
     deinit { close() }

@@ -26,8 +26,14 @@ extension Environment {
                 // Panicked, or gone from shared memory: recover below.
             }
         }
-        // No regions (the last process closed cleanly or they were lost) or unusable
-        // ones (panicked, or gone from shared memory after a reboot): recover.
+        // No regions after a clean close: open as it is. Recovery would find nothing to
+        // do, yet it zero-fills the rest of the log file, writing megabytes per store on
+        // every open.
+        if !regionsExist && unlink(home + "/" + cleanCloseMarker) == 0 {
+            return try attempt(home: home, dataDirectory: dataDirectory, cacheMegabytes: cacheMegabytes, mode: .shared)
+        }
+        // No regions and no clean close (they were lost) or unusable ones (panicked,
+        // or gone from shared memory after a reboot): recover.
         removeRegions(home, force: true)
         let recovering = try attempt(home: home, dataDirectory: dataDirectory, cacheMegabytes: cacheMegabytes, mode: .recovery)
         _ = recovering.pointee.close(recovering, 0)
@@ -99,6 +105,23 @@ extension Environment {
         mixed = mixed &* 0xBF58_476D_1CE4_E5B9
         mixed ^= mixed >> 32
         return 0x2000_0000 + Int(mixed % 0x00FF_FFFF) * 16
+    }
+
+    /// The file a close leaves in the environment's directory when every page reached
+    /// the disk and the regions are gone: the next open needs no recovery. Opening
+    /// removes it (under the `flock`), so a process that dies later leaves none.
+    static let cleanCloseMarker = "clean-close"
+
+    /// Removes the regions when no process has the environment open any more and marks
+    /// the close as clean; call only after every page was flushed.
+    static func removeRegionsAfterCleanClose(_ home: String) {
+        let lock = Glibc.open(home, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if lock >= 0 { flock(lock, LOCK_EX) }
+        defer { if lock >= 0 { Glibc.close(lock) } }
+        removeRegions(home, force: false)
+        guard !FileManager.default.fileExists(atPath: home + "/__db.001") else { return }
+        let marker = Glibc.open(home + "/" + cleanCloseMarker, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        if marker >= 0 { Glibc.close(marker) }
     }
 
     /// Removes the region files and shared memory of the environment in `home`; unless

@@ -26,13 +26,13 @@ enum SharedEnvironment {
         if let existing = entries[home.path]?.environment { return existing }
         do {
             let environment = try Environment(
-                home: home.path, dataDirectory: "..", cacheMegabytes: 8, readOnly: !Environment.isWritable(home.path))
+                home: home.path, dataDirectory: "..", cacheMegabytes: 16, readOnly: !Environment.isWritable(home.path))
             entries[home.path] = Entry(environment)
             makePrivate(home)
             return environment
         } catch {
             if reader, [ENOSPC, EDQUOT, EIO].contains(error.code),
-               let environment = try? Environment(home: home.path, dataDirectory: "..", cacheMegabytes: 8, readOnly: true) {
+               let environment = try? Environment(home: home.path, dataDirectory: "..", cacheMegabytes: 16, readOnly: true) {
                 return environment
             }
             throw .blobStore(user: user, underlying: error)

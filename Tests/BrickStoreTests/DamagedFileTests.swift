@@ -36,10 +36,10 @@ import Testing
         try handle.close()
     }
 
-    /// Offsets 0 (the metadata page), 4096 (inside the metadata page: unused by a file
-    /// of 64 KiB pages, so nothing is damaged), 65536 (the first data page) and one
-    /// inside an overflow page.
-    @Test(arguments: [0, 4096, 65536, 3 * 65536 + 1000])
+    /// Offsets 0 (the metadata page), 4096 (inside the metadata page, past what it
+    /// uses: reported by the page checksum or harmless), 16384 (the first data page of
+    /// 16 KiB pages) and one inside an overflow page.
+    @Test(arguments: [0, 4096, 16384, 3 * 16384 + 1000])
     func aDamagedPageIsReportedAndEveryOtherFolderIsVerifiedAndRead(offset: Int) throws {
         let dir = TemporaryDirectory()
         let written = try makeStore(dir.url)
