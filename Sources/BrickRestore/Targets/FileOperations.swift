@@ -156,12 +156,7 @@ enum FileOperations {
 
     /// The contents of `path`, or nil when it does not exist.
     static func readFile(_ path: String) throws -> [UInt8]? {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
-        if descriptor == -1 {
-            if errno == ENOENT { return nil }
-            if errno == ELOOP { throw FileTargetError.symbolicLink(path: path) }
-            throw FileTargetError.system(operation: "open", path: path, errno: errno)
-        }
+        guard let descriptor = try openForReading(path) else { return nil }
         defer { close(descriptor) }
         var contents: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
@@ -246,12 +241,7 @@ extension FileOperations {
     /// Up to `length` bytes from the start of the regular file `path` (never through
     /// a link), or nil when it does not exist.
     static func readPrefix(of path: String, length: Int) throws -> [UInt8]? {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
-        if descriptor == -1 {
-            if errno == ENOENT { return nil }
-            if errno == ELOOP { throw FileTargetError.symbolicLink(path: path) }
-            throw FileTargetError.system(operation: "open", path: path, errno: errno)
-        }
+        guard let descriptor = try openForReading(path) else { return nil }
         defer { close(descriptor) }
         var buffer = [UInt8](repeating: 0, count: length)
         var filled = 0
@@ -263,5 +253,15 @@ extension FileOperations {
             filled += count
         }
         return Array(buffer[..<filled])
+    }
+
+    /// A descriptor for reading `path`, never through a link and never blocking on a
+    /// FIFO; nil when it does not exist.
+    private static func openForReading(_ path: String) throws -> Int32? {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
+        if descriptor != -1 { return descriptor }
+        if errno == ENOENT { return nil }
+        if errno == ELOOP { throw FileTargetError.symbolicLink(path: path) }
+        throw FileTargetError.system(operation: "open", path: path, errno: errno)
     }
 }
