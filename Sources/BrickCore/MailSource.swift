@@ -33,6 +33,9 @@ public struct ChangeBatch: Sendable {
     public var vanished: [ItemKey]
     /// The token that is true once this batch is committed; nil keeps the old one.
     public var token: String?
+    /// Items seen upstream but not stored: the token does not move past them, and
+    /// the run reports them (partial).
+    public var skipped: [SkippedItem] = []
 
     /// Creates a batch.
     public init(
@@ -79,4 +82,12 @@ public protocol MailSource: Sendable {
     func synchronize(_ folder: SourceFolder, from state: FolderSyncState, into sink: any ChangeSink) async throws
     /// Releases connections and files.
     func close() async
+    /// Breaks off a call in progress, from another task (a deadline passed): the
+    /// call fails soon after. By default nothing: local sources do not hang.
+    func abort() async
+}
+
+extension MailSource {
+    /// Does nothing.
+    public func abort() async {}
 }

@@ -70,6 +70,21 @@ public final class MaildirTarget: RestoreTarget, @unchecked Sendable {
         return result
     }
 
+    /// The content digests of the listed files (`cur/NAME` or `new/NAME`); a file
+    /// gone or renamed since has none.
+    public func contentDigests(of copies: [ExistingCopy], in path: FolderPath) async throws -> [ExistingCopy: String] {
+        let directory = try folderDirectory(path)
+        var digests: [ExistingCopy: String] = [:]
+        for copy in copies {
+            let parts = copy.locator.split(separator: "/", omittingEmptySubsequences: false)
+            guard parts.count == 2, parts[0] == "cur" || parts[0] == "new", !parts[1].isEmpty, parts[1] != "..", parts[1] != "." else { continue }
+            if case .read(let bytes, _) = try MessageFileReader.read(directory + "/" + copy.locator) {
+                digests[copy] = MessageFingerprint.contentDigest(bytes)
+            }
+        }
+        return digests
+    }
+
     /// Writes each item into the folder's `cur/`; one result per item, nil when it landed.
     public func append(_ items: [RestoreItem], to path: FolderPath) async throws -> [(any Error)?] {
         try lock.withLock {
