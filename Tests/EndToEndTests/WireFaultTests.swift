@@ -41,11 +41,11 @@ import Testing
 
             // Backup through the proxy, then a clean rerun.
             let backupProxy = try FaultProxy(upstreamPort: server.imapPort, plan: Self.plan(seed: seed, salt: 1))
-            let backup = ["backup", "-u", "alice", "--store", aliceStore.path, "--progress", "never", "--timeout", "1"] + login
-            let faulty = try Tools.run("brick-backup", ["--source", "imap://127.0.0.1:\(backupProxy.port)"] + backup)
+            let backup = ["-u", "alice", "--store", aliceStore.path, "--progress", "never", "--timeout", "1"] + login
+            let faulty = try Tools.run("brick-backup", ["backup", "--source", "imap://127.0.0.1:\(backupProxy.port)"] + backup)
             #expect([0, 1].contains(faulty.status), "seed \(seed): faulty backup exit \(faulty.status): \(faulty.stderr)")
             faultyExits[faulty.status, default: 0] += 1
-            let clean = try Tools.run("brick-backup", ["--source", server.url] + backup)
+            let clean = try Tools.run("brick-backup", ["backup", "--source", server.url] + backup)
             #expect(clean.status == 0, "seed \(seed): clean backup: \(clean.stdout)\(clean.stderr)")
             let present = try index(aliceStore.appendingPathComponent("alice"))
             #expect(Set(present.map(Self.catalogFact)).count == present.count, "seed \(seed): an item stored twice")
