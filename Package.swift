@@ -32,7 +32,7 @@ let package = Package(
         // Shared value types: folder paths, keys, flags, the source contract.
         .target(name: "BrickCore"),
         // RFC 5322 / RFC 2047 header reading for the catalog.
-        .target(name: "BrickMessage", dependencies: ["BrickCore"]),
+        .target(name: "BrickMessage", dependencies: ["BrickCore", .product(name: "Crypto", package: "swift-crypto")]),
 
         // The per-user store: Berkeley DB items + SQLite catalog + lock.
         .target(name: "BrickStore", dependencies: [
@@ -95,8 +95,13 @@ let package = Package(
             "BrickSync", "BrickStore", "BrickMaildir", "BrickCore", .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "BrickRestoreTests", dependencies: [
-            "BrickRestore", "BrickStore", "BrickMessage", "BrickCore", .product(name: "Logging", package: "swift-log"),
+            "BrickRestore", "BrickStore", "BrickMessage", "BrickCore", "BrickMaildir", .product(name: "Logging", package: "swift-log"),
         ]),
-        .testTarget(name: "EndToEndTests", dependencies: ["BrickCore", "BrickStore", "BerkeleyDB", "BrickTestSupport"]),
+        .testTarget(name: "BrickCommandsTests", dependencies: [
+            "BrickCommands", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .testTarget(name: "EndToEndTests", dependencies: [
+            "BrickCore", "BrickStore", "BerkeleyDB", "BrickTestSupport", .product(name: "Crypto", package: "swift-crypto"),
+        ]),
     ]
 )

@@ -33,6 +33,9 @@ public struct ChangeBatch: Sendable {
     public var vanished: [ItemKey]
     /// The token that is true once this batch is committed; nil keeps the old one.
     public var token: String?
+    /// Items seen upstream but not stored: the token does not move past them, and
+    /// the run reports them (partial).
+    public var skipped: [SkippedItem] = []
 
     /// Creates a batch.
     public init(
@@ -82,9 +85,14 @@ public protocol MailSource: Sendable {
     /// The entries skipped on purpose since the last call (symlinks, FIFOs, messages
     /// above a size limit), each reported once; the caller records them in the run.
     func takeSkippedEntries() -> [SkippedEntry]
+    /// Breaks off a call in progress, from another task (a deadline passed): the
+    /// call fails soon after. By default nothing: local sources do not hang.
+    func abort() async
 }
 
 extension MailSource {
     /// By default a source skips nothing.
     public func takeSkippedEntries() -> [SkippedEntry] { [] }
+    /// Does nothing.
+    public func abort() async {}
 }

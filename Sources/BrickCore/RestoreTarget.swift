@@ -23,9 +23,11 @@ public struct RestoreItem: Sendable {
     }
 }
 
-/// What identifies a message already at a target, so a restore run twice does not
-/// duplicate mail: the Message-ID (or, without one, a digest of the raw bytes the
-/// target computes) and the internal date to the second.
+/// What narrows the search for a message already at a target, so a restore run twice
+/// does not duplicate mail: the Message-ID (or, without one, a digest of the raw bytes
+/// the target computes) and the internal date to the second. Two different messages
+/// can share both (a resent message, a forged Message-ID): the content digest of the
+/// copies found this way (`RestoreTarget.contentDigests`) decides.
 public struct MessageFingerprint: Hashable, Sendable {
     /// Message-ID, or `sha256:<hex>` of the bytes when there is none.
     public var identity: String
@@ -71,6 +73,10 @@ public protocol RestoreTarget: Sendable {
     func prepareFolder(_ path: FolderPath, specialUse: SpecialUse?) async throws
     /// The messages in `path` now: every copy of each fingerprint.
     func existingMessages(in path: FolderPath) async throws -> [MessageFingerprint: [ExistingCopy]]
+    /// The content digest (`MessageFingerprint.contentDigest` in BrickMessage) of each
+    /// of `copies`, as listed by `existingMessages(in: path)`. A copy that is gone or
+    /// cannot be read has no entry: it then counts as a different message.
+    func contentDigests(of copies: [ExistingCopy], in path: FolderPath) async throws -> [ExistingCopy: String]
     /// Appends items to `path`; the result has one entry per item, nil when it landed.
     func append(_ items: [RestoreItem], to path: FolderPath) async throws -> [(any Error)?]
     /// Throws when this target cannot remove messages, before anything is written.

@@ -20,6 +20,14 @@ public struct SkippedEntry: Sendable, Hashable, CustomStringConvertible {
     /// Why it was skipped.
     public var reason: Reason
 
+    /// True when a folder was skipped (a link among the folders, a folder below the
+    /// depth limit), false for one message file.
+    public var isFolder: Bool {
+        if folder == nil { return true }
+        if case .nestedTooDeep = reason { return true }
+        return false
+    }
+
     /// Creates a report of one skipped entry.
     public init(folder: FolderPath?, name: String, reason: Reason) {
         self.folder = folder

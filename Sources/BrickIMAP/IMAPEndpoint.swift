@@ -4,11 +4,12 @@ public struct IMAPEndpoint: Sendable, Hashable, CustomStringConvertible {
     public enum TLSMode: String, Sendable, Hashable, CaseIterable {
         /// TLS from the first byte (`imaps://`, port 993).
         case implicit
-        /// STARTTLS, and fail when the server does not offer it.
+        /// STARTTLS, and fail when the server does not offer it (`imap://` default).
+        /// There is no fallback to plain text: a server that does not offer STARTTLS,
+        /// or an attacker who strips it from the capabilities, ends the connection
+        /// before any credential is sent.
         case startTLS = "starttls"
-        /// STARTTLS when the server offers it, plaintext otherwise (`imap://` default).
-        case opportunistic
-        /// Never TLS, even when offered.
+        /// Never TLS, even when offered: an explicit choice (`--tls never`).
         case never
     }
 
@@ -29,7 +30,7 @@ public struct IMAPEndpoint: Sendable, Hashable, CustomStringConvertible {
 
     /// Creates an endpoint.
     public init(
-        host: String, port: Int? = nil, tls: TLSMode = .opportunistic, caFile: String? = nil,
+        host: String, port: Int? = nil, tls: TLSMode = .startTLS, caFile: String? = nil,
         insecure: Bool = false, connectTimeout: Double = 30, readTimeout: Double = 300
     ) {
         self.host = host
@@ -80,7 +81,7 @@ public struct IMAPEndpoint: Sendable, Hashable, CustomStringConvertible {
             }
             mode = .implicit
         } else {
-            mode = tls ?? .opportunistic
+            mode = tls ?? .startTLS
         }
         self.init(host: String(host), port: port, tls: mode, caFile: caFile, insecure: insecure)
     }

@@ -9,6 +9,9 @@ public enum IMAPError: Error, Sendable, CustomStringConvertible {
     case tlsFailed(host: String, underlying: String)
     /// STARTTLS was required but the server does not offer it.
     case startTLSUnavailable(host: String)
+    /// The server announces LOGINDISABLED (RFC 3501 §6.2.3) and offers no SASL PLAIN
+    /// to use instead, or `--auth login` was asked for: no credential is sent.
+    case loginDisabled(host: String)
     /// No reply within the configured time.
     case timedOut(host: String, waitingFor: String)
     /// The server closed the connection (after `BYE`, or without a word).
@@ -50,7 +53,9 @@ public enum IMAPError: Error, Sendable, CustomStringConvertible {
         case .tlsFailed(let host, let underlying):
             return "TLS with \(host) failed: \(underlying)"
         case .startTLSUnavailable(let host):
-            return "\(host) does not offer STARTTLS, which is required"
+            return "\(host) does not offer STARTTLS, which imap:// requires (use imaps://, or --tls never to send the password in clear)"
+        case .loginDisabled(let host):
+            return "\(host) announces LOGINDISABLED and offers no other login this client may use; no credential was sent"
         case .timedOut(let host, let waitingFor):
             return "\(host) did not answer in time (waiting for \(waitingFor))"
         case .connectionClosed(let host, let text):

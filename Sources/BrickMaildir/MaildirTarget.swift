@@ -76,6 +76,25 @@ public final class MaildirTarget: RestoreTarget, @unchecked Sendable {
         return result
     }
 
+    /// The content digests of the listed files (`cur/NAME` or `new/NAME`); a file
+    /// gone or renamed since has none.
+    public func contentDigests(of copies: [ExistingCopy], in path: FolderPath) async throws -> [ExistingCopy: String] {
+        guard let folder = try openFolder(path, create: false) else { return [:] }
+        var digests: [ExistingCopy: String] = [:]
+        for copy in copies {
+            guard let file = MaildirTarget.messageFile(copy) else { continue }
+            let directory = file.sub == "cur" ? folder.cur : folder.new
+            do {
+                if case .read(let bytes, _) = try MessageFileReader.read(file.name, in: directory, maximumSize: .max) {
+                    digests[copy] = MessageFingerprint.contentDigest(bytes)
+                }
+            } catch MaildirError.symbolicLink, MaildirError.notARegularFile {
+                continue
+            }
+        }
+        return digests
+    }
+
     /// Writes each item into the folder's `cur/`; one result per item, nil when it landed.
     public func append(_ items: [RestoreItem], to path: FolderPath) async throws -> [(any Error)?] {
         try lock.withLock {

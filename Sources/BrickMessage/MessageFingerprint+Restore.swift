@@ -31,6 +31,16 @@ extension MessageFingerprint {
         "sha256:" + SHA256Digest.hex(LineEnds.crlf(bytes))
     }
 
+    /// The digest that decides whether a copy at a target is the message being
+    /// restored: `sha256:<hex>` of the bytes with bare LF written as CRLF (servers hand
+    /// back CRLF) and the line breaks at the end left out (an mbox entry or a server
+    /// may add or drop the last one). Message-ID and date only narrow the search.
+    public static func contentDigest(_ bytes: [UInt8]) -> String {
+        var canonical = LineEnds.crlf(bytes)
+        while let last = canonical.last, last == 0x0A || last == 0x0D { canonical.removeLast() }
+        return "sha256:" + SHA256Digest.hex(canonical)
+    }
+
     /// Whole seconds since 1970, rounded down.
     public static func seconds(_ date: Date) -> Int64 {
         UTCDateTime(date).secondsSince1970

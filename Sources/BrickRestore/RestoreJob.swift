@@ -13,8 +13,14 @@ public struct RestoreReport: Sendable {
     public var replaced = 0
     /// Items already at the target, left alone (or selected twice in one run).
     public var skippedDuplicates = 0
-    /// Items that failed, with folder, key and reason.
+    /// Items that failed, with folder, key and reason, and folders the target
+    /// refused, with the reason.
     public var failures: [String] = []
+    /// Folders the target refused (could not be created or listed); their items were
+    /// not tried and are counted in `failures` by folder.
+    public var foldersFailed = 0
+    /// Items not tried because their folder was refused.
+    public var itemsNotTried = 0
     /// Raw bytes restored.
     public var bytes: Int64 = 0
     /// Folders touched.
@@ -86,18 +92,46 @@ public struct RestoreJob: Sendable {
             try store.folders(includeDeleted: true).map { ($0.path, $0.specialUse) }, uniquingKeysWith: { first, _ in first })
         let pager = ItemPager(store: store, query: query)
         var current: FolderRun?
+        var refused: (folder: FolderPath, items: Int)?
         while let page = try pager.next() {
             for item in page {
+                if let skipped = refused, skipped.folder == item.folderPath {
+                    refused?.items += 1
+                    progress?.advance(items: 1, bytes: 0)
+                    continue
+                }
                 if current?.folder != item.folderPath {
                     if let done = current { try await finish(done, report: &report) }
-                    current = try await start(item.folderPath, specialUse: specialUses[item.folderPath] ?? nil, report: &report)
+                    current = nil
+                    closeRefused(&refused, report: &report)
+                    do {
+                        current = try await start(item.folderPath, specialUse: specialUses[item.folderPath] ?? nil, report: &report)
+                    } catch {
+                        refuse(item.folderPath, error, report: &report)
+                        refused = (item.folderPath, 1)
+                        progress?.advance(items: 1, bytes: 0)
+                        continue
+                    }
                 }
                 try await restore(item, in: &current!, report: &report)
             }
         }
         if let done = current { try await finish(done, report: &report) }
+        closeRefused(&refused, report: &report)
         try await target.finish()
         return report
+    }
+
+    /// Records a folder the target refused; the restore goes on with the next one.
+    private func refuse(_ folder: FolderPath, _ error: any Error, report: inout RestoreReport) {
+        report.foldersFailed += 1
+        report.failures.append("\(folder): folder refused by the target, its items were not restored: \(error)")
+        logger.error("folder refused by the target", metadata: ["folder": "\(folder)", "error": "\(error)"])
+    }
+
+    private func closeRefused(_ refused: inout (folder: FolderPath, items: Int)?, report: inout RestoreReport) {
+        if let done = refused { report.itemsNotTried += done.items }
+        refused = nil
     }
 
     /// The path a backed-up folder is restored to.
@@ -125,16 +159,45 @@ public struct RestoreJob: Sendable {
             return
         }
         let fingerprint = MessageFingerprint(restoring: restoreItem)
-        if run.seen.contains(fingerprint) || (!overwrite && run.existing[fingerprint] != nil) {
+        let digest = MessageFingerprint.contentDigest(restoreItem.raw)
+        let identity = MessageFingerprint(identity: digest, internalDate: fingerprint.internalDate)
+        if run.seen.contains(identity) {
             report.skippedDuplicates += 1
             progress?.advance(items: 1, bytes: 0)
             return
         }
-        run.seen.insert(fingerprint)
-        run.batch.add(restoreItem, replacing: overwrite ? run.existing[fingerprint] ?? [] : [])
+        let sameMessage = try await copies(of: fingerprint, withDigest: digest, in: &run)
+        if !overwrite && !sameMessage.isEmpty {
+            report.skippedDuplicates += 1
+            progress?.advance(items: 1, bytes: 0)
+            return
+        }
+        run.seen.insert(identity)
+        run.batch.add(restoreItem, replacing: overwrite ? sameMessage : [])
         if run.batch.bytes >= batchBytes || run.batch.items.count >= 500 {
             try await flush(&run, report: &report)
         }
+    }
+
+    /// The copies at the target that are this message: those the fingerprint
+    /// (Message-ID and date) finds, narrowed to the ones whose content digest is the
+    /// item's, so two different messages sharing a Message-ID and a date are both
+    /// restored. Digests are asked of the target once per copy.
+    private func copies(of fingerprint: MessageFingerprint, withDigest digest: String, in run: inout FolderRun) async throws -> [ExistingCopy] {
+        guard let candidates = run.existing[fingerprint], !candidates.isEmpty else { return [] }
+        let unknown = candidates.filter { run.digests[$0] == nil }
+        if !unknown.isEmpty {
+            var found: [ExistingCopy: String] = [:]
+            do {
+                found = try await target.contentDigests(of: unknown, in: run.destination)
+            } catch {
+                // Unread copies count as other messages: the item is restored again
+                // (a duplicate at worst, never a loss).
+                logger.warning("copies at the target not read", metadata: ["folder": "\(run.folder)", "error": "\(error)"])
+            }
+            for copy in unknown { run.digests[copy] = found[copy] ?? "" }
+        }
+        return candidates.filter { run.digests[$0] == digest }
     }
 
     /// Appends what is left of the folder's batch and removes the copies replaced.
@@ -159,7 +222,12 @@ public struct RestoreJob: Sendable {
 
     private func flush(_ run: inout FolderRun, report: inout RestoreReport) async throws {
         guard !run.batch.items.isEmpty else { return }
-        let results = try await target.append(run.batch.items, to: run.destination)
+        let results: [(any Error)?]
+        do {
+            results = try await target.append(run.batch.items, to: run.destination)
+        } catch {
+            results = Array(repeating: error, count: run.batch.items.count)
+        }
         for ((item, copies), error) in zip(zip(run.batch.items, run.batch.copies), results) {
             if let error {
                 report.failures.append("\(run.folder) \(item.key): \(error)")
@@ -186,8 +254,11 @@ private struct FolderRun {
     var destination: FolderPath
     /// What the target held before this run appended anything.
     var existing: [MessageFingerprint: [ExistingCopy]]
-    /// Fingerprints restored so far, so an item selected twice goes once.
+    /// Content digests and dates restored so far, so an item selected twice goes once.
     var seen: Set<MessageFingerprint> = []
+    /// Content digests of the listed copies asked of the target so far ("" when it
+    /// had none for a copy).
+    var digests: [ExistingCopy: String] = [:]
     /// Copies to remove at the end (with `overwrite`).
     var replacing = Replacement()
     /// Items waiting to be appended.

@@ -128,6 +128,8 @@ public struct RunRecord: Sendable, Hashable {
     public var status: String
     /// Counters.
     public var itemsAdded: Int, itemsUpdated: Int, itemsDeleted: Int, itemsPurged: Int
+    /// Items and folders seen upstream but not backed up in this run.
+    public var itemsSkipped: Int, foldersSkipped: Int
     /// Errors recorded, one per line.
     public var errors: String?
 
@@ -141,6 +143,8 @@ public struct RunRecord: Sendable, Hashable {
         itemsUpdated = row["items_updated"]
         itemsDeleted = row["items_deleted"]
         itemsPurged = row["items_purged"]
+        itemsSkipped = row["items_skipped"]
+        foldersSkipped = row["folders_skipped"]
         errors = row["errors"]
     }
 }

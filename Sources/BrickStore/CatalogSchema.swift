@@ -4,7 +4,7 @@ import GRDB
 /// A shipped migration is never edited: a change is a new migration.
 enum CatalogSchema {
     /// Format constant: the store format version this code writes (FORMAT.md §5).
-    static let formatVersion = 2
+    static let formatVersion = 3
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -101,6 +101,13 @@ enum CatalogSchema {
                 ALTER TABLE items ADD COLUMN email_id TEXT;
                 CREATE INDEX items_email_id ON items(email_id) WHERE email_id IS NOT NULL;
                 UPDATE meta SET value = '2' WHERE key = 'format_version';
+                """)
+        }
+        migrator.registerMigration("v3-skip-counts") { db in
+            try db.execute(sql: """
+                ALTER TABLE runs ADD COLUMN items_skipped INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE runs ADD COLUMN folders_skipped INTEGER NOT NULL DEFAULT 0;
+                UPDATE meta SET value = '3' WHERE key = 'format_version';
                 """)
         }
         return migrator

@@ -38,7 +38,7 @@ public enum StoreError: Error, CustomStringConvertible, Sendable {
     public var description: String {
         switch self {
         case .invalidUserName(let name):
-            return "invalid user name \(String(reflecting: name)): it must be non-empty and contain no '/', NUL or '..'"
+            return "invalid user name \(String(reflecting: name)): it must be non-empty, not '.' or '..', and contain no '/' or control character (newline, tab, NUL…)"
         case .storeNotFound(let user, let path):
             return "no backup store for user \(user) at \(path)"
         case .locked(let user, let path, let pid):

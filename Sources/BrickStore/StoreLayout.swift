@@ -25,10 +25,12 @@ public struct StoreLayout: Sendable {
         self.init(userDirectory: root.appendingPathComponent(user, isDirectory: true))
     }
 
-    /// Checks that a user name can safely name a directory.
+    /// Checks that a user name can safely name a directory and a line of a report:
+    /// no '/', no control character (a newline would forge lines in logs and
+    /// summaries, and name folders in the store), at most 255 bytes.
     public static func validate(userName: String) throws(StoreError) {
         if userName.isEmpty || userName == "." || userName == ".." || userName.contains("/")
-            || userName.contains("\0") || userName.utf8.count > 255
+            || userName.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) || userName.utf8.count > 255
         {
             throw .invalidUserName(userName)
         }

@@ -27,10 +27,14 @@ public struct RunTotals: Sendable, Hashable {
     public var foldersDeleted = 0
     /// Raw bytes of new items.
     public var bytesAdded: Int64 = 0
+    /// Items seen upstream but not stored (an unreadable file, a FETCH without a
+    /// body); each also has a line in `errors`, and the next run tries it again.
+    public var itemsSkipped = 0
+    /// Folders seen upstream but not backed up in this run (the folder failed, or
+    /// could not be read); each also has a line in `errors`.
+    public var foldersSkipped = 0
     /// Errors, one line each (folder and key included).
     public var errors: [String] = []
-    /// Entries a source skipped on purpose (each also one line of `errors`).
-    public var skipped = 0
 
     /// Creates empty totals.
     public init() {}
@@ -44,8 +48,9 @@ public struct RunTotals: Sendable, Hashable {
         foldersAdded += other.foldersAdded
         foldersDeleted += other.foldersDeleted
         bytesAdded += other.bytesAdded
+        itemsSkipped += other.itemsSkipped
+        foldersSkipped += other.foldersSkipped
         errors += other.errors
-        skipped += other.skipped
     }
 }
 
@@ -69,13 +74,13 @@ extension UserStore {
                 sql: """
                     UPDATE runs SET finished_at = ?, status = ?, items_added = ?, items_updated = ?,
                         items_deleted = ?, items_purged = ?, folders_added = ?, folders_deleted = ?,
-                        bytes_added = ?, error_count = ?, errors = ?
+                        bytes_added = ?, items_skipped = ?, folders_skipped = ?, error_count = ?, errors = ?
                     WHERE id = ?
                     """,
                 arguments: [
                     Int64(Date().timeIntervalSince1970), status, totals.itemsAdded, totals.itemsUpdated,
                     totals.itemsDeleted, totals.itemsPurged, totals.foldersAdded, totals.foldersDeleted,
-                    totals.bytesAdded, totals.errors.count,
+                    totals.bytesAdded, totals.itemsSkipped, totals.foldersSkipped, totals.errors.count,
                     totals.errors.isEmpty ? nil : totals.errors.joined(separator: "\n"), run.id,
                 ])
         }

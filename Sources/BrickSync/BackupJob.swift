@@ -33,14 +33,21 @@ public struct BackupJob: Sendable {
     private let workers: Int
     private let logger: Logger
     private let progress: BackupProgress?
+    private let userTimeout: Double?
 
-    /// Prepares a job.
-    public init(tasks: [UserBackupTask], selection: FolderSelection, workers: Int, logger: Logger, progress: BackupProgress?) {
+    /// Prepares a job. `userTimeout` bounds each user's backup in seconds: when it
+    /// passes, the user's source is aborted (its connection closed) and the user fails
+    /// with `UserFailure.timedOut`; what was committed stays, the next run resumes.
+    public init(
+        tasks: [UserBackupTask], selection: FolderSelection, workers: Int, logger: Logger, progress: BackupProgress?,
+        userTimeout: Double? = nil
+    ) {
         self.tasks = tasks
         self.selection = selection
         self.workers = max(1, workers)
         self.logger = logger
         self.progress = progress
+        self.userTimeout = userTimeout
     }
 
     /// Runs every user and returns one report per user, in the order given.
@@ -73,23 +80,39 @@ public struct BackupJob: Sendable {
         defer { progress?.userFinished(task.user) }
         var userLogger = logger
         userLogger[metadataKey: "user"] = "\(task.user)"
-        do {
+        let opened = OpenedSource()
+        let work = Task { [selection, progress, userLogger] () async throws -> RunTotals in
             let store = try UserStore(layout: task.layout, user: task.user, mode: .readWrite)
             let source = try await task.makeSource()
+            await opened.set(source)
             do {
                 let backup = UserBackup(
                     store: store, source: source, sourceDescription: task.sourceDescription, selection: selection,
                     logger: userLogger, progress: progress)
-                report.totals = try await backup.run()
+                let totals = try await backup.run()
+                await source.close()
+                return totals
             } catch {
                 await source.close()
                 throw error
             }
-            await source.close()
-        } catch {
-            report.failure = "\(error)"
-            userLogger.error("backup failed: \(error)")
         }
+        let timer = userTimeout.map { seconds in
+            Task {
+                try await Task.sleep(nanoseconds: UInt64(seconds * 1e9))
+                await opened.expire()
+                work.cancel()
+            }
+        }
+        do {
+            report.totals = try await work.value
+        } catch {
+            let failure = await opened.expired
+                ? UserFailure(UserDeadlineExceeded(user: task.user, seconds: userTimeout ?? 0)) : UserFailure(error)
+            report.failure = failure
+            userLogger.error("backup failed: \(failure)")
+        }
+        timer?.cancel()
         report.seconds = Date().timeIntervalSince(started)
         return report
     }
@@ -102,5 +125,22 @@ public struct BackupJob: Sendable {
             let size = attributes[.size] as? NSNumber
         else { return Int64.max }
         return size.int64Value
+    }
+}
+
+/// The source of one user's backup once opened, so that a deadline can abort it.
+private actor OpenedSource {
+    private var source: (any MailSource)?
+    private(set) var expired = false
+
+    func set(_ source: any MailSource) async {
+        self.source = source
+        if expired { await source.abort() }
+    }
+
+    /// Marks the deadline passed and aborts the source.
+    func expire() async {
+        expired = true
+        await source?.abort()
     }
 }

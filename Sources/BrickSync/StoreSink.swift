@@ -15,6 +15,7 @@ final class StoreSink: ChangeSink, @unchecked Sendable {
     private let progress: BackupProgress?
     private let lock = NSLock()
     private var totals = BatchOutcome()
+    private var skippedItems: [SkippedItem] = []
     private var pending: Task<Void, any Error>?
 
     init(store: UserStore, folder: StoredFolder, run: RunHandle, progress: BackupProgress?) {
@@ -26,6 +27,7 @@ final class StoreSink: ChangeSink, @unchecked Sendable {
 
     func commit(_ batch: ChangeBatch) async throws {
         try await finish()
+        if !batch.skipped.isEmpty { lock.withLock { skippedItems += batch.skipped } }
         let (store, folder, run) = (self.store, self.folder, self.run)
         let task = Task.detached { [weak self] in
             let outcome = try store.commit(batch, to: folder, run: run)
@@ -51,6 +53,11 @@ final class StoreSink: ChangeSink, @unchecked Sendable {
             totals.deleted += outcome.deleted
             totals.bytes += outcome.bytes
         }
+    }
+
+    /// Items the source saw and could not hand over, as reported with the batches.
+    var skipped: [SkippedItem] {
+        lock.withLock { skippedItems }
     }
 
     /// What the folder's sync changed.

@@ -12,7 +12,7 @@ public struct UserBackupReport: Sendable {
     /// Wall time.
     public var seconds: Double = 0
     /// Set when the user failed as a whole (store locked, source unreachable).
-    public var failure: String?
+    public var failure: UserFailure?
 
     /// True when nothing went wrong.
     public var succeeded: Bool { failure == nil && totals.errors.isEmpty }
@@ -58,8 +58,10 @@ public struct UserBackup: Sendable {
                 } catch let error as StoreError where error.stopsRun {
                     throw error
                 } catch {
+                    if error is CancellationError || Task.isCancelled { throw error }
                     logger.error("folder failed", metadata: ["user": "\(store.user)", "folder": "\(folder.path)", "error": "\(error)"])
                     totals.errors.append("\(folder.path): \(error)")
+                    totals.foldersSkipped += 1
                 }
                 recordSkipped(into: &totals)
             }
@@ -79,7 +81,7 @@ public struct UserBackup: Sendable {
     private func recordSkipped(into totals: inout RunTotals) {
         for entry in source.takeSkippedEntries() {
             logger.warning("\(entry)", metadata: ["user": "\(store.user)"])
-            totals.skipped += 1
+            if entry.isFolder { totals.foldersSkipped += 1 } else { totals.itemsSkipped += 1 }
             totals.errors.append(entry.description)
         }
     }
@@ -125,6 +127,13 @@ public struct UserBackup: Sendable {
         totals.itemsUpdated += outcome.updated
         totals.itemsDeleted += outcome.deleted
         totals.bytesAdded += outcome.bytes
+        for skipped in sink.skipped {
+            logger.warning("item skipped", metadata: [
+                "user": "\(store.user)", "folder": "\(upstream.path)", "key": "\(skipped.key.rawValue)", "reason": "\(skipped.reason)",
+            ])
+            totals.errors.append("\(upstream.path): item \(skipped.key.rawValue) skipped: \(skipped.reason)")
+            totals.itemsSkipped += 1
+        }
         logger.debug("folder synchronized", metadata: [
             "user": "\(store.user)", "folder": "\(upstream.path)", "added": "\(outcome.added)",
             "updated": "\(outcome.updated)", "deleted": "\(outcome.deleted)",

@@ -72,6 +72,18 @@ func emlManifest() async throws {
     #expect(text.contains("\"Café, \"\"quoted\"\"\""))
 }
 
+@Test("a subject starting like a formula lands in the manifest neutralised")
+func emlManifestNeutralisesFormulas() async throws {
+    let root = try makeScratchDirectory()
+    defer { try? FileManager.default.removeItem(atPath: (root as NSString).deletingLastPathComponent) }
+    let target = EMLTarget(directory: root)
+    _ = try await target.append([item("1", Array("Subject: =cmd|'/c calc'!A1\n\nx".utf8), at: received)], to: .inbox)
+    try await target.finish()
+    let text = try String(contentsOfFile: root + "/manifest.csv", encoding: .utf8)
+    #expect(text.contains(",\"'=cmd|'/c calc'!A1\","))
+    #expect(!text.contains(",=cmd"))
+}
+
 @Test("a second run finds every message it wrote")
 func emlFingerprintsCoverWrittenItems() async throws {
     let root = try makeScratchDirectory()

@@ -10,6 +10,7 @@ actor MemoryTarget: RestoreTarget {
         var key: ItemKey
         var fingerprint: MessageFingerprint
         var flags: ItemFlags
+        var digest: String
     }
 
     /// Why an append or a removal failed.
@@ -20,6 +21,7 @@ actor MemoryTarget: RestoreTarget {
     private(set) var log: [String] = []
     private var nextCopy = 1
     private var failingKeys: Set<ItemKey> = []
+    private var refusedFolders: Set<FolderPath> = []
     private let canRemove: Bool
 
     /// Creates an empty target; without `canRemove`, `checkCanRemove` throws.
@@ -32,8 +34,20 @@ actor MemoryTarget: RestoreTarget {
         failingKeys = keys
     }
 
+    /// Makes later `prepareFolder` calls for `paths` fail, as a server refusing CREATE.
+    func refuseFolders(_ paths: Set<FolderPath>) {
+        refusedFolders = paths
+    }
+
     func prepareFolder(_ path: FolderPath, specialUse: SpecialUse?) async throws {
+        if refusedFolders.contains(path) { throw Refused() }
         if messages[path] == nil { messages[path] = [] }
+    }
+
+    func contentDigests(of copies: [ExistingCopy], in path: FolderPath) async throws -> [ExistingCopy: String] {
+        var digests: [ExistingCopy: String] = [:]
+        for message in messages[path] ?? [] where copies.contains(message.copy) { digests[message.copy] = message.digest }
+        return digests
     }
 
     func existingMessages(in path: FolderPath) async throws -> [MessageFingerprint: [ExistingCopy]] {
@@ -52,7 +66,8 @@ actor MemoryTarget: RestoreTarget {
             log.append("append \(item.key)")
             messages[path, default: []].append(
                 Message(copy: ExistingCopy(locator: "m\(nextCopy)"), key: item.key,
-                        fingerprint: MessageFingerprint(restoring: item), flags: item.flags))
+                        fingerprint: MessageFingerprint(restoring: item), flags: item.flags,
+                        digest: MessageFingerprint.contentDigest(item.raw)))
             nextCopy += 1
             results.append(nil)
         }

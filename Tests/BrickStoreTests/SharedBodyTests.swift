@@ -185,7 +185,7 @@ import Testing
             let run = try store.beginRun(kind: "backup")
             _ = try store.commit(ChangeBatch(added: [makeItem("1", raw: raw)]), to: store.ensureFolder(.inbox, run: run).folder, run: run)
         }
-        // Take the catalog back to format 1: drop what migration v2 added.
+        // Take the catalog back to format 1: drop what migrations v2 and v3 added.
         let pool = try DatabasePool(path: layout.catalog.path)
         try pool.write { db in
             try db.execute(sql: """
@@ -195,14 +195,16 @@ import Testing
                 ALTER TABLE items DROP COLUMN email_id;
                 ALTER TABLE items DROP COLUMN body_folder_id;
                 ALTER TABLE items DROP COLUMN body_key;
+                ALTER TABLE runs DROP COLUMN items_skipped;
+                ALTER TABLE runs DROP COLUMN folders_skipped;
                 UPDATE meta SET value = '1' WHERE key = 'format_version';
-                DELETE FROM grdb_migrations WHERE identifier = 'v2-shared-bodies';
+                DELETE FROM grdb_migrations WHERE identifier IN ('v2-shared-bodies', 'v3-skip-counts');
                 """)
         }
         try pool.close()
 
         let reader = try openStore(dir.url, mode: .readOnly)
         #expect(try reader.readItem(item(reader, .inbox, "1")).raw == raw)
-        #expect(try reader.catalog.read { try String.fetchOne($0, sql: "SELECT value FROM meta WHERE key = 'format_version'") } == "2")
+        #expect(try reader.catalog.read { try String.fetchOne($0, sql: "SELECT value FROM meta WHERE key = 'format_version'") } == "3")
     }
 }

@@ -35,7 +35,7 @@ import Testing
         #expect(throws: StoreError.self) { try openStore(dir.url, user: "nobody", mode: .readOnly) }
     }
 
-    @Test(arguments: ["", "..", ".", "a/b", "x\0y"])
+    @Test(arguments: ["", "..", ".", "a/b", "x\0y", "alice\nbob", "tab\there", "esc\u{1B}[31m", "del\u{7F}", "c1\u{85}"])
     func unsafeUserNamesAreRefused(name: String) {
         #expect(throws: StoreError.self) { try StoreLayout(root: URL(fileURLWithPath: "/tmp"), user: name) }
     }
@@ -72,7 +72,7 @@ import Testing
             _ = try openStore(dir.url)
             Issue.record("newer format was opened")
         } catch let StoreError.formatTooNew(_, found, supported) {
-            #expect(found == 99 && supported == 2)
+            #expect(found == 99 && supported == 3)
         }
     }
 }

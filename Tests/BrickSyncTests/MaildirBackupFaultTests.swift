@@ -70,7 +70,7 @@ import Testing
         #expect(symlink(dir.path, maildir.path + "/.evil") == 0)
         let store = try UserStore(layout: StoreLayout(root: dir.appendingPathComponent("store"), user: "alice"), user: "alice", mode: .readWrite)
         let totals = try await backUp(store, maildir)
-        #expect(totals.itemsAdded == 1 && totals.skipped == 2)
+        #expect(totals.itemsAdded == 1 && totals.itemsSkipped == 1 && totals.foldersSkipped == 1)
         #expect(totals.errors.contains { $0.contains("cur/2.link.host:2,S") && $0.contains("symbolic link") })
         #expect(totals.errors.contains { $0.contains(".evil") })
         let run = try #require(try store.runs().last)
@@ -96,7 +96,7 @@ import Testing
         let reports = await BackupJob(tasks: tasks, selection: FolderSelection(), workers: 1, logger: logger, progress: nil).run()
         #expect(reports.map(\.user) == ["alice", "bob"])
         #expect(reports.map(\.totals.itemsAdded) == [1, 1])
-        #expect(reports[0].failure == nil && reports[0].totals.skipped == 1 && !reports[0].succeeded)
+        #expect(reports[0].failure == nil && reports[0].totals.itemsSkipped == 1 && !reports[0].succeeded)
         #expect(reports[1].succeeded)
     }
 }

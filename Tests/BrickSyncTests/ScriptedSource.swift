@@ -8,6 +8,7 @@ final class ScriptedSource: MailSource, @unchecked Sendable {
         var info: SourceFolder
         var items: [ItemKey: (ItemFlags, [UInt8])] = [:]
         var failure: (any Error)?
+        var skipped: [SkippedItem] = []
     }
 
     private let lock = NSLock()
@@ -25,6 +26,15 @@ final class ScriptedSource: MailSource, @unchecked Sendable {
         }
     }
 
+    /// Makes the folder report `key` as seen but not handed over.
+    func skip(_ key: ItemKey, in path: FolderPath, reason: String) {
+        lock.withLock {
+            if let index = folders.firstIndex(where: { $0.info.path == path }) {
+                folders[index].skipped.append(SkippedItem(key: key, reason: reason))
+            }
+        }
+    }
+
     func remove(_ path: FolderPath) { lock.withLock { folders.removeAll { $0.info.path == path } } }
 
     func listFolders() async throws -> [SourceFolder] { lock.withLock { folders.map(\.info) } }
@@ -36,6 +46,7 @@ final class ScriptedSource: MailSource, @unchecked Sendable {
         if let failure = current.failure { throw failure }
         let present = try state.loadPresentItems()
         var batch = ChangeBatch(token: "scripted")
+        batch.skipped = current.skipped
         for (key, (flags, raw)) in current.items.sorted(by: { $0.key < $1.key }) {
             if let stored = present[key] {
                 if stored != flags { batch.flagChanges.append(FlagChange(key: key, flags: flags)) }

@@ -47,6 +47,8 @@ final class IMAPServerFixture {
         self.values = values
         adminPasswordFile = directory.appendingPathComponent("admin-password")
         try Data("pass-admin\n".utf8).write(to: adminPasswordFile)
+        // Refused unless private, as ssh refuses a private key others can read.
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: adminPasswordFile.path)
     }
 
     deinit {

@@ -32,15 +32,21 @@ struct BackupCommand: AsyncParsableCommand {
     @OptionGroup var imap: IMAPOptions
     @OptionGroup var output: OutputOptions
 
-    @Option(name: [.short, .customLong("workers")], help: "Users backed up in parallel, largest first.")
+    @Option(name: [.short, .customShort("j"), .customLong("workers")], help: "Users backed up in parallel, largest first (-j or -w).")
     var workers = 2
 
     @Option(name: .customLong("max-message-size"), help: ArgumentHelp(
         "Maildir messages larger than this are skipped and reported (K, M, G, T: binary units).", valueName: "SIZE"))
     var maxMessageSize = ByteSize(bytes: 2 << 30)
 
+    @Option(name: .customLong("user-timeout"), help: ArgumentHelp(
+        "Seconds one user's backup may take before it is stopped and reported failed (what was stored stays; the next run resumes). 0: no limit.",
+        valueName: "SECONDS"))
+    var userTimeout: Double = 3600
+
     func validate() throws {
         guard workers >= 1 && workers <= 64 else { throw ValidationError("--workers must be between 1 and 64") }
+        guard userTimeout >= 0, userTimeout.isFinite else { throw ValidationError("--user-timeout must be 0 or a number of seconds") }
     }
 
     func run() async throws {
@@ -67,12 +73,14 @@ struct BackupCommand: AsyncParsableCommand {
                 sourceDescription: spec.description(for: user),
                 makeSource: { try await sourceFactory.makeSource(user: user, logger: logger) })
         }
-        let job = BackupJob(tasks: tasks, selection: folders.selection, workers: workers, logger: logger, progress: progress)
+        let job = BackupJob(
+            tasks: tasks, selection: folders.selection, workers: workers, logger: logger, progress: progress,
+            userTimeout: userTimeout > 0 ? userTimeout : nil)
         let reports = await job.run()
         display?.finish()
         BackupSummary.print(reports, seconds: Date().timeIntervalSince(started))
         if reports.contains(where: { !$0.succeeded }) {
-            let lockedOnly = reports.allSatisfy { $0.succeeded || $0.failure?.contains("is locked by") == true }
+            let lockedOnly = reports.allSatisfy { $0.succeeded || $0.failure?.isStoreLocked == true }
             throw CommandFailure(exit: lockedOnly ? .locked : .partialFailure)
         }
     }

@@ -12,8 +12,9 @@ enum BackupSummary {
                 status = "FAILED: \(failure)"
                 total.failed += 1
             } else if !report.totals.errors.isEmpty {
-                let skipped = report.totals.skipped > 0 ? ", \(report.totals.skipped) skipped" : ""
-                status = "partial: \(report.totals.errors.count) errors\(skipped) (first: \(report.totals.errors[0]))"
+                let totals = report.totals
+                status = "partial: \(totals.errors.count) errors, skipped \(totals.itemsSkipped) items and \(totals.foldersSkipped) folders"
+                    + " (first: \(totals.errors[0]))"
                 total.failed += 1
             } else {
                 status = "ok"

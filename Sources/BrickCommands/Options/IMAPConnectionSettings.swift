@@ -11,13 +11,15 @@ struct IMAPConnectionSettings: Sendable {
     private let method: IMAPCredentials.Method
 
     init(url: String, options: IMAPOptions) throws {
-        let mode: IMAPEndpoint.TLSMode? = switch options.tls {
-        case .auto: nil
+        let mode: IMAPEndpoint.TLSMode = switch options.tls {
         case .starttls: .startTLS
         case .never: .never
         }
         do {
-            endpoint = try IMAPEndpoint(url: url, tls: url.lowercased().hasPrefix("imaps://") ? nil : mode, caFile: options.caFile, insecure: options.insecure)
+            var configured = try IMAPEndpoint(url: url, tls: url.lowercased().hasPrefix("imaps://") ? nil : mode, caFile: options.caFile, insecure: options.insecure)
+            configured.readTimeout = options.timeout
+            configured.connectTimeout = min(configured.connectTimeout, options.timeout)
+            endpoint = configured
         } catch {
             throw UsageError("\(error)")
         }

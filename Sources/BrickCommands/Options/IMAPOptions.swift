@@ -4,8 +4,8 @@ import Foundation
 /// Connection and login options for IMAP sources and targets. Passwords come from a
 /// file, an environment variable or a prompt, never from the command line.
 struct IMAPOptions: ParsableArguments {
-    @Option(name: .long, help: "TLS for imap:// URLs: auto (STARTTLS when offered), starttls (required) or never. imaps:// always uses TLS.")
-    var tls: TLSArgument = .auto
+    @Option(name: .long, help: "TLS for imap:// URLs: starttls (required: no fallback to plain text) or never (the password goes in clear). imaps:// always uses TLS.")
+    var tls: TLSArgument = .starttls
 
     @Option(name: .customLong("ca-file"), help: ArgumentHelp("PEM file of CA certificates to trust for the server's certificate.", valueName: "FILE"))
     var caFile: String?
@@ -16,39 +16,46 @@ struct IMAPOptions: ParsableArguments {
     @Option(name: .customLong("admin-user"), help: ArgumentHelp("Log in as this admin/master user and act as each user (SASL PLAIN authorization id).", valueName: "NAME"))
     var adminUser: String?
 
-    @Option(name: .customLong("password-file"), help: ArgumentHelp("File holding the password (of the admin user when --admin-user is given).", valueName: "FILE"))
+    @Option(name: .customLong("password-file"), help: ArgumentHelp("File whose first line is the password (of the admin user when --admin-user is given); it must not be accessible by group or others (chmod 600).", valueName: "FILE"))
     var passwordFile: String?
 
     @Option(name: .customLong("password-env"), help: ArgumentHelp("Environment variable holding the password.", valueName: "VAR"))
     var passwordEnv: String?
 
-    @Option(name: .long, help: "Authentication: auto (SASL PLAIN when offered, else LOGIN), plain or login.")
+    @Option(name: .long, help: "Authentication: auto (SASL PLAIN when offered, else LOGIN), plain or login. LOGIN is never sent to a server that announces LOGINDISABLED.")
     var auth: AuthArgument = .auto
+
+    @Option(name: .customLong("timeout"), help: ArgumentHelp("Seconds to wait for a byte from the server before the connection counts as dead (it is then made anew, up to 3 times).", valueName: "SECONDS"))
+    var timeout: Double = 300
+
+    func validate() throws {
+        guard timeout > 0, timeout.isFinite else { throw ValidationError("--timeout must be a positive number of seconds") }
+    }
 
     /// The password from --password-file, --password-env or a prompt on a terminal.
     func password() throws -> String {
-        if let passwordFile {
-            guard let text = try? String(contentsOfFile: passwordFile, encoding: .utf8) else {
-                throw UsageError("cannot read --password-file \(passwordFile)")
-            }
-            return String(text.split(whereSeparator: \.isNewline).first ?? "")
-        }
+        if let passwordFile { return try PasswordFile.read(passwordFile) }
         if let passwordEnv {
             guard let value = ProcessInfo.processInfo.environment[passwordEnv] else {
                 throw UsageError("environment variable \(passwordEnv) (from --password-env) is not set")
+            }
+            guard !value.isEmpty else {
+                throw UsageError("environment variable \(passwordEnv) (from --password-env) is empty; no login was tried")
             }
             return value
         }
         guard isatty(STDIN_FILENO) == 1, let typed = getpass("IMAP password: ") else {
             throw UsageError("no password: give --password-file FILE or --password-env VAR")
         }
-        return String(cString: typed)
+        let password = String(cString: typed)
+        guard !password.isEmpty else { throw UsageError("empty password; no login was tried") }
+        return password
     }
 }
 
-/// `--tls auto|starttls|never`.
+/// `--tls starttls|never`.
 enum TLSArgument: String, ExpressibleByArgument, CaseIterable {
-    case auto, starttls, never
+    case starttls, never
 }
 
 /// `--auth auto|plain|login`.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import BrickCore
 import BrickStore
 import Foundation
 
@@ -29,7 +30,7 @@ final class ItemListing {
         case .table:
             Terminal.write(row(Self.columns.map { $0.uppercased() }) + "\n")
         case .csv:
-            Terminal.write(Self.columns.joined(separator: ",") + "\n")
+            Terminal.write(CSV.record(Self.columns, lineEnd: "\n"))
         case .json:
             Terminal.write("[")
         }
@@ -50,7 +51,7 @@ final class ItemListing {
                 item.key.rawValue, item.folderPath.description, Formatting.isoDate(item.receivedDate), Formatting.isoDate(item.sentDate),
                 item.fromAddress ?? "", item.subject ?? "", "\(item.size)", item.flags.description, Formatting.isoDate(item.deletedAt),
             ]
-            Terminal.write(fields.map(Self.csvField).joined(separator: ",") + "\n")
+            Terminal.write(CSV.record(fields, lineEnd: "\n"))
         case .json:
             let object: [String: Any] = [
                 "key": item.key.rawValue, "folder": item.folderPath.description,
@@ -87,11 +88,5 @@ final class ItemListing {
             let clipped = Formatting.clip(clean, width)
             return clipped + String(repeating: " ", count: max(0, width - clipped.count))
         }.joined(separator: " ").trimmingCharacters(in: .whitespaces)
-    }
-
-    /// RFC 4180 quoting.
-    static func csvField(_ value: String) -> String {
-        guard value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return value }
-        return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }

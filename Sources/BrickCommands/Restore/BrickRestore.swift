@@ -95,7 +95,10 @@ public struct BrickRestoreCommand: AsyncParsableCommand {
         for failure in report.failures { Terminal.printError("failed: \(failure)") }
         let replaced = overwrite ? "replaced \(Formatting.count(report.replaced)), " : ""
         Terminal.write("restored \(Formatting.count(report.restored)), \(replaced)skipped as duplicate \(Formatting.count(report.skippedDuplicates)), "
-            + "failed \(Formatting.count(report.failures.count)); \(Formatting.bytes(report.bytes)) into \(report.folders) folders "
+            + "failed \(Formatting.count(report.failures.count - report.foldersFailed))"
+            + (report.foldersFailed > 0
+                ? ", folders refused \(report.foldersFailed) (\(Formatting.count(report.itemsNotTried)) items not tried)" : "")
+            + "; \(Formatting.bytes(report.bytes)) into \(report.folders) folders "
             + "in \(Formatting.duration(Date().timeIntervalSince(started)))\n")
         if !report.failures.isEmpty { throw CommandFailure(exit: .partialFailure) }
     }

@@ -7,12 +7,18 @@ extension IMAPConnection {
     /// authenticates and the session belongs to the user (Dovecot master users and
     /// Cyrus admins accept this). LOGIN cannot carry an authorization id; with an
     /// admin user it sends `user*admin`, Dovecot's default master-user separator.
+    ///
+    /// A server announcing LOGINDISABLED (RFC 3501 §6.2.3: typically on a connection
+    /// without TLS) is never sent LOGIN; without SASL PLAIN on offer, nothing is sent.
     func authenticate(_ credentials: IMAPCredentials) async throws(IMAPError) {
         let usePlain: Bool
         switch credentials.method {
         case .plain: usePlain = true
         case .login: usePlain = false
         case .automatic: usePlain = capabilities.authMechanisms.contains("PLAIN")
+        }
+        if capabilities.contains("LOGINDISABLED") && (!usePlain || !capabilities.authMechanisms.contains("PLAIN")) {
+            throw .loginDisabled(host: endpoint.host)
         }
         let command: Command
         if usePlain {

@@ -77,8 +77,8 @@ actor IMAPConnection {
         let connection = IMAPConnection(endpoint: endpoint, channel: channel, capabilities: capabilities, logger: logger)
         do {
             if capabilities.names.isEmpty { try await connection.refreshCapabilities() }
-            if let tlsContext, endpoint.tls == .startTLS || endpoint.tls == .opportunistic {
-                try await connection.startTLSIfOffered(context: tlsContext, required: endpoint.tls == .startTLS)
+            if let tlsContext, endpoint.tls == .startTLS {
+                try await connection.startTLS(context: tlsContext)
             }
         } catch {
             await connection.close()
@@ -174,6 +174,12 @@ actor IMAPConnection {
         for case .capability(let names) in completion.untagged { capabilities = Capabilities(names) }
     }
 
+    /// Closes the connection at once, from any task, without LOGOUT: commands in
+    /// flight fail with `connectionClosed` (a user's deadline passed).
+    nonisolated func abort() {
+        channel.close(promise: nil)
+    }
+
     /// Sends LOGOUT, waits at most five seconds for the answer, and closes.
     func close() async {
         if channel.isActive {
@@ -194,12 +200,11 @@ actor IMAPConnection {
         }
     }
 
-    private func startTLSIfOffered(context: NIOSSLContext, required: Bool) async throws(IMAPError) {
-        guard capabilities.contains("STARTTLS") else {
-            if required { throw .startTLSUnavailable(host: endpoint.host) }
-            logger.warning("IMAP server does not offer STARTTLS; continuing without TLS", metadata: ["host": "\(endpoint.host)"])
-            return
-        }
+    /// Upgrades to TLS; a server that does not offer STARTTLS ends the connection
+    /// (never a fallback to plain text, which a man in the middle could force by
+    /// stripping the capability).
+    private func startTLS(context: NIOSSLContext) async throws(IMAPError) {
+        guard capabilities.contains("STARTTLS") else { throw .startTLSUnavailable(host: endpoint.host) }
         try await execute(.startTLS)
         do {
             let serverName = Self.sniName(endpoint.host)

@@ -6,6 +6,7 @@ actor ConnectionProvider {
     private let credentials: IMAPCredentials
     private let logger: Logger
     private var current: IMAPConnection?
+    private var aborted = false
 
     /// Creates a provider; nothing connects until `connection()`.
     init(endpoint: IMAPEndpoint, credentials: IMAPCredentials, logger: Logger) {
@@ -16,6 +17,7 @@ actor ConnectionProvider {
 
     /// The connection, connecting, logging in and enabling QRESYNC when needed.
     func connection() async throws(IMAPError) -> IMAPConnection {
+        if aborted { throw .connectionClosed(host: endpoint.host, serverText: "aborted: the user's deadline passed") }
         if let current { return current }
         let connection = try await IMAPConnection.connect(to: endpoint, logger: logger)
         do {
@@ -43,6 +45,12 @@ actor ConnectionProvider {
 
     /// The open connection, if any, without connecting.
     var openConnection: IMAPConnection? { current }
+
+    /// Closes the connection at once and refuses new ones (a deadline passed).
+    func abort() {
+        aborted = true
+        current?.abort()
+    }
 
     /// Drops the connection (after an error); the next call makes a new one.
     func discard() async {

@@ -39,11 +39,8 @@ struct FolderLister {
                 for case .mailboxStatus(let name, let status) in completion.untagged { statuses[name] = status }
             }
         }
-        var seen = Set<FolderPath>()
         var folders: [SourceFolder] = []
-        for entry in entries {
-            let path = MailboxName.path(ofWireName: entry.name, delimiter: entry.delimiter)
-            guard !path.components.isEmpty, seen.insert(path).inserted else { continue }
+        for (entry, path) in FolderLister.distinctPaths(entries) {
             let status = statuses[entry.name]
             let identity = status?.mailboxID ?? status?.uidValidity.map { "uidvalidity:\($0)" }
             let size = status?.size.map { Int(clamping: $0) } ?? status?.messages.map(Int.init)
@@ -53,5 +50,49 @@ struct FolderLister {
                 identity: entry.isSelectable ? identity : nil, selectable: entry.isSelectable, sizeHint: size))
         }
         return folders.sorted { $0.path < $1.path }
+    }
+
+    /// One path per listed mailbox, none dropped. Two wire names can decode to the same
+    /// path (`&-x` and the invalid `&x` both read `&x`; `Inbox/a` and `INBOX/a`): the
+    /// one whose name is the path's canonical encoding keeps it (else the first
+    /// listed), each other one is backed up under its raw name, its components not
+    /// decoded, or, when that is taken too, with the raw name in brackets after the
+    /// last component (`&x [&x]`). Its upstream name stays the raw one, so it is
+    /// selected as the server knows it.
+    static func distinctPaths(_ entries: [MailboxListEntry]) -> [(MailboxListEntry, FolderPath)] {
+        var unique: [MailboxListEntry] = []
+        var names = Set<String>()
+        for entry in entries where names.insert(entry.name).inserted { unique.append(entry) }
+        let decoded = unique.map { MailboxName.path(ofWireName: $0.name, delimiter: $0.delimiter) }
+        let canonical = unique.indices.map { (try? MailboxName.wireName(of: decoded[$0], delimiter: unique[$0].delimiter)) == unique[$0].name }
+        var owner: [FolderPath: Int] = [:]
+        for (index, path) in decoded.enumerated() where !path.components.isEmpty {
+            if let current = owner[path] {
+                if canonical[index] && !canonical[current] { owner[path] = index }
+            } else {
+                owner[path] = index
+            }
+        }
+        var taken = Set(owner.keys)
+        var result: [(MailboxListEntry, FolderPath)] = []
+        for (index, path) in decoded.enumerated() where !path.components.isEmpty {
+            let entry = unique[index]
+            if owner[path] == index {
+                result.append((entry, path))
+                continue
+            }
+            var alternative = entry.delimiter.map { FolderPath(entry.name.split(separator: $0, omittingEmptySubsequences: false).map(String.init)) }
+                ?? FolderPath([entry.name])
+            var attempt = 1
+            while taken.contains(alternative) || alternative.components.isEmpty {
+                var components = path.components
+                components[components.count - 1] += attempt == 1 ? " [\(entry.name)]" : " [\(entry.name) \(attempt)]"
+                alternative = FolderPath(components)
+                attempt += 1
+            }
+            taken.insert(alternative)
+            result.append((entry, alternative))
+        }
+        return result
     }
 }

@@ -12,6 +12,10 @@ extension FolderSynchronizer {
     /// far; the last carries `final`, the only token that advances the modseq. The
     /// next batch's FETCH is on the wire while the current batch is committed, so at
     /// most two batches are in memory.
+    ///
+    /// A UID whose FETCH comes back without a body (and that is still on the server)
+    /// is reported as skipped and opens a gap: no token moves the committed UID or
+    /// the modseq past it, so the next run asks for it again (see `SyncToken`).
     func fetchBodies(_ sizes: [(uid: UInt32, size: Int)], first: ChangeBatch, progress: SyncToken, final: SyncToken) async throws {
         var first = first
         var sizes = sizes
@@ -37,24 +41,55 @@ extension FolderSynchronizer {
         var pending = await connection.submit(command(0))
         var batch = first
         var committed = progress.committedUID
+        var stored = progress.storedUID ?? 0
+        var gap = false
         for index in batches.indices {
             let completion = try await connection.complete(pending, command(index))
             if index + 1 < batches.count { pending = await connection.submit(command(index + 1)) }
+            var received = Set<UInt32>()
             for case .fetch(_, let attributes) in completion.untagged {
-                guard let item = sourceItem(attributes, uidValidity: final.uidValidity) else { continue }
+                guard let item = sourceItem(attributes, uidValidity: final.uidValidity), received.insert(item.uid ?? 0).inserted else { continue }
                 batch.added.append(item)
             }
-            committed = max(committed, batches[index].max() ?? committed)
-            if index + 1 == batches.count {
-                batch.token = final.description
-            } else {
-                var token = progress
-                token.committedUID = committed
-                batch.token = token.description
+            let missing = try await stillOnServer(batches[index].filter { !received.contains($0) })
+            for uid in missing {
+                batch.skipped.append(SkippedItem(key: .imap(uidValidity: final.uidValidity, uid: uid), reason: "FETCH returned no body"))
+                logger.warning("FETCH returned no body; the message is asked for again next run", metadata: [
+                    "folder": "\(folder.path)", "uid": "\(uid)",
+                ])
             }
+            let top = batches[index].max() ?? committed
+            if let lowest = missing.min(), !gap {
+                gap = true
+                committed = max(committed, lowest - 1)
+            }
+            if gap { stored = max(stored, top) } else { committed = max(committed, top) }
+            var token: SyncToken
+            if index + 1 == batches.count && !gap {
+                token = final
+            } else if index + 1 == batches.count {
+                token = SyncToken(uidValidity: final.uidValidity, modSeq: progress.modSeq, committedUID: committed, storedUID: max(stored, final.committedUID))
+            } else {
+                token = progress
+                token.committedUID = committed
+                token.storedUID = stored > committed ? stored : nil
+            }
+            batch.token = token.description
             try await sink.commit(batch)
             batch = ChangeBatch()
         }
+    }
+
+    /// Of `uids` (asked for and not returned with a body), those the server still
+    /// lists; the others were expunged meanwhile and are not missing.
+    private func stillOnServer(_ uids: [UInt32]) async throws(IMAPError) -> [UInt32] {
+        guard !uids.isEmpty else { return [] }
+        let asked = Set(uids)
+        var found: [UInt32] = []
+        for case .fetch(_, let attributes) in try await connection.execute(.uidFetch(UIDSet(uids), items: "UID", modifiers: nil)).untagged {
+            if let uid = attributes.uid, asked.contains(uid) { found.append(uid) }
+        }
+        return found.sorted()
     }
 
     /// With OBJECTID (RFC 8474): the messages among `uids` whose EMAILID the store

@@ -66,20 +66,21 @@ struct FolderSynchronizer {
         guard highestModSeq != token.modSeq else { return }
         let validity = token.uidValidity
         var first = ChangeBatch()
-        for change in mailbox.changed where change.uid <= token.committedUID {
+        let known = token.knownUID
+        for change in mailbox.changed where change.uid <= known {
             first.flagChanges.append(FlagChange(
                 key: .imap(uidValidity: validity, uid: change.uid), flags: ItemFlags(imapNames: change.flags), modSeq: change.modSeq))
         }
-        for range in mailbox.vanished.ranges where range.lowerBound <= token.committedUID {
-            for uid in range.lowerBound...min(range.upperBound, token.committedUID) {
+        for range in mailbox.vanished.ranges where range.lowerBound <= known {
+            for uid in range.lowerBound...min(range.upperBound, known) {
                 first.vanished.append(.imap(uidValidity: validity, uid: uid))
             }
         }
         var sizes: [(uid: UInt32, size: Int)] = []
         if mailbox.uidNext.map({ UInt64($0) > UInt64(token.committedUID) + 1 }) ?? true {
-            sizes = try await messageSizes(after: token.committedUID, exists: mailbox.exists)
+            sizes = try await newMessageSizes(token, exists: mailbox.exists)
         }
-        let final = SyncToken(uidValidity: validity, modSeq: highestModSeq, committedUID: max(token.committedUID, sizes.map(\.uid).max() ?? 0))
+        let final = SyncToken(uidValidity: validity, modSeq: highestModSeq, committedUID: max(known, sizes.map(\.uid).max() ?? 0))
         try await fetchBodies(sizes, first: first, progress: token, final: final)
     }
 
@@ -91,17 +92,18 @@ struct FolderSynchronizer {
     private func fetchChangedSince(_ mailbox: SelectedMailbox, token: SyncToken, highestModSeq: UInt64) async throws {
         let validity = token.uidValidity
         var first = ChangeBatch()
-        if highestModSeq != token.modSeq, token.committedUID > 0, mailbox.exists > 0 {
+        let known = token.knownUID
+        if highestModSeq != token.modSeq, known > 0, mailbox.exists > 0 {
             let command = Command.uidFetch(
-                UIDSet(ranges: [1...token.committedUID]), items: "UID FLAGS", modifiers: "CHANGEDSINCE \(token.modSeq)")
+                UIDSet(ranges: [1...known]), items: "UID FLAGS", modifiers: "CHANGEDSINCE \(token.modSeq)")
             for case .fetch(_, let attributes) in try await connection.execute(command).untagged {
-                guard let uid = attributes.uid, uid <= token.committedUID, let flags = attributes.flags else { continue }
+                guard let uid = attributes.uid, uid <= known, let flags = attributes.flags else { continue }
                 first.flagChanges.append(FlagChange(key: .imap(uidValidity: validity, uid: uid), flags: ItemFlags(imapNames: flags), modSeq: attributes.modSeq))
             }
         }
         var sizes: [(uid: UInt32, size: Int)] = []
         if mailbox.uidNext.map({ UInt64($0) > UInt64(token.committedUID) + 1 }) ?? true {
-            sizes = try await messageSizes(after: token.committedUID, exists: mailbox.exists)
+            sizes = try await newMessageSizes(token, exists: mailbox.exists)
         }
         let prefix = "\(validity)."
         let present = Set(try state.loadPresentItems().keys.compactMap { key in
@@ -109,15 +111,15 @@ struct FolderSynchronizer {
         })
         if Int(mailbox.exists) != present.count + sizes.count {
             var onServer = Set<UInt32>()
-            if token.committedUID > 0, mailbox.exists > 0 {
-                let command = Command.uidFetch(UIDSet(ranges: [1...token.committedUID]), items: "UID", modifiers: nil)
+            if known > 0, mailbox.exists > 0 {
+                let command = Command.uidFetch(UIDSet(ranges: [1...known]), items: "UID", modifiers: nil)
                 for case .fetch(_, let attributes) in try await connection.execute(command).untagged {
                     if let uid = attributes.uid { onServer.insert(uid) }
                 }
             }
             first.vanished = present.subtracting(onServer).sorted().map { .imap(uidValidity: validity, uid: $0) }
         }
-        let final = SyncToken(uidValidity: validity, modSeq: highestModSeq, committedUID: max(token.committedUID, sizes.map(\.uid).max() ?? 0))
+        let final = SyncToken(uidValidity: validity, modSeq: highestModSeq, committedUID: max(known, sizes.map(\.uid).max() ?? 0))
         guard !first.flagChanges.isEmpty || !first.vanished.isEmpty || !sizes.isEmpty || final != token else { return }
         try await fetchBodies(sizes, first: first, progress: token, final: final)
     }
@@ -158,6 +160,20 @@ struct FolderSynchronizer {
         let final = SyncToken(uidValidity: validity, modSeq: mailbox.highestModSeq ?? 0, committedUID: highestUID)
         let progress = SyncToken(uidValidity: validity, modSeq: 0, committedUID: token.committedUID)
         try await fetchBodies(new, first: first, progress: progress, final: final)
+    }
+
+    /// The messages above the token's committed UID that the store does not hold:
+    /// after a gap (see `SyncToken.storedUID`), those the store holds up to the
+    /// stored UID are left out, so only the missing ones are fetched again.
+    private func newMessageSizes(_ token: SyncToken, exists: UInt32) async throws -> [(uid: UInt32, size: Int)] {
+        var sizes = try await messageSizes(after: token.committedUID, exists: exists)
+        guard let stored = token.storedUID else { return sizes }
+        let prefix = "\(token.uidValidity)."
+        let present = Set(try state.loadPresentItems().keys.compactMap { key in
+            key.rawValue.hasPrefix(prefix) ? UInt32(key.rawValue.dropFirst(prefix.count)) : nil
+        })
+        sizes.removeAll { $0.uid <= stored && present.contains($0.uid) }
+        return sizes
     }
 
     /// `(uid, RFC822.SIZE)` of messages with a UID above `uid`.

@@ -71,6 +71,12 @@ public final class IMAPSource: MailSource {
         await provider.openConnection?.commandCounts ?? [:]
     }
 
+    /// Closes the connection at once, from another task, and refuses to reconnect:
+    /// the call in progress fails (a user's deadline passed).
+    public func abort() async {
+        await provider.abort()
+    }
+
     /// Logs out and closes the connection.
     public func close() async {
         await gate.enter()

@@ -1,3 +1,4 @@
+import BrickCore
 extension EMLManifest {
     /// A manifest read back: its header record, when it has one, and its rows.
     struct Records {
@@ -30,7 +31,7 @@ extension EMLManifest {
         /// The manifest's text: the header (when it had one) and the rows, one CSV
         /// record each.
         var text: String {
-            var text = header.map(CSV.record) ?? ""
+            var text = header.map { CSV.record($0) } ?? ""
             for row in rows { text += CSV.record(row) }
             return text
         }

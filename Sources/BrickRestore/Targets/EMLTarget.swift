@@ -189,7 +189,7 @@ public actor EMLTarget: RestoreTarget {
     }
 
     /// Whether a manifest's relative path stays inside the root.
-    private nonisolated func isContained(_ relative: String) -> Bool {
+    nonisolated func isContained(_ relative: String) -> Bool {
         !relative.hasPrefix("/") && !relative.split(separator: "/").contains { $0 == ".." || $0 == "." }
     }
 }

@@ -45,7 +45,7 @@ struct ConnectionIntegrationTests {
     @Test("STARTTLS and implicit TLS verify the certificate against the CA file")
     func tlsWithCAFile() async throws {
         try await withDovecot { server in
-            for mode in [IMAPEndpoint.TLSMode.startTLS, .opportunistic, .implicit] {
+            for mode in [IMAPEndpoint.TLSMode.startTLS, .implicit] {
                 let connection = try await IMAPConnection.connect(to: server.endpoint(tls: mode), logger: testLogger)
                 #expect(await !connection.capabilities.contains("STARTTLS"))
                 try await connection.authenticate(IMAPCredentials(user: "carol", password: "pass-carol"))

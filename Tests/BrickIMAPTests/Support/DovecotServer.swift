@@ -35,10 +35,11 @@ struct DovecotServer: Sendable {
     }
 
     /// Starts a server in a new temporary directory; `capability` replaces what it
-    /// announces after login.
-    static func start(capability: String? = nil) throws -> DovecotServer {
+    /// announces after login; `noStartTLS` turns TLS off, so STARTTLS is not offered.
+    static func start(capability: String? = nil, noStartTLS: Bool = false) throws -> DovecotServer {
         let directory = URL(fileURLWithPath: "/tmp/brick-imap-test-\(UUID().uuidString)")
-        let output = try run(["start", directory.path] + (capability.map { ["--capability", $0] } ?? []))
+        let options = (capability.map { ["--capability", $0] } ?? []) + (noStartTLS ? ["--no-starttls"] : [])
+        let output = try run(["start", directory.path] + options)
         var values: [String: String] = [:]
         for line in output.split(separator: "\n") {
             let parts = line.split(separator: "=", maxSplits: 1).map(String.init)
@@ -122,6 +123,6 @@ func withServer<Server: TestServer, T>(_ start: () throws -> Server, _ body: (Se
 }
 
 /// Runs `body` with a fresh Dovecot and always stops it.
-func withDovecot<T>(capability: String? = nil, _ body: (DovecotServer) async throws -> T) async throws -> T {
-    try await withServer({ try DovecotServer.start(capability: capability) }, body)
+func withDovecot<T>(capability: String? = nil, noStartTLS: Bool = false, _ body: (DovecotServer) async throws -> T) async throws -> T {
+    try await withServer({ try DovecotServer.start(capability: capability, noStartTLS: noStartTLS) }, body)
 }

@@ -40,7 +40,7 @@ struct TargetUnitTests {
     @Test("endpoints parse from URLs")
     func endpoints() throws {
         let plain = try IMAPEndpoint(url: "imap://mail.example.com")
-        #expect(plain.port == 143 && plain.tls == .opportunistic && plain.host == "mail.example.com")
+        #expect(plain.port == 143 && plain.tls == .startTLS && plain.host == "mail.example.com")
         let secure = try IMAPEndpoint(url: "imaps://mail.example.com:1993", caFile: "/ca.pem")
         #expect(secure.port == 1993 && secure.tls == .implicit && secure.caFile == "/ca.pem")
         let v6 = try IMAPEndpoint(url: "imap://[::1]:1143", tls: .never)

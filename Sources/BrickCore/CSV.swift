@@ -1,24 +1,40 @@
-/// Comma-separated values as RFC 4180 has them: CRLF between records, a field quoted
-/// when it holds a comma, a quote, a line break or outer white space, quotes doubled.
-enum CSV {
-    /// One record, CRLF-terminated.
-    static func record(_ fields: [String]) -> String {
-        fields.map(quote).joined(separator: ",") + "\r\n"
+import Foundation
+
+/// Comma-separated values as RFC 4180 has them: the one CSV writer and reader of
+/// Brick (`--format csv` listings, the .eml restore's manifest).
+///
+/// A field is quoted when it holds a comma, a quote, a line break or outer white
+/// space, quotes doubled. Fields come from mail (subjects, senders, folder names), so
+/// one that a spreadsheet would run as a formula — starting with `=`, `+`, `-`, `@`,
+/// a tab or a carriage return — is neutralised as OWASP advises ("CSV Injection"):
+/// prefixed with a single quote and quoted.
+public enum CSV {
+    /// One record, terminated by `lineEnd` (CRLF by default, as RFC 4180 says).
+    public static func record(_ fields: [String], lineEnd: String = "\r\n") -> String {
+        fields.map(field).joined(separator: ",") + lineEnd
     }
 
-    /// `field`, quoted when it needs to be.
-    static func quote(_ field: String) -> String {
-        let needsQuotes = field.utf8.contains { byte in
+    /// `value` as one field: neutralised when a spreadsheet would read it as a
+    /// formula, quoted when it needs to be.
+    public static func field(_ value: String) -> String {
+        let neutralised = startsFormula(value) ? "'" + value : value
+        let needsQuotes = neutralised != value || neutralised.utf8.contains { byte in
             byte == UInt8(ascii: ",") || byte == UInt8(ascii: "\"") || byte == 0x0D || byte == 0x0A
-        } || field.first?.isWhitespace == true || field.last?.isWhitespace == true
-        guard needsQuotes else { return field }
-        return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        } || neutralised.first?.isWhitespace == true || neutralised.last?.isWhitespace == true
+        guard needsQuotes else { return neutralised }
+        return "\"" + neutralised.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    /// True when a spreadsheet would take a cell beginning so for a formula.
+    static func startsFormula(_ value: String) -> Bool {
+        guard let first = value.utf8.first else { return false }
+        return [UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), 0x09, 0x0D].contains(first)
     }
 
     /// The records in `bytes` (CRLF or LF between records; line breaks inside quoted
     /// fields are kept). A final record without a line break is included; an
     /// unterminated quoted field runs to the end.
-    static func records(_ bytes: [UInt8]) -> [[String]] {
+    public static func records(_ bytes: [UInt8]) -> [[String]] {
         var records: [[String]] = []
         var fields: [String] = []
         var field: [UInt8] = []
