@@ -1,4 +1,5 @@
 import ArgumentParser
+import BrickIMAP
 import BrickStore
 import Foundation
 
@@ -24,7 +25,7 @@ struct RepairCommand: AsyncParsableCommand {
 
     func run() async throws {
         let url = URL(fileURLWithPath: userDirectory.userDirectory)
-        let report = try UserStore.repair(layout: StoreLayout(userDirectory: url))
+        let report = try UserStore.repair(layout: StoreLayout(userDirectory: url), resetToken: IMAPSource.tokenAfterRepair)
         let user = url.standardizedFileURL.lastPathComponent
         for line in RepairSummary.lines(report, user: user) { Terminal.write(line + "\n") }
         if !report.unrecoverable.isEmpty { throw CommandFailure(exit: .integrity) }

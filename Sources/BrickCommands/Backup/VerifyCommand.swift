@@ -28,7 +28,8 @@ struct VerifyCommand: AsyncParsableCommand {
         do {
             try check()
         } catch let error as StoreError where error.isDamagedCatalog {
-            Terminal.printError("brick-backup: \(error); the catalog is damaged: run brick-backup repair \(userDirectory.userDirectory)")
+            let detail = "\(error)".split(whereSeparator: \.isNewline).joined(separator: " ")
+            Terminal.printError("brick-backup: \(detail); the catalog is damaged: run brick-backup repair \(userDirectory.userDirectory)")
             throw CommandFailure(exit: .integrity)
         }
     }
