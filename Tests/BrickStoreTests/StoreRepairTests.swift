@@ -114,7 +114,7 @@ import Testing
         #expect(try store.folders().map(\.path.description) == ["INBOX", "Projects", "Projects/2026"])
         let items = try store.items(matching: ItemQuery())
         let k1 = try #require(items.first { $0.key == "k1" })
-        #expect(k1.fromAddress == "carol@example.com" && k1.subject == "Quarterly report" && k1.messageID == "q1")
+        #expect(k1.fromAddress == "carol@example.com" && k1.subject == "Quarterly report" && k1.messageID == "q1@example.org")
         #expect(k1.flags == ItemFlags(system: [.seen, .flagged], keywords: ["work"]))
         #expect(k1.receivedDate == Date(timeIntervalSince1970: 1_772_532_000))
         let copy = try #require(items.first { $0.key == "copy" })
