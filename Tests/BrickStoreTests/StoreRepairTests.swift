@@ -53,6 +53,33 @@ import Testing
         #expect(try store.verify().isIntact)
     }
 
+    @Test func itemFileThatDoesNotOpenIsSetAsideAndItsRowsDropped() throws {
+        let dir = TemporaryDirectory()
+        let inboxDirectory: String
+        do {
+            let store = try openStore(dir.url)
+            let run = try store.beginRun(kind: "backup")
+            let inbox = try store.ensureFolder(.inbox, run: run).folder
+            inboxDirectory = inbox.directory
+            _ = try store.commit(ChangeBatch(added: [makeItem("i1"), makeItem("i2")], token: "t"), to: inbox, run: run)
+        }
+        let file = dir.url.appendingPathComponent("alice/" + inboxDirectory + "/items.db")
+        try Data((0..<8192).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ 3) }).write(to: file)
+
+        let report = try UserStore.repair(layout: StoreLayout(root: dir.url, user: "alice"))
+        #expect(report.itemFilesSetAside.count == 1)
+        #expect(report.toRefetch.map(\.key).sorted() == ["i1", "i2"])
+        let aside = try #require(report.itemFilesSetAside.first)
+        #expect(FileManager.default.fileExists(atPath: aside) && !FileManager.default.fileExists(atPath: file.path))
+        let store = try openStore(dir.url)
+        #expect(try store.verify().isIntact)
+        let run = try store.beginRun(kind: "backup")
+        let inbox = try #require(try store.folder(at: .inbox))
+        #expect(inbox.syncToken == nil)
+        #expect(try store.commit(ChangeBatch(added: [makeItem("i1")]), to: inbox, run: run).added == 1)
+        #expect(try store.verify().isIntact)
+    }
+
     @Test func referenceWhoseHolderIsGoneIsPointedAtAnotherCopyOrDropped() throws {
         let dir = TemporaryDirectory()
         let shared = makeMessage(subject: "shared", messageID: "shared")
