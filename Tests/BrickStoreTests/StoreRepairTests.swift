@@ -17,6 +17,18 @@ import Testing
         #expect(try openStore(dir.url).folder(at: .inbox)?.syncToken == "t1")
     }
 
+    @Test func repairRefusesAStoreAWriterHolds() throws {
+        let dir = TemporaryDirectory()
+        let writer = try openStore(dir.url)
+        #expect {
+            _ = try UserStore.repair(layout: StoreLayout(root: dir.url, user: "alice"))
+        } throws: { error in
+            guard case StoreError.locked = error else { return false }
+            return true
+        }
+        withExtendedLifetime(writer) {}
+    }
+
     @Test func lostItemFileDropsItsRowsAndResetsTheTokenSoTheItemsCanComeBack() throws {
         let dir = TemporaryDirectory()
         let archiveDirectory: String
