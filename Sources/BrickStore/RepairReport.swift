@@ -47,6 +47,6 @@ public struct RepairReport: Sendable {
     public var toRefetch: [LostItem] { lost.filter { !$0.deletedUpstream } }
     /// True when the store was sound and nothing changed.
     public var nothingToDo: Bool {
-        damagedCatalogKeptAt == nil && lost.isEmpty && referencesRepointed == 0 && itemFilesSetAside.isEmpty
+        catalogProblem == nil && lost.isEmpty && referencesRepointed == 0 && itemFilesSetAside.isEmpty
     }
 }

@@ -92,6 +92,24 @@ import Testing
         #expect(try store.verify().isIntact)
     }
 
+    @Test func deletedCatalogIsRebuiltAndTheRepairSaysSo() throws {
+        let dir = TemporaryDirectory()
+        do {
+            let store = try openStore(dir.url)
+            let run = try store.beginRun(kind: "backup")
+            let inbox = try store.ensureFolder(.inbox, run: run).folder
+            _ = try store.commit(ChangeBatch(added: [makeItem("i1"), makeItem("i2")]), to: inbox, run: run)
+        }
+        for suffix in ["", "-wal", "-shm"] { unlink(dir.url.appendingPathComponent("alice/catalog.sqlite" + suffix).path) }
+
+        let report = try UserStore.repair(layout: StoreLayout(root: dir.url, user: "alice"))
+        #expect(report.catalogProblem == "catalog.sqlite is missing" && report.damagedCatalogKeptAt == nil)
+        #expect(!report.nothingToDo && report.itemsRebuilt == 2)
+        let store = try openStore(dir.url)
+        #expect(try store.verify().isIntact)
+        #expect(try store.items(matching: ItemQuery()).map(\.key).sorted() == ["i1", "i2"])
+    }
+
     @Test func referenceWhoseHolderIsGoneIsPointedAtAnotherCopyOrDropped() throws {
         let dir = TemporaryDirectory()
         let shared = makeMessage(subject: "shared", messageID: "shared")
