@@ -11,7 +11,8 @@ public enum BrickExit: Int32, CaseIterable, Sendable {
     case usage = 2
     /// A user's store is locked by another running backup or purge.
     case locked = 3
-    /// `verify` found damaged or missing items.
+    /// `verify` found damaged or missing items (or a damaged catalog); `repair` left
+    /// something unrecoverable.
     case integrity = 4
 
     /// One line per code, for `--help`.
@@ -22,7 +23,8 @@ public enum BrickExit: Int32, CaseIterable, Sendable {
           1  partial failure: some users, folders or items failed (see the summary)
           2  usage or configuration error: nothing was done
           3  a store is locked by another backup or purge (its pid is named)
-          4  verify found damaged or missing items
+          4  verify found damaged or missing items or a damaged catalog;
+             repair found items it cannot bring back
         """
     }
 

@@ -8,7 +8,8 @@ struct VerifyCommand: AsyncParsableCommand {
         commandName: "verify",
         abstract: "Check that every item decompresses and matches its SHA-256; report orphans.",
         discussion: """
-            Exits 4 when an item is damaged or missing. Values without a catalog row \
+            Exits 4 when an item is damaged or missing, or the catalog is damaged or missing \
+            (`brick-backup repair` mends both). Values without a catalog row \
             (left by an interrupted run) are reported and harmless; the next purge removes them.
 
             \(BrickExit.helpText)
@@ -18,6 +19,22 @@ struct VerifyCommand: AsyncParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() async throws {
+        let url = URL(fileURLWithPath: userDirectory.userDirectory)
+        if !FileManager.default.fileExists(atPath: url.appendingPathComponent("catalog.sqlite").path),
+           FileManager.default.fileExists(atPath: url.appendingPathComponent("folders").path) {
+            Terminal.printError("brick-backup: \(userDirectory.userDirectory): the catalog is missing; run brick-backup repair \(userDirectory.userDirectory)")
+            throw CommandFailure(exit: .integrity)
+        }
+        do {
+            try check()
+        } catch let error as StoreError where error.isDamagedCatalog {
+            let detail = "\(error)".split(whereSeparator: \.isNewline).joined(separator: " ")
+            Terminal.printError("brick-backup: \(detail); the catalog is damaged: run brick-backup repair \(userDirectory.userDirectory)")
+            throw CommandFailure(exit: .integrity)
+        }
+    }
+
+    private func check() throws {
         let store = try userDirectory.openReadOnly()
         let started = Date()
         let counter = Counter()

@@ -1,0 +1,36 @@
+import Foundation
+import Testing
+
+/// One store per format, written by the code of that format (Fixtures/golden-stores,
+/// docs/FORMAT.md §5): today's executables must migrate it, verify it, list the items
+/// the old code listed, and back up into it.
+@Suite(.serialized) struct GoldenStoreTests {
+    @Test(arguments: [1, 2]) func storeWrittenByAnEarlierFormatMigratesVerifiesAndListsItsItems(format: Int) throws {
+        let golden = Tools.packageRoot.appendingPathComponent("Fixtures/golden-stores/format-\(format)")
+        let work = try Workspace()
+        let alice = work.store.appendingPathComponent("alice")
+        try FileManager.default.createDirectory(at: work.store, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: golden.appendingPathComponent("alice"), to: alice)
+        let expected = try JSONDecoder().decode(
+            [IndexedItem].self, from: Data(contentsOf: golden.appendingPathComponent("expected-index.json")))
+        #expect(!expected.isEmpty)
+
+        let verify = try Tools.run("brick-backup", ["verify", alice.path, "--progress", "never"])
+        #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
+        let listed = try index(alice, ["--deleted", "yes"])
+        #expect(summary(listed) == summary(expected))
+
+        // Today's backup of the same Maildir into it adds nothing and keeps it sound.
+        let backup = try Tools.run("brick-backup", ["backup", "--source", work.source, "-u", "alice", "--store", work.store.path, "--progress", "never"])
+        #expect(backup.status == 0, "\(backup.stderr)")
+        #expect(summary(try index(alice, ["--deleted", "yes"])) == summary(expected))
+        let again = try Tools.run("brick-backup", ["verify", alice.path, "--progress", "never"])
+        #expect(again.status == 0, "\(again.stdout)\(again.stderr)")
+    }
+
+    /// What must not change across formats: each item's key, folder, subject, sender,
+    /// size and flags.
+    private func summary(_ items: [IndexedItem]) -> [String] {
+        items.map { "\($0.folder)|\($0.key)|\($0.subject ?? "")|\($0.from ?? "")|\($0.size)|\($0.flags.sorted())" }.sorted()
+    }
+}
