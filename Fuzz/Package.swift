@@ -3,9 +3,11 @@ import PackageDescription
 
 // libFuzzer targets for Brick's parsers and decoders (docs/RELIABILITY.md "Fuzzing").
 // A package of its own so that the main `swift build` and `swift test` never see
-// them: each target's directory links to the real source files it fuzzes, and every
-// target is built with `--sanitize=fuzzer` (libFuzzer provides `main`). Build and run
-// through tools/fuzz.
+// them: each target's directory links to the real source files it fuzzes, and
+// everything is built with `--sanitize=fuzzer -Xswiftc -sanitize=fuzzer,address`
+// (libFuzzer provides `main`). Not `--sanitize=fuzzer --sanitize=address`: SwiftPM
+// passes the two in an arbitrary order and, with address last, swiftc leaves out the
+// coverage instrumentation. Build and run through tools/fuzz.
 let package = Package(
     name: "BrickFuzz",
     dependencies: [

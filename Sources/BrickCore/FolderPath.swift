@@ -13,24 +13,26 @@ public struct FolderPath: Hashable, Sendable, Comparable, CustomStringConvertibl
     }
 
     /// Parses the text form (`Archive/2025`; `\/` and `\\` escape a slash and a backslash).
+    /// Reads Unicode scalars, not characters: a combining mark after a `/` or `\` must not
+    /// merge with it into one character and hide the separator.
     public init(parsing text: String) {
         var parts: [String] = []
-        var current = ""
+        var current = String.UnicodeScalarView()
         var escaping = false
-        for ch in text {
+        for scalar in text.unicodeScalars {
             if escaping {
-                current.append(ch)
+                current.append(scalar)
                 escaping = false
-            } else if ch == "\\" {
+            } else if scalar == "\\" {
                 escaping = true
-            } else if ch == "/" {
-                parts.append(current)
-                current = ""
+            } else if scalar == "/" {
+                parts.append(String(current))
+                current = String.UnicodeScalarView()
             } else {
-                current.append(ch)
+                current.append(scalar)
             }
         }
-        parts.append(current)
+        parts.append(String(current))
         self.components = parts.filter { !$0.isEmpty }
     }
 
@@ -42,8 +44,15 @@ public struct FolderPath: Hashable, Sendable, Comparable, CustomStringConvertibl
 
     /// The text form, components joined by `/`.
     public var description: String {
-        components.map { $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "/", with: "\\/") }
-            .joined(separator: "/")
+        var text = String.UnicodeScalarView()
+        for (index, component) in components.enumerated() {
+            if index > 0 { text.append("/") }
+            for scalar in component.unicodeScalars {
+                if scalar == "\\" || scalar == "/" { text.append("\\") }
+                text.append(scalar)
+            }
+        }
+        return String(text)
     }
 
     /// The last component, or an empty string for the root.
