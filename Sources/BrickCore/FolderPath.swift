@@ -15,34 +15,36 @@ public struct FolderPath: Hashable, Sendable, Comparable, CustomStringConvertibl
     }
 
     /// Parses the text form (`Archive/2025`; `\/` and `\\` escape a slash and a
-    /// backslash; a component that is exactly `\0` is an empty name).
+    /// backslash; a component that is exactly `\0` is an empty name). Reads Unicode
+    /// scalars, not characters: a combining mark after a `/` or `\` must not merge with
+    /// it into one character and hide the separator.
     public init(parsing text: String) {
         var parts: [String] = []
-        var current = ""
-        var raw = ""
+        var current = String.UnicodeScalarView()
+        var raw = String.UnicodeScalarView()
         var escaping = false
         func endComponent() {
-            if raw == "\\0" {
+            if String(raw) == "\\0" {
                 parts.append("")
             } else if !current.isEmpty {
-                parts.append(current)
+                parts.append(String(current))
             }
-            current = ""
-            raw = ""
+            current = String.UnicodeScalarView()
+            raw = String.UnicodeScalarView()
         }
-        for ch in text {
+        for scalar in text.unicodeScalars {
             if escaping {
-                current.append(ch)
-                raw.append(ch)
+                current.append(scalar)
+                raw.append(scalar)
                 escaping = false
-            } else if ch == "\\" {
+            } else if scalar == "\\" {
                 escaping = true
-                raw.append(ch)
-            } else if ch == "/" {
+                raw.append(scalar)
+            } else if scalar == "/" {
                 endComponent()
             } else {
-                current.append(ch)
-                raw.append(ch)
+                current.append(scalar)
+                raw.append(scalar)
             }
         }
         endComponent()
@@ -57,9 +59,19 @@ public struct FolderPath: Hashable, Sendable, Comparable, CustomStringConvertibl
 
     /// The text form, components joined by `/`.
     public var description: String {
-        components.map {
-            $0.isEmpty ? "\\0" : $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "/", with: "\\/")
-        }.joined(separator: "/")
+        var text = String.UnicodeScalarView()
+        for (index, component) in components.enumerated() {
+            if index > 0 { text.append("/") }
+            if component.isEmpty {
+                text.append(contentsOf: "\\0".unicodeScalars)
+                continue
+            }
+            for scalar in component.unicodeScalars {
+                if scalar == "\\" || scalar == "/" { text.append("\\") }
+                text.append(scalar)
+            }
+        }
+        return String(text)
     }
 
     /// The last component, or an empty string for the root.

@@ -8,6 +8,18 @@ import Testing
         #expect(FolderPath(parsing: path.description) == path)
     }
 
+    /// Found by tools/fuzz folder-path: a `/` followed by a combining mark (U+0735 here)
+    /// formed one character with it, so parsing lost the separator.
+    @Test func combiningMarkAfterSeparatorKeepsComponentsApart() {
+        let found: [UInt8] = [0x2F, 0x2F, 0x00, 0xDC, 0xB5, 0x2F, 0x2F, 0x00, 0x00, 0x00, 0x2F, 0x2F, 0x2F, 0x2E]
+        let components = found.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
+        let path = FolderPath(components)
+        #expect(FolderPath(parsing: path.description).components.map { Array($0.unicodeScalars) }
+                == components.map { Array($0.unicodeScalars) })
+        #expect(FolderPath(parsing: "a/\u{0735}b").components == ["a", "\u{0735}b"])
+        #expect(FolderPath(parsing: "a\\/\u{0735}").components == ["a/\u{0735}"])
+    }
+
     @Test func parsingDropsEmptyComponents() {
         #expect(FolderPath(parsing: "/Archive//2025/") == FolderPath(["Archive", "2025"]))
     }

@@ -1,0 +1,32 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// libFuzzer targets for Brick's parsers and decoders (docs/RELIABILITY.md "Fuzzing").
+// A package of its own so that the main `swift build` and `swift test` never see
+// them: each target's directory links to the real source files it fuzzes, and
+// everything is built with `--sanitize=fuzzer -Xswiftc -sanitize=fuzzer,address`
+// (libFuzzer provides `main`). Not `--sanitize=fuzzer --sanitize=address`: SwiftPM
+// passes the two in an arbitrary order and, with address last, swiftc leaves out the
+// coverage instrumentation. Build and run through tools/fuzz.
+let package = Package(
+    name: "BrickFuzz",
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+    ],
+    targets: [
+        .systemLibrary(name: "CLZ4", path: "Sources/CLZ4", pkgConfig: "liblz4"),
+        .target(name: "LZ4", dependencies: ["CLZ4"]),
+        .target(name: "BrickCore"),
+        .target(name: "BrickMessage", dependencies: ["BrickCore"]),
+
+        .executableTarget(name: "fuzz-item-value", dependencies: ["BrickCore", "LZ4"]),
+        .executableTarget(name: "fuzz-lz4-frame", dependencies: ["LZ4"]),
+        .executableTarget(name: "fuzz-imap-response", dependencies: [
+            "BrickCore", "BrickMessage", .product(name: "NIOCore", package: "swift-nio"),
+        ]),
+        .executableTarget(name: "fuzz-message-header", dependencies: ["BrickMessage"]),
+        .executableTarget(name: "fuzz-maildir-name", dependencies: ["BrickCore"]),
+        .executableTarget(name: "fuzz-modified-utf7", dependencies: ["BrickCore"]),
+        .executableTarget(name: "fuzz-folder-path", dependencies: ["BrickCore"]),
+    ]
+)

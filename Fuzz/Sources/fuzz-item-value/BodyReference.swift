@@ -1,0 +1,1 @@
+../../../Sources/BrickStore/BodyReference.swift

@@ -1,0 +1,1 @@
+../../../Sources/BrickMaildir/MaildirFileName.swift
