@@ -44,7 +44,7 @@ struct CatalogRebuild {
         let building = layout.url("catalog.rebuilding.sqlite")
         for suffix in ["", "-journal", "-wal", "-shm"] { unlink(building.path + suffix) }
         try FileSystem.touchPrivateFile(building, user: user)
-        let environment = try SharedEnvironment.open(home: layout.environment, user: user)
+        let environment = try SharedEnvironment.open(home: layout.environment, user: user, reader: false)
         var databases: [FolderID: BerkeleyDB.Database] = [:]
         defer { withExtendedLifetime(environment) { for database in databases.values { database.close() } } }
         do {
