@@ -12,12 +12,13 @@ let package = Package(
     name: "BrickFuzz",
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         .systemLibrary(name: "CLZ4", path: "Sources/CLZ4", pkgConfig: "liblz4"),
         .target(name: "LZ4", dependencies: ["CLZ4"]),
         .target(name: "BrickCore"),
-        .target(name: "BrickMessage", dependencies: ["BrickCore"]),
+        .target(name: "BrickMessage", dependencies: ["BrickCore", .product(name: "Crypto", package: "swift-crypto")]),
 
         .executableTarget(name: "fuzz-item-value", dependencies: ["BrickCore", "LZ4"]),
         .executableTarget(name: "fuzz-lz4-frame", dependencies: ["LZ4"]),

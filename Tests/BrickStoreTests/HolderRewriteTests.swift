@@ -10,14 +10,6 @@ import Testing
     let original = makeMessage(body: String(repeating: "The bytes other items refer to.\r\n", count: 200))
     let changed = makeMessage(body: String(repeating: "Other bytes under the same key.\r\n", count: 200))
 
-    private func item(_ store: UserStore, _ path: FolderPath, _ key: String) throws -> CatalogItem {
-        var query = ItemQuery()
-        query.folders = [path]
-        query.keys = [ItemKey(key)]
-        query.deleted = .yes
-        return try #require(store.items(matching: query).first)
-    }
-
     @Test func aHolderWrittenAgainWithOtherBytesLeavesItsReferrersTheirBytes() throws {
         let dir = TemporaryDirectory()
         let store = try openStore(dir.url)

@@ -94,4 +94,25 @@ import Testing
         let repointed = try ItemValue.replacingBody(of: reference, with: .reference(BodyReference(folderID: 9, key: "longer key")))
         #expect(try ItemValue.decodeHeader(repointed) == (own, .shared(BodyReference(folderID: 9, key: "longer key"))))
     }
+
+    /// Inputs the item-value fuzz target found crashing (an allocation of the header's
+    /// raw size, 2^40, before any check; a raw size of 2^63 trapping in `Int(_:)`):
+    /// each must be a decoding error, never a trap.
+    @Test(arguments: [
+        "42524b49020000000000000000000000000000000001000000000000000000000000000000000000000000000000000000000000"
+            + "000000000000000000000000000000000004224d186440a70600008068656c6c6f0a00000000f95b6b94",
+        "42524b49020000000000000000000000000000000000008000000000000000000000000000000000000000000000000000000000"
+            + "000000000000000000000000000000000004224d186440a70600008068656c6c6f0a00000000f95b6b94",
+    ])
+    func fuzzedValuesWithHugeRawSizesAreRefused(hex: String) throws {
+        var bytes: [UInt8] = []
+        var index = hex.startIndex
+        while index < hex.endIndex {
+            let next = hex.index(index, offsetBy: 2)
+            bytes.append(try #require(UInt8(hex[index..<next], radix: 16)))
+            index = next
+        }
+        #expect(bytes.count == 94)
+        #expect(throws: ItemValue.DecodingError.self) { try ItemValue.decode(bytes, decompressor: LZ4Frame()) }
+    }
 }

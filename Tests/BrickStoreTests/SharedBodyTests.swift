@@ -16,14 +16,6 @@ import Testing
         }
     }
 
-    private func item(_ store: UserStore, _ path: FolderPath, _ key: String) throws -> CatalogItem {
-        var query = ItemQuery()
-        query.folders = [path]
-        query.keys = [ItemKey(key)]
-        query.deleted = .yes
-        return try #require(store.items(matching: query).first)
-    }
-
     @Test func bytesAlreadyStoredInAnotherFolderAreStoredAsAReference() throws {
         let dir = TemporaryDirectory()
         let store = try openStore(dir.url)

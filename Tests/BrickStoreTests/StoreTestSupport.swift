@@ -1,6 +1,7 @@
 import BrickCore
 import BrickStore
 import Foundation
+import Testing
 
 /// A temporary directory removed when the value goes away.
 final class TemporaryDirectory {
@@ -28,4 +29,13 @@ func makeItem(_ key: String, flags: ItemFlags = .none, received: TimeInterval = 
 /// Opens a writable store for user "alice" under `root`.
 func openStore(_ root: URL, user: String = "alice", mode: UserStore.Mode = .readWrite) throws -> UserStore {
     try UserStore(layout: StoreLayout(root: root, user: user), user: user, mode: mode)
+}
+
+/// The catalog row of `key` in the folder at `path`, deleted or not.
+func item(_ store: UserStore, _ path: FolderPath, _ key: String) throws -> CatalogItem {
+    var query = ItemQuery()
+    query.folders = [path]
+    query.keys = [ItemKey(key)]
+    query.deleted = .yes
+    return try #require(store.items(matching: query).first)
 }
