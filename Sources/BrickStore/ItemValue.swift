@@ -171,7 +171,9 @@ public enum ItemValue {
         let keywordText = String(decoding: value[70..<(70 + keywordCount)], as: UTF8.self)
         let flags = ItemFlags(
             system: SystemFlags(rawValue: readLE(value, 6, UInt16.self)),
-            keywords: keywordText.split(separator: " ").map(String.init))
+            // Split by Unicode scalars: a keyword starting with a combining mark would
+            // otherwise merge with the space before it and with the keyword before that.
+            keywords: keywordText.unicodeScalars.split(separator: " ").map { String(String.UnicodeScalarView($0)) })
         let header = ItemHeader(
             flags: flags,
             internalDate: Int64(bitPattern: readLE(value, 8, UInt64.self)),

@@ -115,4 +115,17 @@ import Testing
         #expect(bytes.count == 94)
         #expect(throws: ItemValue.DecodingError.self) { try ItemValue.decode(bytes, decompressor: LZ4Frame()) }
     }
+
+    /// Found by the item-value fuzz target: a keyword starting with a combining mark
+    /// merged with the space before it when the header was written again.
+    @Test func keywordsStartingWithACombiningMarkSurviveARewrite() throws {
+        let flags = ItemFlags(system: [], keywords: ["a", "\u{337}b"])
+        let value = ItemValue.encode(
+            header: ItemHeader(flags: flags, internalDate: 0, rawSize: 1, uid: 0, modSeq: 0, sha256: Array(repeating: 0, count: 32)),
+            sharing: BodyReference(folderID: 1, key: "k"))
+        let (header, _) = try ItemValue.decodeHeader(value)
+        #expect(header.flags.keywords.map { Array($0.unicodeScalars) } == flags.keywords.map { Array($0.unicodeScalars) })
+        let (again, _) = try ItemValue.decodeHeader(ItemValue.encode(header: header, sharing: BodyReference(folderID: 1, key: "k")))
+        #expect(again == header)
+    }
 }
