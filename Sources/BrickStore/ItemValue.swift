@@ -108,12 +108,11 @@ public enum ItemValue {
     /// Rewrites `value` to keep its header and take its body from `body`: the LZ4
     /// frame of another value, or a new reference. No decompression happens.
     public static func replacingBody(of value: [UInt8], with body: ReplacementBody) throws(DecodingError) -> [UInt8] {
-        let (_, stored) = try decodeHeader(value)
-        let headerEnd: Int
-        switch stored {
-        case .inline(let frameOffset): headerEnd = frameOffset
-        case .shared(let reference): headerEnd = value.count - reference.encodedSize
-        }
+        _ = try decodeHeader(value)
+        // The body starts right after the keywords, whatever it is: a reference's size
+        // as re-encoded is no measure of the bytes it was read from (a key that is not
+        // valid UTF-8 re-encodes longer).
+        let headerEnd = ItemHeader.fixedSize + Int(readLE(value, 68, UInt16.self))
         var out = Array(value[0..<headerEnd])
         out[4] = ItemHeader.version
         switch body {

@@ -1,4 +1,5 @@
 import BrickCore
+import Foundation
 @testable import BrickStore
 import LZ4
 import Testing
@@ -127,5 +128,27 @@ import Testing
         #expect(header.flags.keywords.map { Array($0.unicodeScalars) } == flags.keywords.map { Array($0.unicodeScalars) })
         let (again, _) = try ItemValue.decodeHeader(ItemValue.encode(header: header, sharing: BodyReference(folderID: 1, key: "k")))
         #expect(again == header)
+    }
+
+    /// Found by the item-value fuzz target: a reference value whose key is not valid
+    /// UTF-8 (it re-encodes longer than it was read), given a new body. The header's
+    /// end was computed from the re-encoded reference and fell before its start.
+    @Test func aReferenceWithAnInvalidKeyGetsANewBodyWithoutATrap() throws {
+        let encoded: [String] = [
+            "QlJLSQIBAQBYK/NTZQAAAAC/AAAAAAAAAAAAAAAAAAAAAAAAABMAKCu7CrLGLBayEz46ZOFvgy7Drk00yL05rUJSS0kCAAEA4JZV",
+            "ZQAAAAAVAQAAAAAAAAAAAAAACgAAAAAAAP1qbtLQnVAsd4NcRzDrS0dm5ZVk8TiiH1Ba7V0DgnkcQAAEIk0YZEBUbwBvYm9iFAC/",
+            "b3JnClN1YmplY4ysAAP0Q1JueExYRGhzR3loQz89CkRhdGU6IFRodSwgwZ4iTZMAABAAAAAAAAAAQlJLSQIAAQAg9FNlAAAAAMMA",
+            "AAAAAAAAAQAAIAAAAAAAAAAA5DH////////////////TjSgyFULZ0tsimOV1Cb3//////6+WrY6u4cHayviCInsuaYwgAAQVQtnS",
+            "2yKY5XUJva+WIk0YFwAxNzAwMDAwNmRAp8AA9QAeADAwLk3//////////////0Zy//9v////////bf8=",
+        ]
+        let value = try #require(Data(base64Encoded: encoded.joined()))
+        let bytes = Array(value)
+        guard case .shared = try ItemValue.decodeHeader(bytes).1 else {
+            Issue.record("the input is no longer read as a reference")
+            return
+        }
+        let frame = try ItemValue.encode(header: header, raw: Array("Hello".utf8), compressor: LZ4Frame())
+        let replaced = try ItemValue.replacingBody(of: bytes, with: .frame(of: frame))
+        #expect(try ItemValue.decodeHeader(replaced).0 == ItemValue.decodeHeader(bytes).0)
     }
 }
