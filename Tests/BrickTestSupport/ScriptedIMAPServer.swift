@@ -20,23 +20,9 @@ public final class ScriptedIMAPServer: @unchecked Sendable {
 
     /// Listens on a free port of 127.0.0.1 and serves connections until deinit.
     public init(greeting: String, respond: @escaping @Sendable (_ tag: String, _ command: String) -> String) throws {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let (descriptor, port) = try LoopbackListener.open(backlog: 8)
         self.descriptor = descriptor
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) }
-        }
-        guard bound == 0, listen(descriptor, 8) == 0 else {
-            close(descriptor)
-            throw ChildProcess.Failure(message: "cannot listen on 127.0.0.1")
-        }
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
-        }
-        port = Int(UInt16(bigEndian: address.sin_port))
+        self.port = port
         let listening = descriptor
         let thread = Thread { [weak self] in
             while true {
