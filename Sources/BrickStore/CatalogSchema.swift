@@ -1,10 +1,11 @@
+import Foundation
 import GRDB
 
 /// The catalog's SQL schema as append-only, named migrations (docs/FORMAT.md §4).
 /// A shipped migration is never edited: a change is a new migration.
 enum CatalogSchema {
     /// Format constant: the store format version this code writes (FORMAT.md §5).
-    static let formatVersion = 3
+    static let formatVersion = 4
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -109,6 +110,41 @@ enum CatalogSchema {
                 ALTER TABLE runs ADD COLUMN folders_skipped INTEGER NOT NULL DEFAULT 0;
                 UPDATE meta SET value = '3' WHERE key = 'format_version';
                 """)
+        }
+        migrator.registerMigration("v4-export") { db in
+            try db.execute(sql: """
+                ALTER TABLE folders ADD COLUMN updated_run INTEGER;
+                ALTER TABLE items ADD COLUMN value_run INTEGER;
+                CREATE TABLE purged_items (
+                    run_id INTEGER NOT NULL,
+                    folder_id INTEGER NOT NULL,
+                    key TEXT NOT NULL
+                );
+                CREATE INDEX purged_items_run ON purged_items(run_id);
+                CREATE TABLE purged_folders (
+                    run_id INTEGER NOT NULL,
+                    folder_id INTEGER NOT NULL
+                );
+                CREATE INDEX purged_folders_run ON purged_folders(run_id);
+                CREATE TABLE export_targets (
+                    name TEXT PRIMARY KEY NOT NULL,
+                    last_sequence INTEGER NOT NULL,
+                    last_run INTEGER NOT NULL,
+                    last_digest BLOB NOT NULL,
+                    last_exported_at INTEGER NOT NULL
+                );
+                CREATE TABLE replica_bundles (
+                    sequence INTEGER PRIMARY KEY NOT NULL,
+                    kind TEXT NOT NULL,
+                    digest BLOB NOT NULL,
+                    parent_digest BLOB,
+                    to_run INTEGER NOT NULL,
+                    applied_at INTEGER NOT NULL
+                );
+                UPDATE meta SET value = '4' WHERE key = 'format_version';
+                """)
+            try db.execute(
+                sql: "INSERT INTO meta(key, value) VALUES ('store_id', ?)", arguments: [UUID().uuidString.lowercased()])
         }
         return migrator
     }

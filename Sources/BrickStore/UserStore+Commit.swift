@@ -74,7 +74,7 @@ extension UserStore {
         }
         return try withCatalog { db in
             var outcome = BatchOutcome()
-            for update in holderUpdates { try update.apply(db) }
+            for update in holderUpdates { try update.apply(db, run: run.id) }
             if batch.retirePresentItems {
                 try db.execute(
                     sql: "UPDATE items SET deleted_run = ?, deleted_at = ? WHERE folder_id = ? AND deleted_run IS NULL",
@@ -106,7 +106,9 @@ extension UserStore {
                 outcome.deleted += db.changesCount
             }
             if let token = batch.token {
-                try db.execute(sql: "UPDATE folders SET sync_token = ? WHERE id = ?", arguments: [token, folder.id])
+                try db.execute(
+                    sql: "UPDATE folders SET sync_token = ?, updated_run = ? WHERE id = ? AND sync_token IS NOT ?",
+                    arguments: [token, run.id, folder.id, token])
             }
             return outcome
         }
@@ -143,10 +145,10 @@ extension UserStore {
             UPDATE items SET uid = ?, modseq = ?, message_id = ?, from_addr = ?, from_domain = ?, from_name = ?,
                 to_addrs = ?, cc_addrs = ?, subject = ?, sent_at = ?, received_at = ?, size = ?, stored_size = ?,
                 flags = ?, sha256 = ?, body_folder_id = ?, body_key = ?, email_id = ?, updated_run = ?, updated_at = ?,
-                deleted_run = NULL, deleted_at = NULL
+                value_run = ?, deleted_run = NULL, deleted_at = NULL
             WHERE folder_id = ? AND key = ?
             """
-        ).execute(arguments: arguments + [run.id, run.time, folder, item.key.rawValue])
+        ).execute(arguments: arguments + [run.id, run.time, run.id, folder, item.key.rawValue])
         return existing?["deleted_run"] as RunID? != nil
     }
 

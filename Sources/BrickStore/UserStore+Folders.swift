@@ -50,8 +50,11 @@ extension UserStore {
                 || specialUse != existing.specialUse || (identity != nil && identity != existing.identity)
             if changed {
                 try db.execute(
-                    sql: "UPDATE folders SET upstream_name = COALESCE(?, upstream_name), special_use = ?, identity = COALESCE(?, identity) WHERE id = ?",
-                    arguments: [upstreamName, specialUse?.rawValue, identity, existing.id])
+                    sql: """
+                        UPDATE folders SET upstream_name = COALESCE(?, upstream_name), special_use = ?,
+                            identity = COALESCE(?, identity), updated_run = ? WHERE id = ?
+                        """,
+                    arguments: [upstreamName, specialUse?.rawValue, identity, run.id, existing.id])
                 existing = try folder(db, id: existing.id)!
             }
             return (existing, false)
@@ -104,9 +107,12 @@ extension UserStore {
     }
 
     /// Sets a folder's sync token without changing items (used after a full resync).
+    /// The change is stamped with the latest run (docs/FORMAT.md §4, `updated_run`).
     public func setSyncToken(_ token: String?, folder id: FolderID) throws(StoreError) {
         try withCatalog { db in
-            try db.execute(sql: "UPDATE folders SET sync_token = ? WHERE id = ?", arguments: [token, id])
+            try db.execute(
+                sql: "UPDATE folders SET sync_token = ?, updated_run = \(UserStore.latestRunSQL) WHERE id = ?",
+                arguments: [token, id])
         }
     }
 

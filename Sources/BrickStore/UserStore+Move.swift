@@ -26,7 +26,8 @@ extension UserStore {
                 ).folder
             }
             if let upstreamName {
-                try db.execute(sql: "UPDATE folders SET upstream_name = ? WHERE id = ?", arguments: [upstreamName, id])
+                try db.execute(
+                    sql: "UPDATE folders SET upstream_name = ?, updated_run = ? WHERE id = ?", arguments: [upstreamName, run.id, id])
             }
             let newDirectory = parent?.id == folder.parentID
                 ? folder.directory
@@ -73,7 +74,7 @@ extension UserStore {
     }
 
     /// Removes a folder directory tree that holds no item files any more.
-    private func removeEmptiedTree(_ directory: String) {
+    func removeEmptiedTree(_ directory: String) {
         guard !containsItemFiles(directory) else { return }
         FileSystem.removeTree(layout.url(directory))
     }
@@ -101,10 +102,12 @@ extension UserStore {
                 let path = newPath.appending(FolderPath(suffix))
                 let directory = newDirectory + member.directory.dropFirst(oldDirectory.count)
                 try db.execute(
-                    sql: "UPDATE folders SET path = ?, name = ?, directory = ? WHERE id = ?",
+                    sql: "UPDATE folders SET path = ?, name = ?, directory = ?, updated_run = \(UserStore.latestRunSQL) WHERE id = ?",
                     arguments: [path.description, path.name, directory, member.id])
             }
-            try db.execute(sql: "UPDATE folders SET parent_id = ? WHERE id = ?", arguments: [row["new_parent_id"] as FolderID?, id])
+            try db.execute(
+                sql: "UPDATE folders SET parent_id = ?, updated_run = \(UserStore.latestRunSQL) WHERE id = ?",
+                arguments: [row["new_parent_id"] as FolderID?, id])
             try db.execute(sql: "DELETE FROM pending_moves WHERE folder_id = ?", arguments: [id])
             return try UserStore.subtree(db, of: id)
         }
@@ -123,7 +126,11 @@ extension UserStore {
             let id: FolderID = row[0]
             let oldDirectory: String = row[1]
             let newDirectory: String = row[2]
-            if oldDirectory != newDirectory && containsItemFiles(oldDirectory) {
+            let current = try readCatalog { db in try UserStore.folder(db, id: id) }
+            if current?.directory == newDirectory && oldDirectory != newDirectory {
+                // A replica's import committed the folder's new place: its files follow.
+                try relocateImportedFolders([ReplicaWriter.MovedFolder(id: id, from: oldDirectory, to: newDirectory)])
+            } else if oldDirectory != newDirectory && containsItemFiles(oldDirectory) {
                 // The item files never moved (one Berkeley DB transaction moves all or none).
                 if !containsItemFiles(newDirectory) { FileSystem.removeTree(layout.url(newDirectory)) }
                 try withCatalog { db in try db.execute(sql: "DELETE FROM pending_moves WHERE folder_id = ?", arguments: [id]) }

@@ -54,11 +54,16 @@ extension UserStore {
         // 2. Catalog rows (one transaction).
         let removedFolderIDs = Set(doomedFolders.map(\.id))
         let purgedPerFolder = try withCatalog { db in
-            for update in promotions { try update.apply(db) }
+            for update in promotions { try update.apply(db, run: run?.id) }
             let purgedPerFolder = try Dictionary(uniqueKeysWithValues: Row.fetchAll(
                 db, sql: "SELECT folder_id, COUNT(*) FROM items WHERE deleted_run IS NOT NULL AND deleted_at < ? GROUP BY folder_id",
                 arguments: [cutoffSeconds]
             ).map { ($0[0] as FolderID, $0[1] as Int) })
+            try db.execute(sql: """
+                INSERT INTO purged_items(run_id, folder_id, key)
+                SELECT COALESCE(?, \(UserStore.latestRunSQL)), folder_id, key FROM items
+                WHERE deleted_run IS NOT NULL AND deleted_at < ? AND EXISTS (SELECT 1 FROM export_targets)
+                """, arguments: [run?.id, cutoffSeconds])
             try db.execute(sql: "DELETE FROM items WHERE deleted_run IS NOT NULL AND deleted_at < ?", arguments: [cutoffSeconds])
             for folder in doomedFolders {
                 let remaining = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM items WHERE folder_id = ?", arguments: [folder.id]) ?? 0
@@ -66,6 +71,10 @@ extension UserStore {
                     db, sql: "SELECT COUNT(*) FROM folders WHERE parent_id = ? AND deleted_run IS NULL", arguments: [folder.id]) ?? 0
                 guard remaining == 0 && liveChildren == 0 else { continue }
                 try db.execute(sql: "DELETE FROM folders WHERE id = ?", arguments: [folder.id])
+                try db.execute(sql: """
+                    INSERT INTO purged_folders(run_id, folder_id) SELECT COALESCE(?, \(UserStore.latestRunSQL)), ?
+                    WHERE EXISTS (SELECT 1 FROM export_targets)
+                    """, arguments: [run?.id, folder.id])
             }
             if let run {
                 try db.execute(sql: "UPDATE runs SET items_purged = ? WHERE id = ?", arguments: [report.items, run.id])
@@ -80,27 +89,7 @@ extension UserStore {
         }
         let stillThere = Set(live.map(\.id))
         let removed = doomedFolders.filter { removedFolderIDs.contains($0.id) && !stillThere.contains($0.id) }
-        for folder in removed {
-            closeDatabases([folder.id])
-            let file = StoreLayout.itemsFile(folderDirectory: folder.directory)
-            if FileManager.default.fileExists(atPath: layout.url(file).path) {
-                try withBlobs {
-                    let transaction = try environment.beginTransaction()
-                    try environment.removeDatabase(file, in: transaction)
-                    try transaction.commit()
-                }
-            }
-        }
-        // As for moves: no record recovery may replay names a directory about to go.
-        try withBlobs {
-            try environment.checkpoint()
-            try environment.checkpoint()
-        }
-        for folder in removed {
-            try? FileManager.default.removeItem(at: layout.url(folder.directory + "/path"))
-            rmdir(layout.url(folder.directory + "/folders").path)
-            rmdir(layout.url(folder.directory).path)
-        }
+        try removeItemFiles(of: removed)
         // 4. Give space back.
         for folder in live where FileManager.default.fileExists(atPath: layout.url(StoreLayout.itemsFile(folderDirectory: folder.directory)).path) {
             _ = try withBlobs { try database(for: folder).compact() }
@@ -125,7 +114,7 @@ extension UserStore {
 
     /// Deletes values in a folder's database that no catalog row refers to. Call with
     /// `mutex` held.
-    private func removeValuesWithoutRows(_ folder: StoredFolder) throws(StoreError) -> Int {
+    func removeValuesWithoutRows(_ folder: StoredFolder) throws(StoreError) -> Int {
         let file = layout.url(StoreLayout.itemsFile(folderDirectory: folder.directory))
         guard FileManager.default.fileExists(atPath: file.path) else { return 0 }
         let keys = try readCatalog { db in

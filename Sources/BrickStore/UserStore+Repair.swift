@@ -57,17 +57,25 @@ extension UserStore {
         let run = try beginRun(kind: "repair")
         try withCatalog { db in
             let delete = try db.cachedStatement(sql: "DELETE FROM items WHERE folder_id = ? AND key = ?")
+            let exported = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM export_targets)") ?? false
             for row in rows {
-                if case .lost = row.state { try delete.execute(arguments: [row.folder.id, row.key]) }
+                guard case .lost = row.state else { continue }
+                try delete.execute(arguments: [row.folder.id, row.key])
+                if exported {
+                    try db.execute(
+                        sql: "INSERT INTO purged_items(run_id, folder_id, key) VALUES (?, ?, ?)",
+                        arguments: [run.id, row.folder.id, row.key])
+                }
             }
             for change in repointed {
                 try db.execute(
-                    sql: "UPDATE items SET body_folder_id = ?, body_key = ? WHERE folder_id = ? AND key = ?",
-                    arguments: [change.holder.folderID, change.holder.key.rawValue, change.item.folderID, change.item.key.rawValue])
+                    sql: "UPDATE items SET body_folder_id = ?, body_key = ?, value_run = ? WHERE folder_id = ? AND key = ?",
+                    arguments: [change.holder.folderID, change.holder.key.rawValue, run.id, change.item.folderID, change.item.key.rawValue])
             }
             for folder in lostFolders.values.sorted(by: { $0.id < $1.id }) where !folder.isDeleted {
                 try db.execute(
-                    sql: "UPDATE folders SET sync_token = ? WHERE id = ?", arguments: [folder.syncToken.flatMap(resetToken), folder.id])
+                    sql: "UPDATE folders SET sync_token = ?, updated_run = ? WHERE id = ?",
+                    arguments: [folder.syncToken.flatMap(resetToken), run.id, folder.id])
             }
         }
         report.foldersReset = lostFolders.values.filter { !$0.isDeleted }.map(\.path).sorted { $0.description < $1.description }

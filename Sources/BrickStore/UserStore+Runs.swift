@@ -55,6 +55,11 @@ public struct RunTotals: Sendable, Hashable {
 }
 
 extension UserStore {
+    /// SQL for the latest run's id: the stamp of a change made without a run at hand
+    /// (a move finished when the store opens, a purge outside a run). It is never
+    /// older than the run that made the change.
+    static let latestRunSQL = "(SELECT MAX(id) FROM runs)"
+
     /// Records the start of a `backup` or `purge` run. A later run always gets a larger
     /// time than an earlier one, even within the same second, so "as of" is exact.
     public func beginRun(kind: String, source: String? = nil, at date: Date = Date()) throws(StoreError) -> RunHandle {

@@ -150,16 +150,24 @@ extension UserStore {
         /// The item's value now refers to another holder.
         case refersTo(BodyReference, BodyReference)
 
-        func apply(_ db: GRDB.Database) throws {
+        /// Applies the change, stamping the item's `value_run` with `run` (the latest
+        /// run when nil).
+        func apply(_ db: GRDB.Database, run: RunID?) throws {
             switch self {
             case .holds(let item, let storedSize):
                 try db.execute(
-                    sql: "UPDATE items SET body_folder_id = NULL, body_key = NULL, stored_size = ? WHERE folder_id = ? AND key = ?",
-                    arguments: [storedSize, item.folderID, item.key.rawValue])
+                    sql: """
+                        UPDATE items SET body_folder_id = NULL, body_key = NULL, stored_size = ?,
+                            value_run = COALESCE(?, \(UserStore.latestRunSQL)) WHERE folder_id = ? AND key = ?
+                        """,
+                    arguments: [storedSize, run, item.folderID, item.key.rawValue])
             case .refersTo(let item, let holder):
                 try db.execute(
-                    sql: "UPDATE items SET body_folder_id = ?, body_key = ? WHERE folder_id = ? AND key = ?",
-                    arguments: [holder.folderID, holder.key.rawValue, item.folderID, item.key.rawValue])
+                    sql: """
+                        UPDATE items SET body_folder_id = ?, body_key = ?, value_run = COALESCE(?, \(UserStore.latestRunSQL))
+                        WHERE folder_id = ? AND key = ?
+                        """,
+                    arguments: [holder.folderID, holder.key.rawValue, run, item.folderID, item.key.rawValue])
             }
         }
     }

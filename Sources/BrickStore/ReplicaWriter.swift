@@ -1,0 +1,230 @@
+import BerkeleyDB
+import BrickCore
+import Foundation
+import GRDB
+
+/// Applies one off-site bundle's records to a replica, inside the catalog transaction
+/// `UserStore.applyBundle` holds (docs/DESIGN.md, "Off-site copies"). Records come in
+/// the bundle's order: purges, folder rows, item rows each followed by its value when
+/// it has a new one, runs. Values are written to Berkeley DB in batches as they come;
+/// rows wait in the transaction, committed only after `finish`.
+public final class ReplicaWriter {
+    /// What the store does with its files once the catalog is committed.
+    struct Outcome {
+        /// Folders whose directory changed: their item files follow.
+        var moved: [MovedFolder]
+        /// Folders whose rows the bundle brought (their `path` files are rewritten).
+        var folders: [StoredFolder]
+        /// Folders that lost rows, and folders removed, whose values or files go.
+        var lostRows: Set<FolderID>
+        var removed: [StoredFolder]
+    }
+
+    /// A folder whose directory the bundle changed.
+    struct MovedFolder {
+        var id: FolderID
+        var from: String
+        var to: String
+    }
+
+    private let store: UserStore
+    private let db: GRDB.Database
+    private let full: Bool
+    private let keepPurged: Bool
+    private var pendingFolders: [CatalogRow] = []
+    private var foldersApplied = false
+    /// Where each folder's item file is while the bundle applies (before moves).
+    private var locations: [FolderID: StoredFolder] = [:]
+    private var moved: [MovedFolder] = []
+    private var lostRows = Set<FolderID>()
+    private var removed: [StoredFolder] = []
+    private var seenFolders = Set<FolderID>()
+    private var seenRuns = Set<RunID>()
+    private var lastItem: (folder: FolderID, key: String)?
+    private var values: [(folder: FolderID, key: String, value: [UInt8])] = []
+    private var valueBytes = 0
+    private var outcome: Outcome?
+
+    init(store: UserStore, db: GRDB.Database, full: Bool, keepPurged: Bool) {
+        self.store = store
+        self.db = db
+        self.full = full
+        self.keepPurged = keepPurged
+    }
+
+    /// An item purged upstream: its row goes (kept with `keepPurged`).
+    public func purgedItem(folder: FolderID, key: String) throws {
+        guard !keepPurged else { return }
+        try db.execute(sql: "DELETE FROM items WHERE folder_id = ? AND key = ?", arguments: [folder, key])
+        if db.changesCount > 0 { lostRows.insert(folder) }
+    }
+
+    /// A folder purged upstream: its row and any row left in it go (kept with `keepPurged`).
+    public func purgedFolder(_ id: FolderID) throws {
+        guard !keepPurged, let folder = try UserStore.folder(db, id: id) else { return }
+        try db.execute(sql: "DELETE FROM items WHERE folder_id = ?", arguments: [id])
+        try db.execute(sql: "DELETE FROM folders WHERE id = ?", arguments: [id])
+        removed.append(folder)
+    }
+
+    /// A folder row, whole. Folder rows come before any item row.
+    public func folder(_ row: CatalogRow) throws {
+        guard !foldersApplied else { throw StoreError.corrupt(user: store.user, detail: "a folder row follows item rows in the bundle") }
+        pendingFolders.append(row)
+    }
+
+    /// An item row, whole; its value, when the bundle carries one, follows.
+    public func item(_ row: CatalogRow) throws {
+        try applyFolders()
+        guard let folder = row["folder_id"]?.integer, let key = row["key"]?.text, row["id"]?.integer != nil else {
+            throw StoreError.corrupt(user: store.user, detail: "an item row without id, folder or key")
+        }
+        try upsert("items", row, replacing: true)
+        if full { try db.execute(sql: "INSERT OR IGNORE INTO temp.replica_seen_items(id) VALUES (?)", arguments: [row["id"]?.integer]) }
+        _ = try location(of: folder)
+        lastItem = (folder, key)
+    }
+
+    /// The stored value of the item whose row came last, bytes exactly as the primary
+    /// holds them.
+    public func value(_ bytes: [UInt8]) throws {
+        guard let (folder, key) = lastItem else {
+            throw StoreError.corrupt(user: store.user, detail: "a value without an item row before it")
+        }
+        values.append((folder, key, bytes))
+        valueBytes += bytes.count
+        lastItem = nil
+        if valueBytes >= 8 << 20 { try flushValues() }
+    }
+
+    /// A run row, whole (its id is the primary's).
+    public func run(_ row: CatalogRow) throws {
+        try applyFolders()
+        try upsert("runs", row, replacing: true)
+        if let id = row["id"]?.integer { seenRuns.insert(id) }
+    }
+
+    /// Ends the bundle once its digest is checked: the last values, for a full bundle
+    /// the removal of what it does not hold, and the record of the bundle.
+    public func finish(_ bundle: AppliedBundle, primaryStoreID: String) throws {
+        try applyFolders()
+        try flushValues()
+        if full && !keepPurged { try removeAbsentRows() }
+        try db.execute(
+            sql: "INSERT INTO replica_bundles(sequence, kind, digest, parent_digest, to_run, applied_at) VALUES (?, ?, ?, ?, ?, ?)",
+            arguments: [Int64(bundle.sequence), bundle.kind, Data(bundle.digest), bundle.parentDigest.isEmpty ? nil : Data(bundle.parentDigest),
+                        bundle.toRun, Int64(Date().timeIntervalSince1970)])
+        try db.execute(sql: "INSERT OR IGNORE INTO meta(key, value) VALUES ('replica_of', ?)", arguments: [primaryStoreID])
+        var folders: [StoredFolder] = []
+        for id in seenFolders { if let folder = try UserStore.folder(db, id: id) { folders.append(folder) } }
+        outcome = Outcome(moved: moved, folders: folders, lostRows: lostRows, removed: removed)
+    }
+
+    /// The outcome, once `finish` ran.
+    func committedOutcome() throws -> Outcome {
+        guard let outcome else { throw StoreError.corrupt(user: store.user, detail: "the bundle was not finished") }
+        return outcome
+    }
+
+    /// Upserts the folder rows: rows the replica has are first given placeholder paths
+    /// and directories, so that no intermediate state breaks a uniqueness rule.
+    private func applyFolders() throws {
+        guard !foldersApplied else { return }
+        foldersApplied = true
+        if full {
+            try db.execute(sql: "CREATE TEMP TABLE IF NOT EXISTS replica_seen_items(id INTEGER PRIMARY KEY)")
+            try db.execute(sql: "DELETE FROM temp.replica_seen_items")
+        }
+        var existing: [FolderID: StoredFolder] = [:]
+        for row in pendingFolders {
+            guard let id = row["id"]?.integer, row["directory"]?.text != nil else {
+                throw StoreError.corrupt(user: store.user, detail: "a folder row without id or directory")
+            }
+            if let folder = try UserStore.folder(db, id: id) {
+                existing[id] = folder
+                try db.execute(sql: "UPDATE folders SET path = char(1) || id, directory = char(1) || id WHERE id = ?", arguments: [id])
+            }
+        }
+        for row in pendingFolders {
+            let id = row["id"]!.integer!
+            try upsert("folders", row, replacing: false)
+            seenFolders.insert(id)
+            let final = try UserStore.folder(db, id: id)!
+            if let old = existing[id] {
+                locations[id] = old
+                if old.directory != final.directory { moved.append(MovedFolder(id: id, from: old.directory, to: final.directory)) }
+            } else {
+                locations[id] = final
+            }
+        }
+        for move in moved {
+            let final = try UserStore.folder(db, id: move.id)!
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO pending_moves(folder_id, old_directory, new_directory, new_parent_id, new_path) VALUES (?, ?, ?, ?, ?)",
+                arguments: [move.id, move.from, move.to, final.parentID, final.path.description])
+        }
+        pendingFolders = []
+    }
+
+    /// Where the item file of `folder` is while the bundle applies.
+    private func location(of folder: FolderID) throws -> StoredFolder {
+        if let known = locations[folder] { return known }
+        guard let stored = try UserStore.folder(db, id: folder) else {
+            throw StoreError.folderNotFound(user: store.user, folder: "#\(folder)")
+        }
+        locations[folder] = stored
+        return stored
+    }
+
+    /// Writes the values waiting, in one Berkeley DB transaction.
+    private func flushValues() throws {
+        guard !values.isEmpty else { return }
+        var targets: [FolderID: BerkeleyDB.Database] = [:]
+        for entry in values where targets[entry.folder] == nil {
+            targets[entry.folder] = try store.database(for: try location(of: entry.folder))
+        }
+        let batch = values
+        try store.withBlobs {
+            try store.retryingDeadlocks {
+                let transaction = try store.environment.beginTransaction()
+                for entry in batch { try targets[entry.folder]!.put(Array(entry.key.utf8), entry.value, in: transaction) }
+                try transaction.commit()
+            }
+        }
+        values = []
+        valueBytes = 0
+    }
+
+    /// Removes the rows a full bundle does not hold.
+    private func removeAbsentRows() throws {
+        lostRows.formUnion(try FolderID.fetchAll(db, sql: """
+            SELECT DISTINCT folder_id FROM items WHERE id NOT IN (SELECT id FROM temp.replica_seen_items)
+            """))
+        try db.execute(sql: "DELETE FROM items WHERE id NOT IN (SELECT id FROM temp.replica_seen_items)")
+        let folders = try Row.fetchAll(db, sql: "SELECT * FROM folders ORDER BY length(directory) DESC").map(StoredFolder.init(row:))
+        for folder in folders where !seenFolders.contains(folder.id) {
+            try db.execute(sql: "DELETE FROM folders WHERE id = ?", arguments: [folder.id])
+            removed.append(folder)
+        }
+        let runs = try RunID.fetchAll(db, sql: "SELECT id FROM runs")
+        for id in runs where !seenRuns.contains(id) {
+            try db.execute(sql: "DELETE FROM runs WHERE id = ?", arguments: [id])
+        }
+    }
+
+    /// Inserts a whole row, or replaces the one with its id. Column names come from the
+    /// bundle's field table, never from the bundle's bytes.
+    private func upsert(_ table: String, _ row: CatalogRow, replacing: Bool) throws {
+        let columns = row.keys.sorted()
+        let list = columns.map { "\"\($0)\"" }.joined(separator: ", ")
+        let marks = Array(repeating: "?", count: columns.count).joined(separator: ", ")
+        let arguments = StatementArguments(columns.map { row[$0]!.databaseValue })
+        if replacing {
+            try db.execute(sql: "INSERT OR REPLACE INTO \(table)(\(list)) VALUES (\(marks))", arguments: arguments)
+        } else {
+            let updates = columns.filter { $0 != "id" }.map { "\"\($0)\" = excluded.\"\($0)\"" }.joined(separator: ", ")
+            try db.execute(
+                sql: "INSERT INTO \(table)(\(list)) VALUES (\(marks)) ON CONFLICT(id) DO UPDATE SET \(updates)", arguments: arguments)
+        }
+    }
+}

@@ -1,0 +1,130 @@
+import Foundation
+import GRDB
+
+/// Where an off-site target's exports have got to (docs/FORMAT.md §4, `export_targets`).
+public struct ExportTargetState: Sendable, Hashable {
+    /// The target's name.
+    public var name: String
+    /// The sequence number of the last bundle written for it.
+    public var lastSequence: UInt64
+    /// The last run that bundle covers.
+    public var lastRun: RunID
+    /// That bundle's digest.
+    public var lastDigest: [UInt8]
+}
+
+/// The catalog side of an export (docs/DESIGN.md, "Off-site copies"): what changed after
+/// a target's cursor run, read from the run ids every row carries, and the cursor itself.
+/// Call these while holding the writer lock, so that nothing changes between the reads.
+extension UserStore {
+    /// Runs a read on the catalog whose body may throw anything: catalog failures
+    /// become `StoreError.catalog`, the body's own errors pass through.
+    func readCatalogPassingErrors<T>(_ body: (GRDB.Database) throws -> T) throws -> T {
+        do {
+            return try catalog.unsafeReentrantRead(body)
+        } catch let error as DatabaseError {
+            throw StoreError.catalog(user: user, underlying: error)
+        }
+    }
+
+    /// The store's identity, a random UUID given by the migration to format 4.
+    public func storeID() throws(StoreError) -> String {
+        try readCatalog { db in try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'store_id'") } ?? ""
+    }
+
+    /// The largest run id, 0 when the store has no run.
+    public func latestRunID() throws(StoreError) -> RunID {
+        try readCatalog { db in try RunID.fetchOne(db, sql: "SELECT MAX(id) FROM runs") } ?? 0
+    }
+
+    /// The cursor of export target `name`, nil before its first export.
+    public func exportTarget(_ name: String) throws(StoreError) -> ExportTargetState? {
+        try readCatalog { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM export_targets WHERE name = ?", arguments: [name]).map {
+                ExportTargetState(
+                    name: $0["name"], lastSequence: UInt64($0["last_sequence"] as Int64), lastRun: $0["last_run"],
+                    lastDigest: [UInt8]($0["last_digest"] as Data))
+            }
+        }
+    }
+
+    /// Advances target `name` to a bundle that is durably written, then drops the
+    /// tombstones every target has exported.
+    public func recordExport(target name: String, sequence: UInt64, run: RunID, digest: [UInt8], at date: Date) throws(StoreError) {
+        try withCatalog { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO export_targets(name, last_sequence, last_run, last_digest, last_exported_at) VALUES (?, ?, ?, ?, ?)
+                    ON CONFLICT(name) DO UPDATE SET last_sequence = excluded.last_sequence, last_run = excluded.last_run,
+                        last_digest = excluded.last_digest, last_exported_at = excluded.last_exported_at
+                    """,
+                arguments: [name, Int64(sequence), run, Data(digest), Int64(date.timeIntervalSince1970)])
+            let oldest = try RunID.fetchOne(db, sql: "SELECT MIN(last_run) FROM export_targets") ?? 0
+            try db.execute(sql: "DELETE FROM purged_items WHERE run_id <= ?", arguments: [oldest])
+            try db.execute(sql: "DELETE FROM purged_folders WHERE run_id <= ?", arguments: [oldest])
+        }
+    }
+
+    /// Each folder row added, changed or deleted after run `cursor`, whole, parents
+    /// before children.
+    public func forEachChangedFolder(after cursor: RunID, _ body: (CatalogRow) throws -> Void) throws {
+        try readCatalogPassingErrors { db in
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT * FROM folders WHERE added_run > ?1 OR updated_run > ?1 OR deleted_run > ?1
+                ORDER BY length(directory), id
+                """, arguments: [cursor])
+            while let row = try rows.next() { try body(row.catalogRow) }
+        }
+    }
+
+    /// Each item row added, changed, deleted or given a new value after run `cursor`,
+    /// whole, with whether its value is new since then, folder by folder in key order.
+    public func forEachChangedItem(after cursor: RunID, _ body: (CatalogRow, _ valueChanged: Bool) throws -> Void) throws {
+        try readCatalogPassingErrors { db in
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT * FROM items
+                WHERE added_run > ?1 OR updated_run > ?1 OR deleted_run > ?1 OR value_run > ?1
+                ORDER BY folder_id, key
+                """, arguments: [cursor])
+            while let row = try rows.next() {
+                let added: RunID = row["added_run"]
+                let rewritten: RunID? = row["value_run"]
+                try body(row.catalogRow, added > cursor || (rewritten ?? 0) > cursor)
+            }
+        }
+    }
+
+    /// The items and folders purged after run `cursor` (as far as tombstones were kept:
+    /// only while the store has an export target), items first, in the order purged.
+    public func forEachPurge(
+        after cursor: RunID, item: (RunID, FolderID, String) throws -> Void, folder: (RunID, FolderID) throws -> Void
+    ) throws {
+        try readCatalogPassingErrors { db in
+            let items = try Row.fetchCursor(
+                db, sql: "SELECT run_id, folder_id, key FROM purged_items WHERE run_id > ? ORDER BY rowid", arguments: [cursor])
+            while let row = try items.next() { try item(row[0], row[1], row[2]) }
+            let folders = try Row.fetchCursor(
+                db, sql: "SELECT run_id, folder_id FROM purged_folders WHERE run_id > ? ORDER BY rowid", arguments: [cursor])
+            while let row = try folders.next() { try folder(row[0], row[1]) }
+        }
+    }
+
+    /// Each run row with an id above `cursor`, whole, oldest first.
+    public func forEachRun(after cursor: RunID, _ body: (CatalogRow) throws -> Void) throws {
+        try readCatalogPassingErrors { db in
+            let rows = try Row.fetchCursor(db, sql: "SELECT * FROM runs WHERE id > ? ORDER BY id", arguments: [cursor])
+            while let row = try rows.next() { try body(row.catalogRow) }
+        }
+    }
+
+    /// The value of an item exactly as stored (header and LZ4 frame or reference), nil
+    /// when it is missing. Exports read every value through this one function.
+    public func storedValue(folderID: FolderID, key: String) throws(StoreError) -> [UInt8]? {
+        mutex.lock()
+        defer { mutex.unlock() }
+        return try readingItemFile(of: folderID) { () throws(StoreError) -> [UInt8]? in
+            guard let database = try database(forFolderID: folderID) else { return nil }
+            return try withBlobs { try database.get(Array(key.utf8)) }
+        }
+    }
+}
