@@ -61,9 +61,12 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
 
+        // Off-site copies: a store's changes as bundles, and bundles applied to a replica.
+        .target(name: "BrickOffsite", dependencies: ["BrickCore", "BrickStore", "BrickBundle"]),
+
         // Commands and executables.
         .target(name: "BrickCommands", dependencies: [
-            "BrickCore", "BrickStore", "BrickSync", "BrickMaildir", "BrickIMAP", "BrickRestore",
+            "BrickCore", "BrickStore", "BrickSync", "BrickMaildir", "BrickIMAP", "BrickRestore", "BrickOffsite", "BrickBundle",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),

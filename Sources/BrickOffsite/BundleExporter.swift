@@ -1,0 +1,124 @@
+import BrickBundle
+import BrickStore
+import Foundation
+
+/// What one user's export wrote.
+public struct ExportReport: Sendable {
+    /// The user.
+    public var user: String
+    /// The bundle's sequence number for the target.
+    public var sequence: UInt64
+    /// Full or incremental.
+    public var kind: BundleKind
+    /// Runs covered: after `fromRun`, up to and including `toRun`.
+    public var fromRun: Int64, toRun: Int64
+    /// Folder, item and run rows, and purges, the bundle holds.
+    public var folders = 0, items = 0, runs = 0, purges = 0
+    /// Values the bundle holds and their bytes.
+    public var values = 0
+    /// Bytes of the values.
+    public var valueBytes: Int64 = 0
+    /// Bytes of the whole bundle.
+    public var bundleBytes: Int64 = 0
+    /// The bundle's digest.
+    public var digest: [UInt8] = []
+}
+
+/// Writes one user's changes since an export target's cursor as one bundle
+/// (docs/DESIGN.md, "Off-site copies"). The store must be open for writing (the writer
+/// lock keeps everything still while the bundle is written); the cursor advances only
+/// once the bundle is durable, so a failed or killed export is simply repeated.
+public struct BundleExporter {
+    /// The export target's name.
+    public var target: String
+    /// Write a full bundle whatever the cursor.
+    public var full: Bool
+    /// The Brick version the header names.
+    public var brickVersion: String
+
+    /// An exporter for `target`.
+    public init(target: String, full: Bool, brickVersion: String) {
+        self.target = target
+        self.full = full
+        self.brickVersion = brickVersion
+    }
+
+    /// Exports `store` into `output`; `commit` makes the written bundle durable (file
+    /// synced and renamed, or stream flushed) and runs before the cursor moves.
+    /// `progress` is called after each item with the items written so far.
+    public func export(
+        _ store: UserStore, to output: any BundleOutput, commit: () throws -> Void, progress: (Int) -> Void = { _ in }
+    ) throws -> ExportReport {
+        let state = try store.exportTarget(target)
+        let cursor = full ? 0 : state?.lastRun ?? 0
+        let kind: BundleKind = cursor == 0 ? .full : .incremental
+        let latest = try store.latestRunID()
+        let header = BundleHeader(
+            storeID: try store.storeID(), user: store.user, sequence: (state?.lastSequence ?? 0) + 1,
+            parentSequence: state?.lastSequence ?? 0, parentDigest: state?.lastDigest ?? [], kind: kind,
+            createdAt: Date(), brickVersion: brickVersion, fromRun: cursor, toRun: latest)
+        let counting = CountingOutput(output)
+        let writer = try BundleWriter(header: header, output: counting)
+        var report = ExportReport(
+            user: store.user, sequence: header.sequence, kind: kind, fromRun: cursor, toRun: latest)
+        let user = store.user
+        if kind == .incremental {
+            try store.forEachPurge(after: cursor, item: { run, folder, key in
+                var fields = BundleFields()
+                fields.set(PurgeTag.run, run)
+                fields.set(PurgeTag.folder, folder)
+                fields.set(PurgeTag.key, key)
+                try writer.append(.purgedItem, fields)
+                report.purges += 1
+            }, folder: { run, folder in
+                var fields = BundleFields()
+                fields.set(PurgeTag.run, run)
+                fields.set(PurgeTag.folder, folder)
+                try writer.append(.purgedFolder, fields)
+                report.purges += 1
+            })
+        }
+        try store.forEachChangedFolder(after: cursor) { row in
+            try writer.append(.folder, RowCoding.fields(of: row, table: "folders", columns: OffsiteColumns.folders, user: user))
+            report.folders += 1
+        }
+        try store.forEachChangedItem(after: cursor) { row, valueChanged in
+            try writer.append(.item, RowCoding.fields(of: row, table: "items", columns: OffsiteColumns.items, user: user))
+            report.items += 1
+            if valueChanged {
+                let folder = row["folder_id"]?.integer ?? 0
+                let key = row["key"]?.text ?? ""
+                guard let value = try store.storedValue(folderID: folder, key: key) else {
+                    throw StoreError.itemNotFound(user: user, folder: "#\(folder)", key: key)
+                }
+                try writer.appendStreamed(.value, length: UInt64(value.count)) { write in try write(value) }
+                report.values += 1
+                report.valueBytes += Int64(value.count)
+            }
+            progress(report.items)
+        }
+        try store.forEachRun(after: cursor) { row in
+            try writer.append(.run, RowCoding.fields(of: row, table: "runs", columns: OffsiteColumns.runs, user: user))
+            report.runs += 1
+        }
+        let trailer = try writer.finish()
+        try commit()
+        report.digest = trailer.digest
+        report.bundleBytes = counting.count
+        try store.recordExport(target: target, sequence: header.sequence, run: latest, digest: trailer.digest, at: header.createdAt)
+        return report
+    }
+}
+
+/// Passes bytes on and counts them.
+final class CountingOutput: BundleOutput {
+    private let output: any BundleOutput
+    private(set) var count: Int64 = 0
+
+    init(_ output: any BundleOutput) { self.output = output }
+
+    func write(_ bytes: UnsafeRawBufferPointer) throws {
+        try output.write(bytes)
+        count += Int64(bytes.count)
+    }
+}

@@ -1,0 +1,108 @@
+import BrickBundle
+import BrickStore
+import Foundation
+
+/// Applies bundles, in the order read, to the replicas under a store root, one store per
+/// user (docs/DESIGN.md, "Off-site copies"). A bundle is applied only when it follows the
+/// replica's last one (same primary store, next sequence, parent digest equal to the last
+/// digest), or is a full bundle; each replica stays open, with its writer lock, until the
+/// importer goes away.
+public final class BundleImporter {
+    /// The replica store root.
+    public let root: URL
+    /// `--until` and `--keep-purged`.
+    public let options: ImportOptions
+    private var stores: [String: UserStore] = [:]
+    private var stopped: [String: OffsiteError] = [:]
+
+    /// An importer into the replicas under `root`.
+    public init(root: URL, options: ImportOptions) {
+        self.root = root
+        self.options = options
+    }
+
+    /// Reads the next bundle of `input` and applies it; nil at the clean end of the
+    /// input. A refused bundle is read to its end (so the next one can follow on a
+    /// stream) and reported; a damaged one throws, and nothing of it is applied.
+    public func importNext(from input: any BundleInput, label: String) throws -> ImportReport? {
+        let reader: BundleReader
+        do {
+            guard let next = try BundleReader.next(from: input) else { return nil }
+            reader = next
+        } catch let error as BundleError {
+            throw OffsiteError.damaged(bundle: label, detail: "\(error)")
+        }
+        let header = reader.header
+        var report = ImportReport(user: header.user, bundle: label, sequence: header.sequence, kind: header.kind, outcome: .applied)
+        do {
+            if let refusal = stopped[header.user] {
+                report.outcome = .refused(refusal)
+            } else if let limit = options.until, limit.excludes(header) {
+                report.outcome = .beyondLimit
+            } else {
+                report.outcome = try apply(reader, label: label, report: &report)
+            }
+        } catch let error as BundleError {
+            throw OffsiteError.damaged(bundle: label, detail: "\(error)")
+        }
+        if case .refused(let error) = report.outcome {
+            stopped[header.user] = stopped[header.user] ?? error
+        }
+        if case .applied = report.outcome {} else { try readToEnd(reader, label: label) }
+        return report
+    }
+
+    /// Checks the chain and applies the bundle, or says why not.
+    private func apply(_ reader: BundleReader, label: String, report: inout ImportReport) throws -> ImportReport.Outcome {
+        let header = reader.header
+        let layout = try StoreLayout(root: root, user: header.user)
+        let exists = FileManager.default.fileExists(atPath: layout.catalog.path)
+        if !exists && stores[header.user] == nil && header.kind != .full {
+            return .refused(.chainBroken(
+                user: header.user, bundle: label, missing: 1, detail: "the replica is empty and this bundle is \(header.kind.name)"))
+        }
+        let store = try stores[header.user] ?? UserStore(layout: layout, user: header.user, mode: .readWrite)
+        stores[header.user] = store
+        if let primary = try store.replicaOf() {
+            guard primary == header.storeID else {
+                return .refused(.foreignStore(user: header.user, bundle: label, found: header.storeID, expected: primary))
+            }
+        } else if try store.latestRunID() > 0 {
+            throw OffsiteError.notAReplica(user: header.user, path: layout.userDirectory.path)
+        }
+        if let applied = try store.appliedBundle(sequence: header.sequence) {
+            try readToEnd(reader, label: label)
+            return reader.trailer?.digest == applied.digest
+                ? .alreadyApplied : .refused(.conflictingBundle(user: header.user, bundle: label, sequence: header.sequence))
+        }
+        let last = try store.lastAppliedBundle()
+        if header.kind != .full {
+            guard let last, header.parentSequence == last.sequence else {
+                let have = try store.lastAppliedBundle()?.sequence ?? 0
+                return .refused(.chainBroken(
+                    user: header.user, bundle: label, missing: have + 1,
+                    detail: "the replica's last bundle is \(have), this one is \(header.sequence)"))
+            }
+            guard header.parentDigest == last.digest else {
+                return .refused(.chainBroken(
+                    user: header.user, bundle: label, missing: last.sequence + 1,
+                    detail: "bundle \(header.sequence) follows another bundle \(last.sequence) than the one applied"))
+            }
+        } else if let last, header.sequence <= last.sequence {
+            return .refused(.chainBroken(
+                user: header.user, bundle: label, missing: last.sequence + 1,
+                detail: "full bundle \(header.sequence) is older than the replica's last bundle \(last.sequence)"))
+        }
+        try RecordApplier(reader: reader, label: label, options: options).apply(to: store, report: &report)
+        return .applied
+    }
+
+    /// Reads the rest of a bundle without applying it, checking its digest.
+    private func readToEnd(_ reader: BundleReader, label: String) throws {
+        do {
+            while try reader.nextRecord() != nil { try reader.skipPayload() }
+        } catch let error as BundleError {
+            throw OffsiteError.damaged(bundle: label, detail: "\(error)")
+        }
+    }
+}

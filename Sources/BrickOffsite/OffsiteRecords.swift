@@ -1,0 +1,65 @@
+import BrickBundle
+
+/// The store's record types in an off-site bundle (docs/FORMAT.md §8.1). A bundle holds
+/// them in this order: purges, folder rows, item rows (each followed by its value when
+/// the bundle carries one), runs.
+extension BundleRecordType {
+    /// A folder row, whole (fields: `OffsiteColumns.folders`).
+    static let folder = BundleRecordType(rawValue: 1)
+    /// An item row, whole (fields: `OffsiteColumns.items`).
+    static let item = BundleRecordType(rawValue: 2)
+    /// The stored value of the item row before it: the Berkeley DB value's bytes, as is.
+    static let value = BundleRecordType(rawValue: 3)
+    /// An item purged (fields: 1 run, 2 folder id, 3 key).
+    static let purgedItem = BundleRecordType(rawValue: 4)
+    /// A folder purged (fields: 1 run, 2 folder id).
+    static let purgedFolder = BundleRecordType(rawValue: 5)
+    /// A run row, whole (fields: `OffsiteColumns.runs`).
+    static let run = BundleRecordType(rawValue: 6)
+}
+
+/// Field tags of the purge records.
+enum PurgeTag {
+    static let run: UInt16 = 1
+    static let folder: UInt16 = 2
+    static let key: UInt16 = 3
+}
+
+/// How a catalog column travels: its field tag and its value kind.
+struct OffsiteColumn: Sendable {
+    enum Kind: Sendable { case integer, text, bytes }
+    var name: String
+    var tag: UInt16
+    var kind: Kind
+}
+
+/// The field tables of the row records (docs/FORMAT.md §8.1). Tags are never reused;
+/// a new catalog column gets a new tag, and a reader that does not know a tag ignores it.
+enum OffsiteColumns {
+    static let folders = table([
+        ("id", .integer), ("parent_id", .integer), ("name", .text), ("path", .text), ("upstream_name", .text),
+        ("special_use", .text), ("identity", .text), ("sync_token", .text), ("directory", .text), ("added_run", .integer),
+        ("added_at", .integer), ("deleted_run", .integer), ("deleted_at", .integer), ("updated_run", .integer),
+    ])
+
+    static let items = table([
+        ("id", .integer), ("folder_id", .integer), ("key", .text), ("uid", .integer), ("modseq", .integer),
+        ("message_id", .text), ("from_addr", .text), ("from_domain", .text), ("from_name", .text), ("to_addrs", .text),
+        ("cc_addrs", .text), ("subject", .text), ("sent_at", .integer), ("received_at", .integer), ("size", .integer),
+        ("stored_size", .integer), ("flags", .text), ("sha256", .bytes), ("added_run", .integer), ("added_at", .integer),
+        ("updated_run", .integer), ("updated_at", .integer), ("deleted_run", .integer), ("deleted_at", .integer),
+        ("body_folder_id", .integer), ("body_key", .text), ("email_id", .text), ("value_run", .integer),
+    ])
+
+    static let runs = table([
+        ("id", .integer), ("kind", .text), ("source", .text), ("started_at", .integer), ("finished_at", .integer),
+        ("status", .text), ("items_added", .integer), ("items_updated", .integer), ("items_deleted", .integer),
+        ("items_purged", .integer), ("folders_added", .integer), ("folders_deleted", .integer), ("bytes_added", .integer),
+        ("error_count", .integer), ("errors", .text), ("items_skipped", .integer), ("folders_skipped", .integer),
+    ])
+
+    /// Tags are the positions in the list, from 1.
+    private static func table(_ columns: [(String, OffsiteColumn.Kind)]) -> [OffsiteColumn] {
+        columns.enumerated().map { OffsiteColumn(name: $0.element.0, tag: UInt16($0.offset + 1), kind: $0.element.1) }
+    }
+}

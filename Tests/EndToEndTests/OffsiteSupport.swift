@@ -1,0 +1,91 @@
+import Foundation
+
+/// Helpers of the off-site tests: Maildir changes, exports and imports through the
+/// built executables.
+struct OffsiteWorkspace {
+    let work: Workspace
+
+    var bundles: URL { work.url.appendingPathComponent("bundles") }
+    var replica: URL { work.url.appendingPathComponent("replica") }
+
+    func backup(_ users: [String] = ["alice"]) throws {
+        let result = try Tools.run(
+            "brick-backup", ["backup", "--source", work.source, "--store", work.store.path, "--progress", "never"] + users.flatMap { ["-u", $0] })
+        guard result.status == 0 else { throw Failed(what: "backup", result: result) }
+    }
+
+    @discardableResult
+    func export(_ extra: [String] = []) throws -> Tools.Result {
+        let result = try Tools.run(
+            "brick-backup", ["export", "--target", "offsite", "--to", bundles.path, "--store", work.store.path, "--progress", "never"] + extra)
+        guard result.status == 0 else { throw Failed(what: "export", result: result) }
+        return result
+    }
+
+    func importing(_ sources: [String], into replica: URL? = nil, _ extra: [String] = []) throws -> Tools.Result {
+        try Tools.run("brick-backup", ["import"] + sources + ["--store", (replica ?? self.replica).path, "--progress", "never"] + extra)
+    }
+
+    func purge() throws {
+        let result = try Tools.run("brick-backup", ["purge", "--older-than", "0", "--store", work.store.path])
+        guard result.status == 0 else { throw Failed(what: "purge", result: result) }
+    }
+
+    /// The bundle files of `user`, in sequence.
+    func bundleFiles(_ user: String) throws -> [URL] {
+        let directory = bundles.appendingPathComponent(user)
+        return try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".bundle") }.sorted()
+            .map { directory.appendingPathComponent($0) }
+    }
+
+    /// Differences between the primary's and the replica's store of `user`.
+    func differences(_ user: String, replica: URL? = nil) throws -> [String] {
+        try StoreComparison.differences(work.store.appendingPathComponent(user), (replica ?? self.replica).appendingPathComponent(user))
+    }
+
+    struct Failed: Error, CustomStringConvertible {
+        var what: String
+        var result: Tools.Result
+        var description: String { "\(what) exited \(result.status): \(result.stdout)\(result.stderr)" }
+    }
+}
+
+/// Changes to a Maildir, as a mail client or Dovecot would make them.
+struct MaildirChanges {
+    let root: URL
+    private var fm: FileManager { .default }
+
+    /// Message files of a folder's cur/ (name, without the folder).
+    func messages(_ folder: String = "") throws -> [String] {
+        try fm.contentsOfDirectory(atPath: root.appendingPathComponent(folder + "/cur").path).filter { !$0.hasPrefix(".") }.sorted()
+    }
+
+    func addMessage(_ folder: String = "", name: String, subject: String) throws {
+        try Data("From: new@example.org\r\nSubject: \(subject)\r\nMessage-ID: <\(name)@e2e>\r\n\r\nhello\r\n".utf8)
+            .write(to: root.appendingPathComponent(folder + "/new/\(name)"))
+    }
+
+    func setFlags(_ folder: String = "", _ file: String, _ flags: String) throws {
+        let base = file.split(separator: ":", maxSplits: 1)[0]
+        try fm.moveItem(atPath: root.appendingPathComponent(folder + "/cur/\(file)").path,
+                        toPath: root.appendingPathComponent(folder + "/cur/\(base):2,\(flags)").path)
+    }
+
+    func remove(_ folder: String = "", _ file: String) throws {
+        try fm.removeItem(at: root.appendingPathComponent(folder + "/cur/\(file)"))
+    }
+
+    func copy(_ file: String, from folder: String = "", to target: String, as name: String) throws {
+        try fm.copyItem(at: root.appendingPathComponent(folder + "/cur/\(file)"), to: root.appendingPathComponent(target + "/cur/\(name):2,S"))
+    }
+
+    /// Renames a Maildir++ folder directory (Dovecot keeps its dovecot-uidlist, so the
+    /// backup sees a rename, or a move when the parent changes).
+    func renameFolder(_ from: String, _ to: String) throws {
+        try fm.moveItem(at: root.appendingPathComponent(from), to: root.appendingPathComponent(to))
+    }
+
+    func removeFolder(_ folder: String) throws {
+        try fm.removeItem(at: root.appendingPathComponent(folder))
+    }
+}
