@@ -31,10 +31,10 @@ import Testing
         try site.purge()
         try site.export()
 
-        try mail.addMessage(".Sent", name: "1800000003.M3P1.offsite", subject: "third change")
+        try mail.addMessage(name: "1800000003.M3P1.offsite", subject: "third change", in: ".Sent")
         try mail.setFlags(inbox[3], "RS")
-        let cyrillic = try mail.messages(".&BB4EQgRHBFEEQgRL-")
-        if let first = cyrillic.first { try mail.remove(".&BB4EQgRHBFEEQgRL-", first) }
+        let cyrillic = try mail.messages(in: ".&BB4EQgRHBFEEQgRL-")
+        if let first = cyrillic.first { try mail.remove(first, in: ".&BB4EQgRHBFEEQgRL-") }
         try site.backup(["alice", "bob"])
         try site.export()
         return site
@@ -58,7 +58,8 @@ import Testing
         #expect(items.contains { $0.subject == "third change" })
         // Importing again applies nothing.
         let again = try site.importing([site.bundles.path])
-        #expect(again.status == 0 && again.stdout.contains("already applied") && !again.stdout.contains(" applied\n"), "\(again.stdout)")
+        let statuses = again.stdout.split(separator: "\n").dropFirst().map { $0.hasSuffix("already applied") }
+        #expect(again.status == 0 && statuses.count == 8 && statuses.allSatisfy { $0 }, "\(again.stdout)")
         #expect(try site.differences("alice").isEmpty)
     }
 
@@ -158,7 +159,7 @@ import Testing
         let script = "'\(binary)' export --target piped --to - --store '\(site.work.store.path)' --progress never "
             + "| '\(binary)' import - --store '\(replica.path)' --progress never"
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
         process.arguments = ["-o", "pipefail", "-c", script]
         let output = Pipe()
         process.standardOutput = output

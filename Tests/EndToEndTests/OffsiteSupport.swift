@@ -56,22 +56,22 @@ struct MaildirChanges {
     private var fm: FileManager { .default }
 
     /// Message files of a folder's cur/ (name, without the folder).
-    func messages(_ folder: String = "") throws -> [String] {
+    func messages(in folder: String = "") throws -> [String] {
         try fm.contentsOfDirectory(atPath: root.appendingPathComponent(folder + "/cur").path).filter { !$0.hasPrefix(".") }.sorted()
     }
 
-    func addMessage(_ folder: String = "", name: String, subject: String) throws {
+    func addMessage(name: String, subject: String, in folder: String = "") throws {
         try Data("From: new@example.org\r\nSubject: \(subject)\r\nMessage-ID: <\(name)@e2e>\r\n\r\nhello\r\n".utf8)
             .write(to: root.appendingPathComponent(folder + "/new/\(name)"))
     }
 
-    func setFlags(_ folder: String = "", _ file: String, _ flags: String) throws {
+    func setFlags(_ file: String, _ flags: String, in folder: String = "") throws {
         let base = file.split(separator: ":", maxSplits: 1)[0]
         try fm.moveItem(atPath: root.appendingPathComponent(folder + "/cur/\(file)").path,
                         toPath: root.appendingPathComponent(folder + "/cur/\(base):2,\(flags)").path)
     }
 
-    func remove(_ folder: String = "", _ file: String) throws {
+    func remove(_ file: String, in folder: String = "") throws {
         try fm.removeItem(at: root.appendingPathComponent(folder + "/cur/\(file)"))
     }
 
