@@ -11,17 +11,24 @@ final class ExportSummary {
     init(toStandardError: Bool) { self.toStandardError = toStandardError }
 
     func add(_ report: ExportReport) {
-        lines.append(String(
-            format: "%-20@ %10llu %-12@ %9@ %9@ %10@ %10@", report.user as NSString, report.sequence,
-            report.kind.summaryName as NSString, Formatting.count(report.items) as NSString,
-            Formatting.count(report.values) as NSString, Formatting.bytes(report.valueBytes) as NSString,
-            Formatting.bytes(report.bundleBytes) as NSString))
+        lines.append(Self.row([
+            report.user, String(report.sequence), report.kind.summaryName, Formatting.count(report.items),
+            Formatting.count(report.values), Formatting.bytes(report.valueBytes), Formatting.bytes(report.bundleBytes),
+        ]))
+    }
+
+    /// One line of the table: the user and kind left-aligned, numbers right-aligned.
+    static func row(_ cells: [String]) -> String {
+        let widths = [20, 10, 12, 9, 9, 10, 10]
+        return zip(cells, widths).enumerated().map { index, cell in
+            let (text, width) = cell
+            let padding = String(repeating: " ", count: max(0, width - text.count))
+            return index == 0 || index == 2 ? text + padding : padding + text
+        }.joined(separator: " ")
     }
 
     func print() {
-        let header = String(
-            format: "%-20@ %10@ %-12@ %9@ %9@ %10@ %10@", "USER" as NSString, "SEQUENCE" as NSString, "KIND" as NSString,
-            "ITEMS" as NSString, "VALUES" as NSString, "VALUE SIZE" as NSString, "BUNDLE" as NSString)
+        let header = Self.row(["USER", "SEQUENCE", "KIND", "ITEMS", "VALUES", "VALUE SIZE", "BUNDLE"])
         let text = ([header] + lines).joined(separator: "\n") + "\n"
         if toStandardError { Terminal.writeError(text) } else { Terminal.write(text) }
     }

@@ -12,16 +12,14 @@ final class ImportSummary {
         case .beyondLimit: "not applied (--until)"
         case .refused: "refused"
         }
-        lines.append(String(
-            format: "%-20@ %10llu %-12@ %9@ %9@ %10@  %@", report.user as NSString, report.sequence,
-            report.kind.summaryName as NSString, Formatting.count(report.items) as NSString,
-            Formatting.count(report.values) as NSString, Formatting.bytes(report.valueBytes) as NSString, status as NSString))
+        lines.append(ExportSummary.row([
+            report.user, String(report.sequence), report.kind.summaryName, Formatting.count(report.items),
+            Formatting.count(report.values), Formatting.bytes(report.valueBytes),
+        ]) + "  " + status)
     }
 
     func print() {
-        let header = String(
-            format: "%-20@ %10@ %-12@ %9@ %9@ %10@  %@", "USER" as NSString, "SEQUENCE" as NSString, "KIND" as NSString,
-            "ITEMS" as NSString, "VALUES" as NSString, "VALUE SIZE" as NSString, "STATUS" as NSString)
+        let header = ExportSummary.row(["USER", "SEQUENCE", "KIND", "ITEMS", "VALUES", "VALUE SIZE"]) + "  STATUS"
         Terminal.write(([header] + lines).joined(separator: "\n") + "\n")
     }
 }
