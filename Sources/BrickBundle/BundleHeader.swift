@@ -39,12 +39,21 @@ public struct BundleHeader: Sendable, Equatable {
     public var fromRun: Int64
     /// The last run covered.
     public var toRun: Int64
+    /// The first sequence this bundle covers: its own sequence, or for a consolidated
+    /// bundle the first of the bundles folded into it.
+    public var firstSequence: UInt64
+    /// For a consolidated bundle, the chain digest of the bundle it stands in for (the
+    /// last one folded), which later bundles name as their parent; empty otherwise.
+    public var replacesDigest: [UInt8]
 
     /// Creates a header.
     public init(
         storeID: String, user: String, sequence: UInt64, parentSequence: UInt64, parentDigest: [UInt8],
-        kind: BundleKind, createdAt: Date, brickVersion: String, fromRun: Int64, toRun: Int64
+        kind: BundleKind, createdAt: Date, brickVersion: String, fromRun: Int64, toRun: Int64,
+        firstSequence: UInt64? = nil, replacesDigest: [UInt8] = []
     ) {
+        self.firstSequence = firstSequence ?? sequence
+        self.replacesDigest = replacesDigest
         self.storeID = storeID
         self.user = user
         self.sequence = sequence
@@ -69,6 +78,8 @@ public struct BundleHeader: Sendable, Equatable {
         static let brickVersion: UInt16 = 8
         static let fromRun: UInt16 = 9
         static let toRun: UInt16 = 10
+        static let firstSequence: UInt16 = 11
+        static let replacesDigest: UInt16 = 12
     }
 
     var fields: BundleFields {
@@ -83,6 +94,8 @@ public struct BundleHeader: Sendable, Equatable {
         fields.set(Tag.brickVersion, brickVersion)
         fields.set(Tag.fromRun, fromRun)
         fields.set(Tag.toRun, toRun)
+        if firstSequence != sequence { fields.set(Tag.firstSequence, Int64(bitPattern: firstSequence)) }
+        if !replacesDigest.isEmpty { fields.set(Tag.replacesDigest, bytes: replacesDigest) }
         return fields
     }
 
@@ -93,20 +106,24 @@ public struct BundleHeader: Sendable, Equatable {
                 throw BundleError.damagedHeader("unknown kind \(kindValue)")
             }
             let parentDigest = fields.bytes(Tag.parentDigest) ?? []
-            guard parentDigest.isEmpty || parentDigest.count == 32 else {
-                throw BundleError.damagedHeader("parent digest of \(parentDigest.count) bytes")
+            let replacesDigest = fields.bytes(Tag.replacesDigest) ?? []
+            guard parentDigest.isEmpty || parentDigest.count == 32, replacesDigest.isEmpty || replacesDigest.count == 32 else {
+                throw BundleError.damagedHeader("a digest that is not 32 bytes")
             }
+            let sequence = UInt64(bitPattern: try fields.requiredInt(Tag.sequence))
             self.init(
                 storeID: try fields.requiredString(Tag.storeID),
                 user: try fields.requiredString(Tag.user),
-                sequence: UInt64(bitPattern: try fields.requiredInt(Tag.sequence)),
+                sequence: sequence,
                 parentSequence: UInt64(bitPattern: try fields.requiredInt(Tag.parentSequence)),
                 parentDigest: parentDigest,
                 kind: kind,
                 createdAt: Date(timeIntervalSince1970: TimeInterval(try fields.requiredInt(Tag.createdAt))),
                 brickVersion: try fields.string(Tag.brickVersion) ?? "",
                 fromRun: try fields.requiredInt(Tag.fromRun),
-                toRun: try fields.requiredInt(Tag.toRun))
+                toRun: try fields.requiredInt(Tag.toRun),
+                firstSequence: try fields.int(Tag.firstSequence).map { UInt64(bitPattern: $0) } ?? sequence,
+                replacesDigest: replacesDigest)
         } catch let error as BundleError {
             if case .badField(let tag, let detail) = error { throw .damagedHeader("field \(tag): \(detail)") }
             throw error

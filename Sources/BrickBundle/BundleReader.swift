@@ -10,6 +10,13 @@ public final class BundleReader {
     public let header: BundleHeader
     /// The trailer, once read and checked.
     public private(set) var trailer: BundleTrailer?
+    /// The digest that stands for this bundle in its user's chain, once the trailer was
+    /// read: the bundle's own digest, or for a consolidated bundle the digest of the
+    /// bundle it stands in for. A replica records this one; the next bundle names it.
+    public var chainDigest: [UInt8]? {
+        guard let trailer else { return nil }
+        return header.replacesDigest.isEmpty ? trailer.digest : header.replacesDigest
+    }
     /// Byte offset of the bundle's start in its input.
     public let startOffset: UInt64
 

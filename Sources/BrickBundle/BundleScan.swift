@@ -44,18 +44,15 @@ public struct BundleScanReport: Sendable {
 public enum BundleScan {
     /// Scans the bundle at `url`.
     public static func scan(_ url: URL) throws(BundleError) -> BundleScanReport {
-        let fd = open(url.path, O_RDONLY | O_CLOEXEC)
-        if fd < 0 { throw .io(path: url.path, operation: "open", errno: errno) }
-        defer { close(fd) }
+        let file = try ReadOnlyFile(url)
         var info = stat()
-        guard fstat(fd, &info) == 0 else { throw .io(path: url.path, operation: "stat", errno: errno) }
-        var scanner = Scanner(fd: fd, path: url.path, size: UInt64(info.st_size))
+        guard fstat(file.fd, &info) == 0 else { throw .io(path: url.path, operation: "stat", errno: errno) }
+        var scanner = Scanner(file: file, size: UInt64(info.st_size))
         return try scanner.run()
     }
 
     private struct Scanner {
-        let fd: Int32
-        let path: String
+        let file: ReadOnlyFile
         let size: UInt64
         var report = BundleScanReport()
         var digest = SHA256()
@@ -175,6 +172,7 @@ public enum BundleScan {
                 var index = 0
                 while index + 4 <= window.count {
                     if window[index] == 0x42, Array(window[index..<index + 4]) == BundleFormat.recordMagic,
+                        position + UInt64(index + BundleFormat.recordHeadSize) <= size,
                         let head = RecordHead(decoding: try read(at: position + UInt64(index), count: BundleFormat.recordHeadSize)),
                         head.index >= minimumIndex
                     {
@@ -188,19 +186,7 @@ public enum BundleScan {
         }
 
         func read(at offset: UInt64, count: Int) throws(BundleError) -> [UInt8] {
-            guard count > 0 else { return [] }
-            var out = [UInt8](repeating: 0, count: count)
-            var done = 0
-            while done < count {
-                let got = out.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + done, count - done, off_t(offset) + off_t(done)) }
-                if got < 0 {
-                    if errno == EINTR { continue }
-                    throw .io(path: path, operation: "read", errno: errno)
-                }
-                if got == 0 { throw .truncated(offset: offset + UInt64(done)) }
-                done += got
-            }
-            return out
+            try file.read(at: offset, count: count)
         }
     }
 }
