@@ -41,6 +41,9 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
 
+        // Off-site bundles: the framed, checksummed file format (no store knowledge).
+        .target(name: "BrickBundle", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+
         // Sources (and restore targets of the same kind).
         .target(name: "BrickMaildir", dependencies: ["BrickCore", "BrickMessage"]),
         .target(name: "BrickIMAP", dependencies: [
@@ -84,6 +87,7 @@ let package = Package(
         .testTarget(name: "BerkeleyDBTests", dependencies: ["BerkeleyDB"]),
         .testTarget(name: "LZ4Tests", dependencies: ["LZ4"]),
         .testTarget(name: "BrickCoreTests", dependencies: ["BrickCore"]),
+        .testTarget(name: "BrickBundleTests", dependencies: ["BrickBundle"]),
         .testTarget(name: "BrickMessageTests", dependencies: ["BrickMessage", "BrickCore"]),
         .testTarget(name: "BrickStoreTests", dependencies: [
             "BrickStore", "BrickCore", "LZ4", .product(name: "GRDB", package: "GRDB.swift"),

@@ -1,0 +1,50 @@
+/// What can be wrong with a bundle or with writing one. Every case names the record
+/// (its index, from 0, and its byte offset in the bundle) where it applies, so damage is
+/// located and the rest can be salvaged.
+public enum BundleError: Error, CustomStringConvertible, Sendable, Equatable {
+    /// The bytes do not start with a bundle's magic.
+    case notABundle
+    /// A bundle of a newer format than this code reads.
+    case unsupportedVersion(UInt16)
+    /// The header is damaged (its checksum does not match, or a field is missing).
+    case damagedHeader(String)
+    /// A record's head or payload does not match its checksum.
+    case damagedRecord(index: UInt64, offset: UInt64, detail: String)
+    /// The input ended inside the bundle.
+    case truncated(offset: UInt64)
+    /// The trailer's counts or the bundle's digest do not match what was read.
+    case damagedTrailer(String)
+    /// A record of a type this code does not know and may not skip.
+    case unknownCriticalRecord(type: UInt16, index: UInt64)
+    /// A field of a record is missing, duplicated or of the wrong kind.
+    case badField(tag: UInt16, detail: String)
+    /// The caller used the writer or reader out of order (a bug in the caller).
+    case misuse(String)
+    /// Reading or writing the bundle's file or stream failed.
+    case io(path: String, operation: String, errno: Int32)
+
+    public var description: String {
+        switch self {
+        case .notABundle: return "not a Brick bundle"
+        case .unsupportedVersion(let version):
+            return "bundle format \(version) is newer than this Brick reads (\(BundleFormat.version))"
+        case .damagedHeader(let detail): return "damaged bundle header: \(detail)"
+        case .damagedRecord(let index, let offset, let detail):
+            return "damaged record \(index) at byte \(offset): \(detail)"
+        case .truncated(let offset): return "bundle ends early, at byte \(offset)"
+        case .damagedTrailer(let detail): return "damaged bundle trailer: \(detail)"
+        case .unknownCriticalRecord(let type, let index):
+            return "record \(index) has type \(type), which this Brick does not know and may not skip"
+        case .badField(let tag, let detail): return "field \(tag): \(detail)"
+        case .misuse(let detail): return "bundle used out of order: \(detail)"
+        case .io(let path, let operation, let errno):
+            return "\(operation) \(path): \(String(cString: strerror(errno)))"
+        }
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

@@ -1,0 +1,107 @@
+import Crypto
+
+/// Writes one bundle: the header, then records in the order given, then the trailer
+/// with the counts and the bundle's digest (docs/FORMAT.md §8). Each record is
+/// checksummed as it is written; values are streamed, so memory stays bounded whatever
+/// the bundle's size.
+public final class BundleWriter {
+    private let output: any BundleOutput
+    private var buffer: [UInt8] = []
+    private var digest = SHA256()
+    private var recordCount: UInt64 = 0
+    private var payloadBytes: UInt64 = 0
+    private var counts: [UInt16: UInt64] = [:]
+    private var finished = false
+    private static let flushThreshold = 256 << 10
+
+    /// Writes the header to `output`.
+    public init(header: BundleHeader, output: any BundleOutput) throws {
+        self.output = output
+        var start = BundleFormat.magic
+        start.appendLittleEndian(BundleFormat.version)
+        let fields = header.fields.encoded()
+        start.appendLittleEndian(UInt32(fields.count))
+        start += fields
+        let checksum = Array(SHA256.hash(data: start))
+        digest.update(data: checksum)
+        buffer = start + checksum
+    }
+
+    /// Appends a structured record.
+    public func append(_ type: BundleRecordType, _ fields: BundleFields, skippable: Bool = false) throws {
+        guard type != .trailer else { throw BundleError.misuse("the trailer is written by finish()") }
+        let payload = fields.encoded()
+        try appendStreamed(type, length: UInt64(payload.count), skippable: skippable) { write in try write(payload) }
+    }
+
+    /// Appends a record whose payload `produce` hands over in chunks, `length` bytes in
+    /// all (a stored value, read piece by piece).
+    public func appendStreamed(
+        _ type: BundleRecordType, length: UInt64, skippable: Bool = false,
+        _ produce: (_ write: ([UInt8]) throws -> Void) throws -> Void
+    ) throws {
+        guard !finished else { throw BundleError.misuse("record after finish()") }
+        try writeRecord(type.rawValue, flags: skippable ? BundleFormat.skippableFlag : 0, length: length, produce)
+        recordCount += 1
+        payloadBytes += length
+        counts[type.rawValue, default: 0] += 1
+    }
+
+    /// Writes the trailer, the digest and the end mark, and hands everything to the
+    /// output. The caller then commits the output (a file) or flushes it (a stream).
+    @discardableResult
+    public func finish() throws -> BundleTrailer {
+        guard !finished else { throw BundleError.misuse("finish() twice") }
+        finished = true
+        var trailer = BundleTrailer(digest: [], recordCount: recordCount, payloadBytes: payloadBytes, counts: counts)
+        let payload = trailer.fields.encoded()
+        try writeRecord(BundleRecordType.trailer.rawValue, flags: 0, length: UInt64(payload.count)) { write in
+            try write(payload)
+        }
+        trailer.digest = Array(digest.finalize())
+        try emit(trailer.digest)
+        try emit(BundleFormat.endMagic)
+        try flush()
+        return trailer
+    }
+
+    private func writeRecord(
+        _ type: UInt16, flags: UInt16, length: UInt64, _ produce: (_ write: ([UInt8]) throws -> Void) throws -> Void
+    ) throws {
+        let head = RecordHead(type: type, flags: flags, index: recordCount, length: length).encoded
+        var checksum = SHA256()
+        checksum.update(data: head)
+        try emit(head)
+        var written: UInt64 = 0
+        try produce { chunk in
+            written += UInt64(chunk.count)
+            guard written <= length else {
+                throw BundleError.misuse("record of type \(type) longer than its declared \(length) bytes")
+            }
+            checksum.update(data: chunk)
+            try self.emit(chunk)
+        }
+        guard written == length else {
+            throw BundleError.misuse("record of type \(type) has \(written) of its declared \(length) bytes")
+        }
+        let sum = Array(checksum.finalize())
+        digest.update(data: sum)
+        try emit(sum)
+    }
+
+    private func emit(_ bytes: [UInt8]) throws {
+        if bytes.count >= BundleWriter.flushThreshold {
+            try flush()
+            try bytes.withUnsafeBytes { try output.write($0) }
+            return
+        }
+        buffer += bytes
+        if buffer.count >= BundleWriter.flushThreshold { try flush() }
+    }
+
+    private func flush() throws {
+        guard !buffer.isEmpty else { return }
+        try buffer.withUnsafeBytes { try output.write($0) }
+        buffer.removeAll(keepingCapacity: true)
+    }
+}
