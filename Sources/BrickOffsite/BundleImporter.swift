@@ -59,7 +59,7 @@ public final class BundleImporter {
         let exists = FileManager.default.fileExists(atPath: layout.catalog.path)
         if !exists && stores[header.user] == nil && header.kind != .full {
             return .refused(.chainBroken(
-                user: header.user, bundle: label, missing: 1, detail: "the replica is empty and this bundle is \(header.kind.name)"))
+                user: header.user, bundle: label, missing: 1, detail: "the replica is empty and this bundle is \(header.kind.description)"))
         }
         let store = try stores[header.user] ?? UserStore(layout: layout, user: header.user, mode: .readWrite)
         stores[header.user] = store
@@ -72,7 +72,7 @@ public final class BundleImporter {
         }
         if let applied = try store.appliedBundle(sequence: header.sequence) {
             try readToEnd(reader, label: label)
-            return reader.trailer?.digest == applied.digest
+            return reader.trailer.map { header.chainDigest(trailer: $0) } == applied.digest
                 ? .alreadyApplied : .refused(.conflictingBundle(user: header.user, bundle: label, sequence: header.sequence))
         }
         let last = try store.lastAppliedBundle()

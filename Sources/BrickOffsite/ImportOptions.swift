@@ -62,13 +62,10 @@ public struct ImportReport: Sendable {
     public var valueBytes: Int64 = 0
 }
 
-extension BundleKind {
-    /// The name the replica records (`replica_bundles.kind`).
-    var name: String {
-        switch self {
-        case .full: return "full"
-        case .incremental: return "incremental"
-        case .consolidated: return "consolidated"
-        }
+extension BundleHeader {
+    /// The digest the next bundle names as its parent: the bundle's own digest, or for
+    /// a consolidated bundle the digest of the last bundle it folded (FORMAT.md §8.4).
+    func chainDigest(trailer: BundleTrailer) -> [UInt8] {
+        kind == .consolidated && !replacesDigest.isEmpty ? replacesDigest : trailer.digest
     }
 }

@@ -47,7 +47,7 @@ struct RecordApplier {
             }
             guard let trailer = reader.trailer else { throw OffsiteError.damaged(bundle: label, detail: "it ends without a trailer") }
             try writer.finish(
-                AppliedBundle(sequence: header.sequence, kind: header.kind.name, digest: trailer.digest,
+                AppliedBundle(sequence: header.sequence, kind: header.kind.description, digest: header.chainDigest(trailer: trailer),
                               parentDigest: header.parentDigest, toRun: header.toRun),
                 primaryStoreID: header.storeID)
         }

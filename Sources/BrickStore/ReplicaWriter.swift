@@ -7,7 +7,9 @@ import GRDB
 /// `UserStore.applyBundle` holds (docs/DESIGN.md, "Off-site copies"). Records come in
 /// the bundle's order: purges, folder rows, item rows each followed by its value when
 /// it has a new one, runs. Values are written to Berkeley DB in batches as they come;
-/// rows wait in the transaction, committed only after `finish`.
+/// rows wait in the transaction, committed only after `finish`. A folder row must come
+/// before the item rows of its folder when the folder is new to the replica (a
+/// consolidated bundle may hold folder rows after item rows of other folders).
 public final class ReplicaWriter {
     /// What the store does with its files once the catalog is committed.
     struct Outcome {
@@ -32,10 +34,9 @@ public final class ReplicaWriter {
     private let full: Bool
     private let keepPurged: Bool
     private var pendingFolders: [CatalogRow] = []
-    private var foldersApplied = false
+    private var started = false
     /// Where each folder's item file is while the bundle applies (before moves).
     private var locations: [FolderID: StoredFolder] = [:]
-    private var moved: [MovedFolder] = []
     private var lostRows = Set<FolderID>()
     private var removed: [StoredFolder] = []
     private var seenFolders = Set<FolderID>()
@@ -54,6 +55,7 @@ public final class ReplicaWriter {
 
     /// An item purged upstream: its row goes (kept with `keepPurged`).
     public func purgedItem(folder: FolderID, key: String) throws {
+        try applyFolders()
         guard !keepPurged else { return }
         try db.execute(sql: "DELETE FROM items WHERE folder_id = ? AND key = ?", arguments: [folder, key])
         if db.changesCount > 0 { lostRows.insert(folder) }
@@ -61,15 +63,15 @@ public final class ReplicaWriter {
 
     /// A folder purged upstream: its row and any row left in it go (kept with `keepPurged`).
     public func purgedFolder(_ id: FolderID) throws {
+        try applyFolders()
         guard !keepPurged, let folder = try UserStore.folder(db, id: id) else { return }
         try db.execute(sql: "DELETE FROM items WHERE folder_id = ?", arguments: [id])
         try db.execute(sql: "DELETE FROM folders WHERE id = ?", arguments: [id])
         removed.append(folder)
     }
 
-    /// A folder row, whole. Folder rows come before any item row.
+    /// A folder row, whole. Consecutive folder rows are applied together.
     public func folder(_ row: CatalogRow) throws {
-        guard !foldersApplied else { throw StoreError.corrupt(user: store.user, detail: "a folder row follows item rows in the bundle") }
         pendingFolders.append(row)
     }
 
@@ -110,6 +112,14 @@ public final class ReplicaWriter {
         try applyFolders()
         try flushValues()
         if full && !keepPurged { try removeAbsentRows() }
+        var moved: [MovedFolder] = []
+        for id in seenFolders.sorted() {
+            guard let final = try UserStore.folder(db, id: id), let place = locations[id], place.directory != final.directory else { continue }
+            moved.append(MovedFolder(id: id, from: place.directory, to: final.directory))
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO pending_moves(folder_id, old_directory, new_directory, new_parent_id, new_path) VALUES (?, ?, ?, ?, ?)",
+                arguments: [id, place.directory, final.directory, final.parentID, final.path.description])
+        }
         try db.execute(
             sql: "INSERT INTO replica_bundles(sequence, kind, digest, parent_digest, to_run, applied_at) VALUES (?, ?, ?, ?, ?, ?)",
             arguments: [Int64(bundle.sequence), bundle.kind, Data(bundle.digest), bundle.parentDigest.isEmpty ? nil : Data(bundle.parentDigest),
@@ -126,22 +136,24 @@ public final class ReplicaWriter {
         return outcome
     }
 
-    /// Upserts the folder rows: rows the replica has are first given placeholder paths
-    /// and directories, so that no intermediate state breaks a uniqueness rule.
+    /// Upserts the folder rows waiting: rows the replica has are first given placeholder
+    /// paths and directories, so that no intermediate state breaks a uniqueness rule.
+    /// A folder's item file stays where it was until the catalog is committed.
     private func applyFolders() throws {
-        guard !foldersApplied else { return }
-        foldersApplied = true
-        if full {
-            try db.execute(sql: "CREATE TEMP TABLE IF NOT EXISTS replica_seen_items(id INTEGER PRIMARY KEY)")
-            try db.execute(sql: "DELETE FROM temp.replica_seen_items")
+        if !started {
+            started = true
+            if full {
+                try db.execute(sql: "CREATE TEMP TABLE IF NOT EXISTS replica_seen_items(id INTEGER PRIMARY KEY)")
+                try db.execute(sql: "DELETE FROM temp.replica_seen_items")
+            }
         }
-        var existing: [FolderID: StoredFolder] = [:]
+        guard !pendingFolders.isEmpty else { return }
         for row in pendingFolders {
             guard let id = row["id"]?.integer, row["directory"]?.text != nil else {
                 throw StoreError.corrupt(user: store.user, detail: "a folder row without id or directory")
             }
             if let folder = try UserStore.folder(db, id: id) {
-                existing[id] = folder
+                if locations[id] == nil { locations[id] = folder }
                 try db.execute(sql: "UPDATE folders SET path = char(1) || id, directory = char(1) || id WHERE id = ?", arguments: [id])
             }
         }
@@ -149,19 +161,7 @@ public final class ReplicaWriter {
             let id = row["id"]!.integer!
             try upsert("folders", row, replacing: false)
             seenFolders.insert(id)
-            let final = try UserStore.folder(db, id: id)!
-            if let old = existing[id] {
-                locations[id] = old
-                if old.directory != final.directory { moved.append(MovedFolder(id: id, from: old.directory, to: final.directory)) }
-            } else {
-                locations[id] = final
-            }
-        }
-        for move in moved {
-            let final = try UserStore.folder(db, id: move.id)!
-            try db.execute(
-                sql: "INSERT OR REPLACE INTO pending_moves(folder_id, old_directory, new_directory, new_parent_id, new_path) VALUES (?, ?, ?, ?, ?)",
-                arguments: [move.id, move.from, move.to, final.parentID, final.path.description])
+            if locations[id] == nil { locations[id] = try UserStore.folder(db, id: id) }
         }
         pendingFolders = []
     }

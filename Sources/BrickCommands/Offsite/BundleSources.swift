@@ -1,8 +1,9 @@
 import BrickBundle
 import Foundation
 
-/// The bundle inputs an import names: files, directories (every `*.bundle` below, in
-/// path order, so `<user>/<sequence>.bundle` come in sequence), or standard input.
+/// The bundle inputs an import names: files, bundle directories (each user's chain in
+/// sequence, as `BundleDirectory` lists it: `DIR/<user>/<sequence>.bundle`, leaving out
+/// bundles a consolidation folded), or standard input.
 enum BundleSources {
     /// Each input with the label its messages name, opened on demand.
     static func expand(_ sources: [String]) throws -> [(label: String, open: () throws -> any BundleInput)] {
@@ -16,23 +17,20 @@ enum BundleSources {
             guard FileManager.default.fileExists(atPath: source, isDirectory: &isDirectory) else {
                 throw UsageError("no bundle or directory at \(source)")
             }
-            let files = isDirectory.boolValue ? try bundles(under: source) : [source]
+            let files = isDirectory.boolValue ? try chains(in: URL(fileURLWithPath: source)) : [URL(fileURLWithPath: source)]
             for file in files {
-                result.append((file, { try BundleFileInput(url: URL(fileURLWithPath: file)) }))
+                result.append((file.path, { try BundleFileInput(url: file) }))
             }
         }
         return result
     }
 
-    /// The `*.bundle` files below `directory`, sorted by path.
-    private static func bundles(under directory: String) throws -> [String] {
-        guard let walker = FileManager.default.enumerator(atPath: directory) else {
-            throw UsageError("cannot read directory \(directory)")
+    /// Every user's chain in a bundle directory, user by user.
+    private static func chains(in directory: URL) throws -> [URL] {
+        var files: [URL] = []
+        for user in try BundleDirectory.users(in: directory) {
+            files += try BundleDirectory.chain(in: directory, user: user).bundles.map(\.url)
         }
-        var files: [String] = []
-        for case let relative as String in walker where relative.hasSuffix(".bundle") {
-            files.append((directory as NSString).appendingPathComponent(relative))
-        }
-        return files.sorted()
+        return files
     }
 }

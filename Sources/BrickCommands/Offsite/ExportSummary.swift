@@ -12,7 +12,7 @@ final class ExportSummary {
 
     func add(_ report: ExportReport) {
         lines.append(Self.row([
-            report.user, String(report.sequence), report.kind.summaryName, Formatting.count(report.items),
+            report.user, String(report.sequence), report.kind.description, Formatting.count(report.items),
             Formatting.count(report.values), Formatting.bytes(report.valueBytes), Formatting.bytes(report.bundleBytes),
         ]))
     }
@@ -31,16 +31,5 @@ final class ExportSummary {
         let header = Self.row(["USER", "SEQUENCE", "KIND", "ITEMS", "VALUES", "VALUE SIZE", "BUNDLE"])
         let text = ([header] + lines).joined(separator: "\n") + "\n"
         if toStandardError { Terminal.writeError(text) } else { Terminal.write(text) }
-    }
-}
-
-extension BundleKind {
-    /// The kind as summaries print it.
-    var summaryName: String {
-        switch self {
-        case .full: return "full"
-        case .incremental: return "incremental"
-        case .consolidated: return "consolidated"
-        }
     }
 }

@@ -13,7 +13,7 @@ final class ImportSummary {
         case .refused: "refused"
         }
         lines.append(ExportSummary.row([
-            report.user, String(report.sequence), report.kind.summaryName, Formatting.count(report.items),
+            report.user, String(report.sequence), report.kind.description, Formatting.count(report.items),
             Formatting.count(report.values), Formatting.bytes(report.valueBytes),
         ]) + "  " + status)
     }
