@@ -12,7 +12,7 @@ public enum BrickExit: Int32, CaseIterable, Sendable {
     /// A user's store is locked by another running backup or purge.
     case locked = 3
     /// `verify` found damaged or missing items (or a damaged catalog); `repair` left
-    /// something unrecoverable.
+    /// something unrecoverable; `import` refused a damaged bundle or a broken chain.
     case integrity = 4
 
     /// One line per code, for `--help`.
@@ -24,7 +24,8 @@ public enum BrickExit: Int32, CaseIterable, Sendable {
           2  usage or configuration error: nothing was done
           3  a store is locked by another backup or purge (its pid is named)
           4  verify found damaged or missing items or a damaged catalog;
-             repair found items it cannot bring back
+             repair found items it cannot bring back; import refused a damaged
+             bundle or one that does not follow the replica's last
         """
     }
 
