@@ -1,0 +1,43 @@
+import ArgumentParser
+import BrickOffsite
+import Foundation
+
+/// `brick-backup bundles list DIR`: each user's chain with its state.
+struct BundlesListCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list",
+        abstract: "List each user's bundles: sequence, date, kind, items, bytes and chain status.",
+        discussion: BrickExit.helpText)
+
+    @Argument(help: ArgumentHelp("A bundle directory.", valueName: "DIR"))
+    var directory: String
+
+    func run() async throws {
+        let root = URL(fileURLWithPath: directory)
+        Terminal.write(BundleTable.header + "\n")
+        for user in try BundleChainCheck.users(in: root) {
+            for entry in try BundleChainCheck.check(directory: root, user: user) {
+                Terminal.write(BundleTable.row(user: user, entry) + "\n")
+            }
+        }
+    }
+}
+
+/// The table of `bundles list` and `bundles verify`.
+enum BundleTable {
+    static let header = "USER                   SEQUENCE DATE             KIND              ITEMS      BYTES  STATUS"
+
+    static func row(user: String, _ entry: BundleChainEntry) -> String {
+        let status = !entry.damage.isEmpty ? "damaged" : entry.chainProblem.map { "broken chain: \($0)" } ?? "ok"
+        let cells = [
+            user, entry.header.map { String($0.sequence) } ?? "?", Formatting.date(entry.header?.createdAt),
+            entry.header?.kind.description ?? "?", Formatting.count(Int(entry.items)), Formatting.bytes(Int64(entry.size)),
+        ]
+        let widths = [20, 10, 16, 12, 11, 10]
+        let padded = zip(cells, widths).enumerated().map { index, cell in
+            let padding = String(repeating: " ", count: max(0, cell.1 - cell.0.count))
+            return [0, 2, 3].contains(index) ? cell.0 + padding : padding + cell.0
+        }
+        return padded.joined(separator: " ") + "  " + status
+    }
+}

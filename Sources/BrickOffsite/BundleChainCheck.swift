@@ -1,0 +1,98 @@
+import BrickBundle
+import Foundation
+
+/// One bundle file of a user's chain as `bundles list` and `bundles verify` see it.
+public struct BundleChainEntry: Sendable {
+    /// The file.
+    public var url: URL
+    /// Its header, nil when the header is damaged.
+    public var header: BundleHeader?
+    /// Its size in bytes.
+    public var size: UInt64
+    /// Item rows and values it holds (intact records).
+    public var items: UInt64, values: UInt64
+    /// Damaged places, one line each naming the record and byte, empty when intact.
+    public var damage: [String]
+    /// The digest the next bundle names as parent, nil when the bundle is damaged.
+    public var chainDigest: [UInt8]?
+    /// What is wrong with its place in the chain, nil when it follows its parent.
+    public var chainProblem: String?
+
+    /// True when the bundle is intact and follows its parent.
+    public var isSound: Bool { damage.isEmpty && chainProblem == nil && header != nil }
+}
+
+/// Checks each user's chain in a bundle directory (`DIR/<user>/<sequence>.bundle`):
+/// every file read whole, records and digest checked (damage is located by record and
+/// byte), and each bundle's parent sequence and digest compared with the bundle before
+/// it, as an import would.
+public enum BundleChainCheck {
+    /// The users with bundles under `directory`.
+    public static func users(in directory: URL) throws -> [String] {
+        try BundleDirectory.users(in: directory)
+    }
+
+    /// The chain of `user`, in sequence order, each entry checked. Files that a
+    /// consolidation folded into a later one (and has not removed yet) are left out.
+    public static func check(directory: URL, user: String) throws -> [BundleChainEntry] {
+        let folder = directory.appendingPathComponent(user, isDirectory: true)
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path)
+            .filter { $0.hasSuffix(".bundle") && !$0.hasPrefix(".") }.sorted()
+        var entries: [BundleChainEntry] = []
+        for name in names {
+            let url = folder.appendingPathComponent(name)
+            let report = try BundleScan.scan(url)
+            let size = ((try? FileManager.default.attributesOfItem(atPath: url.path))?[.size] as? NSNumber)?.uint64Value ?? 0
+            var damage = report.damage.map(\.description)
+            if report.header == nil && damage.isEmpty { damage.append("the header does not read") }
+            if report.trailer == nil && damage.isEmpty { damage.append("the bundle ends without a valid trailer") }
+            entries.append(BundleChainEntry(
+                url: url, header: report.header, size: size,
+                items: report.intactCounts[BundleRecordType.item.rawValue] ?? 0,
+                values: report.intactCounts[BundleRecordType.value.rawValue] ?? 0,
+                damage: damage,
+                chainDigest: report.header.flatMap { header in report.trailer.map { header.chainDigest(trailer: $0) } }))
+        }
+        return linked(withoutFolded(entries))
+    }
+
+    /// Leaves out files whose sequence lies inside a later file's range.
+    private static func withoutFolded(_ entries: [BundleChainEntry]) -> [BundleChainEntry] {
+        var kept: [BundleChainEntry] = []
+        let ordered = entries.sorted { ($0.header?.sequence ?? 0) < ($1.header?.sequence ?? 0) }
+        for entry in ordered.reversed() {
+            if let later = kept.last?.header, let header = entry.header, header.sequence >= later.firstSequence { continue }
+            kept.append(entry)
+        }
+        return kept.reversed()
+    }
+
+    /// Marks each bundle that does not follow the one before it.
+    private static func linked(_ entries: [BundleChainEntry]) -> [BundleChainEntry] {
+        var result = entries
+        var previous: (sequence: UInt64, digest: [UInt8]?, store: String)?
+        for index in result.indices {
+            guard let header = result[index].header else {
+                previous = nil
+                continue
+            }
+            if header.kind != .full {
+                if let previous {
+                    if header.storeID != previous.store {
+                        result[index].chainProblem = "it comes from store \(header.storeID), the bundle before from \(previous.store)"
+                    } else if header.parentSequence != previous.sequence {
+                        result[index].chainProblem = "sequence \(previous.sequence + 1) is missing"
+                    } else if let digest = previous.digest, digest != header.parentDigest {
+                        result[index].chainProblem = "its parent digest is not that of bundle \(previous.sequence)"
+                    }
+                } else {
+                    result[index].chainProblem = index == 0
+                        ? "the chain starts without a full bundle (sequence \(header.parentSequence) is missing)"
+                        : "the bundle before it is unreadable"
+                }
+            }
+            previous = (header.sequence, result[index].chainDigest, header.storeID)
+        }
+        return result
+    }
+}

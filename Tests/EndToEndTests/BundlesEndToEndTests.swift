@@ -1,0 +1,51 @@
+import Foundation
+import Testing
+
+/// `brick-backup bundles list` and `bundles verify` on a directory of bundles, without
+/// the store.
+@Suite(.serialized) struct BundlesEndToEndTests {
+    private func chainOfThree() throws -> OffsiteWorkspace {
+        let site = OffsiteWorkspace(work: try Workspace())
+        let mail = MaildirChanges(root: site.work.maildir("alice"))
+        try site.backup()
+        try site.export()
+        for index in 1...2 {
+            try mail.addMessage(name: "180000000\(index).M1P1.chain", subject: "change \(index)")
+            try site.backup()
+            try site.export()
+        }
+        return site
+    }
+
+    @Test func aSoundChainIsListedInOrderAndVerifies() throws {
+        let site = try chainOfThree()
+        let list = try Tools.run("brick-backup", ["bundles", "list", site.bundles.path])
+        #expect(list.status == 0, "\(list.stderr)")
+        let rows = list.stdout.split(separator: "\n").dropFirst()
+        #expect(rows.count == 3 && rows.allSatisfy { $0.hasPrefix("alice") && $0.hasSuffix("ok") }, "\(list.stdout)")
+        #expect(rows.first?.contains("full") == true && rows.last?.contains("incremental") == true)
+        let verify = try Tools.run("brick-backup", ["bundles", "verify", site.bundles.path])
+        #expect(verify.status == 0 && verify.stdout.contains("3 bundles checked: 0 damaged"), "\(verify.stdout)")
+    }
+
+    @Test func aFlippedByteIsNamedByBundleAndRecordAndExitsFour() throws {
+        let site = try chainOfThree()
+        let file = try site.bundleFiles("alice")[1]
+        var bytes = try Data(contentsOf: file)
+        bytes[bytes.count / 2] ^= 0x10
+        try bytes.write(to: file)
+        let verify = try Tools.run("brick-backup", ["bundles", "verify", site.bundles.path])
+        #expect(verify.status == 4, "\(verify.stdout)\(verify.stderr)")
+        #expect(verify.stdout.contains("\(file.lastPathComponent): record") || verify.stdout.contains("\(file.lastPathComponent): bytes"), "\(verify.stdout)")
+        let list = try Tools.run("brick-backup", ["bundles", "list", site.bundles.path])
+        #expect(list.stdout.contains("damaged"), "\(list.stdout)")
+    }
+
+    @Test func aMissingBundleBreaksTheChain() throws {
+        let site = try chainOfThree()
+        try FileManager.default.removeItem(at: try site.bundleFiles("alice")[1])
+        let verify = try Tools.run("brick-backup", ["bundles", "verify", site.bundles.path])
+        #expect(verify.status == 4, "\(verify.stdout)\(verify.stderr)")
+        #expect(verify.stdout.contains("0000000003.bundle: broken chain: sequence 2 is missing"), "\(verify.stdout)")
+    }
+}
