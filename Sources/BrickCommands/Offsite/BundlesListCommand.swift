@@ -25,7 +25,7 @@ struct BundlesListCommand: AsyncParsableCommand {
 
 /// The table of `bundles list` and `bundles verify`.
 enum BundleTable {
-    static let header = "USER                   SEQUENCE DATE             KIND              ITEMS      BYTES  STATUS"
+    static let header = line(["USER", "SEQUENCE", "DATE", "KIND", "ITEMS", "BYTES"]) + "  STATUS"
 
     static func row(user: String, _ entry: BundleChainEntry) -> String {
         let status = !entry.damage.isEmpty ? "damaged" : entry.chainProblem.map { "broken chain: \($0)" } ?? "ok"
@@ -33,11 +33,15 @@ enum BundleTable {
             user, entry.header.map { String($0.sequence) } ?? "?", Formatting.date(entry.header?.createdAt),
             entry.header?.kind.description ?? "?", Formatting.count(Int(entry.items)), Formatting.bytes(Int64(entry.size)),
         ]
+        return line(cells) + "  " + status
+    }
+
+    /// Cells padded to their columns: user, date and kind left-aligned, numbers right.
+    private static func line(_ cells: [String]) -> String {
         let widths = [20, 10, 16, 12, 11, 10]
-        let padded = zip(cells, widths).enumerated().map { index, cell in
+        return zip(cells, widths).enumerated().map { index, cell in
             let padding = String(repeating: " ", count: max(0, cell.1 - cell.0.count))
             return [0, 2, 3].contains(index) ? cell.0 + padding : padding + cell.0
-        }
-        return padded.joined(separator: " ") + "  " + status
+        }.joined(separator: " ")
     }
 }
