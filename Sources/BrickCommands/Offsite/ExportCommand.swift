@@ -69,6 +69,9 @@ struct ExportCommand: AsyncParsableCommand {
                 if let stream {
                     report = try exporter.export(store, to: stream, commit: { try stream.flush() }) { counter.value = $0 }
                 } else {
+                    if !full, try ExportResumption.adoptCommittedBundle(store, target: target, directory: directory) {
+                        Terminal.printError("brick-backup export: \(user): the bundle an interrupted export wrote was kept as it was")
+                    }
                     let sequence = (try store.exportTarget(target)?.lastSequence ?? 0) + 1
                     let file = try BundleFileOutput(directory: directory, user: user, sequence: sequence)
                     do {

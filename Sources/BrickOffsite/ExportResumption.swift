@@ -1,0 +1,38 @@
+import BrickBundle
+import BrickStore
+import Foundation
+
+/// An export killed after its bundle file was renamed into place but before the cursor
+/// moved leaves a complete bundle that a replica may already hold. Writing that sequence
+/// again would give it other content and break the chain for such a replica, so the
+/// next export into the same directory adopts the file instead: when it is intact, of
+/// this store, and follows the cursor, the cursor moves to it and the export goes on
+/// with the next sequence.
+public enum ExportResumption {
+    /// Adopts the bundle file of the target's next sequence in `directory` when it is
+    /// the one an interrupted export wrote; true when the cursor moved.
+    public static func adoptCommittedBundle(_ store: UserStore, target: String, directory: URL) throws -> Bool {
+        let state = try store.exportTarget(target)
+        let sequence = (state?.lastSequence ?? 0) + 1
+        let url = directory.appendingPathComponent(store.user, isDirectory: true)
+            .appendingPathComponent(BundleFileOutput.fileName(sequence: sequence))
+        guard FileManager.default.fileExists(atPath: url.path) else { return false }
+        let trailer: BundleTrailer
+        let header: BundleHeader
+        do {
+            guard let reader = try BundleReader.next(from: BundleFileInput(url: url)) else { return false }
+            while try reader.nextRecord() != nil { try reader.skipPayload() }
+            guard let read = reader.trailer else { return false }
+            trailer = read
+            header = reader.header
+        } catch is BundleError {
+            return false
+        }
+        guard header.storeID == (try store.storeID()), header.user == store.user, header.sequence == sequence,
+              header.parentSequence == (state?.lastSequence ?? 0), header.parentDigest == (state?.lastDigest ?? []),
+              header.toRun <= (try store.latestRunID())
+        else { return false }
+        try store.recordExport(target: target, sequence: sequence, run: header.toRun, digest: trailer.digest, at: header.createdAt)
+        return true
+    }
+}
