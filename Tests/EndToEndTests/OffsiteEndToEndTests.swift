@@ -174,6 +174,43 @@ import Testing
         }
     }
 
+    @Test func aBundleWrittenByAnExportKilledBeforeItsCursorMovedIsKeptNotRewritten() throws {
+        let site = OffsiteWorkspace(work: try Workspace())
+        let mail = MaildirChanges(root: site.work.maildir("alice"))
+        try site.backup()
+        try site.export(["-u", "alice"])
+        let catalog = site.work.store.appendingPathComponent("alice/catalog.sqlite").path
+        let cursor = try sqlite(catalog, "SELECT last_sequence, last_run, hex(last_digest), last_exported_at FROM export_targets")
+        try mail.addMessage(name: "1800000001.M1P1.kept", subject: "kept")
+        try site.backup()
+        try site.export(["-u", "alice"])
+        let second = try Data(contentsOf: try site.bundleFiles("alice")[1])
+        // As if the export had been killed between the rename and the cursor's update.
+        let fields = cursor.split(separator: "|").map(String.init)
+        _ = try sqlite(catalog, "UPDATE export_targets SET last_sequence = \(fields[0]), last_run = \(fields[1]), last_digest = x'\(fields[2])'")
+        try mail.addMessage(name: "1800000002.M1P1.kept", subject: "after")
+        try site.backup()
+        let third = try site.export(["-u", "alice"])
+        #expect(third.stderr.contains("kept as it was"), "\(third.stderr)")
+        let files = try site.bundleFiles("alice")
+        let kept = try Data(contentsOf: files[1])
+        #expect(files.count == 3 && kept == second)
+        #expect(try site.importing([site.bundles.path]).status == 0)
+        #expect(try site.differences("alice").isEmpty)
+    }
+
+    private func sqlite(_ database: String, _ sql: String) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        process.arguments = [database, sql]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return text.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
     @Test func aPromotedReplicaBacksUpOnlyWhatChangedUpstream() throws {
         let site = OffsiteWorkspace(work: try Workspace())
         let mail = MaildirChanges(root: site.work.maildir("alice"))
