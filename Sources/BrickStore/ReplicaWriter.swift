@@ -30,17 +30,17 @@ public final class ReplicaWriter {
     }
 
     private let store: UserStore
-    private let db: GRDB.Database
+    let db: GRDB.Database
     private let full: Bool
     private let keepPurged: Bool
     private var pendingFolders: [CatalogRow] = []
     private var started = false
     /// Where each folder's item file is while the bundle applies (before moves).
     private var locations: [FolderID: StoredFolder] = [:]
-    private var lostRows = Set<FolderID>()
-    private var removed: [StoredFolder] = []
-    private var seenFolders = Set<FolderID>()
-    private var seenRuns = Set<RunID>()
+    var lostRows = Set<FolderID>()
+    var removed: [StoredFolder] = []
+    var seenFolders = Set<FolderID>()
+    var seenRuns = Set<RunID>()
     private var lastItem: (folder: FolderID, key: String)?
     private var values: [(folder: FolderID, key: String, value: [UInt8])] = []
     private var valueBytes = 0
@@ -53,18 +53,31 @@ public final class ReplicaWriter {
         self.keepPurged = keepPurged
     }
 
-    /// An item purged upstream: its row goes (kept with `keepPurged`).
-    public func purgedItem(folder: FolderID, key: String) throws {
+    /// An item purged upstream by `run`: its row goes; with `keepPurged` it stays,
+    /// marked deleted by that run if it was not marked already (the replica may never
+    /// have seen the deletion: it was made and purged between two exports).
+    public func purgedItem(folder: FolderID, key: String, run: RunID) throws {
         try applyFolders()
-        guard !keepPurged else { return }
+        guard !keepPurged else {
+            try db.execute(
+                sql: "UPDATE items SET deleted_run = ?, deleted_at = NULL WHERE folder_id = ? AND key = ? AND deleted_run IS NULL",
+                arguments: [run, folder, key])
+            return
+        }
         try db.execute(sql: "DELETE FROM items WHERE folder_id = ? AND key = ?", arguments: [folder, key])
         if db.changesCount > 0 { lostRows.insert(folder) }
     }
 
-    /// A folder purged upstream: its row and any row left in it go (kept with `keepPurged`).
-    public func purgedFolder(_ id: FolderID) throws {
+    /// A folder purged upstream by `run`: its row and any row left in it go; with
+    /// `keepPurged` they stay, marked deleted by that run where they were not.
+    public func purgedFolder(_ id: FolderID, run: RunID) throws {
         try applyFolders()
-        guard !keepPurged, let folder = try UserStore.folder(db, id: id) else { return }
+        if keepPurged {
+            try db.execute(sql: "UPDATE items SET deleted_run = ?, deleted_at = NULL WHERE folder_id = ? AND deleted_run IS NULL", arguments: [run, id])
+            try db.execute(sql: "UPDATE folders SET deleted_run = ?, deleted_at = NULL WHERE id = ? AND deleted_run IS NULL", arguments: [run, id])
+            return
+        }
+        guard let folder = try UserStore.folder(db, id: id) else { return }
         try db.execute(sql: "DELETE FROM items WHERE folder_id = ?", arguments: [id])
         try db.execute(sql: "DELETE FROM folders WHERE id = ?", arguments: [id])
         removed.append(folder)
@@ -112,6 +125,15 @@ public final class ReplicaWriter {
         try applyFolders()
         try flushValues()
         if full && !keepPurged { try removeAbsentRows() }
+        if full && keepPurged { try markAbsentRowsDeleted(run: bundle.toRun) }
+        if keepPurged {
+            for table in ["items", "folders"] {
+                try db.execute(sql: """
+                    UPDATE \(table) SET deleted_at = COALESCE((SELECT started_at FROM runs WHERE runs.id = \(table).deleted_run), ?)
+                    WHERE deleted_run IS NOT NULL AND deleted_at IS NULL
+                    """, arguments: [Int64(Date().timeIntervalSince1970)])
+            }
+        }
         var moved: [MovedFolder] = []
         for id in seenFolders.sorted() {
             guard let final = try UserStore.folder(db, id: id), let place = locations[id], place.directory != final.directory else { continue }
@@ -193,23 +215,6 @@ public final class ReplicaWriter {
         }
         values = []
         valueBytes = 0
-    }
-
-    /// Removes the rows a full bundle does not hold.
-    private func removeAbsentRows() throws {
-        lostRows.formUnion(try FolderID.fetchAll(db, sql: """
-            SELECT DISTINCT folder_id FROM items WHERE id NOT IN (SELECT id FROM temp.replica_seen_items)
-            """))
-        try db.execute(sql: "DELETE FROM items WHERE id NOT IN (SELECT id FROM temp.replica_seen_items)")
-        let folders = try Row.fetchAll(db, sql: "SELECT * FROM folders ORDER BY length(directory) DESC").map(StoredFolder.init(row:))
-        for folder in folders where !seenFolders.contains(folder.id) {
-            try db.execute(sql: "DELETE FROM folders WHERE id = ?", arguments: [folder.id])
-            removed.append(folder)
-        }
-        let runs = try RunID.fetchAll(db, sql: "SELECT id FROM runs")
-        for id in runs where !seenRuns.contains(id) {
-            try db.execute(sql: "DELETE FROM runs WHERE id = ?", arguments: [id])
-        }
     }
 
     /// Inserts a whole row, or replaces the one with its id. Column names come from the
