@@ -9,6 +9,7 @@ public struct OffsiteRecordSchema: BundleRecordSchema {
     /// The store's schema.
     public init() {}
 
+    /// The role of one of the store's records.
     public func role(of head: BundleRecordHead, fields: BundleFields?) throws -> RecordRole {
         switch head.type {
         case .value:
@@ -28,6 +29,7 @@ public struct OffsiteRecordSchema: BundleRecordSchema {
         }
     }
 
+    /// Only values are raw bytes; every other record is fields.
     public func isRaw(_ type: BundleRecordType) -> Bool { type == .value }
 
     /// `I`, the folder id, then the key's UTF-8.

@@ -94,8 +94,17 @@ public final class ReplicaWriter {
         guard let folder = row["folder_id"]?.integer, let key = row["key"]?.text, row["id"]?.integer != nil else {
             throw StoreError.corrupt(user: store.user, detail: "an item row without id, folder or key")
         }
+        if keepPurged {
+            // A kept row whose id the primary gave to another item after purging it
+            // moves to a new id (nothing refers to item ids).
+            try db.cachedStatement(
+                sql: "UPDATE items SET id = (SELECT MAX(id) FROM items) + 1 WHERE id = ? AND NOT (folder_id = ? AND key = ?)"
+            ).execute(arguments: [row["id"]?.integer, folder, key])
+        }
         try upsert("items", row, replacing: true)
-        if full { try db.execute(sql: "INSERT OR IGNORE INTO temp.replica_seen_items(id) VALUES (?)", arguments: [row["id"]?.integer]) }
+        if full {
+            try db.cachedStatement(sql: "INSERT OR IGNORE INTO temp.replica_seen_items(id) VALUES (?)").execute(arguments: [row["id"]?.integer])
+        }
         _ = try location(of: folder)
         lastItem = (folder, key)
     }
@@ -175,6 +184,11 @@ public final class ReplicaWriter {
                 throw StoreError.corrupt(user: store.user, detail: "a folder row without id or directory")
             }
             if let folder = try UserStore.folder(db, id: id) {
+                if keepPurged, folder.isDeleted, row["added_run"]?.integer != folder.addedRun {
+                    throw StoreError.corrupt(
+                        user: store.user,
+                        detail: "the primary gave the id of purged folder \(folder.path) to another folder; --keep-purged cannot keep both")
+                }
                 if locations[id] == nil { locations[id] = folder }
                 try db.execute(sql: "UPDATE folders SET path = char(1) || id, directory = char(1) || id WHERE id = ?", arguments: [id])
             }
@@ -225,7 +239,8 @@ public final class ReplicaWriter {
         let marks = Array(repeating: "?", count: columns.count).joined(separator: ", ")
         let arguments = StatementArguments(columns.map { row[$0]!.databaseValue })
         if replacing {
-            try db.execute(sql: "INSERT OR REPLACE INTO \(table)(\(list)) VALUES (\(marks))", arguments: arguments)
+            // Every row of a table has the same columns: the statement is prepared once.
+            try db.cachedStatement(sql: "INSERT OR REPLACE INTO \(table)(\(list)) VALUES (\(marks))").execute(arguments: arguments)
         } else {
             let updates = columns.filter { $0 != "id" }.map { "\"\($0)\" = excluded.\"\($0)\"" }.joined(separator: ", ")
             try db.execute(
