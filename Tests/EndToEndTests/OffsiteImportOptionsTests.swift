@@ -47,4 +47,27 @@ import Testing
         let verify = try Tools.run("brick-backup", ["verify", site.replica.appendingPathComponent("alice").path, "--progress", "never"])
         #expect(verify.status == 0, "\(verify.stdout)")
     }
+
+    @Test func keepPurgedKeepsAnItemWhoseIdThePrimaryGaveToANewOne() throws {
+        let site = OffsiteWorkspace(work: try Workspace())
+        let mail = MaildirChanges(root: site.work.maildir("alice"))
+        try site.backup()
+        try site.export()
+        try mail.addMessage(name: "1800000001.M1P1.reused", subject: "purged upstream")
+        try site.backup()
+        try site.export()
+        try FileManager.default.removeItem(at: site.work.maildir("alice").appendingPathComponent("new/1800000001.M1P1.reused"))
+        try site.backup()
+        try site.purge()
+        try mail.addMessage(name: "1800000002.M1P1.reused", subject: "took its id")
+        try site.backup()
+        try site.export()
+        let result = try site.importing([site.bundles.path], ["--keep-purged"])
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        let replica = try index(site.replica.appendingPathComponent("alice"), ["--deleted", "yes"])
+        #expect(replica.contains { $0.key == "1800000001.M1P1.reused" && $0.deleted != nil })
+        #expect(replica.contains { $0.key == "1800000002.M1P1.reused" && $0.deleted == nil })
+        let verify = try Tools.run("brick-backup", ["verify", site.replica.appendingPathComponent("alice").path, "--progress", "never"])
+        #expect(verify.status == 0, "\(verify.stdout)")
+    }
 }
