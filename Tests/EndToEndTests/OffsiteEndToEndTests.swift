@@ -22,6 +22,11 @@ import Testing
         #expect(items.contains { $0.folder == "Projects/Q1" })
         #expect(!items.contains { $0.folder == "Drafts" })
         #expect(items.contains { $0.subject == "third change" })
+        // brick-restore reads the replica like any store.
+        let eml = site.work.url.appendingPathComponent("eml")
+        let restore = try Tools.run("brick-restore", [site.replica.appendingPathComponent("alice").path, "--to", "eml:\(eml.path)", "--progress", "never"])
+        let present = items.filter { $0.deleted == nil }.count
+        #expect(restore.status == 0 && restore.stdout.hasPrefix("restored \(present),"), "\(restore.stdout)\(restore.stderr)")
         // Importing again applies nothing.
         let again = try site.importing([site.bundles.path])
         let statuses = again.stdout.split(separator: "\n").dropFirst().map { $0.hasSuffix("already applied") }
