@@ -70,4 +70,27 @@ import Testing
         let verify = try Tools.run("brick-backup", ["verify", site.replica.appendingPathComponent("alice").path, "--progress", "never"])
         #expect(verify.status == 0, "\(verify.stdout)")
     }
+
+    @Test func aFullBundleOnAReplicaReplacesItsContent() throws {
+        let site = OffsiteWorkspace(work: try Workspace())
+        let mail = MaildirChanges(root: site.work.maildir("alice"))
+        try site.backup()
+        try site.export()
+        #expect(try site.importing([site.bundles.path]).status == 0)
+        // Changes and a purge the replica only learns of through a full bundle.
+        try mail.remove(try mail.messages()[0])
+        try mail.removeFolder(".Drafts")
+        try mail.renameFolder(".Archive.2025.Q1", ".Elsewhere.Q1")
+        try site.backup()
+        try site.purge()
+        let full = try site.export(["--full"])
+        #expect(full.stdout.contains("full"), "\(full.stdout)")
+        let files = try site.bundleFiles("alice")
+        let result = try site.importing([files.last!.path])
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        let differences = try site.differences("alice")
+        #expect(differences.isEmpty, "\(differences.joined(separator: "\n"))")
+        let verify = try Tools.run("brick-backup", ["verify", site.replica.appendingPathComponent("alice").path, "--progress", "never"])
+        #expect(verify.status == 0 && verify.stdout.contains("0 orphans"), "\(verify.stdout)")
+    }
 }
