@@ -54,7 +54,6 @@ struct ExportCommand: AsyncParsableCommand {
                 ? "--encrypt-to and --no-encrypt exclude each other"
                 : "bundles leave this host: give --encrypt-to KEY (brick-backup keygen makes one) or --no-encrypt")
         }
-        _ = try BundleKeyOptions.recipients(encryptTo)
         if destination == "-" && Terminal.stdoutIsTTY {
             throw ValidationError("--to - writes bundles to standard output, which is a terminal: pipe or redirect it")
         }
