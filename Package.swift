@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         // C libraries: a modulemap and a header each, nothing else.
@@ -61,9 +62,16 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
 
+        // Running a site: the configuration file, backup groups, shards, metrics.
+        .target(name: "BrickSite", dependencies: [
+            "BrickCore",
+            .product(name: "TOMLKit", package: "TOMLKit"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+
         // Commands and executables.
         .target(name: "BrickCommands", dependencies: [
-            "BrickCore", "BrickStore", "BrickSync", "BrickMaildir", "BrickIMAP", "BrickRestore",
+            "BrickCore", "BrickStore", "BrickSync", "BrickMaildir", "BrickIMAP", "BrickRestore", "BrickSite",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -100,6 +108,7 @@ let package = Package(
         .testTarget(name: "BrickCommandsTests", dependencies: [
             "BrickCommands", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        .testTarget(name: "BrickSiteTests", dependencies: ["BrickSite"]),
         .testTarget(name: "EndToEndTests", dependencies: [
             "BrickCore", "BrickStore", "BerkeleyDB", "BrickTestSupport", .product(name: "Crypto", package: "swift-crypto"),
         ]),

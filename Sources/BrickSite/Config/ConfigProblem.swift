@@ -1,0 +1,55 @@
+/// One thing wrong in a configuration file, located by file, line and key, e.g.
+/// `/etc/brick/brick.toml:12: groups.staff.workers: must be between 1 and 64 (is 100)`.
+public struct ConfigProblem: Sendable, Hashable, CustomStringConvertible {
+    /// The configuration file.
+    public var file: String
+    /// The 1-based line of the key (or of its table), 0 when not known.
+    public var line: Int
+    /// The dotted key, e.g. `sources.imap.password-file`; empty for the file as a whole.
+    public var key: String
+    /// What is wrong.
+    public var message: String
+
+    /// Creates a problem.
+    public init(file: String, line: Int, key: String, message: String) {
+        self.file = file
+        self.line = line
+        self.key = key
+        self.message = message
+    }
+
+    /// `FILE:LINE: KEY: message` (LINE and KEY left out when unknown).
+    public var description: String {
+        var text = file
+        if line > 0 { text += ":\(line)" }
+        if !key.isEmpty { text += ": \(key)" }
+        return text + ": " + message
+    }
+}
+
+/// Why a configuration could not be used.
+public enum ConfigError: Error, Sendable, CustomStringConvertible {
+    /// A file named with `--config` or `$BRICK_CONFIG` does not exist.
+    case notFound(path: String, namedBy: String)
+    /// The file exists but cannot be read.
+    case unreadable(path: String, reason: String)
+    /// The file was read; these are the problems found in it, one per line.
+    case invalid([ConfigProblem])
+
+    /// One line per problem.
+    public var description: String {
+        switch self {
+        case .notFound(let path, let namedBy): return "configuration file \(path) (from \(namedBy)) does not exist"
+        case .unreadable(let path, let reason): return "cannot read configuration file \(path): \(reason)"
+        case .invalid(let problems): return problems.map(\.description).joined(separator: "\n")
+        }
+    }
+
+    /// The problems as a list (one for a file that could not be read).
+    public var problems: [ConfigProblem] {
+        switch self {
+        case .invalid(let problems): return problems
+        case .notFound(let path, _), .unreadable(let path, _): return [ConfigProblem(file: path, line: 0, key: "", message: description)]
+        }
+    }
+}
