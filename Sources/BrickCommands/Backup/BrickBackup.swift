@@ -1,13 +1,16 @@
 import ArgumentParser
 
-/// The `brick-backup` tool: backup, purge, index, stats, verify, repair.
+/// The `brick-backup` tool: backup, purge, index, stats, verify, repair, runs, status, config.
 public struct BrickBackup: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "brick-backup",
         abstract: "Brick-level incremental mail backup: one store per user, one item per message.",
         discussion: BrickExit.helpText,
         version: BrickVersion.current,
-        subcommands: [BackupCommand.self, PurgeCommand.self, IndexCommand.self, StatsCommand.self, VerifyCommand.self, RepairCommand.self])
+        subcommands: [
+            BackupCommand.self, PurgeCommand.self, IndexCommand.self, StatsCommand.self, VerifyCommand.self, RepairCommand.self,
+            RunsCommand.self, StatusCommand.self, ConfigCommand.self,
+        ])
 
     public init() {}
 
