@@ -108,13 +108,10 @@ public enum UserSetError: Error, Sendable, CustomStringConvertible {
 public enum UsersFile {
     /// The names in the file, without duplicates, in order.
     public static func read(_ path: String) throws(UserSetError) -> [String] {
-        let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw .unreadableFile(path: path, reason: (error as NSError).localizedDescription)
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw .unreadableFile(path: path, reason: String(cString: strerror(access(path, R_OK) == 0 ? EISDIR : errno)))
         }
-        return parse(text)
+        return parse(String(decoding: data, as: UTF8.self))
     }
 
     /// The names in `text`.

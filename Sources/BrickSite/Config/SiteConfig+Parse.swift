@@ -42,6 +42,9 @@ extension SiteConfig {
         for group in config.groups where config.source(named: group.source) == nil {
             found.append(("groups.\(group.name).source", "no [sources.\(group.source)] in this file"))
         }
+        config.sources.sort { config.locator.line(of: "sources." + $0.name) < config.locator.line(of: "sources." + $1.name) }
+        config.groups.sort { config.locator.line(of: "groups." + $0.name) < config.locator.line(of: "groups." + $1.name) }
+        config.targets.sort { config.locator.line(of: "targets." + $0.name) < config.locator.line(of: "targets." + $1.name) }
         let problems = found.map { config.problem($0.0, $0.1) }.sorted { ($0.line, $0.key) < ($1.line, $1.key) }
         guard problems.isEmpty else { throw .invalid(problems) }
         return config
