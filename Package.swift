@@ -110,7 +110,7 @@ let package = Package(
         ]),
         .testTarget(name: "BrickSiteTests", dependencies: ["BrickSite"]),
         .testTarget(name: "EndToEndTests", dependencies: [
-            "BrickCore", "BrickStore", "BerkeleyDB", "BrickTestSupport", .product(name: "Crypto", package: "swift-crypto"),
+            "BrickCore", "BrickStore", "BerkeleyDB", "BrickSite", "BrickTestSupport", .product(name: "Crypto", package: "swift-crypto"),
         ]),
     ]
 )

@@ -80,7 +80,9 @@ struct SiteRunOptions: ParsableArguments {
         }
     }
 
-    func validate() throws { _ = try parsedShard() }
+    func validate() throws {
+        do { _ = try parsedShard() } catch { throw ValidationError("\(error)") }
+    }
 
     /// Writes the runs' metrics when a metrics file is set (flag or configuration);
     /// a failure to write is reported and makes the run a partial failure.

@@ -43,7 +43,7 @@ struct ConfigCheckCommand: AsyncParsableCommand {
             }
         }
         Terminal.write(EffectiveSettings.text(site, file: file, notes: notes))
-        for problem in problems.sorted(by: { ($0.line, $0.key) < ($1.line, $1.key) }) { Terminal.printError(problem.description) }
+        for problem in problems.sorted(by: { ($0.line, $0.key) < ($1.line, $1.key) }) { Terminal.printError("brick-backup: \(problem)") }
         if !problems.isEmpty { throw CommandFailure(exit: .usage) }
     }
 
@@ -57,7 +57,7 @@ struct ConfigCheckCommand: AsyncParsableCommand {
             }
             return "\(try MaildirUsers.discover(template: template).count) users found"
         case .imap(let url):
-            let settings = try IMAPConnectionSettings(url: url, options: IMAPOptions().filled(from: source))
+            let settings = try IMAPConnectionSettings(url: url, options: try IMAPOptions.parse([]).filled(from: source))
             let user = site.groups.lazy.filter { $0.source == source.name }.compactMap { group -> String? in
                 guard case .list(let names) = group.users else { return nil }
                 return names.first
@@ -77,8 +77,8 @@ enum EffectiveSettings {
         let store = environment["BRICK_STORE"].map { "\(quoted($0))   # from $BRICK_STORE" } ?? site.store.map(quoted) ?? "\"backups\"   # default"
         lines.append("store = \(store)")
         lines.append("umask = \"\(FileMode.text(site.umask ?? 0o077))\"")
-        lines.append("older-than = " + (site.olderThan.map(String.init) ?? "# not set: purge needs --older-than or the group's"))
-        lines.append("metrics-file = " + (site.metricsFile.map(quoted) ?? "# not set: no metrics"))
+        lines.append(site.olderThan.map { "older-than = \($0)" } ?? "# older-than is not set: purge needs --older-than or the group's")
+        lines.append(site.metricsFile.map { "metrics-file = \(quoted($0))" } ?? "# metrics-file is not set: no metrics")
         lines.append("metrics-per-user = \(site.metricsPerUser ?? false)")
         lines.append("log-format = \"\((site.logFormat ?? .text).rawValue)\"")
         lines.append("log-level = \"\(site.logLevel ?? "notice")\"")
@@ -108,7 +108,7 @@ enum EffectiveSettings {
             lines.append("skip-trash = \(group.skipTrash ?? false)")
             lines.append("workers = \(group.workers ?? 2)")
             lines.append("user-timeout = \(Int(group.userTimeout ?? 3600))")
-            lines.append("older-than = " + ((group.olderThan ?? site.olderThan).map(String.init) ?? "# not set"))
+            lines.append((group.olderThan ?? site.olderThan).map { "older-than = \($0)" } ?? "# older-than is not set")
         }
         for target in site.targets {
             lines += ["", "[targets.\(target.name)]   # used by export", "to = \(quoted(target.to))"]

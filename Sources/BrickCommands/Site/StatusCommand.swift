@@ -27,7 +27,9 @@ struct StatusCommand: AsyncParsableCommand {
     @OptionGroup var config: ConfigOptions
     @OptionGroup var storeRoot: StoreRootOptions
 
-    func validate() throws { _ = try DurationArgument.seconds(maxAge, option: "--max-age") }
+    func validate() throws {
+        do { _ = try DurationArgument.seconds(maxAge, option: "--max-age") } catch { throw ValidationError("\(error)") }
+    }
 
     func run() async throws {
         let siteConfig = try config.load()
