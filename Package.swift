@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         // C libraries: a modulemap and a header each, nothing else.
@@ -67,9 +68,16 @@ let package = Package(
         // Off-site copies: a store's changes as bundles, and bundles applied to a replica.
         .target(name: "BrickOffsite", dependencies: ["BrickCore", "BrickStore", "BrickBundle"]),
 
+        // Running a site: the configuration file, backup groups, shards, metrics.
+        .target(name: "BrickSite", dependencies: [
+            "BrickCore",
+            .product(name: "TOMLKit", package: "TOMLKit"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+
         // Commands and executables.
         .target(name: "BrickCommands", dependencies: [
-            "BrickCore", "BrickStore", "BrickSync", "BrickMaildir", "BrickIMAP", "BrickRestore", "BrickOffsite", "BrickBundle",
+            "BrickCore", "BrickStore", "BrickSync", "BrickMaildir", "BrickIMAP", "BrickRestore", "BrickOffsite", "BrickBundle", "BrickSite",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -107,8 +115,9 @@ let package = Package(
         .testTarget(name: "BrickCommandsTests", dependencies: [
             "BrickCommands", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        .testTarget(name: "BrickSiteTests", dependencies: ["BrickSite"]),
         .testTarget(name: "EndToEndTests", dependencies: [
-            "BrickCore", "BrickStore", "BerkeleyDB", "BrickBundle", "BrickOffsite", "BrickTestSupport", .product(name: "Crypto", package: "swift-crypto"),
+            "BrickCore", "BrickStore", "BerkeleyDB", "BrickBundle", "BrickOffsite", "BrickSite", "BrickTestSupport", .product(name: "Crypto", package: "swift-crypto"),
         ]),
     ]
 )

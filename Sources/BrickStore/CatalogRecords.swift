@@ -130,6 +130,12 @@ public struct RunRecord: Sendable, Hashable {
     public var itemsAdded: Int, itemsUpdated: Int, itemsDeleted: Int, itemsPurged: Int
     /// Items and folders seen upstream but not backed up in this run.
     public var itemsSkipped: Int, foldersSkipped: Int
+    /// Raw bytes of the items the run added.
+    public var bytesAdded: Int64
+    /// The number of errors the run recorded.
+    public var errorCount: Int
+    /// The source the run read (no credentials), nil for a purge.
+    public var source: String?
     /// Errors recorded, one per line.
     public var errors: String?
 
@@ -145,6 +151,9 @@ public struct RunRecord: Sendable, Hashable {
         itemsPurged = row["items_purged"]
         itemsSkipped = row["items_skipped"]
         foldersSkipped = row["folders_skipped"]
+        bytesAdded = row["bytes_added"] ?? 0
+        errorCount = row["error_count"] ?? 0
+        source = row["source"]
         errors = row["errors"]
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import BrickCore
 import BrickMaildir
+import BrickSite
 import BrickStore
 import BrickSync
 import Foundation
@@ -13,76 +14,119 @@ struct BackupCommand: AsyncParsableCommand {
         abstract: "Back up users' mail incrementally into their stores.",
         discussion: """
             Only what changed since the last run is read. Items deleted upstream stay in the \
-            store, marked deleted, until `brick-backup purge` removes them.
+            store, marked deleted, until `brick-backup purge` removes them. With a \
+            configuration file, --group runs its backup groups; a flag wins over the file.
 
             Examples:
               brick-backup backup --source 'maildir:/var/vmail/example.org/{user}/Maildir' --all-users --store /srv/brick
               brick-backup backup --source imaps://mail.example.org --admin-user backup --password-file /etc/brick/pw -u alice -u bob
               brick-backup backup --source imaps://cyrus.example.org --admin-user cyrus --password-file /etc/brick/pw --all-users
+              brick-backup backup --all-groups --shard env/4 --metrics-file /var/lib/prometheus/node-exporter/brick.prom
 
             \(BrickExit.helpText)
             """)
 
-    @Option(name: .long, help: ArgumentHelp("maildir:PATH (PATH may contain {user}), imap://HOST[:PORT] or imaps://HOST[:PORT].", valueName: "SOURCE"))
-    var source: String
+    static let defaultMaximumMessageSize: Int64 = 2 << 30
 
+    @Option(name: .long, help: ArgumentHelp(
+        "maildir:PATH (PATH may contain {user}), imap://HOST[:PORT], imaps://HOST[:PORT], or the name of a [sources.NAME] of the configuration.",
+        valueName: "SOURCE"))
+    var source: String?
+
+    @OptionGroup var config: ConfigOptions
+    @OptionGroup var groupSelection: GroupSelectionOptions
     @OptionGroup var storeRoot: StoreRootOptions
     @OptionGroup var userSelection: UserSelectionOptions
     @OptionGroup var folders: FolderSelectionOptions
     @OptionGroup var imap: IMAPOptions
     @OptionGroup var output: OutputOptions
+    @OptionGroup var site: SiteRunOptions
 
-    @Option(name: [.short, .customShort("j"), .customLong("workers")], help: "Users backed up in parallel, largest first (-j or -w).")
-    var workers = 2
+    @Option(name: [.short, .customShort("j"), .customLong("workers")], help: "Users backed up in parallel, largest first (-j or -w; default 2).")
+    var workersFlag: Int?
 
     @Option(name: .customLong("max-message-size"), help: ArgumentHelp(
-        "Maildir messages larger than this are skipped and reported (K, M, G, T: binary units).", valueName: "SIZE"))
-    var maxMessageSize = ByteSize(bytes: 2 << 30)
+        "Maildir messages larger than this are skipped and reported (K, M, G, T: binary units; default 2G).", valueName: "SIZE"))
+    var maxMessageSize: ByteSize?
 
     @Option(name: .customLong("user-timeout"), help: ArgumentHelp(
-        "Seconds one user's backup may take before it is stopped and reported failed (what was stored stays; the next run resumes). 0: no limit.",
+        "Seconds one user's backup may take before it is stopped and reported failed (what was stored stays; the next run resumes). 0: no limit; default 3600.",
         valueName: "SECONDS"))
-    var userTimeout: Double = 3600
+    var userTimeoutFlag: Double?
+
+    /// Users in parallel without a group.
+    var workers: Int { workersFlag ?? 2 }
+    /// One user's time limit without a group.
+    var userTimeout: Double { userTimeoutFlag ?? 3600 }
 
     func validate() throws {
-        guard workers >= 1 && workers <= 64 else { throw ValidationError("--workers must be between 1 and 64") }
-        guard userTimeout >= 0, userTimeout.isFinite else { throw ValidationError("--user-timeout must be 0 or a number of seconds") }
+        if let workersFlag { guard workersFlag >= 1 && workersFlag <= 64 else { throw ValidationError("--workers must be between 1 and 64") } }
+        if let userTimeoutFlag {
+            guard userTimeoutFlag >= 0, userTimeoutFlag.isFinite else { throw ValidationError("--user-timeout must be 0 or a number of seconds") }
+        }
     }
 
     func run() async throws {
-        let spec = try SourceSpec(parsing: source)
-        let sourceFactory = try SourceFactory(spec: spec, imap: imap, maximumMessageSize: maxMessageSize.bytes)
-        var users = try userSelection.namedUsers()
-        if userSelection.allUsers {
-            let found = try await sourceFactory.discoverUsers(logger: CommandLogging.logger(level: output.logLevel, progress: nil))
-            users += found.filter { !users.contains($0) }
+        let siteConfig = try config.load()
+        let root = storeRoot.root(siteConfig)
+        let level = output.logLevel(siteConfig), format = output.logFormat(siteConfig)
+        let plans = try await plans(config: siteConfig, shard: try site.parsedShard(), logger: CommandLogging.logger(level: level, format: format))
+        for plan in plans {
+            for user in plan.users { try StoreLayout.validate(userName: user) }
+            try plan.factory.checkUsers(plan.users)
         }
-        guard !users.isEmpty else {
-            throw UsageError("no users: give -u NAME, --users-file FILE or --all-users")
+        var metrics: [RunMetrics] = []
+        var failed = false, lockedOnly = true
+        for plan in plans {
+            if groupSelection.isGiven { Terminal.write("group \(plan.group): \(plan.users.count) users\n") }
+            let started = Date()
+            let reports = try await run(plan, root: root, level: level, format: format)
+            let seconds = Date().timeIntervalSince(started)
+            BackupSummary.print(reports, seconds: seconds)
+            metrics.append(RunMetrics(
+                kind: .backup, group: plan.group, finished: Date(), duration: seconds,
+                usersSucceeded: reports.filter(\.succeeded).count, usersFailed: reports.filter { !$0.succeeded }.count,
+                items: reports.reduce(0) { $0 + $1.totals.itemsAdded }, bytes: reports.reduce(0) { $0 + $1.totals.bytesAdded },
+                users: reports.map { RunMetrics.UserResult(user: $0.user, succeeded: $0.succeeded) }))
+            for report in reports where !report.succeeded {
+                failed = true
+                if report.failure?.isStoreLocked != true { lockedOnly = false }
+            }
         }
-        for user in users { try StoreLayout.validate(userName: user) }
-        try sourceFactory.checkUsers(users)
+        let metricsWritten = site.write(metrics, config: siteConfig, toolName: "brick-backup")
+        if failed { throw CommandFailure(exit: lockedOnly && metricsWritten ? .locked : .partialFailure) }
+        if !metricsWritten { throw CommandFailure(exit: .partialFailure) }
+    }
 
-        let progress = BackupProgress(users: users.count)
+    private func run(_ plan: BackupPlan, root: URL, level: Logger.Level, format: LogFormat) async throws -> [UserBackupReport] {
+        let progress = BackupProgress(users: plan.users.count)
         let started = Date()
         let display = output.progress.isEnabled ? ProgressDisplay { BackupCommand.progressLine(progress.snapshot, started: started) } : nil
-        let logger = CommandLogging.logger(level: output.logLevel, progress: display)
-        let tasks = try users.map { user in
+        var logger = CommandLogging.logger(level: level, format: format, progress: display)
+        logger[metadataKey: "group"] = "\(plan.group)"
+        let factory = plan.factory
+        let tasks = try plan.users.map { user in
             UserBackupTask(
-                user: user, layout: try StoreLayout(root: storeRoot.root, user: user),
-                sourceDescription: spec.description(for: user),
-                makeSource: { try await sourceFactory.makeSource(user: user, logger: logger) })
+                user: user, layout: try StoreLayout(root: root, user: user),
+                sourceDescription: plan.spec.description(for: user),
+                makeSource: { [logger] in try await factory.makeSource(user: user, logger: logger) })
         }
         let job = BackupJob(
-            tasks: tasks, selection: folders.selection, workers: workers, logger: logger, progress: progress,
-            userTimeout: userTimeout > 0 ? userTimeout : nil)
+            tasks: tasks, selection: plan.selection, workers: plan.workers, logger: logger, progress: progress,
+            userTimeout: plan.userTimeout > 0 ? plan.userTimeout : nil)
         let reports = await job.run()
         display?.finish()
-        BackupSummary.print(reports, seconds: Date().timeIntervalSince(started))
-        if reports.contains(where: { !$0.succeeded }) {
-            let lockedOnly = reports.allSatisfy { $0.succeeded || $0.failure?.isStoreLocked == true }
-            throw CommandFailure(exit: lockedOnly ? .locked : .partialFailure)
+        for report in reports {
+            let totals = report.totals
+            logger.info("user backed up", metadata: [
+                "user": "\(report.user)", "status": "\(report.failure != nil ? "failed" : totals.errors.isEmpty ? "ok" : "partial")",
+                "items_added": .stringConvertible(totals.itemsAdded), "items_updated": .stringConvertible(totals.itemsUpdated),
+                "items_deleted": .stringConvertible(totals.itemsDeleted), "bytes_added": .stringConvertible(totals.bytesAdded),
+                "errors": .stringConvertible(totals.errors.count + (report.failure == nil ? 0 : 1)),
+                "seconds": .stringConvertible((report.seconds * 1000).rounded() / 1000),
+            ])
         }
+        return reports
     }
 
     /// `users 3/10 · folders 45 · items 12,345 · 345.2 MB · 45.1 MB/s · ETA 0:32 · alice`

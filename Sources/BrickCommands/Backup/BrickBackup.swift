@@ -1,6 +1,6 @@
 import ArgumentParser
 
-/// The `brick-backup` tool: backup, purge, index, stats, verify, repair, export, import.
+/// The `brick-backup` tool: backup, purge, index, stats, verify, repair, export, import, bundles, keygen, runs, status, config.
 public struct BrickBackup: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "brick-backup",
@@ -10,6 +10,7 @@ public struct BrickBackup: AsyncParsableCommand {
         subcommands: [
             BackupCommand.self, PurgeCommand.self, IndexCommand.self, StatsCommand.self, VerifyCommand.self, RepairCommand.self,
             ExportCommand.self, ImportCommand.self, BundlesCommand.self, KeygenCommand.self,
+            RunsCommand.self, StatusCommand.self, ConfigCommand.self,
         ])
 
     public init() {}

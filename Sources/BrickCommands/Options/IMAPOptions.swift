@@ -1,11 +1,12 @@
 import ArgumentParser
+import BrickSite
 import Foundation
 
 /// Connection and login options for IMAP sources and targets. Passwords come from a
 /// file, an environment variable or a prompt, never from the command line.
 struct IMAPOptions: ParsableArguments {
-    @Option(name: .long, help: "TLS for imap:// URLs: starttls (required: no fallback to plain text) or never (the password goes in clear). imaps:// always uses TLS.")
-    var tls: TLSArgument = .starttls
+    @Option(name: .customLong("tls"), help: "TLS for imap:// URLs: starttls (required: no fallback to plain text) or never (the password goes in clear). imaps:// always uses TLS.")
+    var tlsFlag: TLSArgument?
 
     @Option(name: .customLong("ca-file"), help: ArgumentHelp("PEM file of CA certificates to trust for the server's certificate.", valueName: "FILE"))
     var caFile: String?
@@ -22,14 +23,38 @@ struct IMAPOptions: ParsableArguments {
     @Option(name: .customLong("password-env"), help: ArgumentHelp("Environment variable holding the password.", valueName: "VAR"))
     var passwordEnv: String?
 
-    @Option(name: .long, help: "Authentication: auto (SASL PLAIN when offered, else LOGIN), plain or login. LOGIN is never sent to a server that announces LOGINDISABLED.")
-    var auth: AuthArgument = .auto
+    @Option(name: .customLong("auth"), help: "Authentication: auto (SASL PLAIN when offered, else LOGIN), plain or login. LOGIN is never sent to a server that announces LOGINDISABLED.")
+    var authFlag: AuthArgument?
 
     @Option(name: .customLong("timeout"), help: ArgumentHelp("Seconds to wait for a byte from the server before the connection counts as dead (it is then made anew, up to 3 times).", valueName: "SECONDS"))
-    var timeout: Double = 300
+    var timeoutFlag: Double?
+
+    /// The TLS mode in force (starttls unless set).
+    var tls: TLSArgument { tlsFlag ?? .starttls }
+    /// The authentication in force (auto unless set).
+    var auth: AuthArgument { authFlag ?? .auto }
+    /// The timeout in force (300 s unless set).
+    var timeout: Double { timeoutFlag ?? 300 }
 
     func validate() throws {
-        guard timeout > 0, timeout.isFinite else { throw ValidationError("--timeout must be a positive number of seconds") }
+        if let timeout = timeoutFlag { guard timeout > 0, timeout.isFinite else { throw ValidationError("--timeout must be a positive number of seconds") } }
+    }
+
+    /// These options with what the command line left unset taken from a configured
+    /// source (a flag wins over the file).
+    func filled(from source: SourceConfig) -> IMAPOptions {
+        var options = self
+        if options.tlsFlag == nil { options.tlsFlag = source.tls.flatMap(TLSArgument.init(rawValue:)) }
+        if options.caFile == nil { options.caFile = source.caFile }
+        if !options.insecure { options.insecure = source.insecure ?? false }
+        if options.adminUser == nil { options.adminUser = source.adminUser }
+        if options.passwordFile == nil && options.passwordEnv == nil {
+            options.passwordFile = source.passwordFile
+            options.passwordEnv = source.passwordEnv
+        }
+        if options.authFlag == nil { options.authFlag = source.auth.flatMap(AuthArgument.init(rawValue:)) }
+        if options.timeoutFlag == nil { options.timeoutFlag = source.timeout }
+        return options
     }
 
     /// The password from --password-file, --password-env or a prompt on a terminal.

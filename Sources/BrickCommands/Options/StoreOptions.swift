@@ -1,20 +1,28 @@
 import ArgumentParser
 import BrickStore
+import BrickSite
 import Foundation
 import Logging
 
-/// Where the stores are: `--store DIR`, else `$BRICK_STORE`, else `./backups`.
+/// Where the stores are: `--store DIR`, else `$BRICK_STORE`, else `store` in the
+/// configuration file, else `./backups`.
 struct StoreRootOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("The store root holding one directory per user (default: $BRICK_STORE or ./backups).", valueName: "DIR"))
+    @Option(name: .long, help: ArgumentHelp("The store root holding one directory per user (default: $BRICK_STORE, else store in the configuration, else ./backups).", valueName: "DIR"))
     var store: String?
 
-    /// The store root.
-    var root: URL {
-        URL(fileURLWithPath: store ?? ProcessInfo.processInfo.environment["BRICK_STORE"] ?? "backups")
+    /// The store root, without a configuration file.
+    var root: URL { root(SiteConfig()) }
+
+    /// The store root: the flag, the environment, the configuration, the default.
+    func root(_ config: SiteConfig) -> URL {
+        URL(fileURLWithPath: store ?? ProcessInfo.processInfo.environment["BRICK_STORE"] ?? config.store ?? "backups")
     }
 
     /// Users with a store under the root.
-    func existingUsers() -> [String] {
+    func existingUsers() -> [String] { Self.existingUsers(under: root) }
+
+    /// Users with a store under `root`.
+    static func existingUsers(under root: URL) -> [String] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []
         return names.filter { FileManager.default.fileExists(atPath: root.appendingPathComponent($0).appendingPathComponent("catalog.sqlite").path) }.sorted()
     }
@@ -35,13 +43,28 @@ struct UserDirectoryArgument: ParsableArguments {
     }
 }
 
-/// `--log-level` and `--progress`.
+/// `--log-level`, `--log-format` and `--progress`.
 struct OutputOptions: ParsableArguments {
-    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
-    var logLevel: Logger.Level = .notice
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice (default), warning, error or critical.")
+    var logLevelFlag: Logger.Level?
+
+    @Option(name: .customLong("log-format"), help: "Log lines on standard error: text (default) or json (one object a line: time, level, event, user, folder, counts).")
+    var logFormatFlag: LogFormat?
+
+    /// The level without a configuration file.
+    var logLevel: Logger.Level { logLevelFlag ?? .notice }
+
+    /// The level: the flag, else `log-level` in the configuration, else notice.
+    func logLevel(_ config: SiteConfig) -> Logger.Level {
+        logLevelFlag ?? config.logLevel.flatMap(Logger.Level.init(rawValue:)) ?? .notice
+    }
+
+    /// The format: the flag, else `log-format` in the configuration, else text.
+    func logFormat(_ config: SiteConfig) -> LogFormat { logFormatFlag ?? config.logFormat ?? .text }
 
     @Option(name: .long, help: "Progress bar: auto (on a terminal), always or never.")
     var progress: ProgressDisplay.Mode = .auto
 }
 
 extension ProgressDisplay.Mode: ExpressibleByArgument {}
+extension LogFormat: ExpressibleByArgument {}

@@ -1,4 +1,5 @@
 import ArgumentParser
+import BrickSite
 import Foundation
 
 /// Which users a command works on: `-u` (repeatable), `--users-file`, `--all-users`.
@@ -16,15 +17,16 @@ struct UserSelectionOptions: ParsableArguments {
     func namedUsers() throws -> [String] {
         var names = users
         if let usersFile {
-            guard let text = try? String(contentsOfFile: usersFile, encoding: .utf8) else {
+            do {
+                names += try UsersFile.read(usersFile)
+            } catch {
                 throw UsageError("cannot read --users-file \(usersFile)")
             }
-            names += text.split(whereSeparator: \.isNewline)
-                .map { $0.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? "" }
-                .map { $0.trimmingCharacters(in: .whitespaces) }
-                .filter { !$0.isEmpty }
         }
         var seen = Set<String>()
         return names.filter { seen.insert($0).inserted }
     }
+
+    /// True when any of the options was given.
+    var isGiven: Bool { !users.isEmpty || usersFile != nil || allUsers }
 }

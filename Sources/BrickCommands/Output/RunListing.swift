@@ -1,0 +1,61 @@
+import BrickCore
+import BrickStore
+import Foundation
+
+/// Writes runs as a table, CSV or JSON, one at a time.
+final class RunListing {
+    private let format: ListingFormat
+    private var count = 0
+
+    init(format: ListingFormat) { self.format = format }
+
+    static let columns = [
+        "user", "run", "kind", "started", "seconds", "status", "added", "updated", "deleted", "purged", "bytes", "skipped", "errors", "first_error",
+    ]
+
+    func begin() {
+        switch format {
+        case .table: Terminal.write(row(Self.columns.map { $0.uppercased() }) + "\n")
+        case .csv: Terminal.write(CSV.record(Self.columns, lineEnd: "\n"))
+        case .json: Terminal.write("[")
+        }
+    }
+
+    func write(user: String, run: RunRecord) {
+        let seconds = run.finishedAt.map { String(Int64($0.timeIntervalSince(run.startedAt))) } ?? ""
+        let firstError = run.errors?.split(separator: "\n").first.map(String.init) ?? ""
+        let counts = [run.itemsAdded, run.itemsUpdated, run.itemsDeleted, run.itemsPurged]
+        switch format {
+        case .table:
+            Terminal.write(row([user, "\(run.id)", run.kind, Formatting.date(run.startedAt), seconds, run.status]
+                + counts.map(Formatting.count) + [Formatting.bytes(run.bytesAdded), Formatting.count(run.itemsSkipped), "\(run.errorCount)", firstError]) + "\n")
+        case .csv:
+            Terminal.write(CSV.record([user, "\(run.id)", run.kind, Formatting.isoDate(run.startedAt), seconds, run.status]
+                + counts.map(String.init) + ["\(run.bytesAdded)", "\(run.itemsSkipped)", "\(run.errorCount)", firstError], lineEnd: "\n"))
+        case .json:
+            let object: [String: Any] = [
+                "user": user, "run": run.id, "kind": run.kind, "started": Formatting.isoDate(run.startedAt),
+                "finished": run.finishedAt.map(Formatting.isoDate) ?? NSNull(),
+                "seconds": run.finishedAt.map { Int64($0.timeIntervalSince(run.startedAt)) } ?? NSNull(), "status": run.status,
+                "added": run.itemsAdded, "updated": run.itemsUpdated, "deleted": run.itemsDeleted, "purged": run.itemsPurged,
+                "bytes": run.bytesAdded, "skipped": run.itemsSkipped, "folders_skipped": run.foldersSkipped,
+                "source": run.source ?? NSNull(),
+                "errors": run.errors?.split(separator: "\n").map(String.init) ?? [],
+            ]
+            let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
+            Terminal.write((count == 0 ? "\n  " : ",\n  ") + String(decoding: data, as: UTF8.self))
+        }
+        count += 1
+    }
+
+    func end() {
+        if format == .json { Terminal.write(count == 0 ? "]\n" : "\n]\n") }
+    }
+
+    private func row(_ fields: [String]) -> String {
+        let widths = [16, 5, 6, 16, 7, 8, 8, 8, 8, 8, 10, 7, 6, 0]
+        return zip(fields, widths).map { field, width in
+            width == 0 ? Formatting.clip(field, 60) : Formatting.clip(field, width).padding(toLength: width, withPad: " ", startingAt: 0)
+        }.joined(separator: " ").trimmingCharacters(in: .whitespaces)
+    }
+}

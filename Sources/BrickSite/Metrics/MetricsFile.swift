@@ -1,0 +1,85 @@
+import Foundation
+
+/// The Prometheus text file (exposition format 0.0.4) that node_exporter's textfile
+/// collector reads. Each run replaces the series of its own kind and group and keeps the
+/// others, so a nightly backup, a weekly purge and groups run on different days share
+/// one file; `…_last_success_timestamp_seconds` keeps its old value when a run fails.
+/// The file is replaced atomically (temporary file, fsync, rename).
+public enum MetricsFile {
+    /// Writes `runs` into the file at `path`, merged with what it already holds.
+    public static func update(path: String, runs: [RunMetrics], perUser: Bool) throws(AtomicFileError) {
+        let previous = (try? String(contentsOfFile: path, encoding: .utf8)).map(MetricSample.parseAll) ?? []
+        var samples = previous
+        for run in runs {
+            let replaced = samples.filter { $0.kind == run.kind && $0.labels["group"] == run.group }
+            let keptSuccess = replaced.filter { $0.name.hasSuffix("last_success_timestamp_seconds") }
+            samples.removeAll { $0.kind == run.kind && $0.labels["group"] == run.group }
+            samples += newSamples(run, perUser: perUser, previousSuccess: keptSuccess)
+        }
+        try AtomicFile.write(Data(render(samples).utf8), to: path)
+    }
+
+    private static func newSamples(_ run: RunMetrics, perUser: Bool, previousSuccess: [MetricSample]) -> [MetricSample] {
+        let prefix = "brick_\(run.kind.rawValue)_"
+        let group = ["group": run.group]
+        let end = run.finished.timeIntervalSince1970.rounded()
+        var samples = [
+            MetricSample(name: prefix + "last_run_timestamp_seconds", labels: group, value: end),
+            MetricSample(name: prefix + "last_run_duration_seconds", labels: group, value: (run.duration * 1000).rounded() / 1000),
+            MetricSample(name: prefix + "last_run_users", labels: group.merging(["status": "ok"]) { $1 }, value: Double(run.usersSucceeded)),
+            MetricSample(name: prefix + "last_run_users", labels: group.merging(["status": "failed"]) { $1 }, value: Double(run.usersFailed)),
+            MetricSample(name: prefix + "last_run_" + run.kind.itemsName, labels: group, value: Double(run.items)),
+            MetricSample(name: prefix + "last_run_" + run.kind.bytesName, labels: group, value: Double(run.bytes)),
+        ]
+        if run.succeeded {
+            samples.append(MetricSample(name: prefix + "last_success_timestamp_seconds", labels: group, value: end))
+        } else {
+            samples += previousSuccess.filter { $0.labels["user"] == nil }
+        }
+        if perUser {
+            for user in run.users {
+                let labels = ["group": run.group, "user": user.user]
+                samples.append(MetricSample(name: prefix + "user_last_run_success", labels: labels, value: user.succeeded ? 1 : 0))
+                if user.succeeded {
+                    samples.append(MetricSample(name: prefix + "user_last_success_timestamp_seconds", labels: labels, value: end))
+                }
+            }
+            let users = Set(run.users.filter { !$0.succeeded }.map(\.user))
+            samples += previousSuccess.filter { $0.labels["user"].map(users.contains) ?? false }
+        }
+        return samples
+    }
+
+    /// The exposition text: each family's HELP and TYPE, then its series, sorted.
+    public static func render(_ samples: [MetricSample]) -> String {
+        var text = ""
+        for family in MetricFamily.all {
+            let series = samples.filter { $0.name == family.name }.sorted { $0.labelText < $1.labelText }
+            guard !series.isEmpty else { continue }
+            text += "# HELP \(family.name) \(family.help)\n# TYPE \(family.name) gauge\n"
+            for sample in series { text += sample.line + "\n" }
+        }
+        return text
+    }
+}
+
+/// The metric families Brick writes, with their help text.
+struct MetricFamily {
+    var name: String
+    var help: String
+
+    static let all: [MetricFamily] = RunMetrics.Kind.allCases.flatMap { kind -> [MetricFamily] in
+        let prefix = "brick_\(kind.rawValue)_"
+        let run = kind.rawValue
+        return [
+            MetricFamily(name: prefix + "last_success_timestamp_seconds", help: "Unix time at the end of the group's last \(run) run in which every user succeeded."),
+            MetricFamily(name: prefix + "last_run_timestamp_seconds", help: "Unix time at the end of the group's last \(run) run."),
+            MetricFamily(name: prefix + "last_run_duration_seconds", help: "Wall time of the group's last \(run) run in seconds."),
+            MetricFamily(name: prefix + "last_run_users", help: "Users of the group's last \(run) run, by status (ok or failed)."),
+            MetricFamily(name: prefix + "last_run_" + kind.itemsName, help: "Items \(kind == .backup ? "added to" : "purged from") the stores by the group's last \(run) run."),
+            MetricFamily(name: prefix + "last_run_" + kind.bytesName, help: "Raw bytes of the items \(kind == .backup ? "added" : "purged") by the group's last \(run) run."),
+            MetricFamily(name: prefix + "user_last_run_success", help: "1 when the user's last \(run) run had no error, else 0 (with --metrics-per-user)."),
+            MetricFamily(name: prefix + "user_last_success_timestamp_seconds", help: "Unix time at the end of the user's last \(run) run without an error (with --metrics-per-user)."),
+        ]
+    }
+}
