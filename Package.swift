@@ -39,6 +39,7 @@ let package = Package(
         .target(name: "BrickStore", dependencies: [
             "BrickCore", "BrickMessage", "BerkeleyDB", "LZ4",
             .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "GRDBSQLite", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
 

@@ -4,7 +4,8 @@
  *
  * Once the file named by BRICK_EIO_TRIGGER exists, every write, pwrite, writev,
  * fsync, fdatasync, ftruncate and fallocate on a file whose path starts with
- * BRICK_EIO_UNDER fails with EIO, as a failing disk makes them. Built by the test:
+ * BRICK_EIO_UNDER fails with EIO, as a failing disk makes them, or with the errno
+ * number in BRICK_EIO_ERRNO (EDQUOT, 122 on Linux: a quota reached). Built by the test:
  *   cc -shared -fPIC -o eio_shim.so eio_shim.c -ldl
  */
 #define _GNU_SOURCE
@@ -31,7 +32,12 @@ static int failing(int fd) {
 }
 
 #define NEXT(name) static __typeof__(&name) real; if (!real) real = (__typeof__(&name))dlsym(RTLD_NEXT, #name)
-#define FAIL_IF(fd) do { if (failing(fd)) { errno = EIO; return -1; } } while (0)
+static int failure(void) {
+    const char *number = getenv("BRICK_EIO_ERRNO");
+    return number && atoi(number) > 0 ? atoi(number) : EIO;
+}
+
+#define FAIL_IF(fd) do { if (failing(fd)) { errno = failure(); return -1; } } while (0)
 
 ssize_t write(int fd, const void *buf, size_t count) { NEXT(write); FAIL_IF(fd); return real(fd, buf, count); }
 ssize_t pwrite(int fd, const void *buf, size_t count, off_t offset) { NEXT(pwrite); FAIL_IF(fd); return real(fd, buf, count, offset); }
@@ -42,4 +48,4 @@ int fdatasync(int fd) { NEXT(fdatasync); FAIL_IF(fd); return real(fd); }
 int ftruncate(int fd, off_t length) { NEXT(ftruncate); FAIL_IF(fd); return real(fd, length); }
 int ftruncate64(int fd, off_t length) { NEXT(ftruncate64); FAIL_IF(fd); return real(fd, length); }
 int fallocate(int fd, int mode, off_t offset, off_t length) { NEXT(fallocate); FAIL_IF(fd); return real(fd, mode, offset, length); }
-int posix_fallocate(int fd, off_t offset, off_t length) { NEXT(posix_fallocate); if (failing(fd)) return EIO; return real(fd, offset, length); }
+int posix_fallocate(int fd, off_t offset, off_t length) { NEXT(posix_fallocate); if (failing(fd)) return failure(); return real(fd, offset, length); }

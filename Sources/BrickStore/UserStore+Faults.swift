@@ -1,6 +1,7 @@
 import BerkeleyDB
 import Foundation
 import GRDB
+import GRDBSQLite
 
 /// How failures of the disk under a store become errors (docs/DESIGN.md, "Faults from
 /// the disk"): a full or failing file system is one `writeFailed` naming the store and
@@ -46,14 +47,17 @@ extension UserStore {
     }
 
     /// The store error for a failed catalog write: SQLite's "database or disk is full"
-    /// and I/O errors become `writeFailed`.
+    /// and I/O errors become `writeFailed`, with the system's error where SQLite kept it
+    /// (a quota reached is an I/O error to SQLite, EDQUOT to the administrator).
     func catalogFailure(_ error: any Error) -> StoreError {
         if let error = error as? DatabaseError {
             switch error.resultCode {
             case .SQLITE_FULL:
                 return .writeFailed(user: user, path: layout.userDirectory.path, writing: "catalog.sqlite", errno: ENOSPC)
             case .SQLITE_IOERR:
-                return .writeFailed(user: user, path: layout.userDirectory.path, writing: "catalog.sqlite", errno: EIO)
+                let code = (try? catalog.writeWithoutTransaction { db in sqlite3_system_errno(db.sqliteConnection) }) ?? 0
+                let known = [ENOSPC, EDQUOT, EIO].contains(code) ? code : EIO
+                return .writeFailed(user: user, path: layout.userDirectory.path, writing: "catalog.sqlite", errno: known)
             default: break
             }
         }

@@ -51,7 +51,8 @@ struct EIOShimTests {
         return items.count
     }
 
-    @Test func writesFailingWithEIOEndTheWriterWithOneErrorAndTheStoreRecovers() throws {
+    @Test(arguments: [(EIO, "input/output error"), (EDQUOT, "disk quota exceeded")])
+    func writesFailingMidwayEndTheWriterWithOneErrorAndTheStoreRecovers(errno failure: Int32, says: String) throws {
         let dir = TemporaryDirectory()
         let shim = try buildShim(into: dir.url)
         let root = dir.url.appendingPathComponent("store")
@@ -59,13 +60,16 @@ struct EIOShimTests {
         let (first, _) = try runWriter(root, until: 100)
         #expect(first.terminationStatus == 0)
 
-        let environment = ["LD_PRELOAD": shim, "BRICK_EIO_TRIGGER": trigger.path, "BRICK_EIO_UNDER": root.path]
+        let environment = [
+            "LD_PRELOAD": shim, "BRICK_EIO_TRIGGER": trigger.path, "BRICK_EIO_UNDER": root.path,
+            "BRICK_EIO_ERRNO": String(failure),
+        ]
         let (failing, message) = try runWriter(root, environment: environment) {
             FileManager.default.createFile(atPath: trigger.path, contents: nil)
         }
         #expect(failing.terminationReason == .exit, "the writer was killed by signal \(failing.terminationStatus)")
         #expect(failing.terminationStatus == 1)
-        #expect(message.contains("input/output error on \(root.path)/alice while writing"), "\(message)")
+        #expect(message.contains("\(says) on \(root.path)/alice while writing"), "\(message)")
         #expect(message.split(separator: "\n").count == 1, "\(message)")
 
         try FileManager.default.removeItem(at: trigger)
