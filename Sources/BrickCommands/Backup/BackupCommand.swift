@@ -44,6 +44,14 @@ struct BackupCommand: AsyncParsableCommand {
         valueName: "SECONDS"))
     var userTimeout: Double = 3600
 
+    @Option(name: .customLong("sieve-dir"), help: ArgumentHelp(
+        "Maildir sources: the users' Sieve script directory (may contain {user}; default: sieve/ beside the Maildir). The active-script link .dovecot.sieve is looked for in its parent.",
+        valueName: "PATH"))
+    var sieveDirectory: String?
+
+    @Flag(name: .customLong("no-settings"), help: "Do not read Sieve scripts, ACLs, subscriptions and annotations.")
+    var noSettings = false
+
     func validate() throws {
         guard workers >= 1 && workers <= 64 else { throw ValidationError("--workers must be between 1 and 64") }
         guard userTimeout >= 0, userTimeout.isFinite else { throw ValidationError("--user-timeout must be 0 or a number of seconds") }
@@ -51,7 +59,8 @@ struct BackupCommand: AsyncParsableCommand {
 
     func run() async throws {
         let spec = try SourceSpec(parsing: source)
-        let sourceFactory = try SourceFactory(spec: spec, imap: imap, maximumMessageSize: maxMessageSize.bytes)
+        let sourceFactory = try SourceFactory(
+            spec: spec, imap: imap, maximumMessageSize: maxMessageSize.bytes, sieveDirectory: sieveDirectory)
         var users = try userSelection.namedUsers()
         if userSelection.allUsers {
             let found = try await sourceFactory.discoverUsers(logger: CommandLogging.logger(level: output.logLevel, progress: nil))
@@ -75,7 +84,7 @@ struct BackupCommand: AsyncParsableCommand {
         }
         let job = BackupJob(
             tasks: tasks, selection: folders.selection, workers: workers, logger: logger, progress: progress,
-            userTimeout: userTimeout > 0 ? userTimeout : nil)
+            userTimeout: userTimeout > 0 ? userTimeout : nil, readsSettings: !noSettings)
         let reports = await job.run()
         display?.finish()
         BackupSummary.print(reports, seconds: Date().timeIntervalSince(started))

@@ -9,7 +9,7 @@ public struct BrickBackup: AsyncParsableCommand {
         version: BrickVersion.current,
         subcommands: [
             BackupCommand.self, PurgeCommand.self, IndexCommand.self, StatsCommand.self, VerifyCommand.self, RepairCommand.self,
-            ExportCommand.self, ImportCommand.self, BundlesCommand.self,
+            SettingsCommand.self, ExportCommand.self, ImportCommand.self, BundlesCommand.self,
         ])
 
     public init() {}

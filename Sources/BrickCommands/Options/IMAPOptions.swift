@@ -28,7 +28,13 @@ struct IMAPOptions: ParsableArguments {
     @Option(name: .customLong("timeout"), help: ArgumentHelp("Seconds to wait for a byte from the server before the connection counts as dead (it is then made anew, up to 3 times).", valueName: "SECONDS"))
     var timeout: Double = 300
 
+    @Option(name: .customLong("sieve-port"), help: ArgumentHelp(
+        "ManageSieve port on the IMAP host, for Sieve scripts (same TLS rules and login; a host without ManageSieve is skipped). 0: leave scripts out.",
+        valueName: "PORT"))
+    var sievePort = 4190
+
     func validate() throws {
+        guard (0...65_535).contains(sievePort) else { throw ValidationError("--sieve-port must be a port number, or 0") }
         guard timeout > 0, timeout.isFinite else { throw ValidationError("--timeout must be a positive number of seconds") }
     }
 

