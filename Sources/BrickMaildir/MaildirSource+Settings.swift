@@ -25,10 +25,13 @@ extension MaildirSource: SettingsSource {
             let scope = SettingScope(kind: .acl, folder: folder.path)
             snapshot.scopes.insert(scope)
             do {
+                // A parent implied by a Maildir++ name has no directory, so no ACL file.
                 guard let bytes = try directory(of: folder).readSmallFile(DovecotACLFile.fileName, limit: 1 << 20) else { continue }
                 for entry in DovecotACLFile.parse(bytes) {
                     snapshot.settings.append(MailSetting(kind: .acl, folder: folder.path, name: entry.identifier, content: Array(entry.rights.utf8)))
                 }
+            } catch MaildirError.folderNotFound where !folder.selectable {
+                continue
             } catch {
                 snapshot.unreadable.insert(scope)
                 snapshot.notes.append("\(folder.path): \(DovecotACLFile.fileName) not read: \(error)")
