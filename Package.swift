@@ -108,7 +108,7 @@ let package = Package(
             "BrickCommands", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "EndToEndTests", dependencies: [
-            "BrickCore", "BrickStore", "BerkeleyDB", "BrickTestSupport", .product(name: "Crypto", package: "swift-crypto"),
+            "BrickCore", "BrickStore", "BerkeleyDB", "BrickBundle", "BrickOffsite", "BrickTestSupport", .product(name: "Crypto", package: "swift-crypto"),
         ]),
     ]
 )

@@ -41,6 +41,9 @@ public enum BundleConsolidation {
         _ bundles: [BundleFileInfo], schema: any BundleRecordSchema, brickVersion: String, into output: any BundleOutput
     ) throws -> BundleTrailer {
         guard let last = bundles.last else { throw BundleError.misuse("nothing to consolidate") }
+        if let encrypted = bundles.first(where: { !$0.recipients.isEmpty }) {
+            throw BundleError.misuse("\(encrypted.url.lastPathComponent) is encrypted; encrypted chains are not consolidated")
+        }
         // A full bundle replaces everything before it.
         let start = bundles.lastIndex { $0.header.kind == .full } ?? 0
         let folded = Array(bundles[start...])

@@ -8,6 +8,22 @@ public struct BundleFileInfo: Sendable {
     public var header: BundleHeader
     /// Its size in bytes.
     public var size: UInt64
+    /// For an encrypted bundle, its recipients' key ids (hex); empty for a plain one.
+    public var recipients: [String]
+
+    /// Reads the header of the bundle file at `url`: a plain bundle's own, or an
+    /// encrypted bundle's clear copy (no key needed).
+    public static func read(_ url: URL) throws -> BundleFileInfo {
+        let input = try BundleFileInput(url: url)
+        let attributes = try? FileManager.default.attributesOfItem(atPath: url.path)
+        let size = (attributes?[.size] as? NSNumber)?.uint64Value ?? 0
+        if try input.peek(EnvelopeFormat.magic.count) == EnvelopeFormat.magic {
+            let envelope = try EncryptedBundleInput(input, identities: []).info
+            return BundleFileInfo(url: url, header: envelope.header, size: size, recipients: envelope.recipients)
+        }
+        guard let reader = try BundleReader.next(from: input) else { throw BundleError.truncated(offset: 0) }
+        return BundleFileInfo(url: url, header: reader.header, size: size, recipients: [])
+    }
 }
 
 /// A bundle directory: `DIR/<user>/<sequence>.bundle` (docs/FORMAT.md §8). It lists a
@@ -37,14 +53,7 @@ public enum BundleDirectory {
         let userDirectory = directory.appendingPathComponent(user, isDirectory: true)
         let names = try FileManager.default.contentsOfDirectory(atPath: userDirectory.path)
             .filter { $0.hasSuffix(".bundle") && !$0.hasPrefix(".") }
-        var infos: [BundleFileInfo] = []
-        for name in names {
-            let url = userDirectory.appendingPathComponent(name)
-            guard let reader = try BundleReader.next(from: BundleFileInput(url: url)) else { throw BundleError.truncated(offset: 0) }
-            let attributes = try? FileManager.default.attributesOfItem(atPath: url.path)
-            let size = (attributes?[.size] as? NSNumber)?.uint64Value ?? 0
-            infos.append(BundleFileInfo(url: url, header: reader.header, size: size))
-        }
+        var infos = try names.map { try BundleFileInfo.read(userDirectory.appendingPathComponent($0)) }
         infos.sort { $0.header.sequence < $1.header.sequence }
         var kept: [BundleFileInfo] = []
         var folded: [URL] = []

@@ -20,6 +20,13 @@ public enum BundleError: Error, CustomStringConvertible, Sendable, Equatable {
     case badField(tag: UInt16, detail: String)
     /// The caller used the writer or reader out of order (a bug in the caller).
     case misuse(String)
+    /// A key's text form is wrong.
+    case badKey(String)
+    /// An encrypted bundle cannot be opened: no identity given, or none of them is a
+    /// recipient (`recipients` are the bundle's key ids in hex).
+    case noMatchingIdentity(recipients: [String])
+    /// An encrypted chunk failed authentication: modified, swapped, or the wrong key.
+    case damagedChunk(index: UInt64, offset: UInt64)
     /// Reading or writing the bundle's file or stream failed.
     case io(path: String, operation: String, errno: Int32)
 
@@ -37,6 +44,11 @@ public enum BundleError: Error, CustomStringConvertible, Sendable, Equatable {
             return "record \(index) has type \(type), which this Brick does not know and may not skip"
         case .badField(let tag, let detail): return "field \(tag): \(detail)"
         case .misuse(let detail): return "bundle used out of order: \(detail)"
+        case .badKey(let detail): return "bad key: \(detail)"
+        case .noMatchingIdentity(let recipients):
+            return "encrypted for key id \(recipients.joined(separator: ", ")); no matching identity given (--identity)"
+        case .damagedChunk(let index, let offset):
+            return "encrypted chunk \(index) at byte \(offset) does not authenticate (modified, moved, or the wrong key)"
         case .io(let path, let operation, let errno):
             return "\(operation) \(path): \(String(cString: strerror(errno)))"
         }

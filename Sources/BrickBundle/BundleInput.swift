@@ -66,6 +66,21 @@ public class BufferedBundleInput: BundleInput {
         return start == end
     }
 
+    /// The next `count` bytes (fewer at the end of the input) without consuming them.
+    func peek(_ count: Int) throws -> [UInt8] {
+        if end - start < count {
+            buffer.replaceSubrange(0..<end - start, with: buffer[start..<end])
+            end -= start
+            start = 0
+            while end < count {
+                let got = try buffer.withUnsafeMutableBytes { try fill(UnsafeMutableRawBufferPointer(rebasing: $0[end...])) }
+                if got == 0 { break }
+                end += got
+            }
+        }
+        return Array(buffer[start..<min(end, start + count)])
+    }
+
     /// Exactly `count` bytes, or `BundleError.truncated`.
     func readExactly(_ count: Int) throws -> [UInt8] {
         var out = [UInt8](repeating: 0, count: count)

@@ -27,12 +27,32 @@ public final class BundleReader {
     private var payloadBytes: UInt64 = 0
     private var counts: [UInt16: UInt64] = [:]
 
-    /// Reads the next bundle's header from `input`; nil at a clean end of input, so
-    /// several bundles on one stream are read one after the other from one input.
-    public static func next(from input: any BundleInput) throws -> BundleReader? {
+    /// For an encrypted bundle, what its envelope says in clear; nil for a plain one.
+    public var envelope: BundleEnvelopeInfo? { encryptedInput?.info }
+    private var encryptedInput: EncryptedBundleInput?
+
+    /// Reads the next bundle's header from `input`, plain or encrypted (docs/FORMAT.md
+    /// §9; an encrypted one is opened with the first of `identities` that is one of its
+    /// recipients); nil at a clean end of input, so several bundles on one stream are
+    /// read one after the other from one input.
+    public static func open(from input: any BundleInput, identities: [BundleIdentity]) throws -> BundleReader? {
         let buffered = input as? BufferedBundleInput ?? BufferedBundleInput(wrapping: input, name: "input")
         if try buffered.atEnd() { return nil }
-        return try BundleReader(buffered)
+        guard try buffered.peek(EnvelopeFormat.magic.count) == EnvelopeFormat.magic else { return try BundleReader(buffered) }
+        let encrypted = try EncryptedBundleInput(buffered, identities: identities)
+        if identities.isEmpty { throw BundleError.noMatchingIdentity(recipients: encrypted.info.recipients) }
+        let reader = try BundleReader(BufferedBundleInput(wrapping: encrypted, name: buffered.name))
+        guard reader.header == encrypted.info.header else {
+            throw BundleError.damagedHeader("the envelope's clear header differs from the bundle's")
+        }
+        reader.encryptedInput = encrypted
+        return reader
+    }
+
+    /// Reads the next plain bundle's header from `input`; nil at a clean end of input,
+    /// so several bundles on one stream are read one after the other from one input.
+    public static func next(from input: any BundleInput) throws -> BundleReader? {
+        try open(from: input, identities: [])
     }
 
     private init(_ input: BufferedBundleInput) throws {
@@ -158,5 +178,10 @@ public final class BundleReader {
         }
         trailer.digest = computed
         self.trailer = trailer
+        if let encryptedInput {
+            guard try input.atEnd(), encryptedInput.clearChainDigest == chainDigest else {
+                throw BundleError.damagedTrailer("the envelope's clear chain digest differs from the bundle's")
+            }
+        }
     }
 }

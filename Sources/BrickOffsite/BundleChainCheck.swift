@@ -9,8 +9,10 @@ public struct BundleChainEntry: Sendable {
     public var header: BundleHeader?
     /// Its size in bytes.
     public var size: UInt64
-    /// Item rows and values it holds (intact records).
+    /// Item rows and values it holds (intact records; 0 when only its header was read).
     public var items: UInt64, values: UInt64
+    /// Whether the whole file was read (records and digest), not only its header.
+    public var dataRead: Bool
     /// Damaged places, one line each naming the record and byte, empty when intact.
     public var damage: [String]
     /// The digest the next bundle names as parent, nil when the bundle is damaged.
@@ -34,26 +36,44 @@ public enum BundleChainCheck {
 
     /// The chain of `user`, in sequence order, each entry checked. Files that a
     /// consolidation folded into a later one (and has not removed yet) are left out.
-    public static func check(directory: URL, user: String) throws -> [BundleChainEntry] {
+    /// `readData` chooses, by a file's position in the user's directory, the files read
+    /// whole; of the others only the header is read, and their digests are not checked.
+    public static func check(directory: URL, user: String, readData: (Int) -> Bool = { _ in true }) throws -> [BundleChainEntry] {
         let folder = directory.appendingPathComponent(user, isDirectory: true)
         let names = try FileManager.default.contentsOfDirectory(atPath: folder.path)
             .filter { $0.hasSuffix(".bundle") && !$0.hasPrefix(".") }.sorted()
         var entries: [BundleChainEntry] = []
-        for name in names {
+        for (position, name) in names.enumerated() {
             let url = folder.appendingPathComponent(name)
-            let report = try BundleScan.scan(url)
             let size = ((try? FileManager.default.attributesOfItem(atPath: url.path))?[.size] as? NSNumber)?.uint64Value ?? 0
+            guard readData(position) else {
+                entries.append(headerOnly(url, size: size))
+                continue
+            }
+            let report = try BundleScan.scan(url)
             var damage = report.damage.map(\.description)
             if report.header == nil && damage.isEmpty { damage.append("the header does not read") }
             if report.trailer == nil && damage.isEmpty { damage.append("the bundle ends without a valid trailer") }
             entries.append(BundleChainEntry(
                 url: url, header: report.header, size: size,
                 items: report.intactCounts[BundleRecordType.item.rawValue] ?? 0,
-                values: report.intactCounts[BundleRecordType.value.rawValue] ?? 0,
+                values: report.intactCounts[BundleRecordType.value.rawValue] ?? 0, dataRead: true,
                 damage: damage,
                 chainDigest: report.header.flatMap { header in report.trailer.map { header.chainDigest(trailer: $0) } }))
         }
         return linked(withoutFolded(entries))
+    }
+
+    /// An entry from the file's header alone.
+    private static func headerOnly(_ url: URL, size: UInt64) -> BundleChainEntry {
+        var entry = BundleChainEntry(url: url, header: nil, size: size, items: 0, values: 0, dataRead: false, damage: [], chainDigest: nil)
+        do {
+            entry.header = try BundleReader.next(from: BundleFileInput(url: url))?.header
+            if entry.header == nil { entry.damage = ["the file is empty"] }
+        } catch {
+            entry.damage = ["\(error)"]
+        }
+        return entry
     }
 
     /// Leaves out files whose sequence lies inside a later file's range.

@@ -5,7 +5,8 @@ import Foundation
 public struct ImportOptions: Sendable {
     /// Where to stop: bundles after this point are not applied.
     public var until: ImportLimit?
-    /// Keep what the primary purged (tombstones are ignored, a full bundle removes nothing).
+    /// Keep what the primary purged: tombstones mark rows deleted instead of removing
+    /// them, and a full bundle removes nothing.
     public var keepPurged: Bool
 
     /// Options for an import.

@@ -17,10 +17,13 @@ struct RecordApplier {
                 switch head.type {
                 case .purgedItem:
                     let fields = try reader.readFields()
-                    try writer.purgedItem(folder: required(fields.int(PurgeTag.folder), head), key: required(fields.string(PurgeTag.key), head))
+                    try writer.purgedItem(
+                        folder: required(fields.int(PurgeTag.folder), head), key: required(fields.string(PurgeTag.key), head),
+                        run: required(fields.int(PurgeTag.run), head))
                     counts.purges += 1
                 case .purgedFolder:
-                    try writer.purgedFolder(required(reader.readFields().int(PurgeTag.folder), head))
+                    let fields = try reader.readFields()
+                    try writer.purgedFolder(required(fields.int(PurgeTag.folder), head), run: required(fields.int(PurgeTag.run), head))
                     counts.purges += 1
                 case .folder:
                     try writer.folder(RowCoding.row(of: reader.readFields(), columns: OffsiteColumns.folders))

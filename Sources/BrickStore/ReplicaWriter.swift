@@ -30,18 +30,18 @@ public final class ReplicaWriter {
     }
 
     private let store: UserStore
-    private let db: GRDB.Database
+    let db: GRDB.Database
     private let full: Bool
     private let keepPurged: Bool
     private var pendingFolders: [CatalogRow] = []
     private var started = false
     /// Where each folder's item file is while the bundle applies (before moves).
     private var locations: [FolderID: StoredFolder] = [:]
-    private var lostRows = Set<FolderID>()
-    private var removed: [StoredFolder] = []
-    private var seenFolders = Set<FolderID>()
-    private var seenRuns = Set<RunID>()
-    private var seenSettings = Set<Int64>()
+    var lostRows = Set<FolderID>()
+    var removed: [StoredFolder] = []
+    var seenFolders = Set<FolderID>()
+    var seenRuns = Set<RunID>()
+    var seenSettings = Set<Int64>()
     private var lastItem: (folder: FolderID, key: String)?
     private var values: [(folder: FolderID, key: String, value: [UInt8])] = []
     private var valueBytes = 0
@@ -54,18 +54,31 @@ public final class ReplicaWriter {
         self.keepPurged = keepPurged
     }
 
-    /// An item purged upstream: its row goes (kept with `keepPurged`).
-    public func purgedItem(folder: FolderID, key: String) throws {
+    /// An item purged upstream by `run`: its row goes; with `keepPurged` it stays,
+    /// marked deleted by that run if it was not marked already (the replica may never
+    /// have seen the deletion: it was made and purged between two exports).
+    public func purgedItem(folder: FolderID, key: String, run: RunID) throws {
         try applyFolders()
-        guard !keepPurged else { return }
+        guard !keepPurged else {
+            try db.execute(
+                sql: "UPDATE items SET deleted_run = ?, deleted_at = NULL WHERE folder_id = ? AND key = ? AND deleted_run IS NULL",
+                arguments: [run, folder, key])
+            return
+        }
         try db.execute(sql: "DELETE FROM items WHERE folder_id = ? AND key = ?", arguments: [folder, key])
         if db.changesCount > 0 { lostRows.insert(folder) }
     }
 
-    /// A folder purged upstream: its row and any row left in it go (kept with `keepPurged`).
-    public func purgedFolder(_ id: FolderID) throws {
+    /// A folder purged upstream by `run`: its row and any row left in it go; with
+    /// `keepPurged` they stay, marked deleted by that run where they were not.
+    public func purgedFolder(_ id: FolderID, run: RunID) throws {
         try applyFolders()
-        guard !keepPurged, let folder = try UserStore.folder(db, id: id) else { return }
+        if keepPurged {
+            try db.execute(sql: "UPDATE items SET deleted_run = ?, deleted_at = NULL WHERE folder_id = ? AND deleted_run IS NULL", arguments: [run, id])
+            try db.execute(sql: "UPDATE folders SET deleted_run = ?, deleted_at = NULL WHERE id = ? AND deleted_run IS NULL", arguments: [run, id])
+            return
+        }
+        guard let folder = try UserStore.folder(db, id: id) else { return }
         try db.execute(sql: "DELETE FROM items WHERE folder_id = ?", arguments: [id])
         try db.execute(sql: "DELETE FROM folders WHERE id = ?", arguments: [id])
         removed.append(folder)
@@ -82,8 +95,17 @@ public final class ReplicaWriter {
         guard let folder = row["folder_id"]?.integer, let key = row["key"]?.text, row["id"]?.integer != nil else {
             throw StoreError.corrupt(user: store.user, detail: "an item row without id, folder or key")
         }
+        if keepPurged {
+            // A kept row whose id the primary gave to another item after purging it
+            // moves to a new id (nothing refers to item ids).
+            try db.cachedStatement(
+                sql: "UPDATE items SET id = (SELECT MAX(id) FROM items) + 1 WHERE id = ? AND NOT (folder_id = ? AND key = ?)"
+            ).execute(arguments: [row["id"]?.integer, folder, key])
+        }
         try upsert("items", row, replacing: true)
-        if full { try db.execute(sql: "INSERT OR IGNORE INTO temp.replica_seen_items(id) VALUES (?)", arguments: [row["id"]?.integer]) }
+        if full {
+            try db.cachedStatement(sql: "INSERT OR IGNORE INTO temp.replica_seen_items(id) VALUES (?)").execute(arguments: [row["id"]?.integer])
+        }
         _ = try location(of: folder)
         lastItem = (folder, key)
     }
@@ -130,6 +152,15 @@ public final class ReplicaWriter {
         try applyFolders()
         try flushValues()
         if full && !keepPurged { try removeAbsentRows() }
+        if full && keepPurged { try markAbsentRowsDeleted(run: bundle.toRun) }
+        if keepPurged {
+            for table in ["items", "folders"] {
+                try db.execute(sql: """
+                    UPDATE \(table) SET deleted_at = COALESCE((SELECT started_at FROM runs WHERE runs.id = \(table).deleted_run), ?)
+                    WHERE deleted_run IS NOT NULL AND deleted_at IS NULL
+                    """, arguments: [Int64(Date().timeIntervalSince1970)])
+            }
+        }
         var moved: [MovedFolder] = []
         for id in seenFolders.sorted() {
             guard let final = try UserStore.folder(db, id: id), let place = locations[id], place.directory != final.directory else { continue }
@@ -171,6 +202,11 @@ public final class ReplicaWriter {
                 throw StoreError.corrupt(user: store.user, detail: "a folder row without id or directory")
             }
             if let folder = try UserStore.folder(db, id: id) {
+                if keepPurged, folder.isDeleted, row["added_run"]?.integer != folder.addedRun {
+                    throw StoreError.corrupt(
+                        user: store.user,
+                        detail: "the primary gave the id of purged folder \(folder.path) to another folder; --keep-purged cannot keep both")
+                }
                 if locations[id] == nil { locations[id] = folder }
                 try db.execute(sql: "UPDATE folders SET path = char(1) || id, directory = char(1) || id WHERE id = ?", arguments: [id])
             }
@@ -213,26 +249,6 @@ public final class ReplicaWriter {
         valueBytes = 0
     }
 
-    /// Removes the rows a full bundle does not hold.
-    private func removeAbsentRows() throws {
-        lostRows.formUnion(try FolderID.fetchAll(db, sql: """
-            SELECT DISTINCT folder_id FROM items WHERE id NOT IN (SELECT id FROM temp.replica_seen_items)
-            """))
-        try db.execute(sql: "DELETE FROM items WHERE id NOT IN (SELECT id FROM temp.replica_seen_items)")
-        let folders = try Row.fetchAll(db, sql: "SELECT * FROM folders ORDER BY length(directory) DESC").map(StoredFolder.init(row:))
-        for folder in folders where !seenFolders.contains(folder.id) {
-            try db.execute(sql: "DELETE FROM folders WHERE id = ?", arguments: [folder.id])
-            removed.append(folder)
-        }
-        for id in try Int64.fetchAll(db, sql: "SELECT id FROM settings") where !seenSettings.contains(id) {
-            try db.execute(sql: "DELETE FROM settings WHERE id = ?", arguments: [id])
-        }
-        let runs = try RunID.fetchAll(db, sql: "SELECT id FROM runs")
-        for id in runs where !seenRuns.contains(id) {
-            try db.execute(sql: "DELETE FROM runs WHERE id = ?", arguments: [id])
-        }
-    }
-
     /// Inserts a whole row, or replaces the one with its id. Column names come from the
     /// bundle's field table, never from the bundle's bytes.
     private func upsert(_ table: String, _ row: CatalogRow, replacing: Bool) throws {
@@ -241,7 +257,8 @@ public final class ReplicaWriter {
         let marks = Array(repeating: "?", count: columns.count).joined(separator: ", ")
         let arguments = StatementArguments(columns.map { row[$0]!.databaseValue })
         if replacing {
-            try db.execute(sql: "INSERT OR REPLACE INTO \(table)(\(list)) VALUES (\(marks))", arguments: arguments)
+            // Every row of a table has the same columns: the statement is prepared once.
+            try db.cachedStatement(sql: "INSERT OR REPLACE INTO \(table)(\(list)) VALUES (\(marks))").execute(arguments: arguments)
         } else {
             let updates = columns.filter { $0 != "id" }.map { "\"\($0)\" = excluded.\"\($0)\"" }.joined(separator: ", ")
             try db.execute(

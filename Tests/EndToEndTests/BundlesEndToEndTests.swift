@@ -25,7 +25,7 @@ import Testing
         #expect(rows.count == 3 && rows.allSatisfy { $0.hasPrefix("alice") && $0.hasSuffix("ok") }, "\(list.stdout)")
         #expect(rows.first?.contains("full") == true && rows.last?.contains("incremental") == true)
         let verify = try Tools.run("brick-backup", ["bundles", "verify", site.bundles.path])
-        #expect(verify.status == 0 && verify.stdout.contains("3 bundles checked: 0 damaged"), "\(verify.stdout)")
+        #expect(verify.status == 0 && verify.stdout.contains("3 bundles checked (3 read whole): 0 damaged"), "\(verify.stdout)")
     }
 
     @Test func aFlippedByteIsNamedByBundleAndRecordAndExitsFour() throws {
@@ -47,5 +47,19 @@ import Testing
         let verify = try Tools.run("brick-backup", ["bundles", "verify", site.bundles.path])
         #expect(verify.status == 4, "\(verify.stdout)\(verify.stderr)")
         #expect(verify.stdout.contains("0000000003.bundle: broken chain: sequence 2 is missing"), "\(verify.stdout)")
+    }
+
+    @Test func aDataSubsetReadsWholeOnlyItsShareOfTheBundles() throws {
+        let site = try chainOfThree()
+        let file = try site.bundleFiles("alice")[0]
+        var bytes = try Data(contentsOf: file)
+        bytes[bytes.count / 2] ^= 0x10
+        try bytes.write(to: file)
+        let other = try Tools.run("brick-backup", ["bundles", "verify", site.bundles.path, "--read-data-subset", "2/3"])
+        #expect(other.status == 0 && other.stdout.contains("(1 read whole)"), "\(other.stdout)")
+        let first = try Tools.run("brick-backup", ["bundles", "verify", site.bundles.path, "--read-data-subset", "1/3"])
+        #expect(first.status == 4 && first.stdout.contains(file.lastPathComponent), "\(first.stdout)")
+        let bad = try Tools.run("brick-backup", ["bundles", "verify", site.bundles.path, "--read-data-subset", "4/3"])
+        #expect(bad.status == 2, "\(bad.stderr)")
     }
 }

@@ -1,8 +1,10 @@
 import Foundation
 import Testing
 
-/// `export` and `import` killed with SIGKILL at random instants: each is run again to
-/// completion, and after every round the replica equals the primary and verifies.
+/// `export` and `import` killed with SIGKILL at random instants (up to 1.2 times the
+/// longest full run so far): each is run again to completion, and after every round the
+/// replica equals the primary and verifies. A folder moves between parents every round,
+/// so kills also land in the relocation of its item file on the replica.
 /// `BRICK_OFFSITE_KILLS` rounds (6 by default), `BRICK_CRASH_SEED` replays a run.
 @Suite(.serialized) struct OffsiteCrashTests {
     @Test func exportAndImportKilledAtRandomInstantsCompleteWhenRunAgain() throws {
@@ -14,11 +16,18 @@ import Testing
         let site = OffsiteWorkspace(work: try Workspace())
         let root = site.work.maildir("alice")
         try Corpus.write(into: root, folders: ["", ".Archive"], count: 150, random: &random)
+        // Dovecot's UID list gives the folder an identity: renamed, it is moved, not copied.
+        try Data("3 V1750000000 N1\n".utf8).write(to: root.appendingPathComponent(".Archive/dovecot-uidlist"))
         try site.backup()
         var exportTime = 0.3, importTime = 0.3
         var landed = (export: 0, import: 0)
         for round in 1...rounds {
             try Corpus.change(root, round: round, random: &random)
+            // Every round the folder moves to another parent or back, so kills land
+            // in the item files' relocation on the replica too.
+            let places = [".Archive", ".Box.Archive"]
+            try FileManager.default.moveItem(
+                at: root.appendingPathComponent(places[(round + 1) % 2]), to: root.appendingPathComponent(places[round % 2]))
             try site.backup()
             if round % 3 == 0 { try site.purge() }
             let exportArguments = ["export", "--target", "offsite", "--to", site.bundles.path, "--store", site.work.store.path, "--progress", "never"]
@@ -27,14 +36,18 @@ import Testing
             } else {
                 landed.export += 1
             }
+            let exportStarted = Date()
             try site.export()
+            exportTime = max(exportTime, Date().timeIntervalSince(exportStarted))
             let importArguments = ["import", site.bundles.path, "--store", site.replica.path, "--progress", "never"]
             if let took = try Killer.run(importArguments, killAfter: Double.random(in: 0...importTime * 1.2, using: &random)) {
                 importTime = took
             } else {
                 landed.import += 1
             }
+            let importStarted = Date()
             let rerun = try Tools.run("brick-backup", importArguments)
+            importTime = max(importTime, Date().timeIntervalSince(importStarted))
             #expect(rerun.status == 0, "round \(round), seed \(seed): \(rerun.stdout)\(rerun.stderr)")
             let differences = try site.differences("alice")
             #expect(differences.isEmpty, "round \(round), seed \(seed): \(differences.prefix(5).joined(separator: "\n"))")

@@ -6,42 +6,8 @@ import Testing
 /// into an empty replica, and the replica equals the primary row for row and byte for
 /// byte (docs/DESIGN.md, "Off-site copies").
 @Suite(.serialized) struct OffsiteEndToEndTests {
-    /// Backs up alice and bob, exports, and changes alice's Maildir three times (flags,
-    /// new mail, deletions, a copy stored once, a folder renamed, deleted and moved to
-    /// another parent) with a purge before the third export.
-    private func primaryWithFourExports() throws -> OffsiteWorkspace {
-        let site = OffsiteWorkspace(work: try Workspace())
-        let mail = MaildirChanges(root: site.work.maildir("alice"))
-        try site.backup(["alice", "bob"])
-        try site.export()
-
-        let inbox = try mail.messages()
-        try mail.setFlags(inbox[0], "FS")
-        try mail.addMessage(name: "1800000001.M1P1.offsite", subject: "first change")
-        try mail.remove(inbox[1])
-        try mail.copy(inbox[2], to: ".Sent", as: "1800000002.M2P1.offsite")
-        try mail.renameFolder(".Archive.2025.Q1", ".Archive.2025.Q1 old")
-        try site.backup(["alice", "bob"])
-        try site.export()
-
-        try mail.remove(inbox[2])
-        try mail.removeFolder(".Drafts")
-        try mail.renameFolder(".Archive.2025.Q1 old", ".Projects.Q1")
-        try site.backup(["alice", "bob"])
-        try site.purge()
-        try site.export()
-
-        try mail.addMessage(name: "1800000003.M3P1.offsite", subject: "third change", in: ".Sent")
-        try mail.setFlags(inbox[3], "RS")
-        let cyrillic = try mail.messages(in: ".&BB4EQgRHBFEEQgRL-")
-        if let first = cyrillic.first { try mail.remove(first, in: ".&BB4EQgRHBFEEQgRL-") }
-        try site.backup(["alice", "bob"])
-        try site.export()
-        return site
-    }
-
     @Test func everyBundleImportedIntoAnEmptyReplicaGivesThePrimaryRowForRowAndByteForByte() throws {
-        let site = try primaryWithFourExports()
+        let site = try OffsiteWorkspace.primaryWithFourExports()
         #expect(try site.bundleFiles("alice").count == 4)
         let result = try site.importing([site.bundles.path])
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
@@ -56,6 +22,11 @@ import Testing
         #expect(items.contains { $0.folder == "Projects/Q1" })
         #expect(!items.contains { $0.folder == "Drafts" })
         #expect(items.contains { $0.subject == "third change" })
+        // brick-restore reads the replica like any store.
+        let eml = site.work.url.appendingPathComponent("eml")
+        let restore = try Tools.run("brick-restore", [site.replica.appendingPathComponent("alice").path, "--to", "eml:\(eml.path)", "--progress", "never"])
+        let present = items.filter { $0.deleted == nil }.count
+        #expect(restore.status == 0 && restore.stdout.hasPrefix("restored \(present),"), "\(restore.stdout)\(restore.stderr)")
         // Importing again applies nothing.
         let again = try site.importing([site.bundles.path])
         let statuses = again.stdout.split(separator: "\n").dropFirst().map { $0.hasSuffix("already applied") }
@@ -153,7 +124,7 @@ import Testing
     }
 
     @Test func anExportStreamedThroughAPipeBuildsTheReplica() throws {
-        let site = try primaryWithFourExports()
+        let site = try OffsiteWorkspace.primaryWithFourExports()
         let binary = Tools.binDirectory.appendingPathComponent("brick-backup").path
         let replica = site.work.url.appendingPathComponent("piped")
         let script = "'\(binary)' export --target piped --to - --store '\(site.work.store.path)' --progress never "

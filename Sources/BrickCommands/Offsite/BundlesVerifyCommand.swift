@@ -13,19 +13,39 @@ struct BundlesVerifyCommand: AsyncParsableCommand {
     @Argument(help: ArgumentHelp("A bundle directory.", valueName: "DIR"))
     var directory: String
 
+    @Option(name: .customLong("read-data-subset"), help: ArgumentHelp(
+        "Read whole only the K-th of every N bundles of each user (the others: header and chain); vary K on successive runs.",
+        valueName: "K/N"))
+    var subset: String?
+
+    func validate() throws { _ = try part() }
+
+    /// `--read-data-subset` as (K, N), (1, 1) without it.
+    private func part() throws -> (part: Int, of: Int) {
+        guard let subset else { return (1, 1) }
+        let numbers = subset.split(separator: "/").compactMap { Int($0) }
+        guard numbers.count == 2, numbers[1] >= 1, (1...numbers[1]).contains(numbers[0]) else {
+            throw ValidationError("--read-data-subset \(subset): give K/N with 1 <= K <= N, e.g. 1/7")
+        }
+        return (numbers[0], numbers[1])
+    }
+
     func run() async throws {
         let root = URL(fileURLWithPath: directory)
+        let (part, of) = try part()
         var problems = 0
         var bundles = 0
+        var read = 0
         for user in try BundleChainCheck.users(in: root) {
-            for entry in try BundleChainCheck.check(directory: root, user: user) {
+            for entry in try BundleChainCheck.check(directory: root, user: user, readData: { $0 % of == part - 1 }) {
                 bundles += 1
+                if entry.dataRead { read += 1 }
                 for damage in entry.damage { Terminal.write("\(entry.url.path): \(damage)\n") }
                 if let problem = entry.chainProblem { Terminal.write("\(entry.url.path): broken chain: \(problem)\n") }
                 if !entry.isSound { problems += 1 }
             }
         }
-        Terminal.write("\(Formatting.count(bundles)) bundles checked: \(problems) damaged or out of chain\n")
+        Terminal.write("\(Formatting.count(bundles)) bundles checked (\(Formatting.count(read)) read whole): \(problems) damaged or out of chain\n")
         if problems > 0 { throw CommandFailure(exit: .integrity) }
     }
 }
