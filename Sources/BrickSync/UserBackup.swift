@@ -85,6 +85,7 @@ public struct UserBackup: Sendable {
     /// Reads the user's settings and stores what changed. A failure to read them is one
     /// error of the run; the stored settings stay as they were.
     private func backUpSettings(from settingsSource: any SettingsSource, run: RunHandle, totals: inout RunTotals) async throws {
+        let started = Date()
         do {
             let snapshot = try await settingsSource.readSettings()
             let change = try store.recordSettings(snapshot, run: run)
@@ -94,6 +95,7 @@ public struct UserBackup: Sendable {
             logger.debug("settings read", metadata: [
                 "user": "\(store.user)", "settings": "\(snapshot.settings.count)", "added": "\(change.added)",
                 "changed": "\(change.changed)", "removed": "\(change.removed)",
+                "seconds": "\(String(format: "%.4f", Date().timeIntervalSince(started)))",
             ])
         } catch let error as StoreError where error.stopsRun {
             throw error

@@ -1,3 +1,5 @@
+import BrickBundle
+import BrickOffsite
 import Foundation
 import Testing
 
@@ -7,7 +9,7 @@ import Testing
 @Suite(.serialized) struct SettingsEndToEndTests {
     /// Two scripts (one active, one not valid Sieve), ACLs for bob on INBOX and Sent,
     /// subscriptions including a folder that does not exist.
-    private func aliceWithSettings(_ work: Workspace) throws -> DovecotHome {
+    func aliceWithSettings(_ work: Workspace) throws -> DovecotHome {
         let home = DovecotHome(root: work.maildirs.appendingPathComponent("alice"))
         try home.writeScript("filters", "require \"fileinto\";\nif header :contains \"subject\" \"x\" { fileinto \"Sent\"; }\n")
         try home.writeScript("broken", "this is { not sieve \u{7}\n")
@@ -88,6 +90,36 @@ import Testing
         let primary = try settings(work.store.appendingPathComponent("alice"), [])
         let replica = try settings(site.replica.appendingPathComponent("alice"), [])
         #expect(!primary.isEmpty && replica.map(\.identity) == primary.map(\.identity))
+    }
+}
+
+extension SettingsEndToEndTests {
+    @Test func settingVersionsFoldedByConsolidationStillRebuildThePrimary() throws {
+        let work = try Workspace()
+        let site = OffsiteWorkspace(work: work)
+        let home = try aliceWithSettings(work)
+        try site.backup(["alice"])
+        try site.export()
+        try home.writeScript("filters", "keep;\n")
+        try home.remove("sieve/broken.sieve")
+        try site.backup(["alice"])
+        try site.export()
+        try home.writeScript("filters", "discard;\n")
+        try home.writeFile("Maildir/.Sent/dovecot-acl", "user=bob l\n")
+        try site.backup(["alice"])
+        try site.purge()
+        try site.export()
+        let chain = try BundleDirectory.chain(in: site.bundles, user: "alice").bundles
+        try #require(chain.count == 3)
+        let folded = work.url.appendingPathComponent("folded")
+        let output = try BundleFileOutput(directory: folded, user: "alice", sequence: chain[2].header.sequence)
+        _ = try BundleConsolidation.consolidate(Array(chain[1...]), schema: OffsiteRecordSchema(), brickVersion: "test", into: output)
+        try output.commit()
+        let result = try site.importing([chain[0].url.path, folded.appendingPathComponent("alice/0000000003.bundle").path])
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        let differences = try site.differences("alice")
+        #expect(differences.isEmpty, "\(differences.joined(separator: "\n"))")
+        #expect(try settings(site.replica.appendingPathComponent("alice")).contains { $0.name == "filters" && $0.size == 9 })
     }
 }
 

@@ -80,9 +80,10 @@ actor ManageSieveConnection {
         }
     }
 
-    /// Sends LOGOUT and closes.
+    /// Sends LOGOUT and closes, without waiting for the answer (the server ends the
+    /// session either way).
     func close() async {
-        if channel.isActive { _ = try? await send(Array("LOGOUT\r\n".utf8)) }
+        if channel.isActive { _ = try? await channel.writeAndFlush(SieveRequest(bytes: Array("LOGOUT\r\n".utf8), promises: [])).get() }
         try? await channel.close().get()
     }
 

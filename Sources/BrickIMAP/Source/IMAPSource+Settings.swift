@@ -6,8 +6,10 @@ import Foundation
 /// (`ManageSieveConnection`). A host without ManageSieve (nothing listens on the port)
 /// is a note, not an error; the scripts stored before stay.
 extension IMAPSource: SettingsSource {
-    /// Reads every setting the server offers.
+    /// Reads every setting the server offers. The ManageSieve session runs beside the
+    /// IMAP reads, on its own connection: most of its time is the server's login.
     public func readSettings() async throws -> SettingsSnapshot {
+        async let scripts = readScripts(port: options.sievePort)
         var cached = lastListing.folders()
         if cached == nil { cached = try await listFolders() }
         let folders = cached ?? []
@@ -17,7 +19,20 @@ extension IMAPSource: SettingsSource {
             try await IMAPSettingsReader(connection: connection).read(listed, into: &snapshot)
             return snapshot
         }
-        if let port = options.sievePort { await readScripts(port: port, into: &snapshot) }
+        if let sieve = await scripts {
+            snapshot.settings += sieve.settings
+            snapshot.scopes.formUnion(sieve.scopes)
+            snapshot.notes += sieve.notes
+            snapshot.failures += sieve.failures
+        }
+        return snapshot
+    }
+
+    /// The scripts, nil when no ManageSieve port is configured.
+    private func readScripts(port: Int?) async -> SettingsSnapshot? {
+        guard let port else { return nil }
+        var snapshot = SettingsSnapshot()
+        await readScripts(port: port, into: &snapshot)
         return snapshot
     }
 
