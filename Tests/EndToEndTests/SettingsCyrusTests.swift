@@ -42,3 +42,62 @@ import Testing
         #expect(restored.contains { $0.kind == "sieve" && $0.name == "" && $0.value == "filters" })
     }
 }
+
+extension SettingsCyrusTests {
+    /// Identities of a listing with the user's own name in ACL entries made neutral.
+    private func comparable(_ listed: [ListedSetting], user: String) -> [String] {
+        listed.map { "\($0.kind)|\($0.folder ?? "")|\($0.kind == "acl" && $0.name == user ? "USER" : $0.name)|\($0.sha256)" }.sorted()
+    }
+
+    @Test func settingsChangedOnCyrusComeBackLatestAndAsOfTheFirstRun() throws {
+        let server = try IMAPServerFixture(.cyrus)
+        let sievePort = try #require(server.values["SIEVE_PORT"], "the Cyrus test server has no ManageSieve")
+        let imap = server.adminArguments + ["--sieve-port", sievePort]
+        let work = try Workspace()
+        let home = DovecotHome(root: work.maildirs.appendingPathComponent("alice"))
+        try home.writeScript("filters", "require \"fileinto\";\nfileinto \"Sent\";\n")
+        try home.writeScript("vacation", "require \"vacation\";\nvacation \"away\";\n")
+        try home.activate("filters")
+        try home.writeFile("Maildir/dovecot-acl", "user=bob lr\n")
+        try home.writeFile("Maildir/.Sent/dovecot-acl", "user=bob lrs\n")
+        let maildirStore = work.store.appendingPathComponent("alice")
+        let cyrusStore = work.url.appendingPathComponent("cyrus-store")
+        func backUpMaildir() throws {
+            let result = try Tools.run("brick-backup", ["backup", "--source", work.source, "-u", "alice", "--store", work.store.path, "--progress", "never"])
+            #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        }
+        func backUpCyrus(_ user: String, into store: URL) throws {
+            let result = try Tools.run("brick-backup", ["backup", "--source", server.url, "-u", user, "--store", store.path, "--progress", "never"] + imap)
+            #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        }
+        func restore(_ store: URL, into user: String, _ extra: [String] = []) throws {
+            let result = try Tools.run("brick-restore", [store.path, "--settings", "--to", server.url, "--user", user] + imap + extra)
+            #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        }
+
+        // Cyrus's alice gets her settings (written by Brick, the only client at hand), then changes.
+        try backUpMaildir()
+        try restore(maildirStore, into: "alice")
+        try backUpCyrus("alice", into: cyrusStore)
+        let cyrusAlice = cyrusStore.appendingPathComponent("alice")
+        let firstState = try settings(cyrusAlice)
+        #expect(firstState.contains { $0.kind == "acl" && $0.folder == "Sent" && $0.name == "bob" && $0.value == "lrs" })
+        let firstRun = try #require(firstState.map(\.changed).max())
+        try home.writeScript("filters", "keep;\n")
+        try home.writeFile("Maildir/.Sent/dovecot-acl", "user=bob lrswi\n")
+        try backUpMaildir()
+        try restore(maildirStore, into: "alice", ["--overwrite"])
+        try backUpCyrus("alice", into: cyrusStore)
+        let versions = try settings(cyrusAlice, [])
+        #expect(versions.contains { $0.kind == "sieve" && $0.name == "filters" && $0.deleted != nil })
+        #expect(versions.contains { $0.kind == "acl" && $0.folder == "Sent" && $0.name == "bob" && $0.value == "lrswi" && $0.deleted == nil })
+
+        for (user, asOf, expected) in [("carol", nil as String?, try settings(cyrusAlice)), ("dave", firstRun, firstState)] {
+            try restore(cyrusAlice, into: user, asOf.map { ["--as-of", $0] } ?? [])
+            let readBack = work.url.appendingPathComponent("readback-\(user)")
+            try backUpCyrus(user, into: readBack)
+            let restored = try settings(readBack.appendingPathComponent(user))
+            #expect(comparable(restored, user: user) == comparable(expected, user: "alice"), "\(user)")
+        }
+    }
+}

@@ -75,6 +75,24 @@ import Testing
         #expect(lines.contains { $0.hasPrefix("acl,Sent,bob,3,") && $0.hasSuffix(",lrs") })
     }
 
+    @Test func aRestoreSelectsSettingsByFolderAndKindAndWritesThemBesideEMLFiles() throws {
+        let work = try Workspace()
+        _ = try aliceWithSettings(work)
+        _ = try backup(work)
+        let store = work.store.appendingPathComponent("alice")
+        let listed = try Tools.run("brick-restore", [store.path, "--acl", "--subscriptions", "--folder", "Sent", "--dry-run", "--format", "csv"])
+        #expect(listed.status == 0, "\(listed.stderr)")
+        let rows = listed.stdout.split(separator: "\n").dropFirst()
+        #expect(rows.count == 3 && rows.allSatisfy { $0.hasPrefix("acl,Sent,") || $0.hasPrefix("subscriptions,,Sent,") }, "\(listed.stdout)")
+        let target = work.url.appendingPathComponent("eml")
+        let written = try Tools.run("brick-restore", [store.path, "--kind", "sieve", "--to", "eml:\(target.path)"])
+        #expect(written.status == 0, "\(written.stdout)\(written.stderr)")
+        let scripts = try FileManager.default.contentsOfDirectory(atPath: target.appendingPathComponent("%settings/sieve").path).sorted()
+        #expect(scripts == ["broken.sieve", "filters.sieve"])
+        #expect(!FileManager.default.fileExists(atPath: target.appendingPathComponent("%settings/acl.json").path))
+        #expect(try Data(contentsOf: target.appendingPathComponent("%settings/sieve/broken.sieve")) == Data("this is { not sieve \u{7}\n".utf8))
+    }
+
     @Test func settingsTravelInBundlesToAReplica() throws {
         let work = try Workspace()
         let site = OffsiteWorkspace(work: work)
