@@ -86,6 +86,22 @@ import Testing
         }
     }
 
+    @Test func scriptsAreReadOverManageSieveAfterSTARTTLSWithTheServersCA() throws {
+        let server = try IMAPServerFixture(.dovecot)
+        let sievePort = try #require(server.values["SIEVE_PORT"])
+        let ca = try #require(server.values["CA_FILE"])
+        try server.doveadm(["sieve", "put", "-u", "alice", "-a", "filters"], input: Data("keep;\n".utf8))
+        let work = try Workspace()
+        let result = try Tools.run("brick-backup", [
+            "backup", "--source", server.url, "-u", "alice", "--store", work.store.path, "--progress", "never", "--tls", "starttls",
+            "--ca-file", ca, "--admin-user", "backup-admin", "--password-file", server.adminPasswordFile.path, "--sieve-port", sievePort,
+        ])
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        let listed = try settings(work.store.appendingPathComponent("alice"))
+        #expect(listed.contains { $0.kind == "sieve" && $0.name == "filters" && $0.size == 6 })
+        #expect(listed.contains { $0.kind == "sieve" && $0.name == "" && $0.value == "filters" })
+    }
+
     @Test func aServerWithoutManageSieveIsSaidOnceAndTheRunSucceeds() throws {
         let server = try IMAPServerFixture(.dovecot)
         let work = try Workspace()
