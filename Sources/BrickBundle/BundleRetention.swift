@@ -1,9 +1,11 @@
 import Foundation
 
-/// Which bundles of a chain to keep as restorable points: the newest, and the newest of
-/// each of the last N days, ISO weeks and months (UTC), as restic's `forget` counts
-/// them. Bundles not kept are folded into the next kept one.
+/// Which bundles of a chain to keep as restorable points: the newest, the last N, and
+/// the newest of each of the last N days, ISO weeks and months (UTC), as restic's
+/// `forget` counts them. Bundles not kept are folded into the next kept one.
 public struct BundleRetention: Sendable, Equatable {
+    /// The newest bundles to keep whatever their dates.
+    public var last: Int
     /// Days to keep one point of.
     public var daily: Int
     /// Weeks to keep one point of.
@@ -12,7 +14,8 @@ public struct BundleRetention: Sendable, Equatable {
     public var monthly: Int
 
     /// Creates a policy.
-    public init(daily: Int, weekly: Int, monthly: Int) {
+    public init(last: Int = 1, daily: Int, weekly: Int, monthly: Int) {
+        self.last = last
         self.daily = daily
         self.weekly = weekly
         self.monthly = monthly
@@ -26,6 +29,7 @@ public struct BundleRetention: Sendable, Equatable {
         let newestFirst = bundles.sorted { $0.sequence > $1.sequence }
         var kept: Set<UInt64> = []
         if let newest = newestFirst.first { kept.insert(newest.sequence) }
+        for bundle in newestFirst.prefix(max(0, last)) { kept.insert(bundle.sequence) }
         let buckets: [(Int, (Date) -> String)] = [
             (daily, { date in let c = calendar.dateComponents([.year, .month, .day], from: date); return "\(c.year!)-\(c.month!)-\(c.day!)" }),
             (weekly, { date in let c = calendar.dateComponents([.yearForWeekOfYear, .weekOfYear], from: date); return "\(c.yearForWeekOfYear!)-W\(c.weekOfYear!)" }),

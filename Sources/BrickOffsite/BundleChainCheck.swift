@@ -19,6 +19,11 @@ public struct BundleChainEntry: Sendable {
     public var chainDigest: [UInt8]?
     /// What is wrong with its place in the chain, nil when it follows its parent.
     public var chainProblem: String?
+    /// For an encrypted bundle, the key ids (hex) it is encrypted for; empty when plain.
+    public var recipients: [String] = []
+    /// True for an encrypted bundle read without a matching identity: its envelope was
+    /// checked (framing, outer digest), its records could not be.
+    public var contentsUnchecked = false
 
     /// True when the bundle is intact and follows its parent.
     public var isSound: Bool { damage.isEmpty && chainProblem == nil && header != nil }
@@ -38,7 +43,11 @@ public enum BundleChainCheck {
     /// consolidation folded into a later one (and has not removed yet) are left out.
     /// `readData` chooses, by a file's position in the user's directory, the files read
     /// whole; of the others only the header is read, and their digests are not checked.
-    public static func check(directory: URL, user: String, readData: (Int) -> Bool = { _ in true }) throws -> [BundleChainEntry] {
+    /// Encrypted bundles are read with `identities` when one of them is a recipient; without,
+    /// only their envelope is checked and the entry says so.
+    public static func check(
+        directory: URL, user: String, identities: [BundleIdentity] = [], readData: (Int) -> Bool = { _ in true }
+    ) throws -> [BundleChainEntry] {
         let folder = directory.appendingPathComponent(user, isDirectory: true)
         let names = try FileManager.default.contentsOfDirectory(atPath: folder.path)
             .filter { $0.hasSuffix(".bundle") && !$0.hasPrefix(".") }.sorted()
@@ -48,6 +57,10 @@ public enum BundleChainCheck {
             let size = ((try? FileManager.default.attributesOfItem(atPath: url.path))?[.size] as? NSNumber)?.uint64Value ?? 0
             guard readData(position) else {
                 entries.append(headerOnly(url, size: size))
+                continue
+            }
+            if let recipients = try? BundleFileInfo.read(url).recipients, !recipients.isEmpty {
+                entries.append(encrypted(url, size: size, recipients: recipients, identities: identities))
                 continue
             }
             let report = try BundleScan.scan(url)
@@ -64,12 +77,45 @@ public enum BundleChainCheck {
         return linked(withoutFolded(entries))
     }
 
-    /// An entry from the file's header alone.
+    /// An entry from the file's header alone (an encrypted bundle's clear copy of it).
     private static func headerOnly(_ url: URL, size: UInt64) -> BundleChainEntry {
         var entry = BundleChainEntry(url: url, header: nil, size: size, items: 0, values: 0, dataRead: false, damage: [], chainDigest: nil)
         do {
-            entry.header = try BundleReader.next(from: BundleFileInput(url: url))?.header
-            if entry.header == nil { entry.damage = ["the file is empty"] }
+            let info = try BundleFileInfo.read(url)
+            entry.header = info.header
+            entry.recipients = info.recipients
+        } catch {
+            entry.damage = ["\(error)"]
+        }
+        return entry
+    }
+
+    /// An encrypted bundle read whole: decrypted and checked record by record with a
+    /// matching identity; without one, its envelope only.
+    private static func encrypted(_ url: URL, size: UInt64, recipients: [String], identities: [BundleIdentity]) -> BundleChainEntry {
+        var entry = BundleChainEntry(url: url, header: nil, size: size, items: 0, values: 0, dataRead: true, damage: [], chainDigest: nil)
+        entry.recipients = recipients
+        do {
+            let input = try BundleFileInput(url: url)
+            let envelope = try EncryptedBundleInput(input, identities: [])
+            entry.header = envelope.info.header
+            let ids = Set(identities.map(\.recipient.keyIDText))
+            guard recipients.contains(where: ids.contains) else {
+                _ = try envelope.verifyOuter()
+                entry.chainDigest = envelope.clearChainDigest
+                entry.contentsUnchecked = true
+                return entry
+            }
+            guard let reader = try BundleReader.open(from: BundleFileInput(url: url), identities: identities) else {
+                entry.damage = ["the file is empty"]
+                return entry
+            }
+            while let record = try reader.nextRecord() {
+                if record.type == .item { entry.items += 1 }
+                if record.type == .value { entry.values += 1 }
+                try reader.skipPayload()
+            }
+            entry.chainDigest = reader.trailer.map { reader.header.chainDigest(trailer: $0) }
         } catch {
             entry.damage = ["\(error)"]
         }

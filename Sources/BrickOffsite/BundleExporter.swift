@@ -22,6 +22,8 @@ public struct ExportReport: Sendable {
     public var bundleBytes: Int64 = 0
     /// The bundle's digest.
     public var digest: [UInt8] = []
+    /// The key ids (hex) the bundle is encrypted for; empty when it is plain.
+    public var recipients: [String] = []
 }
 
 /// Writes one user's changes since an export target's cursor as one bundle
@@ -35,12 +37,15 @@ public struct BundleExporter {
     public var full: Bool
     /// The Brick version the header names.
     public var brickVersion: String
+    /// The recipients each bundle is encrypted for (FORMAT.md §9); empty for plain bundles.
+    public var recipients: [BundleRecipient]
 
     /// An exporter for `target`.
-    public init(target: String, full: Bool, brickVersion: String) {
+    public init(target: String, full: Bool, brickVersion: String, recipients: [BundleRecipient] = []) {
         self.target = target
         self.full = full
         self.brickVersion = brickVersion
+        self.recipients = recipients
     }
 
     /// Exports `store` into `output`; `commit` makes the written bundle durable (file
@@ -58,9 +63,12 @@ public struct BundleExporter {
             parentSequence: state?.lastSequence ?? 0, parentDigest: state?.lastDigest ?? [], kind: kind,
             createdAt: Date(), brickVersion: brickVersion, fromRun: cursor, toRun: latest)
         let counting = CountingOutput(output)
-        let writer = try BundleWriter(header: header, output: counting)
+        let envelope = recipients.isEmpty
+            ? nil : try EncryptedBundleOutput(recipients: recipients, header: header, output: counting)
+        let writer = try BundleWriter(header: header, output: envelope ?? counting)
         var report = ExportReport(
             user: store.user, sequence: header.sequence, kind: kind, fromRun: cursor, toRun: latest)
+        report.recipients = recipients.map(\.keyIDText)
         let user = store.user
         if kind == .incremental {
             try store.forEachPurge(after: cursor, item: { run, folder, key in
@@ -114,6 +122,7 @@ public struct BundleExporter {
             report.runs += 1
         }
         let trailer = try writer.finish()
+        try envelope?.finish(chainDigest: trailer.digest)
         try commit()
         report.digest = trailer.digest
         report.bundleBytes = counting.count

@@ -27,7 +27,7 @@ public final class BundleImporter {
     public func importNext(from input: any BundleInput, label: String) throws -> ImportReport? {
         let reader: BundleReader
         do {
-            guard let next = try BundleReader.next(from: input) else { return nil }
+            guard let next = try BundleReader.open(from: input, identities: options.identities) else { return nil }
             reader = next
         } catch let error as BundleError {
             throw OffsiteError.damaged(bundle: label, detail: "\(error)")

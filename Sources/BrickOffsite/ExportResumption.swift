@@ -17,22 +17,30 @@ public enum ExportResumption {
         let url = directory.appendingPathComponent(store.user, isDirectory: true)
             .appendingPathComponent(BundleFileOutput.fileName(sequence: sequence))
         guard FileManager.default.fileExists(atPath: url.path) else { return false }
-        let trailer: BundleTrailer
-        let header: BundleHeader
-        do {
-            guard let reader = try BundleReader.next(from: BundleFileInput(url: url)) else { return false }
-            while try reader.nextRecord() != nil { try reader.skipPayload() }
-            guard let read = reader.trailer else { return false }
-            trailer = read
-            header = reader.header
-        } catch is BundleError {
-            return false
-        }
+        guard let (header, digest) = try? readWhole(url) else { return false }
         guard header.storeID == (try store.storeID()), header.user == store.user, header.sequence == sequence,
               header.parentSequence == (state?.lastSequence ?? 0), header.parentDigest == (state?.lastDigest ?? []),
               header.toRun <= (try store.latestRunID())
         else { return false }
-        try store.recordExport(target: target, sequence: sequence, run: header.toRun, digest: trailer.digest, at: header.createdAt)
+        try store.recordExport(target: target, sequence: sequence, run: header.toRun, digest: digest, at: header.createdAt)
         return true
+    }
+
+    /// Reads a bundle file whole, checking it, and gives its header and chain digest. An
+    /// encrypted bundle is read without a key (the exporting host has none): its
+    /// envelope's framing and digest are checked and its clear header and chain digest
+    /// are taken.
+    private static func readWhole(_ url: URL) throws -> (BundleHeader, [UInt8])? {
+        let input = try BundleFileInput(url: url)
+        if try BundleFileInfo.read(url).recipients.isEmpty {
+            guard let reader = try BundleReader.next(from: input) else { return nil }
+            while try reader.nextRecord() != nil { try reader.skipPayload() }
+            guard let trailer = reader.trailer else { return nil }
+            return (reader.header, trailer.digest)
+        }
+        let envelope = try EncryptedBundleInput(input, identities: [])
+        _ = try envelope.verifyOuter()
+        guard let digest = envelope.clearChainDigest else { return nil }
+        return (envelope.info.header, digest)
     }
 }

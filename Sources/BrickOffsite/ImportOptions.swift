@@ -8,11 +8,14 @@ public struct ImportOptions: Sendable {
     /// Keep what the primary purged: tombstones mark rows deleted instead of removing
     /// them, and a full bundle removes nothing.
     public var keepPurged: Bool
+    /// The private keys that open encrypted bundles (FORMAT.md §9).
+    public var identities: [BundleIdentity]
 
     /// Options for an import.
-    public init(until: ImportLimit? = nil, keepPurged: Bool = false) {
+    public init(until: ImportLimit? = nil, keepPurged: Bool = false, identities: [BundleIdentity] = []) {
         self.until = until
         self.keepPurged = keepPurged
+        self.identities = identities
     }
 }
 
@@ -65,8 +68,9 @@ public struct ImportReport: Sendable {
 
 extension BundleHeader {
     /// The digest the next bundle names as its parent: the bundle's own digest, or for
-    /// a consolidated bundle the digest of the last bundle it folded (FORMAT.md §8.4).
+    /// a consolidated bundle (kind consolidated, or full when the fold began with a full
+    /// bundle) the digest of the last bundle it folded (FORMAT.md §8.4).
     func chainDigest(trailer: BundleTrailer) -> [UInt8] {
-        kind == .consolidated && !replacesDigest.isEmpty ? replacesDigest : trailer.digest
+        replacesDigest.isEmpty ? trailer.digest : replacesDigest
     }
 }

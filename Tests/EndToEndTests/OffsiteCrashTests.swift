@@ -30,7 +30,7 @@ import Testing
                 at: root.appendingPathComponent(places[(round + 1) % 2]), to: root.appendingPathComponent(places[round % 2]))
             try site.backup()
             if round % 3 == 0 { try site.purge() }
-            let exportArguments = ["export", "--target", "offsite", "--to", site.bundles.path, "--store", site.work.store.path, "--progress", "never"]
+            let exportArguments = ["export", "--target", "offsite", "--to", site.bundles.path, "--store", site.work.store.path, "--progress", "never", "--no-encrypt"]
             if let took = try Killer.run(exportArguments, killAfter: Double.random(in: 0...exportTime * 1.2, using: &random)) {
                 exportTime = took
             } else {

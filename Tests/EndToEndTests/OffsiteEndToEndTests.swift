@@ -127,7 +127,7 @@ import Testing
         let site = try OffsiteWorkspace.primaryWithFourExports()
         let binary = Tools.binDirectory.appendingPathComponent("brick-backup").path
         let replica = site.work.url.appendingPathComponent("piped")
-        let script = "'\(binary)' export --target piped --to - --store '\(site.work.store.path)' --progress never "
+        let script = "'\(binary)' export --target piped --to - --store '\(site.work.store.path)' --progress never --no-encrypt "
             + "| '\(binary)' import - --store '\(replica.path)' --progress never"
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")

@@ -14,10 +14,13 @@ struct OffsiteWorkspace {
         guard result.status == 0 else { throw Failed(what: "backup", result: result) }
     }
 
+    /// Exports to the bundle directory; in clear unless `extra` names recipients.
     @discardableResult
     func export(_ extra: [String] = []) throws -> Tools.Result {
+        let encryption = extra.contains("--encrypt-to") ? [] : ["--no-encrypt"]
         let result = try Tools.run(
-            "brick-backup", ["export", "--target", "offsite", "--to", bundles.path, "--store", work.store.path, "--progress", "never"] + extra)
+            "brick-backup", ["export", "--target", "offsite", "--to", bundles.path, "--store", work.store.path, "--progress", "never"]
+                + encryption + extra)
         guard result.status == 0 else { throw Failed(what: "export", result: result) }
         return result
     }

@@ -4,6 +4,6 @@ import ArgumentParser
 struct BundlesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bundles",
-        abstract: "List and check directories of off-site bundles (DIR/<user>/<sequence>.bundle).",
-        subcommands: [BundlesListCommand.self, BundlesVerifyCommand.self])
+        abstract: "List, check and rotate directories of off-site bundles (DIR/<user>/<sequence>.bundle).",
+        subcommands: [BundlesListCommand.self, BundlesVerifyCommand.self, BundlesConsolidateCommand.self])
 }

@@ -15,17 +15,20 @@ struct BundlesListCommand: AsyncParsableCommand {
     func run() async throws {
         let root = URL(fileURLWithPath: directory)
         Terminal.write(BundleTable.header + "\n")
+        var plain = 0
         for user in try BundleChainCheck.users(in: root) {
             for entry in try BundleChainCheck.check(directory: root, user: user) {
                 Terminal.write(BundleTable.row(user: user, entry) + "\n")
+                if entry.recipients.isEmpty { plain += 1 }
             }
         }
+        if plain > 0 { Terminal.write("\(Formatting.count(plain)) bundles are not encrypted\n") }
     }
 }
 
 /// The table of `bundles list` and `bundles verify`.
 enum BundleTable {
-    static let header = line(["USER", "SEQUENCE", "DATE", "KIND", "ITEMS", "BYTES"]) + "  STATUS"
+    static let header = line(["USER", "SEQUENCE", "DATE", "KIND", "ITEMS", "BYTES"]) + "  " + pad("ENCRYPTION") + "  STATUS"
 
     static func row(user: String, _ entry: BundleChainEntry) -> String {
         let status = !entry.damage.isEmpty ? "damaged" : entry.chainProblem.map { "broken chain: \($0)" } ?? "ok"
@@ -33,7 +36,13 @@ enum BundleTable {
             user, entry.header.map { String($0.sequence) } ?? "?", Formatting.date(entry.header?.createdAt),
             entry.header?.kind.description ?? "?", Formatting.count(Int(entry.items)), Formatting.bytes(Int64(entry.size)),
         ]
-        return line(cells) + "  " + status
+        let encryption = entry.recipients.isEmpty ? "NONE" : entry.recipients.joined(separator: ",")
+        return line(cells) + "  " + pad(encryption) + "  " + status
+    }
+
+    /// The encryption column: "NONE" for a plain bundle, else the recipients' key ids.
+    private static func pad(_ text: String) -> String {
+        text + String(repeating: " ", count: max(0, 16 - text.count))
     }
 
     /// Cells padded to their columns: user, date and kind left-aligned, numbers right.

@@ -18,6 +18,10 @@ struct BundlesVerifyCommand: AsyncParsableCommand {
         valueName: "K/N"))
     var subset: String?
 
+    @Option(name: .long, help: ArgumentHelp(
+        "A private key file that opens encrypted bundles, so their records are checked too; repeatable.", valueName: "FILE"))
+    var identity: [String] = []
+
     func validate() throws { _ = try part() }
 
     /// `--read-data-subset` as (K, N), (1, 1) without it.
@@ -33,19 +37,28 @@ struct BundlesVerifyCommand: AsyncParsableCommand {
     func run() async throws {
         let root = URL(fileURLWithPath: directory)
         let (part, of) = try part()
+        let identities = try BundleKeyOptions.identities(identity)
         var problems = 0
         var bundles = 0
         var read = 0
+        var unchecked = 0
         for user in try BundleChainCheck.users(in: root) {
-            for entry in try BundleChainCheck.check(directory: root, user: user, readData: { $0 % of == part - 1 }) {
+            for entry in try BundleChainCheck.check(
+                directory: root, user: user, identities: identities, readData: { $0 % of == part - 1 })
+            {
                 bundles += 1
                 if entry.dataRead { read += 1 }
+                if entry.contentsUnchecked {
+                    unchecked += 1
+                    Terminal.write("\(entry.url.path): envelope and chain checked; records not checked: encrypted for key id \(entry.recipients.joined(separator: ", ")), no --identity for it\n")
+                }
                 for damage in entry.damage { Terminal.write("\(entry.url.path): \(damage)\n") }
                 if let problem = entry.chainProblem { Terminal.write("\(entry.url.path): broken chain: \(problem)\n") }
                 if !entry.isSound { problems += 1 }
             }
         }
-        Terminal.write("\(Formatting.count(bundles)) bundles checked (\(Formatting.count(read)) read whole): \(problems) damaged or out of chain\n")
+        let encrypted = unchecked > 0 ? ", \(Formatting.count(unchecked)) encrypted without a key (records not checked)" : ""
+        Terminal.write("\(Formatting.count(bundles)) bundles checked (\(Formatting.count(read)) read whole\(encrypted)): \(problems) damaged or out of chain\n")
         if problems > 0 { throw CommandFailure(exit: .integrity) }
     }
 }

@@ -17,6 +17,10 @@ struct ExportCommand: AsyncParsableCommand {
             the backup: it takes each user's writer lock. Without -u/--users-file, every \
             user store under --store is exported.
 
+            Bundles leave the host: encrypt them to one or more public keys with \
+            --encrypt-to (brick-backup keygen makes a pair; only the private key, kept \
+            elsewhere, reads them), or say --no-encrypt to write them in clear.
+
             \(BrickExit.helpText)
             """)
 
@@ -29,6 +33,14 @@ struct ExportCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Write full bundles, whatever the target's cursor.")
     var full = false
 
+    @Option(name: .customLong("encrypt-to"), help: ArgumentHelp(
+        "Encrypt each bundle for this public key (brick-public-…, or a FILE.pub from keygen); repeat for several recipients.",
+        valueName: "KEY|FILE"))
+    var encryptTo: [String] = []
+
+    @Flag(name: .customLong("no-encrypt"), help: "Write the bundles in clear.")
+    var noEncrypt = false
+
     @OptionGroup var storeRoot: StoreRootOptions
     @OptionGroup var userSelection: UserSelectionOptions
     @OptionGroup var output: OutputOptions
@@ -36,6 +48,11 @@ struct ExportCommand: AsyncParsableCommand {
     func validate() throws {
         guard !target.isEmpty, !target.contains(where: { $0.isNewline }) else {
             throw ValidationError("--target needs a name without line breaks")
+        }
+        if encryptTo.isEmpty == !noEncrypt {
+            throw ValidationError(noEncrypt
+                ? "--encrypt-to and --no-encrypt exclude each other"
+                : "bundles leave this host: give --encrypt-to KEY (brick-backup keygen makes one) or --no-encrypt")
         }
         if destination == "-" && Terminal.stdoutIsTTY {
             throw ValidationError("--to - writes bundles to standard output, which is a terminal: pipe or redirect it")
@@ -50,7 +67,8 @@ struct ExportCommand: AsyncParsableCommand {
         let stream = streaming ? StandardOutputBundleOutput() : nil
         let directory = URL(fileURLWithPath: destination)
         if !streaming { try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true) }
-        let summary = ExportSummary(toStandardError: streaming)
+        let recipients = try BundleKeyOptions.recipients(encryptTo)
+        let summary = ExportSummary(toStandardError: streaming, recipients: recipients.map(\.keyIDText))
         let counter = Counter()
         let current = LockedText()
         let display = output.progress.isEnabled
@@ -64,7 +82,8 @@ struct ExportCommand: AsyncParsableCommand {
                     throw UsageError("no store for user \(user) under \(storeRoot.root.path)")
                 }
                 let store = try UserStore(layout: layout, user: user, mode: .readWrite)
-                let exporter = BundleExporter(target: target, full: full, brickVersion: BrickVersion.current)
+                let exporter = BundleExporter(
+                    target: target, full: full, brickVersion: BrickVersion.current, recipients: recipients)
                 let report: ExportReport
                 if let stream {
                     report = try exporter.export(store, to: stream, commit: { try stream.flush() }) { counter.value = $0 }

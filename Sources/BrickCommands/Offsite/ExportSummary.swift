@@ -6,9 +6,13 @@ import Foundation
 /// bundles themselves go to standard output.
 final class ExportSummary {
     private let toStandardError: Bool
+    private let recipients: [String]
     private var lines: [String] = []
 
-    init(toStandardError: Bool) { self.toStandardError = toStandardError }
+    init(toStandardError: Bool, recipients: [String]) {
+        self.toStandardError = toStandardError
+        self.recipients = recipients
+    }
 
     func add(_ report: ExportReport) {
         lines.append(Self.row([
@@ -29,7 +33,10 @@ final class ExportSummary {
 
     func print() {
         let header = Self.row(["USER", "SEQUENCE", "KIND", "ITEMS", "VALUES", "VALUE SIZE", "BUNDLE"])
-        let text = ([header] + lines).joined(separator: "\n") + "\n"
+        let encryption = recipients.isEmpty
+            ? "NOT ENCRYPTED (--no-encrypt): anyone who holds these bundles can read the mail in them"
+            : "encrypted for key id \(recipients.joined(separator: ", "))"
+        let text = ([header] + lines + [encryption]).joined(separator: "\n") + "\n"
         if toStandardError { Terminal.writeError(text) } else { Terminal.write(text) }
     }
 }

@@ -30,6 +30,10 @@ struct ImportCommand: AsyncParsableCommand {
     @Flag(name: .customLong("keep-purged"), help: "Keep what the primary purged (the replica keeps deleted mail longer).")
     var keepPurged = false
 
+    @Option(name: .long, help: ArgumentHelp(
+        "A private key file (from keygen) that opens encrypted bundles; repeatable. Mode 0600 required.", valueName: "FILE"))
+    var identity: [String] = []
+
     @OptionGroup var storeRoot: StoreRootOptions
     @OptionGroup var output: OutputOptions
 
@@ -40,7 +44,9 @@ struct ImportCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let importer = BundleImporter(root: storeRoot.root, options: ImportOptions(until: try limit(), keepPurged: keepPurged))
+        let options = ImportOptions(
+            until: try limit(), keepPurged: keepPurged, identities: try BundleKeyOptions.identities(identity))
+        let importer = BundleImporter(root: storeRoot.root, options: options)
         let summary = ImportSummary()
         let counter = Counter()
         let display = output.progress.isEnabled ? ProgressDisplay { "import: \(Formatting.count(counter.value)) bundles" } : nil

@@ -10,16 +10,7 @@ import Glibc
 enum PasswordFile {
     /// The password: the file's first line, without its line end.
     static func read(_ path: String) throws -> String {
-        var info = stat()
-        guard stat(path, &info) == 0 else {
-            throw UsageError("cannot read --password-file \(path): \(String(cString: strerror(errno)))")
-        }
-        let mode = info.st_mode & 0o777
-        guard mode & 0o077 == 0 else {
-            let octal = String(mode, radix: 8)
-            let shown = String(repeating: "0", count: max(0, 4 - octal.count)) + octal
-            throw UsageError("--password-file \(path) is accessible by group or others (mode \(shown)); refused: chmod 600 it")
-        }
+        try PrivateFile.checkMode(path, option: "--password-file")
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
             throw UsageError("cannot read --password-file \(path)")
         }
