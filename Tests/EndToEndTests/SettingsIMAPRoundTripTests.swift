@@ -102,6 +102,21 @@ import Testing
         #expect(listed.contains { $0.kind == "sieve" && $0.name == "" && $0.value == "filters" })
     }
 
+    @Test func aFolderWhoseACLTheLoginMayNotReadIsANoteWithItsRightsAndItsStoredACLStays() throws {
+        let server = try IMAPServerFixture(.dovecot)
+        try server.doveadm(["mailbox", "create", "-u", "alice", "Projects"])
+        try server.doveadm(["acl", "set", "-u", "alice", "Projects", "user=bob", "lookup"])
+        let work = try Workspace()
+        let first = try backup(server, user: "alice", into: work.store)
+        #expect(first.status == 0, "\(first.stdout)\(first.stderr)")
+        try server.doveadm(["acl", "set", "-u", "alice", "Projects", "owner", "lookup", "read"])
+        let second = try backup(server, user: "alice", into: work.store)
+        #expect(second.status == 0, "\(second.stdout)\(second.stderr)")
+        #expect(second.stdout.contains("note: ACL of Projects not readable with the rights lr"), "\(second.stdout)")
+        let current = try settings(work.store.appendingPathComponent("alice"))
+        #expect(current.contains { $0.kind == "acl" && $0.folder == "Projects" && $0.name == "bob" && $0.value == "l" })
+    }
+
     @Test func aServerWithoutManageSieveIsSaidOnceAndTheRunSucceeds() throws {
         let server = try IMAPServerFixture(.dovecot)
         let work = try Workspace()
