@@ -24,6 +24,12 @@ public enum MaildirError: Error, Sendable, Equatable, CustomStringConvertible {
     case notADirectory(path: String)
     /// A user name that would leave the template's directory (`/`, `..`) or is empty.
     case invalidUserName(user: String)
+    /// A setting whose name cannot be a file name of Dovecot's (a Sieve script named
+    /// with `/`, NUL, a leading dot or nothing): refused, never written elsewhere.
+    case invalidSettingName(kind: String, name: String)
+    /// A file of someone else's where a restored setting would go (a regular file
+    /// where Dovecot's active-script link is).
+    case settingInTheWay(path: String)
 
     /// One line naming what failed and where.
     public var description: String {
@@ -48,6 +54,10 @@ public enum MaildirError: Error, Sendable, Equatable, CustomStringConvertible {
             return "invalid Maildir template \(template): \(reason)"
         case .invalidUserName(let user):
             return "invalid user name \"\(user)\": must be non-empty and contain neither / nor .."
+        case .invalidSettingName(let kind, let name):
+            return "\(kind) \"\(name.debugDescription.dropFirst().dropLast())\": the name cannot be a Dovecot file name"
+        case .settingInTheWay(let path):
+            return "\(path) is a regular file, not the active-script link; left alone"
         }
     }
 

@@ -32,6 +32,8 @@ public struct MaildirSource: MailSource {
 
     /// The largest message read; a larger one is skipped and reported.
     public let maximumMessageSize: Int64
+    /// Where the user's Sieve scripts are; nil: Dovecot's default, beside the Maildir.
+    public var sieveLocation: SieveLocation?
     /// Entries skipped on purpose, until the backup takes them.
     let skips = SkipRecorder()
 

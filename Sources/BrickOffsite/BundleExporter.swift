@@ -12,8 +12,8 @@ public struct ExportReport: Sendable {
     public var kind: BundleKind
     /// Runs covered: after `fromRun`, up to and including `toRun`.
     public var fromRun: Int64, toRun: Int64
-    /// Folder, item and run rows, and purges, the bundle holds.
-    public var folders = 0, items = 0, runs = 0, purges = 0
+    /// Folder, item, setting and run rows, and purges, the bundle holds.
+    public var folders = 0, items = 0, settings = 0, runs = 0, purges = 0
     /// Values the bundle holds and their bytes.
     public var values = 0
     /// Bytes of the values.
@@ -85,6 +85,13 @@ public struct BundleExporter {
                 try writer.append(.purgedFolder, fields)
                 report.purges += 1
             })
+            try store.forEachPurgedSetting(after: cursor) { run, id in
+                var fields = BundleFields()
+                fields.set(PurgedSettingTag.run, run)
+                fields.set(PurgedSettingTag.setting, id)
+                try writer.append(.purgedSetting, fields, skippable: true)
+                report.purges += 1
+            }
         }
         try store.forEachChangedFolder(after: cursor) { row in
             try writer.append(.folder, RowCoding.fields(of: row, table: "folders", columns: OffsiteColumns.folders, user: user))
@@ -104,6 +111,11 @@ public struct BundleExporter {
                 report.valueBytes += Int64(value.count)
             }
             progress(report.items)
+        }
+        try store.forEachChangedSetting(after: cursor) { row in
+            try writer.append(
+                .setting, RowCoding.fields(of: row, table: "settings", columns: OffsiteColumns.settings, user: user), skippable: true)
+            report.settings += 1
         }
         try store.forEachRun(after: cursor) { row in
             try writer.append(.run, RowCoding.fields(of: row, table: "runs", columns: OffsiteColumns.runs, user: user))

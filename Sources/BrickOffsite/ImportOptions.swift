@@ -61,7 +61,7 @@ public struct ImportReport: Sendable {
     /// What the import did.
     public var outcome: Outcome
     /// Records applied.
-    public var folders = 0, items = 0, values = 0, runs = 0, purges = 0
+    public var folders = 0, items = 0, values = 0, settings = 0, runs = 0, purges = 0
     /// Bytes of the values applied.
     public var valueBytes: Int64 = 0
 }

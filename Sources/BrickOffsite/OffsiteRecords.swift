@@ -16,6 +16,16 @@ extension BundleRecordType {
     static let purgedFolder = BundleRecordType(rawValue: 5)
     /// A run row, whole (fields: `OffsiteColumns.runs`).
     static let run = BundleRecordType(rawValue: 6)
+    /// A setting row, whole (fields: `OffsiteColumns.settings`); skippable.
+    static let setting = BundleRecordType(rawValue: 7)
+    /// A setting version purged (fields: 1 run, 2 setting id); skippable.
+    static let purgedSetting = BundleRecordType(rawValue: 8)
+}
+
+/// Field tags of the setting purge record.
+enum PurgedSettingTag {
+    static let run: UInt16 = 1
+    static let setting: UInt16 = 2
 }
 
 /// Field tags of the purge records.
@@ -56,6 +66,11 @@ enum OffsiteColumns {
         ("status", .text), ("items_added", .integer), ("items_updated", .integer), ("items_deleted", .integer),
         ("items_purged", .integer), ("folders_added", .integer), ("folders_deleted", .integer), ("bytes_added", .integer),
         ("error_count", .integer), ("errors", .text), ("items_skipped", .integer), ("folders_skipped", .integer),
+    ])
+
+    static let settings = table([
+        ("id", .integer), ("kind", .text), ("folder_path", .text), ("name", .text), ("content", .bytes), ("sha256", .bytes),
+        ("added_run", .integer), ("added_at", .integer), ("replaced_run", .integer), ("replaced_at", .integer),
     ])
 
     /// Tags are the positions in the list, from 1.

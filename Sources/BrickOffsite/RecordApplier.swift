@@ -38,6 +38,12 @@ struct RecordApplier {
                     try writer.value(bytes)
                     counts.values += 1
                     counts.valueBytes += Int64(bytes.count)
+                case .setting:
+                    try writer.setting(RowCoding.row(of: reader.readFields(), columns: OffsiteColumns.settings))
+                    counts.settings += 1
+                case .purgedSetting:
+                    try writer.purgedSetting(required(reader.readFields().int(PurgedSettingTag.setting), head))
+                    counts.purges += 1
                 case .run:
                     try writer.run(RowCoding.row(of: reader.readFields(), columns: OffsiteColumns.runs))
                     counts.runs += 1

@@ -5,7 +5,7 @@ import GRDB
 /// A shipped migration is never edited: a change is a new migration.
 enum CatalogSchema {
     /// Format constant: the store format version this code writes (FORMAT.md §5).
-    static let formatVersion = 4
+    static let formatVersion = 5
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -145,6 +145,30 @@ enum CatalogSchema {
                 """)
             try db.execute(
                 sql: "INSERT INTO meta(key, value) VALUES ('store_id', ?)", arguments: [UUID().uuidString.lowercased()])
+        }
+        migrator.registerMigration("v5-settings") { db in
+            try db.execute(sql: """
+                CREATE TABLE settings (
+                    id INTEGER PRIMARY KEY,
+                    kind TEXT NOT NULL,
+                    folder_path TEXT NOT NULL,
+                    name TEXT NOT NULL,
+                    content BLOB NOT NULL,
+                    sha256 BLOB NOT NULL,
+                    added_run INTEGER NOT NULL,
+                    added_at INTEGER NOT NULL,
+                    replaced_run INTEGER,
+                    replaced_at INTEGER
+                );
+                CREATE UNIQUE INDEX settings_live ON settings(kind, folder_path, name) WHERE replaced_run IS NULL;
+                CREATE INDEX settings_replaced ON settings(replaced_run, replaced_at) WHERE replaced_run IS NOT NULL;
+                CREATE TABLE purged_settings (
+                    run_id INTEGER NOT NULL,
+                    setting_id INTEGER NOT NULL
+                );
+                CREATE INDEX purged_settings_run ON purged_settings(run_id);
+                UPDATE meta SET value = '5' WHERE key = 'format_version';
+                """)
         }
         return migrator
     }

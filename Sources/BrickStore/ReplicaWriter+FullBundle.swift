@@ -27,6 +27,9 @@ extension ReplicaWriter {
             try db.execute(sql: "DELETE FROM folders WHERE id = ?", arguments: [folder.id])
             removed.append(folder)
         }
+        for id in try Int64.fetchAll(db, sql: "SELECT id FROM settings") where !seenSettings.contains(id) {
+            try db.execute(sql: "DELETE FROM settings WHERE id = ?", arguments: [id])
+        }
         let runs = try RunID.fetchAll(db, sql: "SELECT id FROM runs")
         for id in runs where !seenRuns.contains(id) {
             try db.execute(sql: "DELETE FROM runs WHERE id = ?", arguments: [id])

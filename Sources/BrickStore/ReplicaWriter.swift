@@ -41,6 +41,7 @@ public final class ReplicaWriter {
     var removed: [StoredFolder] = []
     var seenFolders = Set<FolderID>()
     var seenRuns = Set<RunID>()
+    var seenSettings = Set<Int64>()
     private var lastItem: (folder: FolderID, key: String)?
     private var values: [(folder: FolderID, key: String, value: [UInt8])] = []
     private var valueBytes = 0
@@ -126,6 +127,23 @@ public final class ReplicaWriter {
         try applyFolders()
         try upsert("runs", row, replacing: true)
         if let id = row["id"]?.integer { seenRuns.insert(id) }
+    }
+
+    /// A setting row, whole (its id is the primary's): it replaces the row with its id.
+    public func setting(_ row: CatalogRow) throws {
+        try applyFolders()
+        guard let id = row["id"]?.integer, row["kind"]?.text != nil, row["name"]?.text != nil else {
+            throw StoreError.corrupt(user: store.user, detail: "a setting row without id, kind or name")
+        }
+        try upsert("settings", row, replacing: true)
+        seenSettings.insert(id)
+    }
+
+    /// A setting version purged on the primary: its row goes (kept with `keepPurged`).
+    public func purgedSetting(_ id: Int64) throws {
+        try applyFolders()
+        guard !keepPurged else { return }
+        try db.execute(sql: "DELETE FROM settings WHERE id = ?", arguments: [id])
     }
 
     /// Ends the bundle once its digest is checked: the last values, for a full bundle

@@ -62,6 +62,7 @@ extension UserStore {
             let oldest = try RunID.fetchOne(db, sql: "SELECT MIN(last_run) FROM export_targets") ?? 0
             try db.execute(sql: "DELETE FROM purged_items WHERE run_id <= ?", arguments: [oldest])
             try db.execute(sql: "DELETE FROM purged_folders WHERE run_id <= ?", arguments: [oldest])
+            try db.execute(sql: "DELETE FROM purged_settings WHERE run_id <= ?", arguments: [oldest])
         }
     }
 
@@ -106,6 +107,25 @@ extension UserStore {
             let folders = try Row.fetchCursor(
                 db, sql: "SELECT run_id, folder_id FROM purged_folders WHERE run_id > ? ORDER BY rowid", arguments: [cursor])
             while let row = try folders.next() { try folder(row[0], row[1]) }
+        }
+    }
+
+    /// Each setting row added or marked replaced after run `cursor`, whole, by id.
+    public func forEachChangedSetting(after cursor: RunID, _ body: (CatalogRow) throws -> Void) throws {
+        try readCatalogPassingErrors { db in
+            let rows = try Row.fetchCursor(
+                db, sql: "SELECT * FROM settings WHERE added_run > ?1 OR replaced_run > ?1 ORDER BY id", arguments: [cursor])
+            while let row = try rows.next() { try body(row.catalogRow) }
+        }
+    }
+
+    /// The ids of the setting rows purged after run `cursor` (tombstones are kept only
+    /// while the store has an export target), in the order purged.
+    public func forEachPurgedSetting(after cursor: RunID, _ body: (RunID, Int64) throws -> Void) throws {
+        try readCatalogPassingErrors { db in
+            let rows = try Row.fetchCursor(
+                db, sql: "SELECT run_id, setting_id FROM purged_settings WHERE run_id > ? ORDER BY rowid", arguments: [cursor])
+            while let row = try rows.next() { try body(row[0], row[1]) }
         }
     }
 

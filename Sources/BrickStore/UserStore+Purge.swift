@@ -10,6 +10,8 @@ public struct PurgeReport: Sendable {
     public var bytes: Int64 = 0
     /// Folders removed for good.
     public var folders: [FolderPath] = []
+    /// Setting versions replaced before the cutoff, removed for good.
+    public var settings = 0
     /// Values that had no catalog row (left by a crash) and were removed.
     public var orphanValues = 0
     /// Bytes the item files and the catalog took on disk before and after.
@@ -43,6 +45,10 @@ extension UserStore {
         report.items = summary[0]
         report.bytes = summary[1]
         report.folders = doomedFolders.map(\.path)
+        report.settings = try readCatalog { db in
+            try Int.fetchOne(
+                db, sql: "SELECT COUNT(*) FROM settings WHERE replaced_run IS NOT NULL AND replaced_at < ?", arguments: [cutoffSeconds]) ?? 0
+        }
         if dryRun {
             report.diskBytesAfter = report.diskBytesBefore
             return report
@@ -76,6 +82,7 @@ extension UserStore {
                     WHERE EXISTS (SELECT 1 FROM export_targets)
                     """, arguments: [run?.id, folder.id])
             }
+            _ = try UserStore.purgeSettings(db, replacedBefore: cutoffSeconds, run: run?.id)
             if let run {
                 try db.execute(sql: "UPDATE runs SET items_purged = ? WHERE id = ?", arguments: [report.items, run.id])
             }

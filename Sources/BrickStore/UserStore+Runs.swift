@@ -35,6 +35,11 @@ public struct RunTotals: Sendable, Hashable {
     public var foldersSkipped = 0
     /// Errors, one line each (folder and key included).
     public var errors: [String] = []
+    /// Settings new, changed or gone in the run (not kept in the `runs` row).
+    public var settingsChanged = 0
+    /// What the source said of settings it does not offer ("no ManageSieve"), one line
+    /// each; not errors, and not kept in the `runs` row.
+    public var notes: [String] = []
 
     /// Creates empty totals.
     public init() {}
@@ -51,6 +56,8 @@ public struct RunTotals: Sendable, Hashable {
         itemsSkipped += other.itemsSkipped
         foldersSkipped += other.foldersSkipped
         errors += other.errors
+        settingsChanged += other.settingsChanged
+        notes += other.notes
     }
 }
 

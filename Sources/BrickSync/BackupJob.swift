@@ -34,14 +34,16 @@ public struct BackupJob: Sendable {
     private let logger: Logger
     private let progress: BackupProgress?
     private let userTimeout: Double?
+    private let readsSettings: Bool
 
-    /// Prepares a job. `userTimeout` bounds each user's backup in seconds: when it
+    /// Prepares a job (`readsSettings`: see `UserBackup`). `userTimeout` bounds each user's backup in seconds: when it
     /// passes, the user's source is aborted (its connection closed) and the user fails
     /// with `UserFailure.timedOut`; what was committed stays, the next run resumes.
     public init(
         tasks: [UserBackupTask], selection: FolderSelection, workers: Int, logger: Logger, progress: BackupProgress?,
-        userTimeout: Double? = nil
+        userTimeout: Double? = nil, readsSettings: Bool = true
     ) {
+        self.readsSettings = readsSettings
         self.tasks = tasks
         self.selection = selection
         self.workers = max(1, workers)
@@ -81,14 +83,14 @@ public struct BackupJob: Sendable {
         var userLogger = logger
         userLogger[metadataKey: "user"] = "\(task.user)"
         let opened = OpenedSource()
-        let work = Task { [selection, progress, userLogger] () async throws -> RunTotals in
+        let work = Task { [selection, progress, userLogger, readsSettings] () async throws -> RunTotals in
             let store = try UserStore(layout: task.layout, user: task.user, mode: .readWrite)
             let source = try await task.makeSource()
             await opened.set(source)
             do {
                 let backup = UserBackup(
                     store: store, source: source, sourceDescription: task.sourceDescription, selection: selection,
-                    logger: userLogger, progress: progress)
+                    logger: userLogger, progress: progress, readsSettings: readsSettings)
                 let totals = try await backup.run()
                 await source.close()
                 return totals

@@ -30,12 +30,15 @@ public struct UserBackup: Sendable {
     private let sourceDescription: String
     private let logger: Logger
     private let progress: BackupProgress?
+    private let readsSettings: Bool
 
-    /// Prepares a backup of `store`'s user from `source`.
+    /// Prepares a backup of `store`'s user from `source`; with `readsSettings` (the
+    /// default) the user's settings are read too when the source offers them.
     public init(
         store: UserStore, source: any MailSource, sourceDescription: String, selection: FolderSelection,
-        logger: Logger, progress: BackupProgress? = nil
+        logger: Logger, progress: BackupProgress? = nil, readsSettings: Bool = true
     ) {
+        self.readsSettings = readsSettings
         self.store = store
         self.source = source
         self.sourceDescription = sourceDescription
@@ -65,6 +68,10 @@ public struct UserBackup: Sendable {
                 }
                 recordSkipped(into: &totals)
             }
+            if readsSettings, let settingsSource = source as? any SettingsSource {
+                try await backUpSettings(from: settingsSource, run: run, totals: &totals)
+                recordSkipped(into: &totals)
+            }
         } catch {
             recordSkipped(into: &totals)
             totals.errors.append("\(error)")
@@ -73,6 +80,30 @@ public struct UserBackup: Sendable {
         }
         try store.finishRun(run, totals: totals, status: totals.errors.isEmpty ? "ok" : "partial")
         return totals
+    }
+
+    /// Reads the user's settings and stores what changed. A failure to read them is one
+    /// error of the run; the stored settings stay as they were.
+    private func backUpSettings(from settingsSource: any SettingsSource, run: RunHandle, totals: inout RunTotals) async throws {
+        let started = Date()
+        do {
+            let snapshot = try await settingsSource.readSettings()
+            let change = try store.recordSettings(snapshot, run: run)
+            totals.settingsChanged += change.added + change.changed + change.removed
+            totals.notes += snapshot.notes
+            totals.errors += snapshot.failures.map { "settings: \($0)" }
+            logger.debug("settings read", metadata: [
+                "user": "\(store.user)", "settings": "\(snapshot.settings.count)", "added": "\(change.added)",
+                "changed": "\(change.changed)", "removed": "\(change.removed)",
+                "seconds": "\(String(format: "%.4f", Date().timeIntervalSince(started)))",
+            ])
+        } catch let error as StoreError where error.stopsRun {
+            throw error
+        } catch {
+            if error is CancellationError || Task.isCancelled { throw error }
+            logger.error("settings failed", metadata: ["user": "\(store.user)", "error": "\(error)"])
+            totals.errors.append("settings: \(error)")
+        }
     }
 
     /// Takes what the source skipped on purpose (symlinks, FIFOs, oversized messages)

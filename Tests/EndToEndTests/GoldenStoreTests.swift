@@ -5,7 +5,7 @@ import Testing
 /// docs/FORMAT.md §5): today's executables must migrate it, verify it, list the items
 /// the old code listed, and back up into it.
 @Suite(.serialized) struct GoldenStoreTests {
-    @Test(arguments: [1, 2, 3, 4]) func storeWrittenByAnEarlierFormatMigratesVerifiesAndListsItsItems(format: Int) throws {
+    @Test(arguments: [1, 2, 3, 4, 5]) func storeWrittenByAnEarlierFormatMigratesVerifiesAndListsItsItems(format: Int) throws {
         let golden = Tools.packageRoot.appendingPathComponent("Fixtures/golden-stores/format-\(format)")
         let work = try Workspace()
         let alice = work.store.appendingPathComponent("alice")
@@ -19,6 +19,13 @@ import Testing
         #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
         let listed = try index(alice, ["--deleted", "yes"])
         #expect(summary(listed) == summary(expected))
+        // From format 5 on: every setting version kept, as that code listed it.
+        let settingsFile = golden.appendingPathComponent("expected-settings.json")
+        if FileManager.default.fileExists(atPath: settingsFile.path) {
+            let expectedSettings = try JSONDecoder().decode([ListedSetting].self, from: Data(contentsOf: settingsFile))
+            #expect(!expectedSettings.isEmpty)
+            #expect(try settings(alice, []).map(\.listed) == expectedSettings.map(\.listed))
+        }
 
         // Today's backup of the same Maildir into it adds nothing and keeps it sound.
         let backup = try Tools.run("brick-backup", ["backup", "--source", work.source, "-u", "alice", "--store", work.store.path, "--progress", "never"])

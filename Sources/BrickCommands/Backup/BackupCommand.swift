@@ -59,6 +59,14 @@ struct BackupCommand: AsyncParsableCommand {
     /// One user's time limit without a group.
     var userTimeout: Double { userTimeoutFlag ?? 3600 }
 
+    @Option(name: .customLong("sieve-dir"), help: ArgumentHelp(
+        "Maildir sources: the users' Sieve script directory (may contain {user}; default: sieve/ beside the Maildir). The active-script link .dovecot.sieve is looked for in its parent.",
+        valueName: "PATH"))
+    var sieveDirectory: String?
+
+    @Flag(name: .customLong("no-settings"), help: "Do not read Sieve scripts, ACLs, subscriptions and annotations.")
+    var noSettings = false
+
     func validate() throws {
         if let workersFlag { guard workersFlag >= 1 && workersFlag <= 64 else { throw ValidationError("--workers must be between 1 and 64") } }
         if let userTimeoutFlag {
@@ -113,7 +121,7 @@ struct BackupCommand: AsyncParsableCommand {
         }
         let job = BackupJob(
             tasks: tasks, selection: plan.selection, workers: plan.workers, logger: logger, progress: progress,
-            userTimeout: plan.userTimeout > 0 ? plan.userTimeout : nil)
+            userTimeout: plan.userTimeout > 0 ? plan.userTimeout : nil, readsSettings: !noSettings)
         let reports = await job.run()
         display?.finish()
         for report in reports {

@@ -31,7 +31,8 @@ extension BackupCommand {
             let spec = try SourceSpec(parsing: sourceConfig.url)
             let factory = try SourceFactory(
                 spec: spec, imap: imap.filled(from: sourceConfig),
-                maximumMessageSize: maxMessageSize?.bytes ?? sourceConfig.maxMessageSize ?? Self.defaultMaximumMessageSize)
+                maximumMessageSize: maxMessageSize?.bytes ?? sourceConfig.maxMessageSize ?? Self.defaultMaximumMessageSize,
+                sieveDirectory: sieveDirectory)
             let discovered = group.users.needsDiscovery ? try await factory.discoverUsers(logger: logger) : []
             let users: [String]
             do {
@@ -63,7 +64,8 @@ extension BackupCommand {
         let spec = try SourceSpec(parsing: configured?.url ?? source)
         let factory = try SourceFactory(
             spec: spec, imap: configured.map(imap.filled(from:)) ?? imap,
-            maximumMessageSize: maxMessageSize?.bytes ?? configured?.maxMessageSize ?? Self.defaultMaximumMessageSize)
+            maximumMessageSize: maxMessageSize?.bytes ?? configured?.maxMessageSize ?? Self.defaultMaximumMessageSize,
+            sieveDirectory: sieveDirectory)
         var users = try userSelection.namedUsers()
         if userSelection.allUsers {
             let found = try await factory.discoverUsers(logger: logger)

@@ -34,6 +34,19 @@ enum BackupSummary {
             Formatting.bytes(total.bytes), String(format: "%.1f", seconds),
             total.failed == 0 ? "ok" : "\(total.failed) of \(reports.count) users with errors",
         ]))
+        var noted: [String: [String]] = [:]
+        var order: [String] = []
+        for report in reports {
+            for note in Set(report.totals.notes) {
+                if noted[note] == nil { order.append(note) }
+                noted[note, default: []].append(report.user)
+            }
+        }
+        for note in order {
+            let users = noted[note]!
+            let named = users.prefix(3).joined(separator: ", ") + (users.count > 3 ? ", …" : "")
+            lines.append("note: \(note) (\(users.count == 1 ? "user" : "\(users.count) users"): \(named))")
+        }
         Terminal.write(lines.joined(separator: "\n") + "\n")
     }
 

@@ -1,6 +1,6 @@
 import ArgumentParser
 
-/// The `brick-backup` tool: backup, purge, index, stats, verify, repair, export, import, bundles, keygen, runs, status, config.
+/// The `brick-backup` tool: backup, purge, index, settings, stats, verify, repair, export, import, bundles, keygen, runs, status, config.
 public struct BrickBackup: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "brick-backup",
@@ -9,7 +9,7 @@ public struct BrickBackup: AsyncParsableCommand {
         version: BrickVersion.current,
         subcommands: [
             BackupCommand.self, PurgeCommand.self, IndexCommand.self, StatsCommand.self, VerifyCommand.self, RepairCommand.self,
-            ExportCommand.self, ImportCommand.self, BundlesCommand.self, KeygenCommand.self,
+            SettingsCommand.self, ExportCommand.self, ImportCommand.self, BundlesCommand.self, KeygenCommand.self,
             RunsCommand.self, StatusCommand.self, ConfigCommand.self,
         ])
 

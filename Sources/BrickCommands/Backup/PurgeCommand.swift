@@ -125,6 +125,9 @@ struct PurgeCommand: AsyncParsableCommand {
                               (dryRun ? "(dry run)" : Formatting.bytes(report.diskBytesAfter)) as NSString))
         if output.logLevel <= .info {
             for folder in report.folders { Terminal.printError("\(user): folder \(folder) \(dryRun ? "would be" : "was") removed") }
+            if report.settings > 0 {
+                Terminal.printError("\(user): \(report.settings) replaced setting versions \(dryRun ? "would be" : "were") removed")
+            }
         }
         return report
     }

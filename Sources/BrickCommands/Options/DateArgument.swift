@@ -29,4 +29,23 @@ enum DateArgument {
         calendar.timeZone = TimeZone.current
         return calendar.date(byAdding: .day, value: 1, to: start)!
     }
+
+    /// The instant `--as-of` names: a day (`YYYY-MM-DD`: its end, so the last backup of
+    /// that day counts) or a time (`YYYY-MM-DDTHH:MM[:SS]`, local; with `Z` or an
+    /// offset such as `+02:00`, as the listings print it).
+    static func instant(_ text: String, option: String) throws -> Date {
+        guard text.contains("T") else { return try endOfDay(text, option: option) }
+        if let date = ISO8601DateFormatter().date(from: text) { return date }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.calendar = Calendar(identifier: .gregorian)
+        let utc = text.hasSuffix("Z")
+        formatter.timeZone = utc ? TimeZone(identifier: "UTC") : TimeZone.current
+        let bare = utc ? String(text.dropLast()) : text
+        for pattern in ["yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd'T'HH:mm"] {
+            formatter.dateFormat = pattern
+            if let date = formatter.date(from: bare) { return date }
+        }
+        throw UsageError("invalid time for \(option): '\(text)' (expected YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS], with Z or an offset for a zone other than the local one)")
+    }
 }

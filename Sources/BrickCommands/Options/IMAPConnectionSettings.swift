@@ -6,6 +6,8 @@ import Logging
 /// the password is read once and handed to each user's connection.
 struct IMAPConnectionSettings: Sendable {
     let endpoint: IMAPEndpoint
+    /// The ManageSieve port, nil when scripts are left out.
+    let sievePort: Int?
     private let password: String
     private let adminUser: String?
     private let method: IMAPCredentials.Method
@@ -26,6 +28,7 @@ struct IMAPConnectionSettings: Sendable {
         if options.insecure {
             Terminal.printError("warning: --insecure: the server's certificate is not verified; anyone in the path can read the mail and the password")
         }
+        sievePort = options.sievePort == 0 ? nil : options.sievePort
         password = try options.password()
         adminUser = options.adminUser
         method = switch options.auth {

@@ -36,7 +36,13 @@ struct IMAPOptions: ParsableArguments {
     /// The timeout in force (300 s unless set).
     var timeout: Double { timeoutFlag ?? 300 }
 
+    @Option(name: .customLong("sieve-port"), help: ArgumentHelp(
+        "ManageSieve port on the IMAP host, for Sieve scripts (same TLS rules and login; a host without ManageSieve is skipped). 0: leave scripts out.",
+        valueName: "PORT"))
+    var sievePort = 4190
+
     func validate() throws {
+        guard (0...65_535).contains(sievePort) else { throw ValidationError("--sieve-port must be a port number, or 0") }
         if let timeout = timeoutFlag { guard timeout > 0, timeout.isFinite else { throw ValidationError("--timeout must be a positive number of seconds") } }
     }
 

@@ -29,7 +29,8 @@ struct ItemFilterOptions: ParsableArguments {
     @Option(name: .long, help: "Deleted items: no (present upstream at the last backup), yes (both), only (deleted upstream).")
     var deleted: DeletedArgument = .no
 
-    @Option(name: .customLong("as-of"), help: ArgumentHelp("The mailbox as it was at the last backup on or before this day.", valueName: "YYYY-MM-DD"))
+    @Option(name: .customLong("as-of"), help: ArgumentHelp(
+        "The mailbox as it was at the last backup on or before this day (or time: YYYY-MM-DDTHH:MM[:SS], Z for UTC).", valueName: "YYYY-MM-DD"))
     var asOf: String?
 
     /// The store query these options describe.
@@ -52,7 +53,7 @@ struct ItemFilterOptions: ParsableArguments {
         query.dateField = dateField.field
         query.keys = key.map { ItemKey($0) }
         query.deleted = deleted.filter
-        if let asOf { query.asOf = try DateArgument.endOfDay(asOf, option: "--as-of") }
+        if let asOf { query.asOf = try DateArgument.instant(asOf, option: "--as-of") }
         return query
     }
 }

@@ -9,9 +9,11 @@ struct SourceFactory: Sendable {
     private let spec: SourceSpec
     private let connection: IMAPConnectionSettings?
     private let maximumMessageSize: Int64
+    private let sieveDirectory: String?
 
-    init(spec: SourceSpec, imap: IMAPOptions, maximumMessageSize: Int64 = 2 << 30) throws {
+    init(spec: SourceSpec, imap: IMAPOptions, maximumMessageSize: Int64 = 2 << 30, sieveDirectory: String? = nil) throws {
         self.spec = spec
+        self.sieveDirectory = sieveDirectory
         self.maximumMessageSize = maximumMessageSize
         if case .imap(let url) = spec {
             connection = try IMAPConnectionSettings(url: url, options: imap)
@@ -69,10 +71,16 @@ struct SourceFactory: Sendable {
     func makeSource(user: String, logger: Logger) async throws -> any MailSource {
         switch spec {
         case .maildir(let template):
-            return MaildirSource(root: try Self.maildir(template: template, user: user), maximumMessageSize: maximumMessageSize)
+            var source = MaildirSource(root: try Self.maildir(template: template, user: user), maximumMessageSize: maximumMessageSize)
+            if let sieveDirectory {
+                source.sieveLocation = SieveLocation(directory: try Self.maildir(template: sieveDirectory, user: user).path)
+            }
+            return source
         case .imap:
             let settings = connection!
-            return IMAPSource(endpoint: settings.endpoint, credentials: settings.credentials(for: user), logger: logger)
+            return IMAPSource(
+                endpoint: settings.endpoint, credentials: settings.credentials(for: user),
+                options: IMAPSource.Options(sievePort: settings.sievePort), logger: logger)
         }
     }
 }

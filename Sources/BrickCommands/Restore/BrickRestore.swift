@@ -47,6 +47,16 @@ public struct BrickRestoreCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Listing format for --dry-run: table, csv or json.")
     var format: ListingFormat?
 
+    @Flag(name: .long, help: ArgumentHelp(
+        "Restore the user's settings: Sieve scripts, ACLs, subscriptions, annotations (all, or the kinds named).",
+        discussion: "Without --messages, only the settings are restored. --folder, --recursive and --as-of select them too."))
+    var settings = false
+
+    @Flag(name: .long, help: "With --settings or a kind: restore the selected messages as well.")
+    var messages = false
+
+    @OptionGroup var settingKinds: SettingKindOptions
+
     @OptionGroup var imap: IMAPOptions
     @OptionGroup var output: OutputOptions
 
@@ -58,6 +68,21 @@ public struct BrickRestoreCommand: AsyncParsableCommand {
 
     public func run() async throws {
         let store = try userDirectory.openReadOnly()
+        let withSettings = settings || settingKinds.namesAny
+        var failed = false
+        if !withSettings || messages { failed = try await restoreMessages(store) }
+        if withSettings {
+            let step = SettingsRestoreStep(
+                store: store, filters: filters, kinds: try settingKinds.kinds(), targetUser: targetUser ?? store.user,
+                restoreRoot: restoreRoot, overwrite: overwrite)
+            failed = try await step.run(to: to.map(TargetSpec.init(parsing:)), imap: imap, dryRun: dryRun, format: format,
+                                        logLevel: output.logLevel) || failed
+        }
+        if failed { throw CommandFailure(exit: .partialFailure) }
+    }
+
+    /// Restores the selected messages; returns whether some failed.
+    private func restoreMessages(_ store: UserStore) async throws -> Bool {
         let query = try filters.query()
         try SelectionCheck.check(query, in: store)
         if dryRun {
@@ -67,7 +92,7 @@ public struct BrickRestoreCommand: AsyncParsableCommand {
             listing.end(summary: false)
             let totals = listing.totals
             Terminal.printError("would restore \(Formatting.count(totals.items)) items, \(Formatting.bytes(totals.bytes))")
-            return
+            return false
         }
         let spec = try TargetSpec(parsing: to!)
         let progress = RestoreProgress()
@@ -100,7 +125,7 @@ public struct BrickRestoreCommand: AsyncParsableCommand {
                 ? ", folders refused \(report.foldersFailed) (\(Formatting.count(report.itemsNotTried)) items not tried)" : "")
             + "; \(Formatting.bytes(report.bytes)) into \(report.folders) folders "
             + "in \(Formatting.duration(Date().timeIntervalSince(started)))\n")
-        if !report.failures.isEmpty { throw CommandFailure(exit: .partialFailure) }
+        return !report.failures.isEmpty
     }
 
     /// Runs the tool with the process's arguments and exits.

@@ -40,7 +40,9 @@ enum TargetSpec: Sendable {
         case .eml(let path): return EMLTarget(directory: path)
         case .imap(let url):
             let settings = try IMAPConnectionSettings(url: url, options: imap)
-            return IMAPTarget(endpoint: settings.endpoint, credentials: settings.credentials(for: user), logger: logger)
+            var target = IMAPTarget.Options()
+            target.sievePort = settings.sievePort
+            return IMAPTarget(endpoint: settings.endpoint, credentials: settings.credentials(for: user), options: target, logger: logger)
         }
     }
 }

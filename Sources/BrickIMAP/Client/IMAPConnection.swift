@@ -230,7 +230,7 @@ actor IMAPConnection {
         }
     }
 
-    private static func makeTLSContext(_ endpoint: IMAPEndpoint) throws(IMAPError) -> NIOSSLContext {
+    static func makeTLSContext(_ endpoint: IMAPEndpoint) throws(IMAPError) -> NIOSSLContext {
         var configuration = TLSConfiguration.makeClientConfiguration()
         if endpoint.insecure { configuration.certificateVerification = .none }
         if let caFile = endpoint.caFile { configuration.trustRoots = .file(caFile) }
@@ -243,7 +243,7 @@ actor IMAPConnection {
 
     /// The SNI name: the host, unless it is an IP address (then the certificate is
     /// checked against the address instead).
-    private static func sniName(_ host: String) -> String? {
+    static func sniName(_ host: String) -> String? {
         let isIPv4 = host.split(separator: ".").count == 4 && host.allSatisfy { $0.isNumber || $0 == "." }
         return isIPv4 || host.contains(":") ? nil : host
     }

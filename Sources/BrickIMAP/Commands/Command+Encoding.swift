@@ -48,6 +48,37 @@ extension Command {
             out.append("RENAME \(MailboxName.argument(from)) \(MailboxName.argument(to))")
         case .subscribe(let mailbox):
             out.append("SUBSCRIBE \(MailboxName.argument(mailbox))")
+        case .listSubscribed(let pattern):
+            out.append("LIST (SUBSCRIBED) \"\" " + QuotedString.encode(pattern))
+        case .lsub(let pattern):
+            out.append("LSUB \"\" " + QuotedString.encode(pattern))
+        case .getACL(let mailbox):
+            out.append("GETACL \(MailboxName.argument(mailbox))")
+        case .myRights(let mailbox):
+            out.append("MYRIGHTS \(MailboxName.argument(mailbox))")
+        case .setACL(let mailbox, let identifier, let rights):
+            out.append("SETACL \(MailboxName.argument(mailbox)) ")
+            appendAString(identifier, to: &out, capabilities: capabilities)
+            out.append(" ")
+            appendAString(rights, to: &out, capabilities: capabilities)
+        case .getMetadata(let mailbox, let entries):
+            out.append("GETMETADATA (DEPTH infinity) \(MailboxName.argument(mailbox)) (")
+            for (index, entry) in entries.enumerated() {
+                if index > 0 { out.append(" ") }
+                appendAString(entry, to: &out, capabilities: capabilities)
+            }
+            out.append(")")
+        case .setMetadata(let mailbox, let entry, let value):
+            out.append("SETMETADATA \(MailboxName.argument(mailbox)) (")
+            appendAString(entry, to: &out, capabilities: capabilities)
+            if let value {
+                out.append(" ")
+                let binary = value.contains(0) && capabilities.contains("BINARY")
+                out.appendLiteral(value, synchronizing: !capabilities.allowsNonSynchronizingLiteral(ofSize: value.count), binary: binary)
+            } else {
+                out.append(" NIL")
+            }
+            out.append(")")
         case .uidFetch(let set, let items, let modifiers):
             out.append("UID FETCH \(set) (\(items))")
             if let modifiers { out.append(" (\(modifiers))") }

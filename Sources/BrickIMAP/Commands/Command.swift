@@ -23,6 +23,20 @@ enum Command: Sendable {
     case delete(mailbox: String)
     case rename(from: String, to: String)
     case subscribe(mailbox: String)
+    /// `LIST (SUBSCRIBED) "" pattern` (RFC 5258): subscriptions, missing folders included.
+    case listSubscribed(pattern: String)
+    /// `LSUB "" pattern`, for servers without LIST-EXTENDED.
+    case lsub(pattern: String)
+    /// `GETACL mailbox` (RFC 4314).
+    case getACL(mailbox: String)
+    /// `MYRIGHTS mailbox` (RFC 4314).
+    case myRights(mailbox: String)
+    /// `SETACL mailbox identifier rights` (RFC 4314).
+    case setACL(mailbox: String, identifier: String, rights: String)
+    /// `GETMETADATA (DEPTH infinity) mailbox (entries)` (RFC 5464); "" is the server.
+    case getMetadata(mailbox: String, entries: [String])
+    /// `SETMETADATA mailbox (entry value)` (RFC 5464); a nil value removes the entry.
+    case setMetadata(mailbox: String, entry: String, value: [UInt8]?)
     /// `UID FETCH set (items) [(modifiers)]`.
     case uidFetch(UIDSet, items: String, modifiers: String?)
     /// `FETCH set (items)` by sequence number.
@@ -75,6 +89,13 @@ extension Command {
         case .delete: return "DELETE"
         case .rename: return "RENAME"
         case .subscribe: return "SUBSCRIBE"
+        case .listSubscribed: return "LIST"
+        case .lsub: return "LSUB"
+        case .getACL: return "GETACL"
+        case .myRights: return "MYRIGHTS"
+        case .setACL: return "SETACL"
+        case .getMetadata: return "GETMETADATA"
+        case .setMetadata: return "SETMETADATA"
         case .uidFetch: return "UID FETCH"
         case .fetch: return "FETCH"
         case .uidStore: return "UID STORE"
@@ -88,7 +109,9 @@ extension Command {
     var mailbox: String? {
         switch self {
         case .status(let mailbox, _), .select(let mailbox, _, _), .create(let mailbox, _),
-             .delete(let mailbox), .subscribe(let mailbox), .append(let mailbox, _), .multiAppend(let mailbox, _):
+             .delete(let mailbox), .subscribe(let mailbox), .append(let mailbox, _), .multiAppend(let mailbox, _),
+             .getACL(let mailbox), .myRights(let mailbox), .setACL(let mailbox, _, _), .getMetadata(let mailbox, _),
+             .setMetadata(let mailbox, _, _):
             return mailbox
         case .rename(let from, _):
             return from

@@ -54,6 +54,13 @@ enum UntaggedResponse: Equatable, Sendable {
     /// `VANISHED [(EARLIER)] uid-set` (RFC 7162 §3.2.10).
     case vanished(earlier: Bool, uids: UIDSet)
     case search([UInt32])
+    /// `ACL mailbox identifier rights …` (RFC 4314).
+    case acl(mailbox: String, entries: [ACLEntry])
+    /// `MYRIGHTS mailbox rights` (RFC 4314).
+    case myRights(mailbox: String, rights: String)
+    /// `METADATA mailbox (entry value …)` (RFC 5464); `changedOnly` for the unsolicited
+    /// form naming changed entries without values.
+    case metadata(mailbox: String, entries: [MetadataEntry], changedOnly: Bool)
     /// A response Brick does not interpret, by keyword, with the rest of its line.
     case other(String, String)
 }
@@ -127,6 +134,18 @@ enum ResponseParser {
                 try buffer.space()
             }
             return .vanished(earlier: earlier, uids: try buffer.uidSet())
+        case "ACL":
+            try buffer.space()
+            let (mailbox, entries) = try buffer.aclData()
+            return .acl(mailbox: mailbox, entries: entries)
+        case "MYRIGHTS":
+            try buffer.space()
+            let (mailbox, rights) = try buffer.myRightsData()
+            return .myRights(mailbox: mailbox, rights: rights)
+        case "METADATA":
+            try buffer.space()
+            let (mailbox, entries, changedOnly) = try buffer.metadataData()
+            return .metadata(mailbox: mailbox, entries: entries, changedOnly: changedOnly)
         case "SEARCH":
             var numbers: [UInt32] = []
             while buffer.consume(UInt8(ascii: " ")) {

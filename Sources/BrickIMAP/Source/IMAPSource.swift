@@ -17,32 +17,43 @@ public final class IMAPSource: MailSource {
         public var retries: Int
         /// The first pause before reconnecting, in seconds; it doubles each time.
         public var retryDelay: Double
+        /// The ManageSieve port on the same host, nil to leave Sieve scripts out.
+        public var sievePort: Int?
 
         /// Creates options.
-        public init(batchBytes: Int = 8 << 20, retries: Int = 3, retryDelay: Double = 0.5) {
+        public init(batchBytes: Int = 8 << 20, retries: Int = 3, retryDelay: Double = 0.5, sievePort: Int? = 4190) {
             self.batchBytes = batchBytes
             self.retries = retries
             self.retryDelay = retryDelay
+            self.sievePort = sievePort
         }
     }
 
     private let provider: ConnectionProvider
     private let gate = SerialGate()
-    private let options: Options
-    private let logger: Logger
+    let options: Options
+    let logger: Logger
+    let endpoint: IMAPEndpoint
+    let credentials: IMAPCredentials
+    /// The folders the last `listFolders` found, for the settings read after them.
+    let lastListing = FolderListingCache()
 
     /// Creates a source; nothing connects until the first call.
     public init(endpoint: IMAPEndpoint, credentials: IMAPCredentials, options: Options = Options(), logger: Logger = Logger(label: "brick.imap")) {
         self.provider = ConnectionProvider(endpoint: endpoint, credentials: credentials, logger: logger)
         self.options = options
         self.logger = logger
+        self.endpoint = endpoint
+        self.credentials = credentials
     }
 
     /// The folders upstream, parents before children; see `FolderLister`.
     public func listFolders() async throws -> [SourceFolder] {
-        try await withRetries { connection in
+        let folders = try await withRetries { connection in
             try await FolderLister(connection: connection).list()
         }
+        lastListing.store(folders)
+        return folders
     }
 
     /// Streams the changes of `folder` since `state` into `sink`.
@@ -85,7 +96,7 @@ public final class IMAPSource: MailSource {
     }
 
     /// Runs `body` alone, on a working connection, retrying connection-level failures.
-    private func withRetries<T>(_ body: (IMAPConnection) async throws -> T) async throws -> T {
+    func withRetries<T>(_ body: (IMAPConnection) async throws -> T) async throws -> T {
         await gate.enter()
         do {
             let result = try await retrying(body)

@@ -22,6 +22,8 @@ public final class IMAPTarget: RestoreTarget {
         public var appendWindowCount: Int
         /// Bytes of bodies fetched per batch when hashing messages without Message-ID.
         public var digestBatchBytes: Int
+        /// The ManageSieve port on the same host, for restoring Sieve scripts; nil: none.
+        public var sievePort: Int? = 4190
 
         /// Creates options.
         public init(appendWindowBytes: Int = 16 << 20, appendWindowCount: Int = 500, digestBatchBytes: Int = 8 << 20) {
@@ -34,11 +36,17 @@ public final class IMAPTarget: RestoreTarget {
     let provider: ConnectionProvider
     private let gate = SerialGate()
     let options: Options
+    let endpoint: IMAPEndpoint
+    let credentials: IMAPCredentials
+    let logger: Logger
 
     /// Creates a target; nothing connects until the first call.
     public init(endpoint: IMAPEndpoint, credentials: IMAPCredentials, options: Options = Options(), logger: Logger = Logger(label: "brick.imap")) {
         self.provider = ConnectionProvider(endpoint: endpoint, credentials: credentials, logger: logger)
         self.options = options
+        self.endpoint = endpoint
+        self.credentials = credentials
+        self.logger = logger
     }
 
     /// Creates `path` and its parents when missing (with the special use where the
