@@ -195,7 +195,7 @@ public final class MaildirTarget: RestoreTarget, @unchecked Sendable {
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)
         let unique = "\(time.tv_sec).M\(now.tv_nsec / 1000)P\(getpid())Q\(counter)R\(String(UInt32.random(in: .min ... .max), radix: 16))"
-            + ".\(host),S=\(item.raw.count)"
+            + ".\(host),S=\(item.size)"
         let final = unique + MaildirFileName.infoMarker + MaildirFlags.encode(item.flags, keywords: keywords)
         let temporary = directory.tmp.child(unique)
         guard let fd = try directory.tmp.openFile(unique, flags: O_WRONLY | O_CREAT | O_EXCL) else {
@@ -203,7 +203,12 @@ public final class MaildirTarget: RestoreTarget, @unchecked Sendable {
         }
         do {
             defer { Glibc.close(fd) }
-            try POSIX.writeAll(fd, item.raw, path: temporary)
+            if let stream = item.stream {
+                // A large message, piece by piece; damage found at its end leaves no file.
+                try stream.forEachChunk { try POSIX.writeAll(fd, $0, path: temporary) }
+            } else {
+                try POSIX.writeAll(fd, item.raw, path: temporary)
+            }
             try POSIX.posixCall("fsync", path: temporary) { fsync(fd) }
             var times = [time, time]
             try POSIX.posixCall("futimens", path: temporary) { futimens(fd, &times) }

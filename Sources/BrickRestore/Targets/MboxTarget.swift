@@ -101,10 +101,12 @@ public actor MboxTarget: RestoreTarget {
         }
         let file = filePath(for: path)
         var batch: [UInt8] = []
-        batch.reserveCapacity(items.reduce(0) { $0 + $1.raw.count + 80 })
+        batch.reserveCapacity(items.reduce(0) { $0 + $1.size + 80 })
         for item in items {
-            let sender = MessageSummary(parsing: item.raw).fromAddress
-            batch.append(contentsOf: MboxFormat.entry(raw: item.raw, sender: sender, internalDate: item.internalDate))
+            // mboxrd quoting is done on the whole message: a large one is held here.
+            let raw = try item.wholeBytes()
+            let sender = MessageSummary(parsing: raw).fromAddress
+            batch.append(contentsOf: MboxFormat.entry(raw: raw, sender: sender, internalDate: item.internalDate))
         }
         let descriptor = try openFile(file)
         defer { close(descriptor) }
