@@ -85,8 +85,11 @@ public final class MaildirTarget: RestoreTarget, @unchecked Sendable {
             guard let file = MaildirTarget.messageFile(copy) else { continue }
             let directory = file.sub == "cur" ? folder.cur : folder.new
             do {
-                if case .read(let bytes, _) = try MessageFileReader.read(file.name, in: directory, maximumSize: .max) {
-                    digests[copy] = MessageFingerprint.contentDigest(bytes)
+                switch try MessageFileReader.read(
+                    file.name, in: directory, maximumSize: .max, streamAbove: Int64(StreamedItem.threshold)) {
+                case .read(let bytes, _): digests[copy] = MessageFingerprint.contentDigest(bytes)
+                case .stream(let stream, _): digests[copy] = try MessageFingerprint.digests(of: stream).content
+                case .missing, .unstable, .skipped: break
                 }
             } catch MaildirError.symbolicLink, MaildirError.notARegularFile {
                 continue
@@ -156,8 +159,14 @@ public final class MaildirTarget: RestoreTarget, @unchecked Sendable {
         if let messageID = MessageSummary(parsing: header.bytes).messageID {
             return MessageFingerprint(identity: messageID, internalDate: seconds)
         }
-        guard case .read(let bytes, _) = try MessageFileReader.read(name, in: directory, maximumSize: .max) else { return nil }
-        return MessageFingerprint(identity: MessageFingerprint.digestIdentity(bytes), internalDate: seconds)
+        switch try MessageFileReader.read(name, in: directory, maximumSize: .max, streamAbove: Int64(StreamedItem.threshold)) {
+        case .read(let bytes, _):
+            return MessageFingerprint(identity: MessageFingerprint.digestIdentity(bytes), internalDate: seconds)
+        case .stream(let stream, _):
+            return MessageFingerprint(identity: try MessageFingerprint.digests(of: stream).identity, internalDate: seconds)
+        case .missing, .unstable, .skipped:
+            return nil
+        }
     }
 
     /// The folder's directory and its `cur/`, `new/`, `tmp/`, opened (with `create`,

@@ -6,8 +6,8 @@ import Glibc
 /// store, for a message too large to hold in memory. It owns the descriptor and closes
 /// it when released. Reading at the end checks that the file's size and mtime are
 /// those it was opened with, so a file changed underneath is never stored as if whole.
-final class MessageFileStream: MessageByteStream, @unchecked Sendable {
-    let size: UInt64
+public final class MessageFileStream: MessageByteStream, @unchecked Sendable {
+    public let size: UInt64
     private let fd: Int32
     private let path: String
     private let opened: stat
@@ -21,9 +21,35 @@ final class MessageFileStream: MessageByteStream, @unchecked Sendable {
         size = UInt64(opened.st_size)
     }
 
+    /// Opens the regular file `name` in `directory` without following a link; nil
+    /// when it is not there.
+    public static func open(_ name: String, in directory: NoFollowDirectory) throws -> MessageFileStream? {
+        guard let fd = try directory.openFile(name) else { return nil }
+        var info = stat()
+        do {
+            try POSIX.posixCall("fstat", path: directory.child(name)) { fstat(fd, &info) }
+        } catch {
+            close(fd)
+            throw error
+        }
+        return MessageFileStream(fd: fd, path: directory.child(name), opened: info)
+    }
+
+    /// Takes over `fd`, a regular file opened for reading at `path`; closes it on failure.
+    public convenience init(adopting fd: Int32, path: String) throws {
+        var info = stat()
+        do {
+            try POSIX.posixCall("fstat", path: path) { fstat(fd, &info) }
+        } catch {
+            close(fd)
+            throw error
+        }
+        self.init(fd: fd, path: path, opened: info)
+    }
+
     deinit { close(fd) }
 
-    func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+    public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         try lock.withLock {
             let wanted = min(buffer.count, Int(clamping: Int64(size) - offset), 1 << 30)
             guard wanted > 0 else {
@@ -39,7 +65,7 @@ final class MessageFileStream: MessageByteStream, @unchecked Sendable {
         }
     }
 
-    func rewind() throws {
+    public func rewind() throws {
         lock.withLock { offset = 0 }
     }
 

@@ -70,8 +70,8 @@ public actor EMLTarget: RestoreTarget {
             let fingerprint: MessageFingerprint
             if let messageID = records.value(row, "message_id"), !messageID.isEmpty {
                 fingerprint = MessageFingerprint(identity: messageID, internalDate: received)
-            } else if let bytes = try FileOperations.readFile(directory + "/" + file) {
-                fingerprint = MessageFingerprint(identity: MessageFingerprint.digestIdentity(bytes), internalDate: received)
+            } else if let found = try FileOperations.messageDigests(directory + "/" + file) {
+                fingerprint = MessageFingerprint(identity: found.identity, internalDate: received)
             } else {
                 continue
             }
