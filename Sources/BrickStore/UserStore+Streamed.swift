@@ -38,6 +38,7 @@ extension UserStore {
                 try retry.commit()
                 entry.value = shared
                 entry.sharedBody = holder
+                entry.storedBytes = nil
             } else {
                 try transaction.commit()
             }
