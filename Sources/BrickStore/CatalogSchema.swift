@@ -4,7 +4,7 @@ import GRDB
 /// A shipped migration is never edited: a change is a new migration.
 enum CatalogSchema {
     /// Format constant: the store format version this code writes (FORMAT.md §5).
-    static let formatVersion = 3
+    static let formatVersion = 4
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -109,6 +109,11 @@ enum CatalogSchema {
                 ALTER TABLE runs ADD COLUMN folders_skipped INTEGER NOT NULL DEFAULT 0;
                 UPDATE meta SET value = '3' WHERE key = 'format_version';
                 """)
+        }
+        // Format 4 adds item values of body kind 2, whose frame is in segment records
+        // (FORMAT.md §3): no table changes, but code of format 3 must refuse the store.
+        migrator.registerMigration("v4-segmented-bodies") { db in
+            try db.execute(sql: "UPDATE meta SET value = '4' WHERE key = 'format_version'")
         }
         return migrator
     }

@@ -45,6 +45,17 @@ extension UserStore {
     /// run overwrites and `verify` reports; it never leaves a row without its value.
     /// An item whose bytes the store already holds is written as a reference to them.
     public func commit(_ batch: ChangeBatch, to folder: StoredFolder, run: RunHandle) throws(StoreError) -> BatchOutcome {
+        var batch = batch
+        // A large message that arrived whole is written in segments all the same.
+        let large = batch.added.filter { UInt64($0.raw.count) > StreamedItem.threshold }
+        if !large.isEmpty {
+            batch.added.removeAll { UInt64($0.raw.count) > StreamedItem.threshold }
+            batch.streamed += large.map {
+                StreamedItem(
+                    key: $0.key, flags: $0.flags, internalDate: $0.internalDate, uid: $0.uid, modSeq: $0.modSeq,
+                    body: InMemoryByteStream($0.raw), emailID: $0.emailID)
+            }
+        }
         var prepared = try prepare(batch.added, folder: folder)
         mutex.lock()
         defer { mutex.unlock() }

@@ -5,26 +5,6 @@ import Crypto
 import Foundation
 import Testing
 
-/// Bytes in memory, read piece by piece as a source's large message would be.
-final class BytesStream: MessageByteStream, @unchecked Sendable {
-    let bytes: [UInt8]
-    private var offset = 0
-    var size: UInt64 { UInt64(bytes.count) }
-
-    init(_ bytes: [UInt8]) { self.bytes = bytes }
-
-    func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
-        let count = min(buffer.count, bytes.count - offset)
-        bytes.withUnsafeBytes { source in
-            buffer.baseAddress!.copyMemory(from: source.baseAddress! + offset, byteCount: count)
-        }
-        offset += count
-        return count
-    }
-
-    func rewind() throws { offset = 0 }
-}
-
 /// A message of `megabytes` MiB whose body is mostly random (LZ4 cannot shrink it), so
 /// its frame takes several 4 MiB segments.
 func largeMessage(megabytes: Int, subject: String = "Large", seed: UInt64 = 1) -> [UInt8] {
@@ -41,7 +21,7 @@ func largeMessage(megabytes: Int, subject: String = "Large", seed: UInt64 = 1) -
     let raw = largeMessage(megabytes: 10)
 
     func streamed(_ key: String, _ bytes: [UInt8]) -> StreamedItem {
-        StreamedItem(key: ItemKey(key), flags: ItemFlags(system: [.seen]), internalDate: Date(timeIntervalSince1970: 1_772_532_000), body: BytesStream(bytes))
+        StreamedItem(key: ItemKey(key), flags: ItemFlags(system: [.seen]), internalDate: Date(timeIntervalSince1970: 1_772_532_000), body: InMemoryByteStream(bytes))
     }
 
     /// Every record key of the folder's item file, with the store closed.
@@ -229,6 +209,21 @@ func largeMessage(megabytes: Int, subject: String = "Large", seed: UInt64 = 1) -
         #expect(purge.orphanValues == 2)
         #expect(try store.verify().problems.isEmpty)
         #expect(try store.readItem(item(store, .inbox, "big")).raw == raw)
+    }
+
+    @Test func aLargeMessageThatArrivedWholeIsStoredInSegmentsToo() throws {
+        let dir = TemporaryDirectory()
+        let folderDirectory: String
+        let whole = largeMessage(megabytes: 17, seed: 5)
+        do {
+            let store = try openStore(dir.url)
+            let run = try store.beginRun(kind: "backup")
+            let inbox = try store.ensureFolder(.inbox, run: run).folder
+            folderDirectory = inbox.directory
+            _ = try store.commit(ChangeBatch(added: [makeItem("whole", raw: whole)]), to: inbox, run: run)
+            #expect(try store.readItem(item(store, .inbox, "whole")).raw == whole)
+        }
+        #expect(try recordKeys(dir.url, folderDirectory: folderDirectory).count == 6)
     }
 
     @Test func aLargeItemWrittenAgainWithFewerSegmentsLeavesNoneBehind() throws {
