@@ -4,7 +4,7 @@ import Testing
 
 /// A message of a few hundred MB goes through the built executables in bounded
 /// memory (docs/DESIGN.md "Memory"): backed up as a stream into segment records,
-/// verified, and restored to a Maildir and to .eml files piece by piece.
+/// verified, and restored to a Maildir, to .eml files and to an mbox piece by piece.
 @Suite(.serialized) struct LargeMessageEndToEndTests {
     /// The message: a header, 160 MB of text and 160 MB of random bytes.
     static let textBytes = 160 << 20
@@ -79,6 +79,18 @@ import Testing
         #expect(toEML.result.status == 0, "\(toEML.result.stdout)\(toEML.result.stderr)")
         #expect(toEML.maxResidentKiB < LargeMessageEndToEndTests.memoryBound, "eml restore peaked at \(toEML.maxResidentKiB) KiB")
         #expect(try digest(try restoredFile(under: eml, containing: "1772600000.M1P1.large")) == original)
+
+        // mbox quotes it as it comes (mboxrd; CRLF becomes LF, so sizes differ a little).
+        let mbox = work.url.appendingPathComponent("large.mbox")
+        let toMbox = try Tools.runMeasured("brick-restore", [user, "--key", "1772600000.M1P1.large", "--to", "mbox:\(mbox.path)", "--progress", "never"])
+        #expect(toMbox.result.status == 0, "\(toMbox.result.stdout)\(toMbox.result.stderr)")
+        #expect(toMbox.maxResidentKiB < LargeMessageEndToEndTests.memoryBound, "mbox restore peaked at \(toMbox.maxResidentKiB) KiB")
+        let head = try FileHandle(forReadingFrom: mbox)
+        let start = String(decoding: try #require(try head.read(upToCount: 200)), as: UTF8.self)
+        try head.close()
+        #expect(start.hasPrefix("From erin@example.org ") && start.contains("\nSubject: The large attachment\n"))
+        let mboxSize = try #require(try FileManager.default.attributesOfItem(atPath: mbox.path)[.size] as? Int)
+        #expect(mboxSize > original.1 - original.1 / 100 && mboxSize < original.1 + original.1 / 100)
 
         // Again: the copy at the target is found (its digest read piece by piece) and kept.
         let again = try Tools.runMeasured("brick-restore", [user, "--key", "1772600000.M1P1.large", "--to", "maildir:\(maildir.path)", "--progress", "never"])
