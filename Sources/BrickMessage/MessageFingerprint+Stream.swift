@@ -34,31 +34,47 @@ extension MessageFingerprint {
 /// preceded by CR is hashed as CRLF (`LineEnds.crlf`); the run of CR and LF at the
 /// end is held back, so the digest without it (`contentDigest`) comes out too.
 struct CRLFDigest {
+    private static let crlf: [UInt8] = [13, 10]
     private var whole = SHA256()
     private var trimmed = SHA256()
     private var previous: UInt8 = 0
+    /// CR and LF bytes not yet given to `trimmed`: they reach it only once a byte
+    /// other than CR or LF follows them.
     private var held: [UInt8] = []
-    private var canonical: [UInt8] = []
 
     mutating func update(_ bytes: UnsafeRawBufferPointer) {
-        canonical.removeAll(keepingCapacity: true)
-        canonical.reserveCapacity(bytes.count + bytes.count / 32)
-        for byte in bytes {
-            if byte == 10 && previous != 13 { canonical.append(13) }
-            canonical.append(byte)
-            previous = byte
+        guard let base = bytes.baseAddress else { return }
+        var start = 0
+        while start < bytes.count {
+            let found = memchr(base + start, 0x0A, bytes.count - start)
+            let end = found.map { base.distance(to: UnsafeRawPointer($0)) } ?? bytes.count
+            if end > start {
+                emit(UnsafeRawBufferPointer(rebasing: bytes[start..<end]))
+                previous = bytes[end - 1]
+            }
+            guard end < bytes.count else { break }
+            if previous == 13 {
+                CRLFDigest.crlf.withUnsafeBytes { emit(UnsafeRawBufferPointer(rebasing: $0[1...])) }
+            } else {
+                CRLFDigest.crlf.withUnsafeBytes { emit($0) }
+            }
+            previous = 10
+            start = end + 1
         }
-        whole.update(data: canonical)
-        // The trailing run of CR and LF reaches the trimmed digest only once a byte
-        // other than CR or LF follows it.
-        guard let last = canonical.lastIndex(where: { $0 != 10 && $0 != 13 }) else {
-            held += canonical
+    }
+
+    private mutating func emit(_ piece: UnsafeRawBufferPointer) {
+        whole.update(bufferPointer: piece)
+        guard let last = piece.lastIndex(where: { $0 != 10 && $0 != 13 }) else {
+            held.append(contentsOf: piece)
             return
         }
-        trimmed.update(data: held)
-        held.removeAll(keepingCapacity: true)
-        trimmed.update(data: canonical[...last])
-        held += canonical[(last + 1)...]
+        if !held.isEmpty {
+            trimmed.update(data: held)
+            held.removeAll(keepingCapacity: true)
+        }
+        trimmed.update(bufferPointer: UnsafeRawBufferPointer(rebasing: piece[...last]))
+        held.append(contentsOf: piece[(last + 1)...])
     }
 
     func finalize() -> (identity: String, content: String) {

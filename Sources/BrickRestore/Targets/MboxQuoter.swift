@@ -16,7 +16,22 @@ struct MboxQuoter {
 
     /// Quotes `bytes`, appending what is decided to `output`.
     mutating func quote(_ bytes: UnsafeRawBufferPointer, into output: inout [UInt8]) {
-        for byte in bytes { take(byte, into: &output) }
+        var index = 0
+        while index < bytes.count {
+            if !deciding && !pendingCR {
+                // Inside a line already decided: copy up to the next CR or LF at once.
+                var end = index
+                while end < bytes.count && bytes[end] != 0x0A && bytes[end] != 0x0D { end += 1 }
+                if end > index {
+                    output.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[index..<end]))
+                    lineOpen = true
+                    index = end
+                    continue
+                }
+            }
+            take(bytes[index], into: &output)
+            index += 1
+        }
     }
 
     /// Writes what is held and the final LF when the message did not end with one.
