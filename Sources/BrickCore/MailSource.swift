@@ -76,7 +76,9 @@ public protocol ChangeSink: Sendable {
 ///
 /// Contract: `listFolders` reports what exists now. `synchronize` reports every change
 /// in one folder since `state`, in batches sized so that memory stays bounded (a few
-/// MB of message data, and never more than one large message beyond that), each
+/// MB of message data, and never more than one large message beyond that; a message
+/// above `StreamedItem.threshold` goes, where the source can, as a `StreamedItem`
+/// read by the store while it writes, counted at its full size), each
 /// carrying the token valid after it. It may be called again from any earlier committed
 /// state after a crash or a dropped connection, so it must be idempotent: reporting an
 /// item the store already holds is allowed, losing one is not.
