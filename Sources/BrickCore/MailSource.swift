@@ -25,6 +25,8 @@ public struct ChangeBatch: Sendable {
     public var retirePresentItems: Bool
     /// New items, with their bytes.
     public var added: [SourceItem]
+    /// New items too large to hold in memory, read while they are written.
+    public var streamed: [StreamedItem] = []
     /// New items whose bytes the store already holds under the same EMAILID.
     public var copied: [CopiedItem] = []
     /// Flag changes on items the store holds.
@@ -51,11 +53,14 @@ public struct ChangeBatch: Sendable {
 
     /// True when the batch changes nothing but perhaps the token.
     public var isEmpty: Bool {
-        !retirePresentItems && added.isEmpty && copied.isEmpty && flagChanges.isEmpty && vanished.isEmpty
+        !retirePresentItems && added.isEmpty && streamed.isEmpty && copied.isEmpty && flagChanges.isEmpty && vanished.isEmpty
     }
 
-    /// Bytes of message data the batch carries.
-    public var byteCount: Int { added.reduce(0) { $0 + $1.raw.count } }
+    /// Bytes of message data the batch carries, streamed items counted at their full
+    /// size (so a batch never carries two large messages).
+    public var byteCount: Int {
+        added.reduce(0) { $0 + $1.raw.count } + streamed.reduce(0) { $0 + Int(clamping: $1.body.size) }
+    }
 }
 
 /// Receives a folder's changes batch by batch and makes them durable in order.
@@ -71,7 +76,9 @@ public protocol ChangeSink: Sendable {
 ///
 /// Contract: `listFolders` reports what exists now. `synchronize` reports every change
 /// in one folder since `state`, in batches sized so that memory stays bounded (a few
-/// MB of message data, and never more than one large message beyond that), each
+/// MB of message data, and never more than one large message beyond that; a message
+/// above `StreamedItem.threshold` goes, where the source can, as a `StreamedItem`
+/// read by the store while it writes, counted at its full size), each
 /// carrying the token valid after it. It may be called again from any earlier committed
 /// state after a crash or a dropped connection, so it must be idempotent: reporting an
 /// item the store already holds is allowed, losing one is not.

@@ -10,8 +10,26 @@ public struct RestoreItem: Sendable {
     public var internalDate: Date
     /// The Message-ID header's value, if any, for duplicate detection.
     public var messageID: String?
-    /// The raw bytes, exactly as backed up.
+    /// The raw bytes, exactly as backed up; empty when `stream` holds them.
     public var raw: [UInt8]
+    /// The bytes of a message too large to hold in memory, read piece by piece from
+    /// the store; nil when `raw` holds them. A target writes them as they come and
+    /// commits the message only after the last read (which throws on damage).
+    public var stream: (any MessageByteStream)?
+
+    /// The message's size in bytes, wherever its bytes are.
+    public var size: Int { stream.map { Int(clamping: $0.size) } ?? raw.count }
+
+    /// Creates an item to restore whose bytes are read from `stream`.
+    public init(key: ItemKey, flags: ItemFlags, internalDate: Date, messageID: String?, stream: any MessageByteStream) {
+        self.init(key: key, flags: flags, internalDate: internalDate, messageID: messageID, raw: [])
+        self.stream = stream
+    }
+
+    /// The whole message in memory, for a target that cannot take it in pieces.
+    public func wholeBytes() throws -> [UInt8] {
+        try stream?.readAll() ?? raw
+    }
 
     /// Creates an item to restore.
     public init(key: ItemKey, flags: ItemFlags, internalDate: Date, messageID: String?, raw: [UInt8]) {

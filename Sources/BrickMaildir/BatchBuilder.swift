@@ -43,6 +43,16 @@ struct BatchBuilder {
         bytes += item.raw.count
     }
 
+    /// Adds a large item, read by the store while it writes: it counts at its full
+    /// size, so it travels alone, like a large message held in memory.
+    mutating func add(_ item: StreamedItem) async throws {
+        let size = Int(clamping: item.body.size)
+        try await makeRoom(bytes: size)
+        batch.streamed.append(item)
+        count += 1
+        bytes += size
+    }
+
     /// Commits what is left with `token`; commits nothing when there is nothing to say
     /// (no changes and a token equal to `previousToken`, or a nil token).
     mutating func finish(token: String?, previousToken: String?) async throws {

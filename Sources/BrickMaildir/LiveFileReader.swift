@@ -17,6 +17,8 @@ struct LiveFileReader {
     enum Result {
         /// The message, under the entry it was found as.
         case read(entry: MessageFileEntry, bytes: [UInt8], modified: Date)
+        /// A large message, opened for the store to read piece by piece.
+        case stream(entry: MessageFileEntry, stream: MessageFileStream, modified: Date)
         /// Gone, or changed while read: try again next run.
         case notRead
         /// Not read on purpose (see `MessageFileReader`).
@@ -28,6 +30,7 @@ struct LiveFileReader {
     mutating func read(_ entry: MessageFileEntry) throws -> Result {
         switch try readFile(entry) {
         case .read(let bytes, let modified): return .read(entry: entry, bytes: bytes, modified: modified)
+        case .stream(let stream, let modified): return .stream(entry: entry, stream: stream, modified: modified)
         case .unstable: return .notRead
         case .skipped(let reason): return .skipped(reason)
         case .missing: break
@@ -41,6 +44,7 @@ struct LiveFileReader {
         guard let moved, moved.relativePath != entry.relativePath else { return .notRead }
         switch try readFile(moved) {
         case .read(let bytes, let modified): return .read(entry: moved, bytes: bytes, modified: modified)
+        case .stream(let stream, let modified): return .stream(entry: moved, stream: stream, modified: modified)
         case .skipped(let reason): return .skipped(reason)
         case .missing, .unstable: return .notRead
         }
@@ -48,6 +52,7 @@ struct LiveFileReader {
 
     private func readFile(_ entry: MessageFileEntry) throws -> MessageFileReader.Outcome {
         guard let directory = handles.subdirectory(inNew: entry.inNew) else { return .missing }
-        return try MessageFileReader.read(entry.name, in: directory, maximumSize: maximumSize)
+        return try MessageFileReader.read(
+            entry.name, in: directory, maximumSize: maximumSize, streamAbove: Int64(StreamedItem.threshold))
     }
 }

@@ -22,6 +22,8 @@ public enum MaildirError: Error, Sendable, Equatable, CustomStringConvertible {
     case notARegularFile(path: String, kind: String)
     /// A file where a directory was expected.
     case notADirectory(path: String)
+    /// A message file changed (size or mtime) while it was streamed to the store.
+    case changedWhileRead(path: String)
     /// A user name that would leave the template's directory (`/`, `..`) or is empty.
     case invalidUserName(user: String)
     /// A setting whose name cannot be a file name of Dovecot's (a Sieve script named
@@ -50,6 +52,8 @@ public enum MaildirError: Error, Sendable, Equatable, CustomStringConvertible {
             return "\(path) is a \(kind), not a regular file"
         case .notADirectory(let path):
             return "\(path) is a file, not a directory"
+        case .changedWhileRead(let path):
+            return "\(path) changed while it was read; it is read again next run"
         case .invalidTemplate(let template, let reason):
             return "invalid Maildir template \(template): \(reason)"
         case .invalidUserName(let user):

@@ -78,6 +78,11 @@ extension MaildirSource {
                     key: key, flags: found.parsed.flags(keywords: keywords), internalDate: modified,
                     uid: uids[key], raw: bytes)
                 try await builder.add(item)
+            case .stream(let found, let stream, let modified):
+                let item = StreamedItem(
+                    key: key, flags: found.parsed.flags(keywords: keywords), internalDate: modified,
+                    uid: uids[key], body: stream)
+                try await builder.add(item)
             case .notRead:
                 complete = false
             case .skipped(let reason):

@@ -85,8 +85,11 @@ public final class MaildirTarget: RestoreTarget, @unchecked Sendable {
             guard let file = MaildirTarget.messageFile(copy) else { continue }
             let directory = file.sub == "cur" ? folder.cur : folder.new
             do {
-                if case .read(let bytes, _) = try MessageFileReader.read(file.name, in: directory, maximumSize: .max) {
-                    digests[copy] = MessageFingerprint.contentDigest(bytes)
+                switch try MessageFileReader.read(
+                    file.name, in: directory, maximumSize: .max, streamAbove: Int64(StreamedItem.threshold)) {
+                case .read(let bytes, _): digests[copy] = MessageFingerprint.contentDigest(bytes)
+                case .stream(let stream, _): digests[copy] = try MessageFingerprint.digests(of: stream).content
+                case .missing, .unstable, .skipped: break
                 }
             } catch MaildirError.symbolicLink, MaildirError.notARegularFile {
                 continue
@@ -156,8 +159,14 @@ public final class MaildirTarget: RestoreTarget, @unchecked Sendable {
         if let messageID = MessageSummary(parsing: header.bytes).messageID {
             return MessageFingerprint(identity: messageID, internalDate: seconds)
         }
-        guard case .read(let bytes, _) = try MessageFileReader.read(name, in: directory, maximumSize: .max) else { return nil }
-        return MessageFingerprint(identity: MessageFingerprint.digestIdentity(bytes), internalDate: seconds)
+        switch try MessageFileReader.read(name, in: directory, maximumSize: .max, streamAbove: Int64(StreamedItem.threshold)) {
+        case .read(let bytes, _):
+            return MessageFingerprint(identity: MessageFingerprint.digestIdentity(bytes), internalDate: seconds)
+        case .stream(let stream, _):
+            return MessageFingerprint(identity: try MessageFingerprint.digests(of: stream).identity, internalDate: seconds)
+        case .missing, .unstable, .skipped:
+            return nil
+        }
     }
 
     /// The folder's directory and its `cur/`, `new/`, `tmp/`, opened (with `create`,
@@ -195,7 +204,7 @@ public final class MaildirTarget: RestoreTarget, @unchecked Sendable {
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)
         let unique = "\(time.tv_sec).M\(now.tv_nsec / 1000)P\(getpid())Q\(counter)R\(String(UInt32.random(in: .min ... .max), radix: 16))"
-            + ".\(host),S=\(item.raw.count)"
+            + ".\(host),S=\(item.size)"
         let final = unique + MaildirFileName.infoMarker + MaildirFlags.encode(item.flags, keywords: keywords)
         let temporary = directory.tmp.child(unique)
         guard let fd = try directory.tmp.openFile(unique, flags: O_WRONLY | O_CREAT | O_EXCL) else {
@@ -203,7 +212,12 @@ public final class MaildirTarget: RestoreTarget, @unchecked Sendable {
         }
         do {
             defer { Glibc.close(fd) }
-            try POSIX.writeAll(fd, item.raw, path: temporary)
+            if let stream = item.stream {
+                // A large message, piece by piece; damage found at its end leaves no file.
+                try stream.forEachChunk { try POSIX.writeAll(fd, $0, path: temporary) }
+            } else {
+                try POSIX.writeAll(fd, item.raw, path: temporary)
+            }
             try POSIX.posixCall("fsync", path: temporary) { fsync(fd) }
             var times = [time, time]
             try POSIX.posixCall("futimens", path: temporary) { futimens(fd, &times) }

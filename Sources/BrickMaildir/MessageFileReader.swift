@@ -15,6 +15,9 @@ enum MessageFileReader {
         case unstable
         /// Not read on purpose (a symlink, FIFO, socket or device, or too large).
         case skipped(SkippedEntry.Reason)
+        /// Larger than the streaming size: the opened file, read piece by piece by
+        /// its consumer, and its mtime.
+        case stream(MessageFileStream, modified: Date)
     }
 
     /// The default largest message read: 2 GiB.
@@ -24,7 +27,11 @@ enum MessageFileReader {
     /// but a regular file, and only when it is at most `maximumSize` bytes (checked
     /// with `fstat` before anything is allocated, so a sparse 1 TB file costs
     /// nothing); checks that its size and mtime did not change underneath.
-    static func read(_ name: String, in directory: NoFollowDirectory, maximumSize: Int64 = defaultMaximumSize) throws -> Outcome {
+    /// A file larger than `streamAbove` is not read here: it comes back opened, as a
+    /// stream (`StreamedItem`).
+    static func read(
+        _ name: String, in directory: NoFollowDirectory, maximumSize: Int64 = defaultMaximumSize, streamAbove: Int64 = .max
+    ) throws -> Outcome {
         let path = directory.child(name)
         let fd: Int32
         do {
@@ -35,11 +42,16 @@ enum MessageFileReader {
         } catch MaildirError.notARegularFile(_, let kind) {
             return .skipped(.notRegularFile(kind: kind))
         }
-        defer { close(fd) }
+        var keepOpen = false
+        defer { if !keepOpen { close(fd) } }
         var before = stat()
         try POSIX.posixCall("fstat", path: path) { fstat(fd, &before) }
         guard Int64(before.st_size) <= maximumSize else {
             return .skipped(.tooLarge(bytes: Int64(before.st_size), limit: maximumSize))
+        }
+        if Int64(before.st_size) > streamAbove {
+            keepOpen = true
+            return .stream(MessageFileStream(fd: fd, path: path, opened: before), modified: before.st_mtim.date)
         }
         let size = Int(before.st_size)
         var filled = 0

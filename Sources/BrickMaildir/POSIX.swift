@@ -44,12 +44,15 @@ enum POSIX {
 
     /// Writes all of `bytes` to `fd`.
     static func writeAll(_ fd: Int32, _ bytes: [UInt8], path: String) throws {
+        try bytes.withUnsafeBytes { try writeAll(fd, $0, path: path) }
+    }
+
+    /// Writes all of `buffer` to `fd`.
+    static func writeAll(_ fd: Int32, _ buffer: UnsafeRawBufferPointer, path: String) throws {
         var offset = 0
-        while offset < bytes.count {
-            let written = try bytes.withUnsafeBytes { buffer in
-                try posixCall("write", path: path) {
-                    Int32(truncatingIfNeeded: write(fd, buffer.baseAddress! + offset, buffer.count - offset))
-                }
+        while offset < buffer.count {
+            let written = try posixCall("write", path: path) {
+                Int32(truncatingIfNeeded: write(fd, buffer.baseAddress! + offset, min(buffer.count - offset, 1 << 30)))
             }
             offset += Int(written)
         }

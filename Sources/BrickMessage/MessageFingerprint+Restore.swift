@@ -10,7 +10,8 @@ extension MessageFingerprint {
         self.init(identity: identity, internalDate: MessageFingerprint.seconds(internalDate))
     }
 
-    /// The fingerprint of an item about to be restored.
+    /// The fingerprint of an item about to be restored whose bytes are in `raw` (for
+    /// one whose bytes are in `stream`, see `restoring(stream:messageID:internalDate:)`).
     public init(restoring item: RestoreItem) {
         self.init(raw: item.raw, messageID: item.messageID, internalDate: item.internalDate)
     }

@@ -71,3 +71,9 @@ public struct MessageSummary: Sendable, Equatable {
         if let value = fields[.date] { sentDate = MessageDate.parse(utf8: value) }
     }
 }
+
+extension MessageSummary {
+    /// Bytes of a message's start parsed for the summary of a message too large to
+    /// hold (256 KiB): the header of any real message ends before.
+    public static let headerPrefix = 256 << 10
+}

@@ -103,12 +103,16 @@ public struct BundleExporter {
             if valueChanged {
                 let folder = row["folder_id"]?.integer ?? 0
                 let key = row["key"]?.text ?? ""
-                guard let value = try store.storedValue(folderID: folder, key: key) else {
+                // A value of body kind 2 goes as one record: its own bytes, then its
+                // segments' (FORMAT.md §8.5); memory holds one segment.
+                guard let length = try store.storedValueLength(folderID: folder, key: key) else {
                     throw StoreError.itemNotFound(user: user, folder: "#\(folder)", key: key)
                 }
-                try writer.appendStreamed(.value, length: UInt64(value.count)) { write in try write(value) }
+                try writer.appendStreamed(.value, length: length) { write in
+                    try store.forEachStoredValuePiece(folderID: folder, key: key) { try write($0) }
+                }
                 report.values += 1
-                report.valueBytes += Int64(value.count)
+                report.valueBytes += Int64(length)
             }
             progress(report.items)
         }

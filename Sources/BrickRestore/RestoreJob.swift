@@ -150,16 +150,28 @@ public struct RestoreJob: Sendable {
     /// Reads one item and adds it to the folder's batch, unless the target has it.
     private func restore(_ item: CatalogItem, in run: inout FolderRun, report: inout RestoreReport) async throws {
         let restoreItem: RestoreItem
+        let fingerprint: MessageFingerprint
+        let digest: String
         do {
-            let (_, raw) = try store.readItem(item)
-            restoreItem = RestoreItem(key: item.key, flags: item.flags, internalDate: item.receivedDate, messageID: item.messageID, raw: raw)
+            if UInt64(clamping: item.size) > StreamedItem.threshold {
+                // A large message is read piece by piece: once here for its digests
+                // (which proves it sound), once more by the target as it writes.
+                let stream = try store.openBody(item)
+                restoreItem = RestoreItem(
+                    key: item.key, flags: item.flags, internalDate: item.receivedDate, messageID: item.messageID, stream: stream)
+                (fingerprint, digest) = try MessageFingerprint.restoring(
+                    stream: stream, messageID: item.messageID, internalDate: item.receivedDate)
+            } else {
+                let (_, raw) = try store.readItem(item)
+                restoreItem = RestoreItem(key: item.key, flags: item.flags, internalDate: item.receivedDate, messageID: item.messageID, raw: raw)
+                fingerprint = MessageFingerprint(restoring: restoreItem)
+                digest = MessageFingerprint.contentDigest(restoreItem.raw)
+            }
         } catch {
             report.failures.append("\(run.folder) \(item.key): \(error)")
             progress?.advance(items: 1, bytes: 0)
             return
         }
-        let fingerprint = MessageFingerprint(restoring: restoreItem)
-        let digest = MessageFingerprint.contentDigest(restoreItem.raw)
         let identity = MessageFingerprint(identity: digest, internalDate: fingerprint.internalDate)
         if run.seen.contains(identity) {
             report.skippedDuplicates += 1
@@ -234,7 +246,7 @@ public struct RestoreJob: Sendable {
                 logger.error("item not restored", metadata: ["folder": "\(run.folder)", "key": "\(item.key)", "error": "\(error)"])
             } else {
                 report.restored += 1
-                report.bytes += Int64(item.raw.count)
+                report.bytes += Int64(item.size)
                 if !copies.isEmpty {
                     run.replacing.items += 1
                     run.replacing.copies += copies
@@ -285,6 +297,6 @@ private struct Batch {
     mutating func add(_ item: RestoreItem, replacing existing: [ExistingCopy]) {
         items.append(item)
         copies.append(existing)
-        bytes += item.raw.count
+        bytes += item.size
     }
 }

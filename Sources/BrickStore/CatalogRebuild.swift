@@ -169,20 +169,37 @@ struct CatalogRebuild {
                 added_run, added_at, deleted_run, deleted_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
+        var walk = SegmentWalk()
         while let (keyBytes, value) = try cursor.next() {
+            // Segment records are parts of an item's value, not items.
+            guard case .item = walk.classify(key: keyBytes, value: value) else { continue }
             guard let decoded = try? ItemValue.decodeHeader(value) else {
                 report.undecodableValues += 1
                 continue
             }
             let (header, body) = decoded
             var holder = value
+            var holderFile: BerkeleyDB.Database? = database
+            var holderKey = keyBytes
             var reference: BodyReference?
             if case .shared(let shared) = body {
                 reference = shared
-                holder = (try? open(shared.folderID)?.get(Array(shared.key.rawValue.utf8))) ?? []
+                holderFile = try? open(shared.folderID)
+                holderKey = Array(shared.key.rawValue.utf8)
+                holder = (try? holderFile?.get(holderKey)) ?? []
             }
-            let raw = (try? ItemValue.decode(value, frameFrom: holder, decompressor: decompressor).1) ?? []
+            let raw: [UInt8]
+            if case .segmented(let frameLength, let count)? = try? ItemValue.decodeHeader(holder).1 {
+                // Only the start of a large message: its header is all the row needs.
+                let fetch: (UInt32) throws -> [UInt8]? = { try holderFile?.get(SegmentKey.key(item: holderKey, index: $0)) }
+                let reader = try? FrameReader(header: header, source: .segments(count: count, frameLength: frameLength, fetch: fetch))
+                raw = (try? reader?.readPrefix(UserStore.summaryPrefix)) ?? []
+            } else {
+                raw = (try? ItemValue.decode(value, frameFrom: holder, decompressor: decompressor).1) ?? []
+            }
             let summary = MessageSummary(parsing: raw)
+            var storedSize = value.count
+            if case .segmented(let frameLength, _) = body { storedSize += Int(clamping: frameLength) }
             let arguments: StatementArguments = [
                 folder, String(decoding: keyBytes, as: UTF8.self),
                 header.uid == 0 ? nil : Int64(header.uid), header.modSeq == 0 ? nil : Int64(bitPattern: header.modSeq),
@@ -190,7 +207,7 @@ struct CatalogRebuild {
                 summary.to.isEmpty ? nil : summary.to.joined(separator: ", "),
                 summary.cc.isEmpty ? nil : summary.cc.joined(separator: ", "),
                 summary.subject, summary.sentDate.map { Int64(($0 as Date).timeIntervalSince1970.rounded(.down)) },
-                header.internalDate, Int64(clamping: header.rawSize), value.count, header.flags.description, Data(header.sha256),
+                header.internalDate, Int64(clamping: header.rawSize), storedSize, header.flags.description, Data(header.sha256),
                 reference?.folderID, reference?.key.rawValue, run.id, run.time,
             ]
             try insert.execute(arguments: arguments + [deleted ? run.id : nil, deleted ? run.time : nil])

@@ -5,7 +5,7 @@ import GRDB
 /// A shipped migration is never edited: a change is a new migration.
 enum CatalogSchema {
     /// Format constant: the store format version this code writes (FORMAT.md §5).
-    static let formatVersion = 5
+    static let formatVersion = 6
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -169,6 +169,11 @@ enum CatalogSchema {
                 CREATE INDEX purged_settings_run ON purged_settings(run_id);
                 UPDATE meta SET value = '5' WHERE key = 'format_version';
                 """)
+        }
+        // Format 6 adds item values of body kind 2, whose frame is in segment records
+        // (FORMAT.md §3): no table changes, but code of formats 3 to 5 must refuse the store.
+        migrator.registerMigration("v6-segmented-bodies") { db in
+            try db.execute(sql: "UPDATE meta SET value = '6' WHERE key = 'format_version'")
         }
         return migrator
     }

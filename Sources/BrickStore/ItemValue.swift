@@ -22,6 +22,7 @@ import LZ4
 /// |     70 |    K | keywords, UTF-8, separated by one space    |
 /// |   70+K |  ... | kind 0: the raw bytes as one LZ4 frame with content checksum |
 /// |   70+K |  ... | kind 1: folder id (Int64), key length L (UInt16), key (L bytes) |
+/// |   70+K |   12 | kind 2: frame length (UInt64), segment count (UInt32); the frame is in segment records (`SegmentKey`) |
 public struct ItemHeader: Equatable, Sendable {
     /// Format constant: the magic at offset 0 (FORMAT.md §3).
     public static let magic: [UInt8] = Array("BRKI".utf8)
@@ -60,6 +61,16 @@ public enum StoredBody: Equatable, Sendable {
     case inline(frameOffset: Int)
     /// In another item's value: the same bytes are stored once (docs/FORMAT.md §3).
     case shared(BodyReference)
+    /// In `segmentCount` segment records after the value (`SegmentKey`), whose
+    /// concatenation is one LZ4 frame of `frameLength` bytes (docs/FORMAT.md §3, kind 2).
+    case segmented(frameLength: UInt64, segmentCount: UInt32)
+
+    /// True when the value holds the bytes itself (inline or in its segments), so it
+    /// may be the holder other items refer to.
+    public var holdsBytes: Bool {
+        if case .shared = self { return false }
+        return true
+    }
 }
 
 /// Encodes and decodes item values: header, then an LZ4 frame or a reference to the
@@ -75,6 +86,8 @@ public enum ItemValue {
         case unknownBodyKind(UInt8)
         case holderIsReference
         case implausibleSize(UInt64)
+        case missingSegment(UInt32)
+        case segmentLayout(String)
 
         public var description: String {
             switch self {
@@ -86,6 +99,8 @@ public enum ItemValue {
             case .unknownBodyKind(let kind): return "unknown body kind \(kind)"
             case .holderIsReference: return "the value holding the shared bytes is itself a reference"
             case .implausibleSize(let size): return "raw size \(size) in the header cannot come from a frame this short"
+            case .missingSegment(let index): return "segment \(index) of the LZ4 frame is missing"
+            case .segmentLayout(let detail): return "segmented frame: \(detail)"
             }
         }
     }
@@ -105,6 +120,15 @@ public enum ItemValue {
         return out
     }
 
+    /// Builds the value of an item whose LZ4 frame of `frameLength` bytes is stored in
+    /// `segmentCount` segment records (docs/FORMAT.md §3, body kind 2).
+    public static func encode(header: ItemHeader, frameLength: UInt64, segmentCount: UInt32) -> [UInt8] {
+        var out = encodeHeader(header, kind: .segmented, reserving: 12)
+        appendLE(&out, frameLength)
+        appendLE(&out, segmentCount)
+        return out
+    }
+
     /// Rewrites `value` to keep its header and take its body from `body`: the LZ4
     /// frame of another value, or a new reference. No decompression happens.
     public static func replacingBody(of value: [UInt8], with body: ReplacementBody) throws(DecodingError) -> [UInt8] {
@@ -117,9 +141,18 @@ public enum ItemValue {
         out[4] = ItemHeader.version
         switch body {
         case .frame(let holderValue):
-            guard case .inline(let frameOffset) = try decodeHeader(holderValue).1 else { throw .holderIsReference }
-            out[5] = BodyKind.frame.rawValue
-            out += holderValue[frameOffset...]
+            switch try decodeHeader(holderValue).1 {
+            case .inline(let frameOffset):
+                out[5] = BodyKind.frame.rawValue
+                out += holderValue[frameOffset...]
+            case .segmented(let frameLength, let segmentCount):
+                // The segments themselves are copied under the new key by the caller.
+                out[5] = BodyKind.segmented.rawValue
+                appendLE(&out, frameLength)
+                appendLE(&out, segmentCount)
+            case .shared:
+                throw .holderIsReference
+            }
         case .reference(let reference):
             out[5] = BodyKind.reference.rawValue
             reference.encode(into: &out)
@@ -129,7 +162,8 @@ public enum ItemValue {
 
     /// What `replacingBody` puts after a header.
     public enum ReplacementBody {
-        /// The LZ4 frame of this (inline) value.
+        /// The LZ4 frame of this value holding bytes; for a segmented value, only the
+        /// frame's length and segment count (the caller copies the segment records).
         case frame(of: [UInt8])
         /// A reference.
         case reference(BodyReference)
@@ -139,6 +173,7 @@ public enum ItemValue {
     enum BodyKind: UInt8 {
         case frame = 0
         case reference = 1
+        case segmented = 2
     }
 
     private static func encodeHeader(_ header: ItemHeader, kind: BodyKind, reserving bodySize: Int) -> [UInt8] {
@@ -184,6 +219,16 @@ public enum ItemValue {
         switch kind {
         case .frame: return (header, .inline(frameOffset: bodyOffset))
         case .reference: return (header, .shared(try BodyReference(decoding: value, at: bodyOffset)))
+        case .segmented:
+            guard value.count == bodyOffset + 12 else { throw .truncated }
+            let frameLength = readLE(value, bodyOffset, UInt64.self)
+            let segmentCount = readLE(value, bodyOffset + 8, UInt32.self)
+            let most = frameLength.multipliedReportingOverflow(by: maximumExpansion)
+            guard most.overflow || header.rawSize <= most.partialValue + 64 else { throw .implausibleSize(header.rawSize) }
+            guard segmentCount > 0, UInt64(segmentCount) == SegmentKey.segmentCount(frameLength: frameLength) else {
+                throw .segmentLayout("\(segmentCount) segments cannot hold a frame of \(frameLength) bytes")
+            }
+            return (header, .segmented(frameLength: frameLength, segmentCount: segmentCount))
         }
     }
 
@@ -198,7 +243,12 @@ public enum ItemValue {
     /// (the value itself, or the value its reference names).
     public static func decode(_ value: [UInt8], frameFrom holder: [UInt8], decompressor: LZ4Frame) throws -> (ItemHeader, [UInt8]) {
         let (header, _) = try decodeHeader(value)
-        guard case .inline(let offset) = try decodeHeader(holder).1 else { throw DecodingError.holderIsReference }
+        let offset: Int
+        switch try decodeHeader(holder).1 {
+        case .inline(let frameOffset): offset = frameOffset
+        case .shared: throw DecodingError.holderIsReference
+        case .segmented: throw DecodingError.segmentLayout("the frame is in segment records; read it with a FrameReader")
+        }
         let frame = holder[offset...]
         // LZ4 never expands more than 255 to 1: a larger size is a damaged header, and
         // must not become an allocation.

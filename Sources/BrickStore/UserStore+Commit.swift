@@ -29,6 +29,9 @@ struct PreparedItem {
     var value: [UInt8]
     /// Set when the value is a reference to the item holding the same bytes.
     var sharedBody: BodyReference?
+    /// Bytes the item takes in the store when more than its value (a segmented value:
+    /// its segments too).
+    var storedBytes: Int?
 
     var sha256: [UInt8] { header.sha256 }
     var rawSize: Int { Int(header.rawSize) }
@@ -42,13 +45,26 @@ extension UserStore {
     /// run overwrites and `verify` reports; it never leaves a row without its value.
     /// An item whose bytes the store already holds is written as a reference to them.
     public func commit(_ batch: ChangeBatch, to folder: StoredFolder, run: RunHandle) throws(StoreError) -> BatchOutcome {
+        var batch = batch
+        // A large message that arrived whole is written in segments all the same.
+        let large = batch.added.filter { UInt64($0.raw.count) > StreamedItem.threshold }
+        if !large.isEmpty {
+            batch.added.removeAll { UInt64($0.raw.count) > StreamedItem.threshold }
+            batch.streamed += large.map {
+                StreamedItem(
+                    key: $0.key, flags: $0.flags, internalDate: $0.internalDate, uid: $0.uid, modSeq: $0.modSeq,
+                    body: InMemoryByteStream($0.raw), emailID: $0.emailID)
+            }
+        }
         var prepared = try prepare(batch.added, folder: folder)
         mutex.lock()
         defer { mutex.unlock() }
         let existingKeys = prepared.isEmpty ? [] : try shareKnownBodies(&prepared, folder: folder)
-        let (handedOver, holderUpdates) = try handOverRewrittenHolders(prepared, existingKeys: existingKeys, folder: folder)
+        let streamedWithRows = try keysWithRows(batch.streamed.map(\.key), folder: folder)
+        let (handedOver, holderUpdates) = try handOverRewrittenHolders(
+            prepared, existingKeys: existingKeys, streamedWithRows: streamedWithRows, folder: folder)
         prepared += try prepareCopies(batch.copied, folder: folder)
-        if !prepared.isEmpty {
+        if !prepared.isEmpty || !handedOver.isEmpty {
             let database = try database(for: folder)
             var referrers: [BodyReference: BerkeleyDB.Database] = [:]
             for (reference, _) in handedOver { referrers[reference] = try self.database(forFolderID: reference.folderID) }
@@ -59,16 +75,27 @@ extension UserStore {
                         try referrers[reference]?.put(Array(reference.key.rawValue.utf8), value, in: transaction)
                     }
                     for entry in prepared {
-                        try database.put(Array(entry.item.key.rawValue.utf8), entry.value, in: transaction)
+                        let keyBytes = Array(entry.item.key.rawValue.utf8)
+                        if existingKeys.contains(entry.item.key.rawValue) {
+                            // A large item's value before: its segments go with it.
+                            let old = try database.get(keyBytes, in: transaction)
+                            try deleteSegments(of: keyBytes, from: 0, oldValue: old, in: database, transaction: transaction)
+                        }
+                        try database.put(keyBytes, entry.value, in: transaction)
                     }
                     try transaction.commit()
                 }
-                // Log files go only at a checkpoint: without one every 64 MB, a first
-                // backup would keep a second copy of everything in the log until it ends.
-                bytesSinceCheckpoint += prepared.reduce(0) { $0 + $1.value.count }
-                if bytesSinceCheckpoint >= 64 << 20 {
-                    try environment.checkpoint()
-                    bytesSinceCheckpoint = 0
+                try checkpointIfDue(adding: prepared.reduce(0) { $0 + $1.value.count })
+            }
+        }
+        if !batch.streamed.isEmpty {
+            // Values first, each large item in its own transaction, before any row.
+            let database = try database(for: folder)
+            try withBlobs {
+                for item in batch.streamed {
+                    let entry = try writeStreamed(item, folder: folder, database: database, hasRow: streamedWithRows.contains(item.key.rawValue))
+                    prepared.append(entry)
+                    try checkpointIfDue(adding: entry.storedBytes ?? entry.value.count)
                 }
             }
         }
@@ -128,7 +155,7 @@ extension UserStore {
             summary.to.isEmpty ? nil : summary.to.joined(separator: ", "),
             summary.cc.isEmpty ? nil : summary.cc.joined(separator: ", "),
             summary.subject, summary.sentDate.map { Int64(($0 as Date).timeIntervalSince1970.rounded(.down)) },
-            Int64(item.internalDate.timeIntervalSince1970.rounded(.down)), entry.rawSize, entry.value.count,
+            Int64(item.internalDate.timeIntervalSince1970.rounded(.down)), entry.rawSize, entry.storedBytes ?? entry.value.count,
             item.flags.description, Data(entry.sha256), entry.sharedBody?.folderID, entry.sharedBody?.key.rawValue, item.emailID,
         ]
         if existing == nil {
@@ -150,6 +177,31 @@ extension UserStore {
             """
         ).execute(arguments: arguments + [run.id, run.time, run.id, folder, item.key.rawValue])
         return existing?["deleted_run"] as RunID? != nil
+    }
+
+    /// Checkpoints the environment once 64 MB of values were written since the last
+    /// one. Log files go only at a checkpoint: without one every 64 MB, a first backup
+    /// would keep a second copy of everything in the log until it ends.
+    private func checkpointIfDue(adding bytes: Int) throws {
+        bytesSinceCheckpoint += bytes
+        if bytesSinceCheckpoint >= 64 << 20 {
+            try environment.checkpoint()
+            bytesSinceCheckpoint = 0
+        }
+    }
+
+    /// Of `keys`, those that have a row in `folder`. Call with `mutex` held.
+    private func keysWithRows(_ keys: [ItemKey], folder: StoredFolder) throws(StoreError) -> Set<String> {
+        guard !keys.isEmpty else { return [] }
+        return try readCatalog { db in
+            var found = Set<String>()
+            try UserStore.inChunks(keys.map(\.rawValue)) { marks, values in
+                found.formUnion(try String.fetchAll(
+                    db, sql: "SELECT key FROM items WHERE folder_id = ? AND key IN (\(marks))",
+                    arguments: StatementArguments([folder.id] + values)))
+            }
+            return found
+        }
     }
 
     /// Parses, hashes and compresses new items, on all cores.

@@ -147,4 +147,40 @@ extension UserStore {
             return try withBlobs { try database.get(Array(key.utf8)) }
         }
     }
+
+    /// The length of an item's logical value (see `forEachStoredValuePiece`), nil when
+    /// the item has no value.
+    public func storedValueLength(folderID: FolderID, key: String) throws(StoreError) -> UInt64? {
+        guard let main = try storedValue(folderID: folderID, key: key) else { return nil }
+        guard case .segmented(let frameLength, _)? = try? ItemValue.decodeHeader(main).1 else { return UInt64(main.count) }
+        return UInt64(main.count) + frameLength
+    }
+
+    /// The stored bytes of an item as one logical value, for export: its record, then,
+    /// for a value of body kind 2, its segment records' bytes in order (the LZ4 frame),
+    /// handed over one record at a time so memory holds one segment.
+    /// `ReplicaWriter.value` splits such a logical value into records again.
+    public func forEachStoredValuePiece(folderID: FolderID, key: String, _ body: ([UInt8]) throws -> Void) throws {
+        guard let main = try storedValue(folderID: folderID, key: key) else {
+            throw StoreError.itemNotFound(user: user, folder: "#\(folderID)", key: key)
+        }
+        try body(main)
+        guard case .segmented(_, let count)? = try? ItemValue.decodeHeader(main).1 else { return }
+        let item = Array(key.utf8)
+        for index in 0..<count {
+            guard let segment = try storedSegment(folderID: folderID, key: SegmentKey.key(item: item, index: index)) else {
+                throw StoreError.damagedItem(user: user, folder: "#\(folderID)", key: key, detail: "segment \(index) is missing")
+            }
+            try body(segment)
+        }
+    }
+
+    private func storedSegment(folderID: FolderID, key: [UInt8]) throws(StoreError) -> [UInt8]? {
+        mutex.lock()
+        defer { mutex.unlock() }
+        return try readingItemFile(of: folderID) { () throws(StoreError) -> [UInt8]? in
+            guard let database = try database(forFolderID: folderID) else { return nil }
+            return try withBlobs { try database.get(key) }
+        }
+    }
 }

@@ -14,14 +14,18 @@ extension UserStore {
     /// The value changes (to write in the batch's Berkeley DB transaction, before the
     /// batch's own values) and catalog updates (to apply in its catalog transaction,
     /// before its rows) that move the old bytes of every rewritten holder with new
-    /// bytes to its referrers. Call with `mutex` held.
+    /// bytes to its referrers (`streamedWithRows`: keys of large items of the batch
+    /// that have a row, handed on unconditionally). Call with `mutex` held.
     func handOverRewrittenHolders(
-        _ prepared: [PreparedItem], existingKeys: Set<String>, folder: StoredFolder
+        _ prepared: [PreparedItem], existingKeys: Set<String>, streamedWithRows: Set<String> = [], folder: StoredFolder
     ) throws(StoreError) -> ([(BodyReference, [UInt8])], [CatalogUpdate]) {
         var newDigests: [String: Data] = [:]
         for entry in prepared where existingKeys.contains(entry.item.key.rawValue) {
             newDigests[entry.item.key.rawValue] = Data(entry.sha256)
         }
+        // A large item's SHA-256 is known only once it is written: its old bytes are
+        // handed on whatever the new ones are (an empty digest matches no holder).
+        for key in streamedWithRows { newDigests[key] = Data() }
         guard !newDigests.isEmpty else { return ([], []) }
         let rows = try readCatalog { db -> [Row] in
             var rows: [Row] = []

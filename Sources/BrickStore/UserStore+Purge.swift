@@ -119,8 +119,9 @@ extension UserStore {
         return FileSystem.diskUsage(layout.url("folders")) + catalogFiles.reduce(0) { $0 + FileSystem.fileSize($1) }
     }
 
-    /// Deletes values in a folder's database that no catalog row refers to. Call with
-    /// `mutex` held.
+    /// Deletes values in a folder's database that no catalog row refers to, with their
+    /// segment records, and segment records of no item; returns how many values and
+    /// stranded segments went. Call with `mutex` held.
     func removeValuesWithoutRows(_ folder: StoredFolder) throws(StoreError) -> Int {
         let file = layout.url(StoreLayout.itemsFile(folderDirectory: folder.directory))
         guard FileManager.default.fileExists(atPath: file.path) else { return 0 }
@@ -130,16 +131,29 @@ extension UserStore {
         return try withBlobs {
             let database = try database(for: folder)
             var orphans: [[UInt8]] = []
+            var counted = 0
+            var walk = SegmentWalk()
+            var lastRemoved = false
             let cursor = try database.cursor()
-            while let (key, _) = try cursor.next() {
-                if !keys.contains(String(decoding: key, as: UTF8.self)) { orphans.append(key) }
+            while let (key, value) = try cursor.next() {
+                switch walk.classify(key: key, value: value) {
+                case .item:
+                    lastRemoved = !keys.contains(String(decoding: key, as: UTF8.self))
+                    if lastRemoved { orphans.append(key); counted += 1 }
+                case .segment:
+                    // An item's segments go with it, counted once.
+                    if lastRemoved { orphans.append(key) }
+                case .stranded:
+                    orphans.append(key)
+                    counted += 1
+                }
             }
             cursor.close()
             guard !orphans.isEmpty else { return 0 }
             let transaction = try environment.beginTransaction()
             for key in orphans { try database.delete(key, in: transaction) }
             try transaction.commit()
-            return orphans.count
+            return counted
         }
     }
 }

@@ -106,7 +106,8 @@ extension UserStore {
     }
 
     /// Reads one item back: its header and its raw bytes, checked against the catalog's
-    /// SHA-256. An item sharing another's bytes is read through its reference.
+    /// SHA-256. An item sharing another's bytes is read through its reference. The
+    /// bytes are held whole: read a large message with `openBody` instead.
     public func readItem(_ item: CatalogItem) throws(StoreError) -> (header: ItemHeader, raw: [UInt8]) {
         mutex.lock()
         defer { mutex.unlock() }
@@ -116,6 +117,7 @@ extension UserStore {
         }
         do {
             var holder = value
+            var holderItem = reference
             if case .shared(let shared) = try ItemValue.decodeHeader(value).1 {
                 guard let bytes = try holderValue(shared) else {
                     throw StoreError.damagedItem(
@@ -123,8 +125,16 @@ extension UserStore {
                         detail: "the item holding its bytes (\(shared)) is missing")
                 }
                 holder = bytes
+                holderItem = shared
             }
-            let (header, raw) = try ItemValue.decode(value, frameFrom: holder, decompressor: decompressor)
+            let header: ItemHeader
+            let raw: [UInt8]
+            if case .segmented = try ItemValue.decodeHeader(holder).1 {
+                header = try ItemValue.decodeHeader(value).0
+                raw = try readWhole(header: header, holder: holderItem, holderValue: holder)
+            } else {
+                (header, raw) = try ItemValue.decode(value, frameFrom: holder, decompressor: decompressor)
+            }
             guard header.sha256 == item.sha256, try ItemValue.decodeHeader(holder).0.sha256 == item.sha256 else {
                 throw StoreError.damagedItem(user: user, folder: item.folderPath.description, key: item.key.rawValue, detail: "stored value is of different bytes than the catalog row")
             }

@@ -125,7 +125,7 @@ extension UserStore {
                 let value = try withBlobs { try database.get(Array(rows[index].key.utf8)) }
                 rows[index].valuePresent = value != nil
                 let expected = rows[index].sha256
-                rows[index].state = value.map { check($0, expected: expected) } ?? .lost("value missing")
+                rows[index].state = value.map { check($0, of: rows[index].item, expected: expected) } ?? .lost("value missing")
             }
             result += rows
         }
@@ -133,13 +133,16 @@ extension UserStore {
     }
 
     /// Checks one value: an inline value must decode and hash to `expected`.
-    private func check(_ value: [UInt8], expected: [UInt8]) -> RowState {
+    private func check(_ value: [UInt8], of item: BodyReference, expected: [UInt8]) -> RowState {
         do {
             let (header, body) = try ItemValue.decodeHeader(value)
             switch body {
             case .inline:
                 let (_, raw) = try ItemValue.decode(value, decompressor: decompressor)
                 return Array(SHA256.hash(data: raw)) == expected ? .sound : .lost("value damaged: SHA-256 mismatch")
+            case .segmented:
+                _ = try frameReader(header: header, holder: item, holderValue: value, locking: false).readToEnd()
+                return header.sha256 == expected ? .sound : .lost("value damaged: SHA-256 mismatch")
             case .shared(let reference):
                 return .refers(reference, sha256: header.sha256, value: value)
             }
@@ -198,7 +201,10 @@ extension UserStore {
                 }
                 for item in lost {
                     guard let database = try database(forFolderID: item.folderID) else { continue }
-                    _ = try database.delete(Array(item.key.rawValue.utf8), in: transaction)
+                    let keyBytes = Array(item.key.rawValue.utf8)
+                    let old = try database.get(keyBytes, in: transaction)
+                    try deleteSegments(of: keyBytes, from: 0, oldValue: old, in: database, transaction: transaction)
+                    _ = try database.delete(keyBytes, in: transaction)
                 }
                 try transaction.commit()
             }

@@ -121,15 +121,20 @@ extension UserStore {
         var values: [(BodyReference, [UInt8])] = []
         var updates: [CatalogUpdate] = []
         let (successorHeader, successorBody) = try withBlobs { try ItemValue.decodeHeader(successorValue) }
-        if case .inline = successorBody {
-            updates.append(.holds(successor, storedSize: successorValue.count))
+        if successorBody.holdsBytes {
+            updates.append(.holds(successor, storedSize: try storedSize(of: successorValue)))
         } else {
             guard let holderBytes = try holderValue(holder),
                   try withBlobs({ try ItemValue.decodeHeader(holderBytes).0.sha256 }) == successorHeader.sha256
             else { return ([], []) }
             let promoted = try withBlobs { try ItemValue.replacingBody(of: successorValue, with: .frame(of: holderBytes)) }
-            values.append((successor, promoted))
-            updates.append(.holds(successor, storedSize: promoted.count))
+            if case .segmented(_, let count) = try withBlobs({ try ItemValue.decodeHeader(holderBytes).1 }) {
+                // A holder missing a segment has no bytes to hand on (verify reports it).
+                guard try copySegments(count: count, from: holder, to: successor, value: promoted) else { return ([], []) }
+            } else {
+                values.append((successor, promoted))
+            }
+            updates.append(.holds(successor, storedSize: try storedSize(of: promoted)))
         }
         for referrer in referrers.dropFirst() {
             guard let value = try holderValue(referrer) else { continue }
@@ -141,6 +146,46 @@ extension UserStore {
             updates.append(.refersTo(referrer, successor))
         }
         return (values, updates)
+    }
+
+    /// Gives `successor` the `count` segment records of `holder`, copied one at a time,
+    /// and its new `value`, all in one Berkeley DB transaction: the hand-over of a
+    /// large item's bytes (docs/FORMAT.md §6). False, with nothing written, when a
+    /// segment is missing. Call with `mutex` held.
+    private func copySegments(count: UInt32, from holder: BodyReference, to successor: BodyReference, value: [UInt8]) throws(StoreError) -> Bool {
+        try withBlobs {
+            guard let source = try database(forFolderID: holder.folderID),
+                  let target = try database(forFolderID: successor.folderID)
+            else { return false }
+            var complete = true
+            let holderKey = Array(holder.key.rawValue.utf8)
+            let successorKey = Array(successor.key.rawValue.utf8)
+            try retryingDeadlocks {
+                let transaction = try environment.beginTransaction()
+                complete = true
+                for index in 0..<count {
+                    guard let segment = try source.get(SegmentKey.key(item: holderKey, index: index), in: transaction) else {
+                        transaction.abort()
+                        complete = false
+                        return
+                    }
+                    try target.put(SegmentKey.key(item: successorKey, index: index), segment, in: transaction)
+                }
+                let old = try target.get(successorKey, in: transaction)
+                try deleteSegments(of: successorKey, from: count, oldValue: old, in: target, transaction: transaction)
+                try target.put(successorKey, value, in: transaction)
+                try transaction.commit()
+            }
+            return complete
+        }
+    }
+
+    /// The bytes an item's value takes in the store, its segments included.
+    func storedSize(of value: [UInt8]) throws(StoreError) -> Int {
+        if case .segmented(let frameLength, _) = try withBlobs({ try ItemValue.decodeHeader(value).1 }) {
+            return Int(clamping: frameLength) + value.count
+        }
+        return value.count
     }
 
     /// A catalog change that follows a promotion.

@@ -91,7 +91,17 @@ extension UserStore {
     ) throws {
         let cursor = try database(for: folder).cursor()
         defer { cursor.close() }
+        var walk = SegmentWalk()
         while let (keyBytes, value) = try cursor.next() {
+            switch walk.classify(key: keyBytes, value: value) {
+            case .item: break
+            case .segment: continue
+            case .stranded(let item, let index):
+                report.problems.append(VerifyProblem(
+                    kind: .orphanValue, folder: folder.path, key: SegmentWalk.name(item: item, index: index),
+                    detail: "segment record of no item"))
+                continue
+            }
             let key = String(decoding: keyBytes, as: UTF8.self)
             guard let expected = rows.removeValue(forKey: key) else {
                 report.problems.append(VerifyProblem(kind: .orphanValue, folder: folder.path, key: key, detail: "value with no catalog row"))
@@ -99,7 +109,7 @@ extension UserStore {
             }
             report.itemsChecked += 1
             do {
-                if let detail = try check(value, expected: expected, report: &report) {
+                if let detail = try check(value, of: BodyReference(folderID: folder.id, key: ItemKey(key)), expected: expected, report: &report) {
                     report.problems.append(VerifyProblem(kind: .damagedValue, folder: folder.path, key: key, detail: detail))
                 }
             } catch {
@@ -112,18 +122,23 @@ extension UserStore {
     /// What is wrong with one value, or nil when it is sound. A value holding its bytes
     /// is decompressed and hashed; a reference must lead to a value that holds bytes
     /// with the same SHA-256 (that value is checked in its own folder).
-    private func check(_ value: [UInt8], expected: [UInt8], report: inout VerifyReport) throws -> String? {
+    private func check(_ value: [UInt8], of item: BodyReference, expected: [UInt8], report: inout VerifyReport) throws -> String? {
         let (header, body) = try ItemValue.decodeHeader(value)
         switch body {
         case .inline:
             let (_, raw) = try ItemValue.decode(value, decompressor: decompressor)
             report.bytesChecked += Int64(raw.count)
             return Array(SHA256.hash(data: raw)) == expected ? nil : "SHA-256 mismatch"
+        case .segmented:
+            // The reader checks every segment, the checksum and the header's SHA-256.
+            let reader = try frameReader(header: header, holder: item, holderValue: value, locking: false)
+            report.bytesChecked += Int64(clamping: try reader.readToEnd())
+            return header.sha256 == expected ? nil : "SHA-256 mismatch"
         case .shared(let reference):
             report.sharedItems += 1
             guard let holder = try holderValue(reference) else { return "the item holding its bytes (\(reference)) is missing" }
             let (holderHeader, holderBody) = try ItemValue.decodeHeader(holder)
-            guard case .inline = holderBody else { return "the item holding its bytes (\(reference)) is itself a reference" }
+            guard holderBody.holdsBytes else { return "the item holding its bytes (\(reference)) is itself a reference" }
             return header.sha256 == expected && holderHeader.sha256 == expected ? nil : "SHA-256 mismatch with the item holding its bytes (\(reference))"
         }
     }

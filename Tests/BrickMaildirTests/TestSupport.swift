@@ -96,6 +96,10 @@ final class FakeStore: ChangeSink, @unchecked Sendable {
             for item in batch.added {
                 _items[item.key] = StoredItem(flags: item.flags, internalDate: item.internalDate, uid: item.uid, raw: item.raw)
             }
+            for item in batch.streamed {
+                let raw = (try? item.body.readAll()) ?? []
+                _items[item.key] = StoredItem(flags: item.flags, internalDate: item.internalDate, uid: item.uid, raw: raw)
+            }
             for change in batch.flagChanges { _items[change.key]?.flags = change.flags }
             for key in batch.vanished { _items[key]?.deleted = true }
             if let token = batch.token { _token = token }

@@ -177,7 +177,7 @@ import Testing
             let run = try store.beginRun(kind: "backup")
             _ = try store.commit(ChangeBatch(added: [makeItem("1", raw: raw)]), to: store.ensureFolder(.inbox, run: run).folder, run: run)
         }
-        // Take the catalog back to format 1: drop what migrations v2 and v3 added.
+        // Take the catalog back to format 1: drop what migrations v2 to v4 added.
         let pool = try DatabasePool(path: layout.catalog.path)
         try pool.write { db in
             try db.execute(sql: """
@@ -190,13 +190,13 @@ import Testing
                 ALTER TABLE runs DROP COLUMN items_skipped;
                 ALTER TABLE runs DROP COLUMN folders_skipped;
                 UPDATE meta SET value = '1' WHERE key = 'format_version';
-                DELETE FROM grdb_migrations WHERE identifier IN ('v2-shared-bodies', 'v3-skip-counts');
+                DELETE FROM grdb_migrations WHERE identifier IN ('v2-shared-bodies', 'v3-skip-counts', 'v4-segmented-bodies');
                 """)
         }
         try pool.close()
 
         let reader = try openStore(dir.url, mode: .readOnly)
         #expect(try reader.readItem(item(reader, .inbox, "1")).raw == raw)
-        #expect(try reader.catalog.read { try String.fetchOne($0, sql: "SELECT value FROM meta WHERE key = 'format_version'") } == "3")
+        #expect(try reader.catalog.read { try String.fetchOne($0, sql: "SELECT value FROM meta WHERE key = 'format_version'") } == "4")
     }
 }

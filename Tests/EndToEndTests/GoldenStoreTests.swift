@@ -5,7 +5,7 @@ import Testing
 /// docs/FORMAT.md §5): today's executables must migrate it, verify it, list the items
 /// the old code listed, and back up into it.
 @Suite(.serialized) struct GoldenStoreTests {
-    @Test(arguments: [1, 2, 3, 4, 5]) func storeWrittenByAnEarlierFormatMigratesVerifiesAndListsItsItems(format: Int) throws {
+    @Test(arguments: [1, 2, 3, 4, 5, 6]) func storeWrittenByAnEarlierFormatMigratesVerifiesAndListsItsItems(format: Int) throws {
         let golden = Tools.packageRoot.appendingPathComponent("Fixtures/golden-stores/format-\(format)")
         let work = try Workspace()
         let alice = work.store.appendingPathComponent("alice")
@@ -14,6 +14,8 @@ import Testing
         let expected = try JSONDecoder().decode(
             [IndexedItem].self, from: Data(contentsOf: golden.appendingPathComponent("expected-index.json")))
         #expect(!expected.isEmpty)
+        // From format 4 the store holds a message in segment records (body kind 2).
+        #expect(format < 4 || expected.contains { $0.size > 16 << 20 })
 
         let verify = try Tools.run("brick-backup", ["verify", alice.path, "--progress", "never"])
         #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")

@@ -204,3 +204,33 @@ import Testing
 extension StoreComparison.Snapshot: Equatable {
     static func == (left: Self, right: Self) -> Bool { left.tables == right.tables && left.values == right.values }
 }
+
+/// A message above 16 MiB is stored in segment records (body kind 2): it travels in a
+/// bundle as one value record and is cut into segments again on the replica.
+@Suite struct OffsiteLargeMessageTests {
+    @Test func aSegmentedValueArrivesWholeOnTheReplica() throws {
+        let site = OffsiteWorkspace(work: try Workspace())
+        let file = site.work.maildir("alice").appendingPathComponent("cur/1800000009.M9P9.large:2,S")
+        var message = Array("From: big@example.org\r\nSubject: twenty megabytes\r\nMessage-ID: <large@e2e>\r\n\r\n".utf8)
+        var state: UInt32 = 12345
+        while message.count < 20 << 20 {
+            state = state &* 1_664_525 &+ 1_013_904_223
+            message += message.count % 3 == 0 ? Array("a line of text that repeats\r\n".utf8) : [UInt8(truncatingIfNeeded: state >> 24)]
+        }
+        try Data(message).write(to: file)
+        try site.backup()
+        try site.export()
+        #expect(try site.importing([site.bundles.path]).status == 0)
+        #expect(try site.differences("alice").isEmpty)
+        let verify = try Tools.run("brick-backup", ["verify", site.replica.appendingPathComponent("alice").path])
+        #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
+        let out = site.work.url.appendingPathComponent("restored")
+        let restore = try Tools.run("brick-restore", [
+            site.replica.appendingPathComponent("alice").path, "--sender", "big@example.org", "--to", "eml:\(out.path)", "--progress", "never",
+        ])
+        #expect(restore.status == 0, "\(restore.stdout)\(restore.stderr)")
+        let restored = try FileManager.default.subpathsOfDirectory(atPath: out.path).filter { $0.hasSuffix(".eml") }
+        try #require(restored.count == 1)
+        #expect(try Data(contentsOf: out.appendingPathComponent(restored[0])) == Data(message))
+    }
+}

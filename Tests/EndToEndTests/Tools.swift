@@ -35,6 +35,30 @@ enum Tools {
                       stderr: String(decoding: errData, as: UTF8.self))
     }
 
+    /// Runs `tool` as `run` does, under `/usr/bin/time`, and returns its peak
+    /// resident memory (`ru_maxrss`) in KiB too.
+    static func runMeasured(_ tool: String, _ arguments: [String]) throws -> (result: Result, maxResidentKiB: Int) {
+        let report = FileManager.default.temporaryDirectory.appendingPathComponent("brick-time-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: report) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/time")
+        process.arguments = ["-f", "%M", "-o", report.path, binDirectory.appendingPathComponent(tool).path] + arguments
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let collected = ErrorCollector(err.fileHandleForReading)
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let errData = collected.wait()
+        process.waitUntilExit()
+        let text = (try? String(contentsOf: report, encoding: .utf8)) ?? ""
+        let kib = text.split(separator: "\n").last.flatMap { Int($0.trimmingCharacters(in: .whitespaces)) } ?? Int.max
+        let result = Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+                            stderr: String(decoding: errData, as: UTF8.self))
+        return (result, kib)
+    }
+
     /// Reads a pipe to its end on another thread, so neither pipe fills and blocks the child.
     final class ErrorCollector: @unchecked Sendable {
         private var data = Data()

@@ -122,7 +122,7 @@ public final class IMAPTarget: RestoreTarget {
     public func append(_ items: [RestoreItem], to path: FolderPath) async throws -> [(any Error)?] {
         try await serially { connection in
             let name = try MailboxName.wireName(of: path, delimiter: try await self.delimiter(connection))
-            let results = await self.append(items.map(Self.message(for:)), to: name, on: connection)
+            let results = await self.append(try items.map(Self.message(for:)), to: name, on: connection)
             if results.contains(where: { ($0 as? IMAPError)?.isConnectionLevel == true }) {
                 await self.provider.discard()
             }
@@ -141,12 +141,13 @@ public final class IMAPTarget: RestoreTarget {
     /// The APPEND arguments for an item: its flags without `\Recent` and without
     /// keywords that are not atoms, its internal date, and its bytes with CRLF line
     /// ends (a Maildir's bare LF is refused by some servers).
-    static func message(for item: RestoreItem) -> AppendMessage {
+    static func message(for item: RestoreItem) throws -> AppendMessage {
         let flags = item.flags.imapNames.filter { name in
             name.caseInsensitiveCompare("\\Recent") != .orderedSame
                 && (name.hasPrefix("\\") || name.utf8.allSatisfy(Grammar.isAtomChar))
         }
-        return AppendMessage(flags: flags, internalDate: item.internalDate, data: LineEnds.crlf(item.raw))
+        // APPEND sends a literal held in memory: a large message is read whole here.
+        return AppendMessage(flags: flags, internalDate: item.internalDate, data: LineEnds.crlf(try item.wholeBytes()))
     }
 
     func delimiter(_ connection: IMAPConnection) async throws(IMAPError) -> Character? {

@@ -39,7 +39,7 @@ enum EMLManifest {
             }
             self.subject = summary.subject
             self.received = item.internalDate
-            self.size = item.raw.count
+            self.size = item.size
             self.flags = item.flags
         }
 

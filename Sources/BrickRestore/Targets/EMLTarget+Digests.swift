@@ -6,8 +6,8 @@ extension EMLTarget {
     public func contentDigests(of copies: [ExistingCopy], in path: FolderPath) async throws -> [ExistingCopy: String] {
         var digests: [ExistingCopy: String] = [:]
         for copy in copies where isContained(copy.locator) {
-            if let bytes = try FileOperations.readFile(directory + "/" + copy.locator) {
-                digests[copy] = MessageFingerprint.contentDigest(bytes)
+            if let found = try FileOperations.messageDigests(directory + "/" + copy.locator) {
+                digests[copy] = found.content
             }
         }
         return digests

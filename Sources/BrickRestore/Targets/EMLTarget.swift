@@ -70,8 +70,8 @@ public actor EMLTarget: RestoreTarget {
             let fingerprint: MessageFingerprint
             if let messageID = records.value(row, "message_id"), !messageID.isEmpty {
                 fingerprint = MessageFingerprint(identity: messageID, internalDate: received)
-            } else if let bytes = try FileOperations.readFile(directory + "/" + file) {
-                fingerprint = MessageFingerprint(identity: MessageFingerprint.digestIdentity(bytes), internalDate: received)
+            } else if let found = try FileOperations.messageDigests(directory + "/" + file) {
+                fingerprint = MessageFingerprint(identity: found.identity, internalDate: received)
             } else {
                 continue
             }
@@ -97,12 +97,12 @@ public actor EMLTarget: RestoreTarget {
             do {
                 let replacing = try FileOperations.translating { try folderHandle.status(name) != nil }
                 try FileOperations.writeFileAtomically(
-                    item.raw, named: name, in: folderHandle, modified: item.internalDate, sync: replacing)
+                    item, named: name, in: folderHandle, modified: item.internalDate, sync: replacing)
                 if replacing { replacedInPlace.insert(relativeFolder + "/" + name) }
                 touched.insert(file)
                 let row = EMLManifest.Row(
                     item: item, folder: path, file: relativeFolder + "/" + name,
-                    summary: MessageSummary(parsing: item.raw))
+                    summary: MessageSummary(parsing: try item.stream?.prefix(MessageSummary.headerPrefix) ?? item.raw))
                 rows += row.record
                 results.append(nil)
             } catch {

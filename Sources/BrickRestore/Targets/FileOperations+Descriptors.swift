@@ -1,3 +1,4 @@
+import BrickCore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -55,6 +56,29 @@ extension FileOperations {
     static func writeFileAtomically(
         _ bytes: [UInt8], named name: String, in directory: NoFollowDirectory, modified: Date, sync: Bool = false
     ) throws {
+        try writeFileAtomically(named: name, in: directory, modified: modified, sync: sync) { descriptor, path in
+            try writeAll(bytes, to: descriptor, path: path)
+        }
+    }
+
+    /// Writes `item`'s bytes, held or read piece by piece from its stream, as the file
+    /// `name` in `directory`, as `writeFileAtomically(_:named:in:modified:sync:)` does:
+    /// a stream that fails (damage found at its end) leaves no file.
+    static func writeFileAtomically(
+        _ item: RestoreItem, named name: String, in directory: NoFollowDirectory, modified: Date, sync: Bool = false
+    ) throws {
+        guard let stream = item.stream else {
+            return try writeFileAtomically(item.raw, named: name, in: directory, modified: modified, sync: sync)
+        }
+        try writeFileAtomically(named: name, in: directory, modified: modified, sync: sync) { descriptor, path in
+            try stream.forEachChunk { try writeAll($0, to: descriptor, path: path) }
+        }
+    }
+
+    private static func writeFileAtomically(
+        named name: String, in directory: NoFollowDirectory, modified: Date, sync: Bool,
+        _ fill: (Int32, String) throws -> Void
+    ) throws {
         let temporary = ".\(name).\(getpid()).tmp"
         try translating {
             _ = try? directory.removeFile(temporary)
@@ -63,7 +87,7 @@ extension FileOperations {
             }
             do {
                 defer { close(descriptor) }
-                try writeAll(bytes, to: descriptor, path: directory.child(temporary))
+                try fill(descriptor, directory.child(temporary))
                 try setTimes(descriptor, path: directory.child(temporary), to: modified)
                 if sync { try call("fsync", directory.child(temporary)) { fsync(descriptor) } }
             } catch {

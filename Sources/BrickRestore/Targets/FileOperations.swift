@@ -3,7 +3,9 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import BrickCore
 import BrickMaildir
+import BrickMessage
 import Foundation
 
 /// The POSIX calls the file targets need, each turning a failure into a
@@ -167,6 +169,13 @@ enum FileOperations {
             if count == 0 { return contents }
             contents.append(contentsOf: chunk[..<count])
         }
+    }
+
+    /// The digests (`MessageFingerprint.digests(of:)`) of the message file at `path`,
+    /// read piece by piece; nil when it does not exist.
+    static func messageDigests(_ path: String) throws -> (identity: String, content: String)? {
+        guard let descriptor = try openForReading(path) else { return nil }
+        return try MessageFingerprint.digests(of: try MessageFileStream(adopting: descriptor, path: path))
     }
 
     /// Calls `body` with the contents of `path` mapped into memory (empty when the

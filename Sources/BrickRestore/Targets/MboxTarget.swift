@@ -89,8 +89,9 @@ public actor MboxTarget: RestoreTarget {
         }
     }
 
-    /// Appends the items to the folder's mbox file in one write. An I/O error fails
-    /// the whole batch, and the file is cut back to where it was.
+    /// Appends the items to the folder's mbox file in one write (a large message read
+    /// piece by piece in a write per piece). An I/O error, or damage found at the end
+    /// of a large message, fails the whole batch, and the file is cut back to where it was.
     public func append(_ items: [RestoreItem], to path: FolderPath) async throws -> [(any Error)?] {
         guard !items.isEmpty else { return [] }
         if isSingleFile {
@@ -100,16 +101,22 @@ public actor MboxTarget: RestoreTarget {
             singleFileFolder = path
         }
         let file = filePath(for: path)
-        var batch: [UInt8] = []
-        batch.reserveCapacity(items.reduce(0) { $0 + $1.raw.count + 80 })
-        for item in items {
-            let sender = MessageSummary(parsing: item.raw).fromAddress
-            batch.append(contentsOf: MboxFormat.entry(raw: item.raw, sender: sender, internalDate: item.internalDate))
-        }
         let descriptor = try openFile(file)
         defer { close(descriptor) }
         let sizeBefore = try FileOperations.size(descriptor, path: file)
         do {
+            var batch: [UInt8] = []
+            batch.reserveCapacity(items.reduce(0) { $0 + ($1.stream == nil ? $1.raw.count + 80 : 0) })
+            for item in items {
+                guard let stream = item.stream else {
+                    let sender = MessageSummary(parsing: item.raw).fromAddress
+                    batch.append(contentsOf: MboxFormat.entry(raw: item.raw, sender: sender, internalDate: item.internalDate))
+                    continue
+                }
+                try FileOperations.writeAll(batch, to: descriptor, path: file)
+                batch.removeAll()
+                try writeEntry(of: stream, internalDate: item.internalDate, to: descriptor, path: file)
+            }
             try FileOperations.writeAll(batch, to: descriptor, path: file)
         } catch {
             _ = ftruncate(descriptor, off_t(sizeBefore))
@@ -117,6 +124,24 @@ public actor MboxTarget: RestoreTarget {
         }
         touched.insert(file)
         return Array(repeating: nil, count: items.count)
+    }
+
+    /// Writes the entry of a large message read piece by piece from `stream`, quoted as
+    /// it comes (`MboxQuoter`); the caller cuts the file back if this throws.
+    private func writeEntry(of stream: any MessageByteStream, internalDate: Date, to descriptor: Int32, path: String) throws {
+        let sender = MessageSummary(parsing: try stream.prefix(MessageSummary.headerPrefix)).fromAddress
+        try FileOperations.writeAll(MboxFormat.separatorLine(sender: sender, date: internalDate), to: descriptor, path: path)
+        var quoter = MboxQuoter()
+        var output: [UInt8] = []
+        try stream.forEachChunk { piece in
+            output.removeAll(keepingCapacity: true)
+            quoter.quote(piece, into: &output)
+            try FileOperations.writeAll(output, to: descriptor, path: path)
+        }
+        output.removeAll()
+        quoter.finish(into: &output)
+        output.append(0x0A)
+        try FileOperations.writeAll(output, to: descriptor, path: path)
     }
 
     /// Makes everything written durable.

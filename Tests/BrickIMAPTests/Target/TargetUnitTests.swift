@@ -22,19 +22,19 @@ struct TargetUnitTests {
     }
 
     @Test("APPEND keeps system flags and atom keywords, drops \\Recent and odd keywords")
-    func appendFlags() {
+    func appendFlags() throws {
         let item = RestoreItem(
             key: "1.1", flags: ItemFlags(system: [.seen, .forwarded], keywords: ["Work", "bad word", "\u{e4}"]),
             internalDate: Date(timeIntervalSince1970: 10), messageID: nil, raw: [65])
-        let message = IMAPTarget.message(for: item)
+        let message = try IMAPTarget.message(for: item)
         #expect(message.flags == ["\\Seen", "$Forwarded", "Work"])
         #expect(message.internalDate == Date(timeIntervalSince1970: 10))
     }
 
     @Test("APPEND sends CRLF line ends: a Maildir message with bare LF goes in as CRLF")
-    func appendLineEnds() {
+    func appendLineEnds() throws {
         let item = RestoreItem(key: "1.1", flags: .none, internalDate: Date(), messageID: nil, raw: Array("Subject: x\n\nbody\n".utf8))
-        #expect(IMAPTarget.message(for: item).data == Array("Subject: x\r\n\r\nbody\r\n".utf8))
+        #expect(try IMAPTarget.message(for: item).data == Array("Subject: x\r\n\r\nbody\r\n".utf8))
     }
 
     @Test("endpoints parse from URLs")

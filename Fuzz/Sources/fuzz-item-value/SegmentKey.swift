@@ -1,0 +1,1 @@
+../../../Sources/BrickStore/SegmentKey.swift
