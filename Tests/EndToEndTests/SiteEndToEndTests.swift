@@ -67,6 +67,20 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: work.url.path + "/brick.prom"))
     }
 
+    @Test("--source takes a configured source's name; --group refuses -u")
+    func namedSource() throws {
+        let work = try Workspace()
+        let path = try work.writeConfig(config(work))
+        let result = try Tools.run("brick-backup", ["backup", "--config", path, "--source", "vmail", "-u", "bob", "--progress", "never"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(Workspace.storedUsers(work.store) == ["bob"])
+        #expect(try String(contentsOfFile: work.url.path + "/brick.prom", encoding: .utf8)
+            .contains(#"brick_backup_last_run_users{group="default",status="ok"} 1"#))
+        let mixed = try Tools.run("brick-backup", ["backup", "--config", path, "--group", "listed", "-u", "alice", "--progress", "never"])
+        #expect(mixed.status == 2)
+        #expect(mixed.stderr.contains("--group picks the source and the users"))
+    }
+
     @Test("a password in the file, or a secret-naming file others may read, stops the command before anything is done")
     func secretsRefused() throws {
         let work = try Workspace()

@@ -77,7 +77,7 @@ struct PurgeCommand: AsyncParsableCommand {
             var items = 0, bytes: Int64 = 0
             for user in plan.users where shard?.contains(user) ?? true {
                 do {
-                    let report = try purge(user: user, root: root, cutoff: cutoff)
+                    let report = try purge(user: user, root: root, cutoff: cutoff, verbose: output.logLevel(siteConfig) <= .info)
                     items += report.items
                     bytes += report.bytes
                     results.append(RunMetrics.UserResult(user: user, succeeded: true))
@@ -106,7 +106,7 @@ struct PurgeCommand: AsyncParsableCommand {
         return days
     }
 
-    private func purge(user: String, root: URL, cutoff: Date) throws -> PurgeReport {
+    private func purge(user: String, root: URL, cutoff: Date, verbose: Bool) throws -> PurgeReport {
         let layout = try StoreLayout(root: root, user: user)
         guard FileManager.default.fileExists(atPath: layout.catalog.path) else {
             throw UsageError("no store for user \(user) under \(root.path)")
@@ -123,7 +123,7 @@ struct PurgeCommand: AsyncParsableCommand {
                               Formatting.bytes(report.bytes) as NSString, report.folders.count,
                               Formatting.bytes(report.diskBytesBefore) as NSString,
                               (dryRun ? "(dry run)" : Formatting.bytes(report.diskBytesAfter)) as NSString))
-        if output.logLevel <= .info {
+        if verbose {
             for folder in report.folders { Terminal.printError("\(user): folder \(folder) \(dryRun ? "would be" : "was") removed") }
             if report.settings > 0 {
                 Terminal.printError("\(user): \(report.settings) replaced setting versions \(dryRun ? "would be" : "were") removed")
