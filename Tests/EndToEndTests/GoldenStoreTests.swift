@@ -14,8 +14,8 @@ import Testing
         let expected = try JSONDecoder().decode(
             [IndexedItem].self, from: Data(contentsOf: golden.appendingPathComponent("expected-index.json")))
         #expect(!expected.isEmpty)
-        // From format 4 the store holds a message in segment records (body kind 2).
-        #expect(format < 4 || expected.contains { $0.size > 16 << 20 })
+        // From format 6 the store holds a message in segment records (body kind 2).
+        #expect(format < 6 || expected.contains { $0.size > 16 << 20 })
 
         let verify = try Tools.run("brick-backup", ["verify", alice.path, "--progress", "never"])
         #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
