@@ -39,9 +39,9 @@ struct CyrusServer: TestServer {
         try? FileManager.default.removeItem(at: directory)
     }
 
-    /// The plain-IMAP endpoint, without TLS.
+    /// The plain-IMAP endpoint, without TLS; the read timeout is generous, as for Dovecot.
     var endpoint: IMAPEndpoint {
-        IMAPEndpoint(host: "127.0.0.1", port: imapPort, tls: .never, caFile: nil, insecure: false, connectTimeout: 10, readTimeout: 30)
+        IMAPEndpoint(host: "127.0.0.1", port: imapPort, tls: .never, caFile: nil, insecure: false, connectTimeout: 10, readTimeout: 120)
     }
 
     /// The admin acting as `user` (SASL PLAIN with an authorization id).

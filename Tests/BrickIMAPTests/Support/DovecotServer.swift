@@ -69,9 +69,11 @@ struct DovecotServer: Sendable {
     }
 
     /// The plain-IMAP endpoint (STARTTLS verified with the test CA unless `tls` says otherwise).
+    /// The read timeout is generous: the whole suite runs at once, and on a small busy
+    /// machine a loaded Dovecot (a failed login's delay included) can take tens of seconds.
     func endpoint(tls: IMAPEndpoint.TLSMode = .startTLS, caFile: String? = nil, insecure: Bool = false) -> IMAPEndpoint {
         IMAPEndpoint(host: "127.0.0.1", port: tls == .implicit ? imapsPort : imapPort, tls: tls,
-                     caFile: caFile ?? self.caFile, insecure: insecure, connectTimeout: 10, readTimeout: 30)
+                     caFile: caFile ?? self.caFile, insecure: insecure, connectTimeout: 10, readTimeout: 120)
     }
 
     /// A logged-in connection for a test user.
