@@ -32,7 +32,34 @@ struct ConfigParsingTests {
         #expect(config.group(named: "staff")?.olderThan == 365)
         #expect(config.group(named: "customers")?.users == .regex("[a-m].*"))
         #expect(config.group(named: "imap-users")?.users == .file("/etc/brick/imap-users"))
-        #expect(config.targets == [TargetConfig(name: "offsite", to: "/mnt/offsite/brick")])
+        #expect(config.targets == [
+            TargetConfig(name: "offsite", to: "/mnt/offsite/brick", encryptTo: ["/etc/brick/offsite.pub"]),
+            TargetConfig(name: "usb-disk", to: "/media/brick-usb", encrypt: false),
+        ])
+        #expect(config.target(named: "usb-disk")?.writesPlainBundles == true)
+    }
+
+    @Test("a target's recipients and encrypt = false exclude each other; encrypt = true needs recipients")
+    func targetEncryptionChecked() throws {
+        let text = """
+            [targets.a]
+            to = "/a"
+            encrypt-to = ["brick-public-x"]
+            encrypt = false
+            [targets.b]
+            to = "/b"
+            encrypt = true
+            [targets.c]
+            encrypt-to = "brick-public-x"
+            """
+        #expect(problems(text, file: "site.toml") == [
+            "site.toml:4: targets.a.encrypt: false (plain bundles) contradicts encrypt-to: keep one of them",
+            "site.toml:7: targets.b.encrypt: true needs encrypt-to = [\"brick-public-…\" or a .pub file, …]",
+            "site.toml:8: targets.c.to: missing: the directory export writes bundles to",
+            "site.toml:9: targets.c.encrypt-to: must be an array of strings (is string)",
+        ])
+        let good = try SiteConfig.parse(text: "[targets.v]\nto = \"/v\"\nencrypt-to = [\"k.pub\", \"brick-public-y\"]\n", file: "f")
+        #expect(good.target(named: "v")?.encryptTo == ["k.pub", "brick-public-y"])
     }
 
     @Test("a value of the wrong type is named by file, line and key")

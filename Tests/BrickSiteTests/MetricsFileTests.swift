@@ -38,6 +38,28 @@ struct MetricsFileTests {
         #expect(try samples(path)["brick_backup_user_last_run_success{group=\"staff\",user=\"bob\"}"] == 1)
     }
 
+    @Test("an export run writes brick_export_ series of bundles and bytes; a shard label keeps shards apart")
+    func exportAndShard() throws {
+        let work = try TempDirectory()
+        let path = work.path + "/brick.prom"
+        var first = run("staff", kind: .export, at: 1000)
+        first.shard = "0/2"
+        var second = run("staff", kind: .export, at: 2000, failed: ["bob"])
+        second.shard = "1/2"
+        try MetricsFile.update(path: path, runs: [first], perUser: false)
+        try MetricsFile.update(path: path, runs: [second], perUser: true)
+        let values = try samples(path)
+        #expect(values["brick_export_last_success_timestamp_seconds{group=\"staff\",shard=\"0/2\"}"] == 1000)
+        #expect(values["brick_export_last_run_bundles{group=\"staff\",shard=\"0/2\"}"] == 42)
+        #expect(values["brick_export_last_run_bytes{group=\"staff\",shard=\"0/2\"}"] == 123_456)
+        #expect(values["brick_export_last_run_timestamp_seconds{group=\"staff\",shard=\"1/2\"}"] == 2000)
+        #expect(values["brick_export_last_run_users{group=\"staff\",shard=\"1/2\",status=\"failed\"}"] == 1)
+        #expect(values["brick_export_user_last_run_success{group=\"staff\",shard=\"1/2\",user=\"bob\"}"] == 0)
+        #expect(values["brick_export_last_success_timestamp_seconds{group=\"staff\",shard=\"1/2\"}"] == nil)
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(text.contains("# HELP brick_export_last_run_bundles Bundles written by the group's last export run."))
+    }
+
     @Test("a failed run keeps the last success time; other groups and kinds are kept")
     func merge() throws {
         let work = try TempDirectory()
@@ -76,7 +98,10 @@ struct MetricsFileTests {
     func expositionFormat() throws {
         let work = try TempDirectory()
         let path = work.path + "/brick.prom"
-        try MetricsFile.update(path: path, runs: [run("st\"aff", at: 1000, failed: ["bob"]), run("rest", kind: .purge, at: 1000)], perUser: true)
+        var sharded = run("rest", kind: .export, at: 1000)
+        sharded.shard = "3/4"
+        try MetricsFile.update(
+            path: path, runs: [run("st\"aff", at: 1000, failed: ["bob"]), run("rest", kind: .purge, at: 1000), sharded], perUser: true)
         let text = try String(contentsOfFile: path, encoding: .utf8)
         let sample = try Regex(#"^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{([a-zA-Z_][a-zA-Z0-9_]*="([^"\\]|\\.)*",?)*\})? -?[0-9.e+]+$"#)
         var typed = Set<String>(), helped = Set<String>()

@@ -78,7 +78,8 @@ struct BackupCommand: AsyncParsableCommand {
         let siteConfig = try config.load()
         let root = storeRoot.root(siteConfig)
         let level = output.logLevel(siteConfig), format = output.logFormat(siteConfig)
-        let plans = try await plans(config: siteConfig, shard: try site.parsedShard(), logger: CommandLogging.logger(level: level, format: format))
+        let shard = try site.parsedShard()
+        let plans = try await plans(config: siteConfig, shard: shard, logger: CommandLogging.logger(level: level, format: format))
         for plan in plans {
             for user in plan.users { try StoreLayout.validate(userName: user) }
             try plan.factory.checkUsers(plan.users)
@@ -95,7 +96,7 @@ struct BackupCommand: AsyncParsableCommand {
                 kind: .backup, group: plan.group, finished: Date(), duration: seconds,
                 usersSucceeded: reports.filter(\.succeeded).count, usersFailed: reports.filter { !$0.succeeded }.count,
                 items: reports.reduce(0) { $0 + $1.totals.itemsAdded }, bytes: reports.reduce(0) { $0 + $1.totals.bytesAdded },
-                users: reports.map { RunMetrics.UserResult(user: $0.user, succeeded: $0.succeeded) }))
+                users: reports.map { RunMetrics.UserResult(user: $0.user, succeeded: $0.succeeded) }, shard: shard?.description))
             for report in reports where !report.succeeded {
                 failed = true
                 if report.failure?.isStoreLocked != true { lockedOnly = false }

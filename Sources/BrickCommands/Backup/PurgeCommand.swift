@@ -35,47 +35,22 @@ struct PurgeCommand: AsyncParsableCommand {
         }
     }
 
-    /// One group's share of the purge: its users and their retention.
-    private struct Plan {
-        var group: String
-        var users: [String]
-        var days: Int
-    }
-
     func run() async throws {
         let siteConfig = try config.load()
         let root = storeRoot.root(siteConfig)
         let shard = try site.parsedShard()
-        let existing = StoreRootOptions.existingUsers(under: root)
-        var plans: [Plan] = []
-        if groupSelection.isGiven {
-            if userSelection.isGiven { throw UsageError("--group picks the users: leave out -u, --users-file and --all-users") }
-            for group in try groupSelection.selected(siteConfig) {
-                let named: [String]
-                do {
-                    named = try group.users.select(discovered: existing)
-                } catch {
-                    throw UsageError("group \(group.name): \(error)")
-                }
-                plans.append(Plan(group: group.name, users: named.filter(existing.contains), days: try days(group.olderThan, siteConfig)))
-            }
-        } else {
-            var users = try userSelection.namedUsers()
-            if users.isEmpty || userSelection.allUsers { users = existing }
-            guard !users.isEmpty else { throw UsageError("no user stores under \(root.path)") }
-            plans.append(Plan(group: "default", users: users, days: try days(nil, siteConfig)))
-        }
+        let plans = try StoreGroupPlan.resolve(groups: groupSelection, users: userSelection, config: siteConfig, root: root, shard: shard)
+        let retention = try plans.map { try days($0.configured?.olderThan, siteConfig) }
         var failures = 0, lockedFailures = 0
         var metrics: [RunMetrics] = []
-        Terminal.write(String(format: "%-20@ %9@ %10@ %8@ %12@ %12@\n", "USER" as NSString, "ITEMS" as NSString, "BYTES" as NSString,
-                              "FOLDERS" as NSString, "SIZE BEFORE" as NSString, "SIZE AFTER" as NSString))
-        for plan in plans {
+        Terminal.write(Self.row(["USER", "ITEMS", "BYTES", "FOLDERS", "SIZE BEFORE", "SIZE AFTER"]))
+        for (plan, days) in zip(plans, retention) {
             let started = Date()
             // 0 days means everything marked deleted, including by a run started this second.
-            let cutoff = plan.days == 0 ? Date.distantFuture : Date().addingTimeInterval(-Double(plan.days) * 86_400)
+            let cutoff = days == 0 ? Date.distantFuture : Date().addingTimeInterval(-Double(days) * 86_400)
             var results: [RunMetrics.UserResult] = []
             var items = 0, bytes: Int64 = 0
-            for user in plan.users where shard?.contains(user) ?? true {
+            for user in plan.users {
                 do {
                     let report = try purge(user: user, root: root, cutoff: cutoff, verbose: output.logLevel(siteConfig) <= .info)
                     items += report.items
@@ -91,7 +66,7 @@ struct PurgeCommand: AsyncParsableCommand {
             metrics.append(RunMetrics(
                 kind: .purge, group: plan.group, finished: Date(), duration: Date().timeIntervalSince(started),
                 usersSucceeded: results.filter(\.succeeded).count, usersFailed: results.filter { !$0.succeeded }.count,
-                items: items, bytes: bytes, users: results))
+                items: items, bytes: bytes, users: results, shard: shard?.description))
         }
         let metricsWritten = dryRun || site.write(metrics, config: siteConfig, toolName: "brick-backup")
         if failures > 0 { throw CommandFailure(exit: lockedFailures == failures && metricsWritten ? .locked : .partialFailure) }
@@ -106,6 +81,9 @@ struct PurgeCommand: AsyncParsableCommand {
         return days
     }
 
+    /// One line of the table, with its line break.
+    static func row(_ cells: [String]) -> String { TableRow.format(cells, widths: [20, 9, 10, 8, 12, 12]) + "\n" }
+
     private func purge(user: String, root: URL, cutoff: Date, verbose: Bool) throws -> PurgeReport {
         let layout = try StoreLayout(root: root, user: user)
         guard FileManager.default.fileExists(atPath: layout.catalog.path) else {
@@ -119,10 +97,10 @@ struct PurgeCommand: AsyncParsableCommand {
             totals.itemsPurged = report.items
             try store.finishRun(run, totals: totals, status: "ok")
         }
-        Terminal.write(String(format: "%-20@ %9@ %10@ %8d %12@ %12@\n", user as NSString, Formatting.count(report.items) as NSString,
-                              Formatting.bytes(report.bytes) as NSString, report.folders.count,
-                              Formatting.bytes(report.diskBytesBefore) as NSString,
-                              (dryRun ? "(dry run)" : Formatting.bytes(report.diskBytesAfter)) as NSString))
+        Terminal.write(Self.row([
+            user, Formatting.count(report.items), Formatting.bytes(report.bytes), String(report.folders.count),
+            Formatting.bytes(report.diskBytesBefore), dryRun ? "(dry run)" : Formatting.bytes(report.diskBytesAfter),
+        ]))
         if verbose {
             for folder in report.folders { Terminal.printError("\(user): folder \(folder) \(dryRun ? "would be" : "was") removed") }
             if report.settings > 0 {

@@ -7,22 +7,22 @@ import Foundation
 /// file, never given on the command line.
 enum BundleKeyOptions {
     /// Each value is a public key's text form or a file holding one (as `keygen` writes
-    /// `FILE.pub`).
-    static func recipients(_ values: [String]) throws -> [BundleRecipient] {
+    /// `FILE.pub`); `option` names where they came from in messages.
+    static func recipients(_ values: [String], option: String = "--encrypt-to") throws -> [BundleRecipient] {
         try values.map { value in
             let text: String
             if value.hasPrefix("brick-public-") {
                 text = value
             } else {
                 guard let contents = try? String(contentsOfFile: value, encoding: .utf8) else {
-                    throw UsageError("--encrypt-to \(value): neither a public key (brick-public-…) nor a readable file")
+                    throw UsageError("\(option) \(value): neither a public key (brick-public-…) nor a readable file")
                 }
                 text = firstKeyLine(contents)
             }
             do {
                 return try BundleRecipient(text: text)
             } catch {
-                throw UsageError("--encrypt-to \(value): \(error)")
+                throw UsageError("\(option) \(value): \(error)")
             }
         }
     }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import BrickBundle
 import BrickOffsite
+import BrickSite
 import BrickStore
 import Foundation
 
@@ -14,45 +15,54 @@ struct ExportCommand: AsyncParsableCommand {
             other on standard output with --to -. The first export to a target, or --full, \
             writes everything; later ones what changed since. A target's cursor moves only \
             once its bundle is durable, so a failed export is simply run again. Run it after \
-            the backup: it takes each user's writer lock. Without -u/--users-file, every \
-            user store under --store is exported.
+            the backup: it takes each user's writer lock. Without -u/--users-file or --group, \
+            every user store under --store is exported.
 
             Bundles leave the host: encrypt them to one or more public keys with \
             --encrypt-to (brick-backup keygen makes a pair; only the private key, kept \
             elsewhere, reads them), or say --no-encrypt to write them in clear.
 
+            A [targets.NAME] table of the configuration file can give the destination \
+            (to = "DIR") and the recipients (encrypt-to = ["brick-public-…", "FILE.pub"], \
+            or encrypt = false for plain bundles); flags win over it.
+
+            Examples:
+              brick-backup export --target offsite --all-groups --metrics-file /var/lib/prometheus/node-exporter/brick.prom
+              brick-backup export --target vault --to - --encrypt-to vault.pub | ssh vault brick-backup import --store /srv/replica --identity vault.key -
+
             \(BrickExit.helpText)
             """)
 
-    @Option(name: .long, help: ArgumentHelp("The export target: each keeps its own cursor.", valueName: "NAME"))
+    @Option(name: .long, help: ArgumentHelp("The export target: each keeps its own cursor; [targets.NAME] in the configuration may describe it.", valueName: "NAME"))
     var target: String
 
-    @Option(name: .customLong("to"), help: ArgumentHelp("Where the bundles go: a directory, or - for standard output.", valueName: "DIR|-"))
-    var destination: String
+    @Option(name: .customLong("to"), help: ArgumentHelp("Where the bundles go: a directory, or - for standard output (default: the target's to).", valueName: "DIR|-"))
+    var destination: String?
 
     @Flag(name: .long, help: "Write full bundles, whatever the target's cursor.")
     var full = false
 
     @Option(name: .customLong("encrypt-to"), help: ArgumentHelp(
-        "Encrypt each bundle for this public key (brick-public-…, or a FILE.pub from keygen); repeat for several recipients.",
+        "Encrypt each bundle for this public key (brick-public-…, or a FILE.pub from keygen); repeat for several recipients (default: the target's encrypt-to).",
         valueName: "KEY|FILE"))
     var encryptTo: [String] = []
 
     @Flag(name: .customLong("no-encrypt"), help: "Write the bundles in clear.")
     var noEncrypt = false
 
+    @OptionGroup var config: ConfigOptions
+    @OptionGroup var groupSelection: GroupSelectionOptions
     @OptionGroup var storeRoot: StoreRootOptions
     @OptionGroup var userSelection: UserSelectionOptions
     @OptionGroup var output: OutputOptions
+    @OptionGroup var site: SiteRunOptions
 
     func validate() throws {
         guard !target.isEmpty, !target.contains(where: { $0.isNewline }) else {
             throw ValidationError("--target needs a name without line breaks")
         }
-        if encryptTo.isEmpty == !noEncrypt {
-            throw ValidationError(noEncrypt
-                ? "--encrypt-to and --no-encrypt exclude each other"
-                : "bundles leave this host: give --encrypt-to KEY (brick-backup keygen makes one) or --no-encrypt")
+        if !encryptTo.isEmpty && noEncrypt {
+            throw ValidationError("--encrypt-to and --no-encrypt exclude each other")
         }
         if destination == "-" && Terminal.stdoutIsTTY {
             throw ValidationError("--to - writes bundles to standard output, which is a terminal: pipe or redirect it")
@@ -60,59 +70,66 @@ struct ExportCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        var users = try userSelection.namedUsers()
-        if users.isEmpty || userSelection.allUsers { users = storeRoot.existingUsers() }
-        guard !users.isEmpty else { throw UsageError("no user stores under \(storeRoot.root.path)") }
+        let siteConfig = try config.load()
+        let configured = siteConfig.target(named: target)
+        let root = storeRoot.root(siteConfig)
+        guard let destination = destination ?? configured?.to else {
+            throw UsageError("where do the bundles go? give --to DIR|- or [targets.\(target)] to = \"DIR\" in the configuration file")
+        }
+        if destination == "-" && Terminal.stdoutIsTTY {
+            throw UsageError("[targets.\(target)] to = \"-\" writes bundles to standard output, which is a terminal: pipe or redirect it")
+        }
+        let encryption = try ExportEncryption(flags: encryptTo, noEncrypt: noEncrypt, target: configured, name: target)
+        let shard = try site.parsedShard()
+        let plans = try StoreGroupPlan.resolve(groups: groupSelection, users: userSelection, config: siteConfig, root: root, shard: shard)
+        for plan in plans { for user in plan.users { try StoreLayout.validate(userName: user) } }
         let streaming = destination == "-"
-        let stream = streaming ? StandardOutputBundleOutput() : nil
         let directory = URL(fileURLWithPath: destination)
         if !streaming { try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true) }
-        let recipients = try BundleKeyOptions.recipients(encryptTo)
-        let summary = ExportSummary(toStandardError: streaming, recipients: recipients.map(\.keyIDText))
+        let run = UserExport(
+            target: target, full: full, root: root, recipients: encryption.recipients,
+            stream: streaming ? StandardOutputBundleOutput() : nil, directory: directory)
+        let summary = ExportSummary(toStandardError: streaming, encryption: encryption.summaryLine)
         let counter = Counter()
         let current = LockedText()
         let display = output.progress.isEnabled
             ? ProgressDisplay { "export \(current.value): \(Formatting.count(counter.value)) items" } : nil
-        var failures = 0, lockedFailures = 0
-        for user in users {
-            current.value = user
-            do {
-                let layout = try StoreLayout(root: storeRoot.root, user: user)
-                guard FileManager.default.fileExists(atPath: layout.catalog.path) else {
-                    throw UsageError("no store for user \(user) under \(storeRoot.root.path)")
+        var failures = 0, lockedFailures = 0, streamBroken = false
+        var metrics: [RunMetrics] = []
+        for plan in plans where !streamBroken {
+            let started = Date()
+            var results: [RunMetrics.UserResult] = []
+            var bundles = 0, bytes: Int64 = 0
+            for user in plan.users where !streamBroken {
+                current.value = user
+                do {
+                    let report = try run.export(user: user) { message in
+                        if let display { display.printAbove(message) } else { Terminal.printError(message) }
+                    } progress: { counter.value = $0 }
+                    summary.add(report)
+                    bundles += 1
+                    bytes += report.bundleBytes
+                    results.append(RunMetrics.UserResult(user: user, succeeded: true))
+                } catch {
+                    failures += 1
+                    if case StoreError.locked = error { lockedFailures += 1 }
+                    results.append(RunMetrics.UserResult(user: user, succeeded: false))
+                    let line = "brick-backup export: \(user): \(error)"
+                    if let display { display.printAbove(line) } else { Terminal.printError(line) }
+                    // A bundle cut short on the stream ends what the reader can follow.
+                    streamBroken = streaming
                 }
-                let store = try UserStore(layout: layout, user: user, mode: .readWrite)
-                let exporter = BundleExporter(
-                    target: target, full: full, brickVersion: BrickVersion.current, recipients: recipients)
-                let report: ExportReport
-                if let stream {
-                    report = try exporter.export(store, to: stream, commit: { try stream.flush() }) { counter.value = $0 }
-                } else {
-                    if !full, try ExportResumption.adoptCommittedBundle(store, target: target, directory: directory) {
-                        Terminal.printError("brick-backup export: \(user): the bundle an interrupted export wrote was kept as it was")
-                    }
-                    let sequence = (try store.exportTarget(target)?.lastSequence ?? 0) + 1
-                    let file = try BundleFileOutput(directory: directory, user: user, sequence: sequence)
-                    do {
-                        report = try exporter.export(store, to: file, commit: { try file.commit() }) { counter.value = $0 }
-                    } catch {
-                        file.discard()
-                        throw error
-                    }
-                }
-                summary.add(report)
-            } catch {
-                failures += 1
-                if case StoreError.locked = error { lockedFailures += 1 }
-                let line = "brick-backup export: \(user): \(error)"
-                if let display { display.printAbove(line) } else { Terminal.printError(line) }
-                // A bundle cut short on the stream ends what the reader can follow.
-                if streaming { break }
             }
+            metrics.append(RunMetrics(
+                kind: .export, group: plan.group, finished: Date(), duration: Date().timeIntervalSince(started),
+                usersSucceeded: results.filter(\.succeeded).count, usersFailed: plan.users.count - results.filter(\.succeeded).count,
+                items: bundles, bytes: bytes, users: results, shard: shard?.description))
         }
         display?.finish()
         summary.print()
-        if failures > 0 { throw CommandFailure(exit: lockedFailures == failures ? .locked : .partialFailure) }
+        let metricsWritten = site.write(metrics, config: siteConfig, toolName: "brick-backup")
+        if failures > 0 { throw CommandFailure(exit: lockedFailures == failures && metricsWritten ? .locked : .partialFailure) }
+        if !metricsWritten { throw CommandFailure(exit: .partialFailure) }
     }
 }
 

@@ -6,12 +6,13 @@ import Foundation
 /// bundles themselves go to standard output.
 final class ExportSummary {
     private let toStandardError: Bool
-    private let recipients: [String]
+    private let encryption: String
     private var lines: [String] = []
 
-    init(toStandardError: Bool, recipients: [String]) {
+    /// A summary whose last line says `encryption` (key ids, or why the bundles are plain).
+    init(toStandardError: Bool, encryption: String) {
         self.toStandardError = toStandardError
-        self.recipients = recipients
+        self.encryption = encryption
     }
 
     func add(_ report: ExportReport) {
@@ -23,19 +24,11 @@ final class ExportSummary {
 
     /// One line of the table: the user and kind left-aligned, numbers right-aligned.
     static func row(_ cells: [String]) -> String {
-        let widths = [20, 10, 12, 9, 9, 10, 10]
-        return zip(cells, widths).enumerated().map { index, cell in
-            let (text, width) = cell
-            let padding = String(repeating: " ", count: max(0, width - text.count))
-            return index == 0 || index == 2 ? text + padding : padding + text
-        }.joined(separator: " ")
+        TableRow.format(cells, widths: [20, 10, 12, 9, 9, 10, 10], leftAligned: [0, 2])
     }
 
     func print() {
         let header = Self.row(["USER", "SEQUENCE", "KIND", "ITEMS", "VALUES", "VALUE SIZE", "BUNDLE"])
-        let encryption = recipients.isEmpty
-            ? "NOT ENCRYPTED (--no-encrypt): anyone who holds these bundles can read the mail in them"
-            : "encrypted for key id \(recipients.joined(separator: ", "))"
         let text = ([header] + lines + [encryption]).joined(separator: "\n") + "\n"
         if toStandardError { Terminal.writeError(text) } else { Terminal.write(text) }
     }

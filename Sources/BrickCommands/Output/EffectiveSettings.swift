@@ -44,6 +44,11 @@ enum EffectiveSettings {
         }
         for target in site.targets {
             lines += ["", "[targets.\(target.name)]   # used by export", "to = \(quoted(target.to))"]
+            if target.writesPlainBundles {
+                lines.append("encrypt = false   # NOT ENCRYPTED: bundles leave in clear")
+            } else {
+                lines.append("encrypt-to = \(list(target.encryptTo))")
+            }
         }
         return lines.joined(separator: "\n") + "\n"
     }

@@ -35,6 +35,10 @@ extension SiteConfig {
         }
         for target in targets {
             problems += directoryProblems(target.to, key: "targets.\(target.name).to", mustBeWritable: true)
+            for recipient in target.encryptTo where !recipient.hasPrefix("brick-public-") && access(recipient, R_OK) != 0 {
+                problems.append(problem("targets.\(target.name).encrypt-to",
+                    "\(recipient): neither a public key (brick-public-…) nor a readable file: \(String(cString: strerror(errno)))"))
+            }
         }
         return problems
     }

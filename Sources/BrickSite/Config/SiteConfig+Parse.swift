@@ -31,11 +31,7 @@ extension SiteConfig {
         }
         for (name, table) in reader.tables("targets", &found) {
             var inner = TableReader(table: table, path: "targets." + name)
-            if let to = inner.string("to", &found) {
-                config.targets.append(TargetConfig(name: name, to: to))
-            } else if inner.value("to") == nil {
-                found.append((inner.keyPath("to"), "missing: the directory export writes bundles to"))
-            }
+            if let target = TargetConfig.read(name: name, &inner, &found) { config.targets.append(target) }
             found += inner.unknownKeys().filter { !SecretKeys.isSecret($0) }.map { (inner.keyPath($0), "unknown key") }
         }
         found += reader.unknownKeys().filter { !SecretKeys.isSecret($0) }.map { ($0, "unknown key") }

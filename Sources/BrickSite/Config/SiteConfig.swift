@@ -23,7 +23,7 @@ public struct SiteConfig: Sendable {
     public var sources: [SourceConfig] = []
     /// `[groups.NAME]`, in the file's order.
     public var groups: [GroupConfig] = []
-    /// `[targets.NAME]`: off-site export targets, used once export exists.
+    /// `[targets.NAME]`: off-site export targets, in the file's order.
     public var targets: [TargetConfig] = []
     /// Where each key is, for messages about values found wrong later.
     public var locator = KeyLocator(text: "")
@@ -36,6 +36,9 @@ public struct SiteConfig: Sendable {
 
     /// The group called `name`.
     public func group(named name: String) -> GroupConfig? { groups.first { $0.name == name } }
+
+    /// The export target called `name`.
+    public func target(named name: String) -> TargetConfig? { targets.first { $0.name == name } }
 
     /// A problem about `key`, located in this file.
     public func problem(_ key: String, _ message: String) -> ConfigProblem {

@@ -1,8 +1,8 @@
 import Foundation
 
 /// The Prometheus text file (exposition format 0.0.4) that node_exporter's textfile
-/// collector reads. Each run replaces the series of its own kind and group and keeps the
-/// others, so a nightly backup, a weekly purge and groups run on different days share
+/// collector reads. Each run replaces the series of its own kind, group and shard and
+/// keeps the others, so a nightly backup, a weekly purge and groups run on different days share
 /// one file; `…_last_success_timestamp_seconds` keeps its old value when a run fails.
 /// The file is replaced atomically (temporary file, fsync, rename).
 public enum MetricsFile {
@@ -11,9 +11,11 @@ public enum MetricsFile {
         let previous = (try? String(contentsOfFile: path, encoding: .utf8)).map(MetricSample.parseAll) ?? []
         var samples = previous
         for run in runs {
-            let replaced = samples.filter { $0.kind == run.kind && $0.labels["group"] == run.group }
-            let keptSuccess = replaced.filter { $0.name.hasSuffix("last_success_timestamp_seconds") }
-            samples.removeAll { $0.kind == run.kind && $0.labels["group"] == run.group }
+            let ofRun = { (sample: MetricSample) in
+                sample.kind == run.kind && sample.labels["group"] == run.group && sample.labels["shard"] == run.shard
+            }
+            let keptSuccess = samples.filter { ofRun($0) && $0.name.hasSuffix("last_success_timestamp_seconds") }
+            samples.removeAll(where: ofRun)
             samples += newSamples(run, perUser: perUser, previousSuccess: keptSuccess)
         }
         try AtomicFile.write(Data(render(samples).utf8), to: path)
@@ -21,7 +23,8 @@ public enum MetricsFile {
 
     private static func newSamples(_ run: RunMetrics, perUser: Bool, previousSuccess: [MetricSample]) -> [MetricSample] {
         let prefix = "brick_\(run.kind.rawValue)_"
-        let group = ["group": run.group]
+        var group = ["group": run.group]
+        if let shard = run.shard { group["shard"] = shard }
         let end = run.finished.timeIntervalSince1970.rounded()
         var samples = [
             MetricSample(name: prefix + "last_run_timestamp_seconds", labels: group, value: end),
@@ -38,7 +41,7 @@ public enum MetricsFile {
         }
         if perUser {
             for user in run.users {
-                let labels = ["group": run.group, "user": user.user]
+                let labels = group.merging(["user": user.user]) { $1 }
                 samples.append(MetricSample(name: prefix + "user_last_run_success", labels: labels, value: user.succeeded ? 1 : 0))
                 if user.succeeded {
                     samples.append(MetricSample(name: prefix + "user_last_success_timestamp_seconds", labels: labels, value: end))
@@ -76,8 +79,8 @@ struct MetricFamily {
             MetricFamily(name: prefix + "last_run_timestamp_seconds", help: "Unix time at the end of the group's last \(run) run."),
             MetricFamily(name: prefix + "last_run_duration_seconds", help: "Wall time of the group's last \(run) run in seconds."),
             MetricFamily(name: prefix + "last_run_users", help: "Users of the group's last \(run) run, by status (ok or failed)."),
-            MetricFamily(name: prefix + "last_run_" + kind.itemsName, help: "Items \(kind == .backup ? "added to" : "purged from") the stores by the group's last \(run) run."),
-            MetricFamily(name: prefix + "last_run_" + kind.bytesName, help: "Raw bytes of the items \(kind == .backup ? "added" : "purged") by the group's last \(run) run."),
+            MetricFamily(name: prefix + "last_run_" + kind.itemsName, help: "\(kind.itemsHelp) by the group's last \(run) run."),
+            MetricFamily(name: prefix + "last_run_" + kind.bytesName, help: "\(kind.bytesHelp) by the group's last \(run) run."),
             MetricFamily(name: prefix + "user_last_run_success", help: "1 when the user's last \(run) run had no error, else 0 (with --metrics-per-user)."),
             MetricFamily(name: prefix + "user_last_success_timestamp_seconds", help: "Unix time at the end of the user's last \(run) run without an error (with --metrics-per-user)."),
         ]

@@ -1,14 +1,46 @@
 import Foundation
 
-/// What one group's run of `backup` or `purge` reports to monitoring.
+/// What one group's run of `backup`, `purge` or `export` reports to monitoring.
 public struct RunMetrics: Sendable {
-    /// The kind of run: it prefixes the metric names (`brick_backup_…`, `brick_purge_…`).
+    /// The kind of run: it prefixes the metric names (`brick_backup_…`, `brick_purge_…`,
+    /// `brick_export_…`).
     public enum Kind: String, Sendable, CaseIterable {
-        case backup, purge
+        case backup, purge, export
 
         /// The names of the items and bytes counts of this kind.
-        var itemsName: String { self == .backup ? "items_added" : "items_purged" }
-        var bytesName: String { self == .backup ? "bytes_added" : "bytes_purged" }
+        var itemsName: String {
+            switch self {
+            case .backup: "items_added"
+            case .purge: "items_purged"
+            case .export: "bundles"
+            }
+        }
+
+        var bytesName: String {
+            switch self {
+            case .backup: "bytes_added"
+            case .purge: "bytes_purged"
+            case .export: "bytes"
+            }
+        }
+
+        /// What the items count says, for the help text.
+        var itemsHelp: String {
+            switch self {
+            case .backup: "Items added to the stores"
+            case .purge: "Items purged from the stores"
+            case .export: "Bundles written"
+            }
+        }
+
+        /// What the bytes count says, for the help text.
+        var bytesHelp: String {
+            switch self {
+            case .backup: "Raw bytes of the items added"
+            case .purge: "Raw bytes of the items purged"
+            case .export: "Bytes of the bundles written"
+            }
+        }
     }
 
     /// One user's outcome (written only with per-user metrics on).
@@ -25,10 +57,12 @@ public struct RunMetrics: Sendable {
         }
     }
 
-    /// Backup or purge.
+    /// Backup, purge or export.
     public var kind: Kind
     /// The group (`--group NAME`), or `default` for a run without one.
     public var group: String
+    /// The shard (`I/N`) when the run was given `--shard`: a `shard` label.
+    public var shard: String?
     /// When the run ended.
     public var finished: Date
     /// Its wall time in seconds.
@@ -37,9 +71,9 @@ public struct RunMetrics: Sendable {
     public var usersSucceeded: Int
     /// Users with an error (partial or failed).
     public var usersFailed: Int
-    /// Items added (backup) or purged (purge).
+    /// Items added (backup), items purged (purge) or bundles written (export).
     public var items: Int
-    /// Raw bytes added (backup) or purged (purge).
+    /// Raw bytes added (backup), purged (purge), or bundle bytes written (export).
     public var bytes: Int64
     /// Per-user outcomes.
     public var users: [UserResult]
@@ -47,10 +81,11 @@ public struct RunMetrics: Sendable {
     /// Creates the metrics of a run.
     public init(
         kind: Kind, group: String, finished: Date, duration: Double, usersSucceeded: Int, usersFailed: Int,
-        items: Int, bytes: Int64, users: [UserResult]
+        items: Int, bytes: Int64, users: [UserResult], shard: String? = nil
     ) {
         self.kind = kind
         self.group = group
+        self.shard = shard
         self.finished = finished
         self.duration = duration
         self.usersSucceeded = usersSucceeded
