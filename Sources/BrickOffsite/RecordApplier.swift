@@ -32,12 +32,10 @@ struct RecordApplier {
                     try writer.item(RowCoding.row(of: reader.readFields(), columns: OffsiteColumns.items))
                     counts.items += 1
                 case .value:
-                    var bytes: [UInt8] = []
-                    bytes.reserveCapacity(Int(min(head.length, 64 << 20)))
-                    try reader.readPayload(chunkSize: 1 << 20) { bytes += $0 }
-                    try writer.value(bytes)
+                    // Read piece by piece: a segmented value is written as it comes.
+                    let length = try writer.value { sink in try reader.readPayload(chunkSize: 1 << 20, sink) }
                     counts.values += 1
-                    counts.valueBytes += Int64(bytes.count)
+                    counts.valueBytes += length
                 case .setting:
                     try writer.setting(RowCoding.row(of: reader.readFields(), columns: OffsiteColumns.settings))
                     counts.settings += 1

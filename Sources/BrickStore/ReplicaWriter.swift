@@ -29,7 +29,7 @@ public final class ReplicaWriter {
         var to: String
     }
 
-    private let store: UserStore
+    let store: UserStore
     let db: GRDB.Database
     private let full: Bool
     private let keepPurged: Bool
@@ -42,7 +42,7 @@ public final class ReplicaWriter {
     var seenFolders = Set<FolderID>()
     var seenRuns = Set<RunID>()
     var seenSettings = Set<Int64>()
-    private var lastItem: (folder: FolderID, key: String)?
+    var lastItem: (folder: FolderID, key: String)?
     private var values: [(folder: FolderID, key: String, value: [UInt8])] = []
     private var valueBytes = 0
     private var outcome: Outcome?
@@ -221,7 +221,7 @@ public final class ReplicaWriter {
     }
 
     /// Where the item file of `folder` is while the bundle applies.
-    private func location(of folder: FolderID) throws -> StoredFolder {
+    func location(of folder: FolderID) throws -> StoredFolder {
         if let known = locations[folder] { return known }
         guard let stored = try UserStore.folder(db, id: folder) else {
             throw StoreError.folderNotFound(user: store.user, folder: "#\(folder)")
@@ -252,7 +252,7 @@ public final class ReplicaWriter {
     }
 
     /// Writes the values waiting, in one Berkeley DB transaction.
-    private func flushValues() throws {
+    func flushValues() throws {
         guard !values.isEmpty else { return }
         var targets: [FolderID: BerkeleyDB.Database] = [:]
         for entry in values where targets[entry.folder] == nil {
