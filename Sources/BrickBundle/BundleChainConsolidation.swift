@@ -30,12 +30,17 @@ extension BundleConsolidation {
     /// now reads through it), then removes the folded files; an interrupted run leaves
     /// the old chain, or the new one with folded files that readers skip and the next
     /// run removes.
+    /// Encrypted bundles are opened with `keys` and the folded bundle is sealed for its
+    /// recipients (see `ConsolidationKeys.check`).
     public static func run(
         directory: URL, user: String, policy: BundleRetention, schema: any BundleRecordSchema,
-        brickVersion: String, dryRun: Bool
+        brickVersion: String, dryRun: Bool, keys: ConsolidationKeys = ConsolidationKeys()
     ) throws -> BundleConsolidationReport {
         let (chain, leftovers) = try BundleDirectory.chain(in: directory, user: user)
-        if !dryRun { for url in leftovers { try remove(url) } }
+        if !dryRun {
+            for url in leftovers { try remove(url) }
+            PlainCopies.removeLeftovers(in: directory.appendingPathComponent(user))
+        }
         let kept = policy.kept(chain.map { ($0.header.sequence, $0.header.createdAt) })
         var folds: [BundleFold] = []
         var pending: [BundleFileInfo] = []
@@ -46,13 +51,16 @@ extension BundleConsolidation {
                 pending = []
             }
         }
+        // Every fold is checked before the first is written: a refusal changes nothing.
+        for fold in folds { try keys.check(fold) }
         let before = chain.reduce(0) { $0 + $1.size }
         var after = before
         for fold in folds {
             guard !dryRun, let last = fold.bundles.last else { continue }
+            let plain = try PlainCopies(fold.bundles, identities: keys.identities, directory: directory.appendingPathComponent(user))
             let output = try BundleFileOutput(directory: directory, user: user, sequence: last.header.sequence)
             do {
-                _ = try consolidate(fold.bundles, schema: schema, brickVersion: brickVersion, into: output)
+                _ = try consolidate(plain.bundles, schema: schema, brickVersion: brickVersion, into: output, recipients: keys.recipients)
                 try output.commit()
             } catch {
                 output.discard()

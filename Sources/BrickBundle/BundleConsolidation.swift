@@ -34,15 +34,17 @@ public protocol BundleRecordSchema {
 /// so old points cost no space. Memory holds one entry per identity (its location),
 /// never the data, which is copied from the files.
 public enum BundleConsolidation {
-    /// Writes the consolidation of `bundles` (consecutive, in chain order, each read
-    /// and checked in full first) to `output`, with the header of the last one made a
-    /// consolidated bundle that stands in for it.
+    /// Writes the consolidation of `bundles` (consecutive, in chain order, plain files,
+    /// each read and checked in full first) to `output`, with the header of the last
+    /// one made a consolidated bundle that stands in for it; sealed for `recipients`
+    /// (docs/FORMAT.md §9) when there are any.
     public static func consolidate(
-        _ bundles: [BundleFileInfo], schema: any BundleRecordSchema, brickVersion: String, into output: any BundleOutput
+        _ bundles: [BundleFileInfo], schema: any BundleRecordSchema, brickVersion: String, into output: any BundleOutput,
+        recipients: [BundleRecipient] = []
     ) throws -> BundleTrailer {
         guard let last = bundles.last else { throw BundleError.misuse("nothing to consolidate") }
         if let encrypted = bundles.first(where: { !$0.recipients.isEmpty }) {
-            throw BundleError.misuse("\(encrypted.url.lastPathComponent) is encrypted; encrypted chains are not consolidated")
+            throw BundleError.misuse("\(encrypted.url.lastPathComponent) is encrypted: consolidate its decrypted copy")
         }
         // A full bundle replaces everything before it.
         let start = bundles.lastIndex { $0.header.kind == .full } ?? 0
@@ -59,13 +61,16 @@ public enum BundleConsolidation {
             kind: first.kind == .full ? .full : .consolidated, createdAt: last.header.createdAt,
             brickVersion: brickVersion, fromRun: first.fromRun, toRun: last.header.toRun,
             firstSequence: bundles[0].header.firstSequence, replacesDigest: lastChainDigest)
-        let writer = try BundleWriter(header: header, output: output)
+        let envelope = recipients.isEmpty ? nil : try EncryptedBundleOutput(recipients: recipients, header: header, output: output)
+        let writer = try BundleWriter(header: header, output: envelope ?? output)
         let files = try folded.map { try ReadOnlyFile($0.url) }
         for entry in index.emissionOrder() {
             try copy(entry.state, from: files, to: writer)
             if !entry.isRemoval, let attached = entry.attached { try copy(attached, from: files, to: writer) }
         }
-        return try writer.finish()
+        let trailer = try writer.finish()
+        try envelope?.finish(chainDigest: header.replacesDigest.isEmpty ? trailer.digest : header.replacesDigest)
+        return trailer
     }
 
     private static func copy(_ location: Location, from files: [ReadOnlyFile], to writer: BundleWriter) throws {

@@ -29,6 +29,9 @@ public enum BundleError: Error, CustomStringConvertible, Sendable, Equatable {
     case damagedChunk(index: UInt64, offset: UInt64)
     /// Reading or writing the bundle's file or stream failed.
     case io(path: String, operation: String, errno: Int32)
+    /// A consolidation of encrypted bundles was refused: no key to open them, no
+    /// recipients to seal the folded bundle, or recipients the chain had dropped.
+    case consolidationRefused(String)
 
     public var description: String {
         switch self {
@@ -51,6 +54,7 @@ public enum BundleError: Error, CustomStringConvertible, Sendable, Equatable {
             return "encrypted chunk \(index) at byte \(offset) does not authenticate (modified, moved, or the wrong key)"
         case .io(let path, let operation, let errno):
             return "\(operation) \(path): \(String(cString: strerror(errno)))"
+        case .consolidationRefused(let detail): return detail
         }
     }
 }

@@ -57,11 +57,12 @@ extension OffsiteWorkspace {
     /// Backs up alice and bob, exports, and changes alice's Maildir three times (flags,
     /// new mail, deletions, a copy stored once, a folder renamed, deleted and moved to
     /// another parent) with a purge before the third export.
-    static func primaryWithFourExports() throws -> OffsiteWorkspace {
+    static func primaryWithFourExports(_ exportArguments: (OffsiteWorkspace) throws -> [String] = { _ in [] }) throws -> OffsiteWorkspace {
         let site = OffsiteWorkspace(work: try Workspace())
+        let extra = try exportArguments(site)
         let mail = MaildirChanges(root: site.work.maildir("alice"))
         try site.backup(["alice", "bob"])
-        try site.export()
+        try site.export(extra)
 
         let inbox = try mail.messages()
         try mail.setFlags(inbox[0], "FS")
@@ -70,21 +71,21 @@ extension OffsiteWorkspace {
         try mail.copy(inbox[2], to: ".Sent", as: "1800000002.M2P1.offsite")
         try mail.renameFolder(".Archive.2025.Q1", ".Archive.2025.Q1 old")
         try site.backup(["alice", "bob"])
-        try site.export()
+        try site.export(extra)
 
         try mail.remove(inbox[2])
         try mail.removeFolder(".Drafts")
         try mail.renameFolder(".Archive.2025.Q1 old", ".Projects.Q1")
         try site.backup(["alice", "bob"])
         try site.purge()
-        try site.export()
+        try site.export(extra)
 
         try mail.addMessage(name: "1800000003.M3P1.offsite", subject: "third change", in: ".Sent")
         try mail.setFlags(inbox[3], "RS")
         let cyrillic = try mail.messages(in: ".&BB4EQgRHBFEEQgRL-")
         if let first = cyrillic.first { try mail.remove(first, in: ".&BB4EQgRHBFEEQgRL-") }
         try site.backup(["alice", "bob"])
-        try site.export()
+        try site.export(extra)
         return site
     }
 }

@@ -15,7 +15,13 @@ struct BundlesConsolidateCommand: AsyncParsableCommand {
             each kept point can still be rebuilt (import --until) and old points cost no \
             space. Works on the directory alone, without the store. Each fold replaces the \
             kept bundle's file atomically before the folded ones are removed: an interrupted \
-            run leaves the old chain or the new one. Encrypted chains are not consolidated.
+            run leaves the old chain or the new one.
+
+            Encrypted chains need --identity to open the bundles and --encrypt-to to seal \
+            each folded bundle (they are decrypted into a private temporary directory beside \
+            the user's bundles while folded); a folded bundle that would no longer be \
+            encrypted for a key id the chain had is refused unless --allow-dropping-recipients \
+            says so. A plain chain given --encrypt-to gets encrypted folded bundles.
 
             \(BrickExit.helpText)
             """)
@@ -41,6 +47,17 @@ struct BundlesConsolidateCommand: AsyncParsableCommand {
     @Flag(name: .customLong("dry-run"), help: "Say what would be folded; change nothing.")
     var dryRun = false
 
+    @Option(name: .long, help: ArgumentHelp("A private key file that opens the encrypted bundles; repeatable.", valueName: "FILE"))
+    var identity: [String] = []
+
+    @Option(name: .customLong("encrypt-to"), help: ArgumentHelp(
+        "Seal each folded bundle for this public key (brick-public-…, or a FILE.pub); repeat for several recipients.",
+        valueName: "KEY|FILE"))
+    var encryptTo: [String] = []
+
+    @Flag(name: .customLong("allow-dropping-recipients"), help: "Let a folded bundle leave out key ids the bundles it folds were encrypted for.")
+    var allowDroppingRecipients = false
+
     func validate() throws {
         guard keepLast >= 1, keepDaily >= 0, keepWeekly >= 0, keepMonthly >= 0 else {
             throw ValidationError("--keep-last takes 1 or more; --keep-daily, --keep-weekly and --keep-monthly take 0 or more")
@@ -50,12 +67,15 @@ struct BundlesConsolidateCommand: AsyncParsableCommand {
     func run() async throws {
         let root = URL(fileURLWithPath: directory)
         let policy = BundleRetention(last: keepLast, daily: keepDaily, weekly: keepWeekly, monthly: keepMonthly)
+        let keys = ConsolidationKeys(
+            identities: try BundleKeyOptions.identities(identity), recipients: try BundleKeyOptions.recipients(encryptTo),
+            allowDroppingRecipients: allowDroppingRecipients)
         var failures = 0
         for user in users.isEmpty ? try BundleDirectory.users(in: root) : users {
             do {
                 let report = try BundleConsolidation.run(
                     directory: root, user: user, policy: policy, schema: OffsiteRecordSchema(),
-                    brickVersion: BrickVersion.current, dryRun: dryRun)
+                    brickVersion: BrickVersion.current, dryRun: dryRun, keys: keys)
                 Terminal.write(Self.describe(report, dryRun: dryRun) + "\n")
             } catch {
                 failures += 1
