@@ -93,6 +93,12 @@ public class BufferedBundleInput: BundleInput {
         return out
     }
 
+    /// Forgets the bytes read ahead (the file input moved to its end).
+    func discardReadAhead() {
+        start = 0
+        end = 0
+    }
+
     private func refill() throws {
         start = 0
         end = try buffer.withUnsafeMutableBytes { try fill($0) }
@@ -108,6 +114,10 @@ public class BufferedBundleInput: BundleInput {
 /// A bundle file, read front to back.
 public final class BundleFileInput: BufferedBundleInput {
     private let fd: Int32
+    /// True when the file holds exactly one bundle (a file of a bundle directory, as
+    /// export writes them), so its end is that bundle's end (`BundleTail`); false for a
+    /// file that may hold a saved stream of several.
+    public var holdsOneBundle = false
 
     /// Opens the file for reading.
     public init(url: URL) throws(BundleError) {
@@ -120,6 +130,12 @@ public final class BundleFileInput: BufferedBundleInput {
 
     override func fill(_ buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         try readFD(fd, buffer, name: name)
+    }
+
+    /// Moves to the end of the file: the bundle's remaining bytes are not read.
+    func skipToEnd() throws(BundleError) {
+        if lseek(fd, 0, SEEK_END) < 0 { throw .io(path: name, operation: "seek", errno: errno) }
+        discardReadAhead()
     }
 }
 

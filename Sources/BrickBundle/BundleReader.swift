@@ -1,4 +1,5 @@
 import Crypto
+import Foundation
 
 /// Reads one bundle front to back: the header when created, then one record at a time,
 /// each checked against its checksum as it is consumed, then the trailer, whose counts
@@ -47,6 +48,19 @@ public final class BundleReader {
         }
         reader.encryptedInput = encrypted
         return reader
+    }
+
+    /// The chain digest stated at the end of the bundle's file, read without reading the
+    /// records (`BundleTail`), the file then left at its end so that no further bundle
+    /// is read from it; nil, with nothing read, when the input is not a file holding
+    /// this one bundle (a stream must be read through). No record is checked: use it
+    /// only to recognise a bundle already applied.
+    public func chainDigestFromFileEnd() throws -> [UInt8]? {
+        guard let file = (encryptedInput?.source ?? input) as? BundleFileInput, file.holdsOneBundle else { return nil }
+        let tail = try BundleTail.read(URL(fileURLWithPath: file.name), header: header, encrypted: encryptedInput != nil)
+        try file.skipToEnd()
+        current = nil
+        return tail.chainDigest
     }
 
     /// Reads the next plain bundle's header from `input`; nil at a clean end of input,

@@ -83,6 +83,9 @@ public final class EncryptedBundleInput: BundleInput {
         throw BundleError.noMatchingIdentity(recipients: info.recipients)
     }
 
+    /// The input the envelope is read from.
+    var source: BufferedBundleInput { input }
+
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         guard key != nil else { throw BundleError.noMatchingIdentity(recipients: info.recipients) }
         while position == plaintext.count {

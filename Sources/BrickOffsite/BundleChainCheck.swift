@@ -11,7 +11,8 @@ public struct BundleChainEntry: Sendable {
     public var size: UInt64
     /// Item rows and values it holds (intact records; 0 when only its header was read).
     public var items: UInt64, values: UInt64
-    /// Whether the whole file was read (records and digest), not only its header.
+    /// Whether the whole file was read (records and digest), not only its header and
+    /// trailer.
     public var dataRead: Bool
     /// Damaged places, one line each naming the record and byte, empty when intact.
     public var damage: [String]
@@ -42,7 +43,8 @@ public enum BundleChainCheck {
     /// The chain of `user`, in sequence order, each entry checked. Files that a
     /// consolidation folded into a later one (and has not removed yet) are left out.
     /// `readData` chooses, by a file's position in the user's directory, the files read
-    /// whole; of the others only the header is read, and their digests are not checked.
+    /// whole; of the others only the header and the end (trailer counts, chain digest;
+    /// `BundleTail`) are read, and their records and digests are not checked.
     /// Encrypted bundles are read with `identities` when one of them is a recipient; without,
     /// only their envelope is checked and the entry says so.
     public static func check(
@@ -77,13 +79,18 @@ public enum BundleChainCheck {
         return linked(withoutFolded(entries))
     }
 
-    /// An entry from the file's header alone (an encrypted bundle's clear copy of it).
+    /// An entry from the file's header (an encrypted bundle's clear copy of it) and its
+    /// end: the chain digest, and a plain bundle's counts.
     private static func headerOnly(_ url: URL, size: UInt64) -> BundleChainEntry {
         var entry = BundleChainEntry(url: url, header: nil, size: size, items: 0, values: 0, dataRead: false, damage: [], chainDigest: nil)
         do {
             let info = try BundleFileInfo.read(url)
             entry.header = info.header
             entry.recipients = info.recipients
+            let tail = try BundleTail.read(url, header: info.header, encrypted: !info.recipients.isEmpty)
+            entry.chainDigest = tail.chainDigest
+            entry.items = tail.counts?[BundleRecordType.item.rawValue] ?? 0
+            entry.values = tail.counts?[BundleRecordType.value.rawValue] ?? 0
         } catch {
             entry.damage = ["\(error)"]
         }

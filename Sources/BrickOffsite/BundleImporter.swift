@@ -14,6 +14,8 @@ public final class BundleImporter {
     public let options: ImportOptions
     private var stores: [String: UserStore] = [:]
     private var stopped: [String: OffsiteError] = [:]
+    /// True when the last bundle was recognised as applied from its file's end.
+    private var skippedToEnd = false
 
     /// An importer into the replicas under `root`.
     public init(root: URL, options: ImportOptions) {
@@ -33,6 +35,7 @@ public final class BundleImporter {
             throw OffsiteError.damaged(bundle: label, detail: "\(error)")
         }
         let header = reader.header
+        skippedToEnd = false
         var report = ImportReport(user: header.user, bundle: label, sequence: header.sequence, kind: header.kind, outcome: .applied)
         do {
             if let refusal = stopped[header.user] {
@@ -48,7 +51,7 @@ public final class BundleImporter {
         if case .refused(let error) = report.outcome {
             stopped[header.user] = stopped[header.user] ?? error
         }
-        if case .applied = report.outcome {} else { try readToEnd(reader, label: label) }
+        if case .applied = report.outcome {} else if !skippedToEnd { try readToEnd(reader, label: label) }
         return report
     }
 
@@ -71,8 +74,16 @@ public final class BundleImporter {
             throw OffsiteError.notAReplica(user: header.user, path: layout.userDirectory.path)
         }
         if let applied = try store.appliedBundle(sequence: header.sequence) {
-            try readToEnd(reader, label: label)
-            return reader.trailer.map { header.chainDigest(trailer: $0) } == applied.digest
+            // A bundle file of a directory says its digest at its end: no need to read it.
+            let digest: [UInt8]?
+            do {
+                digest = try reader.chainDigestFromFileEnd()
+            } catch let error as BundleError {
+                throw OffsiteError.damaged(bundle: label, detail: "\(error)")
+            }
+            skippedToEnd = digest != nil
+            if !skippedToEnd { try readToEnd(reader, label: label) }
+            return (digest ?? reader.trailer.map { header.chainDigest(trailer: $0) }) == applied.digest
                 ? .alreadyApplied : .refused(.conflictingBundle(user: header.user, bundle: label, sequence: header.sequence))
         }
         let last = try store.lastAppliedBundle()

@@ -18,8 +18,13 @@ enum BundleSources {
                 throw UsageError("no bundle or directory at \(source)")
             }
             let files = isDirectory.boolValue ? try chains(in: URL(fileURLWithPath: source)) : [URL(fileURLWithPath: source)]
+            let holdsOneBundle = isDirectory.boolValue
             for file in files {
-                result.append((file.path, { try BundleFileInput(url: file) }))
+                result.append((file.path, {
+                    let input = try BundleFileInput(url: file)
+                    input.holdsOneBundle = holdsOneBundle
+                    return input
+                }))
             }
         }
         return result
