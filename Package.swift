@@ -116,7 +116,7 @@ let package = Package(
         .testTarget(name: "BrickCommandsTests", dependencies: [
             "BrickCommands", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .testTarget(name: "BrickSiteTests", dependencies: ["BrickSite"]),
+        .testTarget(name: "BrickSiteTests", dependencies: ["BrickSite", "BrickTestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: [
             "BrickCore", "BrickStore", "BerkeleyDB", "BrickBundle", "BrickOffsite", "BrickSite", "BrickTestSupport", .product(name: "Crypto", package: "swift-crypto"),
         ]),

@@ -9,14 +9,8 @@ import Testing
 @Suite(.serialized, .enabled(if: IMAPServerFixture.available(.dovecot))) struct OffsiteIMAPRoundTripTests {
     @Test func aDovecotUsersReplicaEqualsThePrimaryAndContinuesIncrementallyWhenPromoted() throws {
         let server = try IMAPServerFixture(.dovecot)
-        let site = OffsiteWorkspace(work: try Workspace())
+        let (site, backupArgs) = try OffsiteWorkspace.onServer(server)
         let work = site.work
-        let fixtures = work.url.appendingPathComponent("fixture-store")
-        #expect(try Tools.run("brick-backup", ["backup", "--source", work.source, "-u", "alice", "--store", fixtures.path]).status == 0)
-        let fill = try Tools.run("brick-restore", [fixtures.appendingPathComponent("alice").path, "--to", server.url] + server.adminArguments + ["--progress", "never"])
-        #expect(fill.status == 0, "\(fill.stdout)\(fill.stderr)")
-
-        let backupArgs = ["backup", "--source", server.url, "-u", "alice", "--store", work.store.path, "--progress", "never"] + server.adminArguments
         func backup() throws {
             let result = try Tools.run("brick-backup", backupArgs)
             #expect(result.status == 0, "\(result.stdout)\(result.stderr)")

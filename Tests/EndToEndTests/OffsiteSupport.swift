@@ -54,6 +54,20 @@ struct OffsiteWorkspace {
 }
 
 extension OffsiteWorkspace {
+    /// A workspace whose alice is on `server`: the fixture Maildir backed up and restored
+    /// into it; returns it with the arguments of a backup of alice from the server.
+    static func onServer(_ server: IMAPServerFixture) throws -> (site: OffsiteWorkspace, backup: [String]) {
+        let site = OffsiteWorkspace(work: try Workspace())
+        let work = site.work
+        let fixtures = work.url.appendingPathComponent("fixture-store")
+        let stored = try Tools.run("brick-backup", ["backup", "--source", work.source, "-u", "alice", "--store", fixtures.path])
+        guard stored.status == 0 else { throw Failed(what: "backup of the fixture", result: stored) }
+        let fill = try Tools.run(
+            "brick-restore", [fixtures.appendingPathComponent("alice").path, "--to", server.url] + server.adminArguments + ["--progress", "never"])
+        guard fill.status == 0 else { throw Failed(what: "restore into the server", result: fill) }
+        return (site, ["backup", "--source", server.url, "-u", "alice", "--store", work.store.path, "--progress", "never"] + server.adminArguments)
+    }
+
     /// Backs up alice and bob, exports, and changes alice's Maildir three times (flags,
     /// new mail, deletions, a copy stored once, a folder renamed, deleted and moved to
     /// another parent) with a purge before the third export.
