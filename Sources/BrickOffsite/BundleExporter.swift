@@ -105,14 +105,12 @@ public struct BundleExporter {
                 let key = row["key"]?.text ?? ""
                 // A value of body kind 2 goes as one record: its own bytes, then its
                 // segments' (FORMAT.md §8.5); memory holds one segment.
-                guard let length = try store.storedValueLength(folderID: folder, key: key) else {
+                guard let value = try store.storedValuePieces(folderID: folder, key: key) else {
                     throw StoreError.itemNotFound(user: user, folder: "#\(folder)", key: key)
                 }
-                try writer.appendStreamed(.value, length: length) { write in
-                    try store.forEachStoredValuePiece(folderID: folder, key: key) { try write($0) }
-                }
+                try writer.appendStreamed(.value, length: value.length) { write in try value.forEach(write) }
                 report.values += 1
-                report.valueBytes += Int64(length)
+                report.valueBytes += Int64(value.length)
             }
             progress(report.items)
         }

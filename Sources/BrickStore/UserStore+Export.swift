@@ -148,39 +148,50 @@ extension UserStore {
         }
     }
 
-    /// The length of an item's logical value (see `forEachStoredValuePiece`), nil when
+    /// The stored bytes of an item as one logical value, for export: its length, known
+    /// from its record alone, and its pieces: the record, then, for a value of body
+    /// kind 2, its segment records' bytes in order (the LZ4 frame), read one record at a
+    /// time when `forEach` runs, so memory holds one segment. The record is read once.
+    /// `ReplicaWriter.value` splits such a logical value into records again. Nil when
     /// the item has no value.
-    public func storedValueLength(folderID: FolderID, key: String) throws(StoreError) -> UInt64? {
+    public func storedValuePieces(folderID: FolderID, key: String) throws(StoreError) -> StoredValuePieces? {
         guard let main = try storedValue(folderID: folderID, key: key) else { return nil }
-        guard case .segmented(let frameLength, _)? = try? ItemValue.decodeHeader(main).1 else { return UInt64(main.count) }
-        return UInt64(main.count) + frameLength
+        guard case .segmented(let frameLength, let count)? = try? ItemValue.decodeHeader(main).1 else {
+            return StoredValuePieces(store: self, folderID: folderID, key: key, main: main, segments: 0, length: UInt64(main.count))
+        }
+        return StoredValuePieces(
+            store: self, folderID: folderID, key: key, main: main, segments: count, length: UInt64(main.count) + frameLength)
     }
 
-    /// The stored bytes of an item as one logical value, for export: its record, then,
-    /// for a value of body kind 2, its segment records' bytes in order (the LZ4 frame),
-    /// handed over one record at a time so memory holds one segment.
-    /// `ReplicaWriter.value` splits such a logical value into records again.
-    public func forEachStoredValuePiece(folderID: FolderID, key: String, _ body: ([UInt8]) throws -> Void) throws {
-        guard let main = try storedValue(folderID: folderID, key: key) else {
-            throw StoreError.itemNotFound(user: user, folder: "#\(folderID)", key: key)
-        }
-        try body(main)
-        guard case .segmented(_, let count)? = try? ItemValue.decodeHeader(main).1 else { return }
-        let item = Array(key.utf8)
-        for index in 0..<count {
-            guard let segment = try storedSegment(folderID: folderID, key: SegmentKey.key(item: item, index: index)) else {
-                throw StoreError.damagedItem(user: user, folder: "#\(folderID)", key: key, detail: "segment \(index) is missing")
-            }
-            try body(segment)
-        }
-    }
-
-    private func storedSegment(folderID: FolderID, key: [UInt8]) throws(StoreError) -> [UInt8]? {
+    fileprivate func storedSegment(folderID: FolderID, key: [UInt8]) throws(StoreError) -> [UInt8]? {
         mutex.lock()
         defer { mutex.unlock() }
         return try readingItemFile(of: folderID) { () throws(StoreError) -> [UInt8]? in
             guard let database = try database(forFolderID: folderID) else { return nil }
             return try withBlobs { try database.get(key) }
+        }
+    }
+}
+
+/// An item's stored value as export sends it (see `UserStore.storedValuePieces`).
+public struct StoredValuePieces {
+    fileprivate let store: UserStore
+    fileprivate let folderID: FolderID
+    fileprivate let key: String
+    fileprivate let main: [UInt8]
+    fileprivate let segments: UInt32
+    /// Bytes of the logical value: the record and, for body kind 2, the frame.
+    public let length: UInt64
+
+    /// Hands over the record, then each segment's bytes in order.
+    public func forEach(_ body: ([UInt8]) throws -> Void) throws {
+        try body(main)
+        let item = Array(key.utf8)
+        for index in 0..<segments {
+            guard let segment = try store.storedSegment(folderID: folderID, key: SegmentKey.key(item: item, index: index)) else {
+                throw StoreError.damagedItem(user: store.user, folder: "#\(folderID)", key: key, detail: "segment \(index) is missing")
+            }
+            try body(segment)
         }
     }
 }
