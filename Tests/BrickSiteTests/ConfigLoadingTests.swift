@@ -64,6 +64,9 @@ struct ConfigLoadingTests {
             [groups.g]
             source = "imap"
             users-file = "\(work.path)/missing-users"
+            [targets.vault]
+            to = "\(work.path)"
+            encrypt-to = ["brick-public-not-checked-here", "\(work.path)/missing.pub"]
             """
         let config = try SiteConfig.parse(text: text, file: "brick.toml")
         let found = config.fileSystemProblems().map(\.description)
@@ -71,6 +74,7 @@ struct ConfigLoadingTests {
             "brick.toml:1: store: \(work.path)/missing-store: No such file or directory",
             "brick.toml:4: sources.imap.password-file: \(password) is accessible by group or others (mode 0644); refused: chmod 600 it",
             "brick.toml:7: groups.g.users-file: cannot read users file \(work.path)/missing-users: No such file or directory",
+            "brick.toml:10: targets.vault.encrypt-to: \(work.path)/missing.pub: neither a public key (brick-public-…) nor a readable file: No such file or directory",
         ])
     }
 }
