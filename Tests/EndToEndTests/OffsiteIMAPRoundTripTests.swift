@@ -44,14 +44,7 @@ import Testing
         try backup()
         try site.export()
 
-        let imported = try site.importing([site.bundles.path])
-        #expect(imported.status == 0, "\(imported.stdout)\(imported.stderr)")
-        let differences = try site.differences("alice")
-        #expect(differences.isEmpty, "\(differences.joined(separator: "\n"))")
-        let replicaStore = site.replica.appendingPathComponent("alice")
-        let verify = try Tools.run("brick-backup", ["verify", replicaStore.path, "--progress", "never"])
-        #expect(verify.status == 0 && verify.stdout.contains("0 orphans"), "\(verify.stdout)\(verify.stderr)")
-        let items = try index(replicaStore, ["--deleted", "yes"])
+        let items = try site.importAndCompareAlice()
         #expect(items.contains { $0.folder == "Archive/Notes" && $0.deleted == nil })
         #expect(items.filter { $0.folder == "Archive/2025/Q1" }.map(\.subject) == ["new generation"])
 
@@ -60,7 +53,7 @@ import Testing
         let promoted = try Tools.run(
             "brick-backup", ["backup", "--source", server.url, "-u", "alice", "--store", site.replica.path, "--progress", "never"] + server.adminArguments)
         #expect(promoted.status == 0, "\(promoted.stdout)\(promoted.stderr)")
-        let store = try UserStore(layout: StoreLayout(userDirectory: replicaStore), mode: .readOnly)
+        let store = try UserStore(layout: StoreLayout(userDirectory: site.replica.appendingPathComponent("alice")), mode: .readOnly)
         let last = try #require(try store.runs().last)
         #expect(last.kind == "backup" && last.itemsAdded == 1 && last.itemsUpdated == 0 && last.itemsDeleted == 0,
                 "\(last.itemsAdded) added, \(last.itemsUpdated) updated, \(last.itemsDeleted) deleted")

@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 
 /// Helpers of the off-site tests: Maildir changes, exports and imports through the
 /// built executables.
@@ -39,6 +40,19 @@ struct OffsiteWorkspace {
         let directory = bundles.appendingPathComponent(user)
         return try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".bundle") }.sorted()
             .map { directory.appendingPathComponent($0) }
+    }
+
+    /// Imports the bundle directory into the replica, expects alice's replica to equal
+    /// the primary and to verify with no orphan, and returns its items, deleted included.
+    func importAndCompareAlice(sourceLocation: SourceLocation = #_sourceLocation) throws -> [IndexedItem] {
+        let imported = try importing([bundles.path])
+        #expect(imported.status == 0, "\(imported.stdout)\(imported.stderr)", sourceLocation: sourceLocation)
+        let differences = try differences("alice")
+        #expect(differences.isEmpty, "\(differences.joined(separator: "\n"))", sourceLocation: sourceLocation)
+        let replicaStore = replica.appendingPathComponent("alice")
+        let verify = try Tools.run("brick-backup", ["verify", replicaStore.path, "--progress", "never"])
+        #expect(verify.status == 0 && verify.stdout.contains("0 orphans"), "\(verify.stdout)\(verify.stderr)", sourceLocation: sourceLocation)
+        return try index(replicaStore, ["--deleted", "yes"])
     }
 
     /// Differences between the primary's and the replica's store of `user`.
