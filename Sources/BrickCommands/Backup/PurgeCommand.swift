@@ -123,6 +123,9 @@ struct PurgeCommand: AsyncParsableCommand {
                               Formatting.bytes(report.bytes) as NSString, report.folders.count,
                               Formatting.bytes(report.diskBytesBefore) as NSString,
                               (dryRun ? "(dry run)" : Formatting.bytes(report.diskBytesAfter)) as NSString))
+        if report.keptByHold > 0 {
+            Terminal.write("\(user): \(Formatting.count(report.keptByHold)) items deleted upstream \(dryRun ? "would be" : "were") kept because of a legal hold\n")
+        }
         if verbose {
             for folder in report.folders { Terminal.printError("\(user): folder \(folder) \(dryRun ? "would be" : "was") removed") }
             if report.settings > 0 {
