@@ -45,6 +45,9 @@ public struct SiteSearch: Sendable {
                     var found: [CatalogItem] = []
                     try StoreCatalog(directory: directory, user: user).forEachItem(matching: userQuery) { found.append($0) }
                     state.deliver(user: user, found)
+                } catch .folderNotFound {
+                    // A user without the folder asked for has no hits in it.
+                    continue
                 } catch {
                     state.fail(Failure(user: user, error: error))
                 }
