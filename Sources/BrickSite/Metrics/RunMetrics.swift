@@ -2,13 +2,28 @@ import Foundation
 
 /// What one group's run of `backup` or `purge` reports to monitoring.
 public struct RunMetrics: Sendable {
-    /// The kind of run: it prefixes the metric names (`brick_backup_…`, `brick_purge_…`).
+    /// The kind of run: it prefixes the metric names (`brick_backup_…`, `brick_purge_…`,
+    /// `brick_audit_…`).
     public enum Kind: String, Sendable, CaseIterable {
-        case backup, purge
+        case backup, purge, audit
 
-        /// The names of the items and bytes counts of this kind.
-        var itemsName: String { self == .backup ? "items_added" : "items_purged" }
-        var bytesName: String { self == .backup ? "bytes_added" : "bytes_purged" }
+        /// The names of the items and bytes counts of this kind, after the prefix. An
+        /// audit's "items" are the messages missing from the stores, its "bytes" the
+        /// sampled messages whose stored bytes differ.
+        var itemsName: String {
+            switch self {
+            case .backup: "last_run_items_added"
+            case .purge: "last_run_items_purged"
+            case .audit: "missing_items"
+            }
+        }
+        var bytesName: String {
+            switch self {
+            case .backup: "last_run_bytes_added"
+            case .purge: "last_run_bytes_purged"
+            case .audit: "sample_mismatched_items"
+            }
+        }
     }
 
     /// One user's outcome (written only with per-user metrics on).
