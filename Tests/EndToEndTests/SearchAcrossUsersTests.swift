@@ -54,6 +54,24 @@ import Testing
         #expect(csv.stdout.split(separator: "\n").dropFirst().map { $0.split(separator: ",").first.map(String.init) ?? "" }.sorted() == ["alice", "bob", "carol"])
     }
 
+    @Test func badSearchArgumentsAreRefusedWithOneLine() throws {
+        let work = try SearchWorkspace()
+        try work.backup(source: work.source, extra: [])
+        let store = work.store.path
+        let cases: [([String], String)] = [
+            ([store, "--limit", "2", "--dry-run"], "--limit"),
+            ([store, "-u", "nobody", "--dry-run"], "nobody: no store"),
+            ([store, "--all-users", "-u", "alice", "--dry-run"], "choose one of"),
+            ([store, "--all-users", "--settings", "--dry-run"], "settings are restored one user at a time"),
+            ([store, "--all-users", "--text", "  ", "--dry-run"], "--text needs at least one word"),
+            ([store, "--all-users", "--text", "x", "--to", "maildir:\(work.url.path)/out"], "--restore-root"),
+        ]
+        for (arguments, message) in cases {
+            let result = try Tools.run("brick-restore", arguments)
+            #expect(result.status == 2 && result.stderr.contains(message), "\(arguments): \(result.stderr)")
+        }
+    }
+
     @Test func textAddedBeforeIndexTextIsFoundAfterRebuildText() throws {
         let work = try SearchWorkspace()
         try work.backup(source: work.source, extra: [], indexText: false)
