@@ -95,6 +95,11 @@ public protocol MailSource: Sendable {
     /// Breaks off a call in progress, from another task (a deadline passed): the
     /// call fails soon after. By default nothing: local sources do not hang.
     func abort() async
+    /// The token under which `synchronize` compares the whole folder with what the
+    /// store holds as present (a listing of messages and flags, bodies only of the
+    /// messages the store lacks), given the token the store keeps for the folder: what
+    /// an audit uses. By default nil, a first run's full comparison.
+    func auditToken(for stored: String?) -> String?
 }
 
 extension MailSource {
@@ -102,4 +107,6 @@ extension MailSource {
     public func takeSkippedEntries() -> [SkippedEntry] { [] }
     /// Does nothing.
     public func abort() async {}
+    /// No token: a first run's comparison.
+    public func auditToken(for stored: String?) -> String? { nil }
 }

@@ -14,6 +14,8 @@ public struct ExportReport: Sendable {
     public var fromRun: Int64, toRun: Int64
     /// Folder, item, setting and run rows, and purges, the bundle holds.
     public var folders = 0, items = 0, settings = 0, runs = 0, purges = 0
+    /// Legal hold rows the bundle holds.
+    public var holds = 0
     /// Values the bundle holds and their bytes.
     public var values = 0
     /// Bytes of the values.
@@ -118,6 +120,10 @@ public struct BundleExporter {
             try writer.append(
                 .setting, RowCoding.fields(of: row, table: "settings", columns: OffsiteColumns.settings, user: user), skippable: true)
             report.settings += 1
+        }
+        try store.forEachChangedHold(after: cursor) { row in
+            try writer.append(.hold, RowCoding.fields(of: row, table: "holds", columns: OffsiteColumns.holds, user: user), skippable: true)
+            report.holds += 1
         }
         try store.forEachRun(after: cursor) { row in
             try writer.append(.run, RowCoding.fields(of: row, table: "runs", columns: OffsiteColumns.runs, user: user))

@@ -62,6 +62,8 @@ public struct ImportReport: Sendable {
     public var outcome: Outcome
     /// Records applied.
     public var folders = 0, items = 0, values = 0, settings = 0, runs = 0, purges = 0
+    /// Legal hold rows applied.
+    public var holds = 0
     /// Bytes of the values applied.
     public var valueBytes: Int64 = 0
 }

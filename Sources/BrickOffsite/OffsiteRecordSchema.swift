@@ -2,7 +2,8 @@ import BrickBundle
 
 /// What consolidation needs to know of the store's records (docs/FORMAT.md §8.5, §8.6):
 /// an item row and an item purge stand for the item (folder id and key), and a value is
-/// attached to the item row before it; a run row stands for its run, a setting row and a
+/// attached to the item row before it; a run row stands for its run, a hold row for its
+/// hold, a setting row and a
 /// setting purge for the setting version with that id. Folder rows and
 /// folder purges are kept, every one in its place: they are few, and an import needs a
 /// folder's row before the item rows of its folder when the folder is new to the replica.
@@ -24,6 +25,9 @@ public struct OffsiteRecordSchema: BundleRecordSchema {
             return .state(identity: [0x52] + bytes(of: id), isRemoval: false)
         case .setting, .purgedSetting:
             return try SettingRecordRole.role(of: head, fields: fields) ?? .keepAll
+        case .hold:
+            guard let id = try fields?.int(1) else { throw missing(head) }
+            return .state(identity: [0x48] + bytes(of: id), isRemoval: false)
         case .folder, .purgedFolder:
             return .keepAll
         default:

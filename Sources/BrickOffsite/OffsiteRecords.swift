@@ -20,6 +20,8 @@ extension BundleRecordType {
     static let setting = BundleRecordType(rawValue: 7)
     /// A setting version purged (fields: 1 run, 2 setting id); skippable.
     static let purgedSetting = BundleRecordType(rawValue: 8)
+    /// A legal hold row, whole (fields: `OffsiteColumns.holds`); skippable.
+    static let hold = BundleRecordType(rawValue: 9)
 }
 
 /// Field tags of the setting purge record.
@@ -71,6 +73,11 @@ enum OffsiteColumns {
     static let settings = table([
         ("id", .integer), ("kind", .text), ("folder_path", .text), ("name", .text), ("content", .bytes), ("sha256", .bytes),
         ("added_run", .integer), ("added_at", .integer), ("replaced_run", .integer), ("replaced_at", .integer),
+    ])
+
+    static let holds = table([
+        ("id", .integer), ("reason", .text), ("sender", .text), ("period_begin", .integer), ("period_end", .integer),
+        ("until_at", .integer), ("added_run", .integer), ("added_at", .integer), ("removed_run", .integer), ("removed_at", .integer),
     ])
 
     /// Tags are the positions in the list, from 1.

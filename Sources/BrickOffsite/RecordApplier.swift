@@ -42,6 +42,9 @@ struct RecordApplier {
                 case .purgedSetting:
                     try writer.purgedSetting(required(reader.readFields().int(PurgedSettingTag.setting), head))
                     counts.purges += 1
+                case .hold:
+                    try writer.hold(RowCoding.row(of: reader.readFields(), columns: OffsiteColumns.holds))
+                    counts.holds += 1
                 case .run:
                     try writer.run(RowCoding.row(of: reader.readFields(), columns: OffsiteColumns.runs))
                     counts.runs += 1

@@ -5,7 +5,7 @@ import GRDB
 /// A shipped migration is never edited: a change is a new migration.
 enum CatalogSchema {
     /// Format constant: the store format version this code writes (FORMAT.md §5).
-    static let formatVersion = 6
+    static let formatVersion = 7
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -175,6 +175,49 @@ enum CatalogSchema {
         migrator.registerMigration("v6-segmented-bodies") { db in
             try db.execute(sql: "UPDATE meta SET value = '6' WHERE key = 'format_version'")
         }
+        // Format 7: full-text search over items (FTS5, kept by triggers, so backup, purge,
+        // repair and import maintain it alike) and legal holds (FORMAT.md §4).
+        migrator.registerMigration("v7-search-hold") { db in
+            try db.execute(sql: """
+                CREATE VIRTUAL TABLE item_text USING fts5(
+                    subject, sender, recipients, body, tokenize = 'unicode61 remove_diacritics 2');
+                INSERT INTO item_text(rowid, subject, sender, recipients, body)
+                    SELECT id, \(textColumns("items")), '' FROM items;
+                CREATE TRIGGER item_text_insert AFTER INSERT ON items BEGIN
+                    INSERT OR REPLACE INTO item_text(rowid, subject, sender, recipients, body)
+                    VALUES (new.id, \(textColumns("new")), COALESCE((SELECT body FROM item_text WHERE rowid = new.id), ''));
+                END;
+                CREATE TRIGGER item_text_update AFTER UPDATE OF id, subject, from_name, from_addr, to_addrs, cc_addrs ON items BEGIN
+                    INSERT OR REPLACE INTO item_text(rowid, subject, sender, recipients, body)
+                    VALUES (new.id, \(textColumns("new")), COALESCE((SELECT body FROM item_text WHERE rowid = old.id), ''));
+                    DELETE FROM item_text WHERE rowid = old.id AND old.id != new.id;
+                END;
+                CREATE TRIGGER item_text_delete AFTER DELETE ON items BEGIN
+                    DELETE FROM item_text WHERE rowid = old.id;
+                END;
+                CREATE TABLE holds (
+                    id INTEGER PRIMARY KEY,
+                    reason TEXT NOT NULL,
+                    sender TEXT,
+                    period_begin INTEGER,
+                    period_end INTEGER,
+                    until_at INTEGER,
+                    added_run INTEGER NOT NULL,
+                    added_at INTEGER NOT NULL,
+                    removed_run INTEGER,
+                    removed_at INTEGER
+                );
+                UPDATE meta SET value = '7' WHERE key = 'format_version';
+                """)
+        }
         return migrator
+    }
+
+    /// The subject, sender and recipients text of the items row `row` (a table or a
+    /// trigger's `new`), as the `item_text` columns hold them.
+    private static func textColumns(_ row: String) -> String {
+        "COALESCE(\(row).subject, ''), "
+            + "COALESCE(\(row).from_name, '') || ' ' || COALESCE(\(row).from_addr, ''), "
+            + "COALESCE(\(row).to_addrs, '') || ' ' || COALESCE(\(row).cc_addrs, '')"
     }
 }

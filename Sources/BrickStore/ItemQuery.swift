@@ -41,6 +41,11 @@ public struct ItemQuery: Sendable, Equatable {
     public var asOf: Date?
     /// At most this many rows.
     public var limit: Int?
+    /// A full-text query (FTS5 syntax, see `TextQuery`) over subject, sender,
+    /// recipients and, where the store indexes it, the message text.
+    public var text: String?
+    /// A full-text query over the subject only.
+    public var subject: String?
 
     /// A query that selects every present item.
     public init() {}

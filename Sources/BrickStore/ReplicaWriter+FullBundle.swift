@@ -30,6 +30,9 @@ extension ReplicaWriter {
         for id in try Int64.fetchAll(db, sql: "SELECT id FROM settings") where !seenSettings.contains(id) {
             try db.execute(sql: "DELETE FROM settings WHERE id = ?", arguments: [id])
         }
+        for id in try Int64.fetchAll(db, sql: "SELECT id FROM holds") where !seenHolds.contains(id) {
+            try db.execute(sql: "DELETE FROM holds WHERE id = ?", arguments: [id])
+        }
         let runs = try RunID.fetchAll(db, sql: "SELECT id FROM runs")
         for id in runs where !seenRuns.contains(id) {
             try db.execute(sql: "DELETE FROM runs WHERE id = ?", arguments: [id])

@@ -42,6 +42,7 @@ public final class ReplicaWriter {
     var seenFolders = Set<FolderID>()
     var seenRuns = Set<RunID>()
     var seenSettings = Set<Int64>()
+    var seenHolds = Set<Int64>()
     var lastItem: (folder: FolderID, key: String)?
     private var values: [(folder: FolderID, key: String, value: [UInt8])] = []
     private var valueBytes = 0
@@ -137,6 +138,16 @@ public final class ReplicaWriter {
         }
         try upsert("settings", row, replacing: true)
         seenSettings.insert(id)
+    }
+
+    /// A legal hold row, whole (its id is the primary's): it replaces the row with its id.
+    public func hold(_ row: CatalogRow) throws {
+        try applyFolders()
+        guard let id = row["id"]?.integer, row["reason"]?.text != nil else {
+            throw StoreError.corrupt(user: store.user, detail: "a hold row without id or reason")
+        }
+        try upsert("holds", row, replacing: true)
+        seenHolds.insert(id)
     }
 
     /// A setting version purged on the primary: its row goes (kept with `keepPurged`).

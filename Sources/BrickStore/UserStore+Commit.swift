@@ -32,6 +32,8 @@ struct PreparedItem {
     /// Bytes the item takes in the store when more than its value (a segmented value:
     /// its segments too).
     var storedBytes: Int?
+    /// The message's text for the full-text index, when the store indexes it.
+    var text: String?
 
     var sha256: [UInt8] { header.sha256 }
     var rawSize: Int { Int(header.rawSize) }
@@ -56,7 +58,8 @@ extension UserStore {
                     body: InMemoryByteStream($0.raw), emailID: $0.emailID)
             }
         }
-        var prepared = try prepare(batch.added, folder: folder)
+        let indexText = try indexesText
+        var prepared = try prepare(batch.added, folder: folder, indexText: indexText)
         mutex.lock()
         defer { mutex.unlock() }
         let existingKeys = prepared.isEmpty ? [] : try shareKnownBodies(&prepared, folder: folder)
@@ -113,6 +116,7 @@ extension UserStore {
                     outcome.added += 1
                     outcome.bytes += Int64(entry.rawSize)
                 }
+                if indexText { try UserStore.storeText(db, entry.text, folder: folder.id, key: entry.item.key.rawValue, sha256: entry.sha256) }
             }
             let flagUpdate = try db.cachedStatement(sql: """
                 UPDATE items SET flags = ?, modseq = COALESCE(?, modseq), updated_run = ?, updated_at = ?
@@ -205,7 +209,7 @@ extension UserStore {
     }
 
     /// Parses, hashes and compresses new items, on all cores.
-    private func prepare(_ items: [SourceItem], folder: StoredFolder) throws(StoreError) -> [PreparedItem] {
+    private func prepare(_ items: [SourceItem], folder: StoredFolder, indexText: Bool) throws(StoreError) -> [PreparedItem] {
         guard !items.isEmpty else { return [] }
         let results = UnsafeResultBuffer<PreparedItem>(count: items.count)
         let workers = min(items.count, ProcessInfo.processInfo.activeProcessorCount)
@@ -220,7 +224,9 @@ extension UserStore {
                         flags: item.flags, internalDate: Int64(item.internalDate.timeIntervalSince1970.rounded(.down)),
                         rawSize: UInt64(item.raw.count), uid: item.uid ?? 0, modSeq: item.modSeq ?? 0, sha256: sha)
                     let value = try ItemValue.encode(header: header, raw: item.raw, compressor: compressor)
-                    return PreparedItem(item: item, summary: MessageSummary(parsing: item.raw), header: header, value: value)
+                    return PreparedItem(
+                        item: item, summary: MessageSummary(parsing: item.raw), header: header, value: value,
+                        text: indexText ? MessageText.extract(item.raw) : nil)
                 }
                 index += workers
             }

@@ -110,6 +110,15 @@ extension UserStore {
         }
     }
 
+    /// Each legal hold placed or removed after run `cursor`, whole, by id.
+    public func forEachChangedHold(after cursor: RunID, _ body: (CatalogRow) throws -> Void) throws {
+        try readCatalogPassingErrors { db in
+            let rows = try Row.fetchCursor(
+                db, sql: "SELECT * FROM holds WHERE added_run > ?1 OR removed_run > ?1 ORDER BY id", arguments: [cursor])
+            while let row = try rows.next() { try body(row.catalogRow) }
+        }
+    }
+
     /// Each setting row added or marked replaced after run `cursor`, whole, by id.
     public func forEachChangedSetting(after cursor: RunID, _ body: (CatalogRow) throws -> Void) throws {
         try readCatalogPassingErrors { db in

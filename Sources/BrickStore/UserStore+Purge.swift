@@ -14,6 +14,8 @@ public struct PurgeReport: Sendable {
     public var settings = 0
     /// Values that had no catalog row (left by a crash) and were removed.
     public var orphanValues = 0
+    /// Items marked deleted before the cutoff that a legal hold kept.
+    public var keptByHold = 0
     /// Bytes the item files and the catalog took on disk before and after.
     public var diskBytesBefore: Int64 = 0
     /// See `diskBytesBefore`.
@@ -30,8 +32,16 @@ extension UserStore {
         var report = PurgeReport()
         try withBlobs { try environment.checkpoint() }
         report.diskBytesBefore = dataBytes()
-        let cutoffSeconds = Int64(cutoff.timeIntervalSince1970)
-        let doomedFolders = try readCatalog { db in
+        let cutoffSeconds = Int64(max(-9e15, min(9e15, cutoff.timeIntervalSince1970)))
+        let now = Int64(Date().timeIntervalSince1970)
+        let doomed = UserStore.purgeableSQL("items", cutoff: cutoffSeconds, now: now)
+        let wholeHold = try holds().contains { $0.isActive() && $0.coversEverything }
+        report.keptByHold = try readCatalog { db in
+            try Int.fetchOne(
+                db, sql: "SELECT COUNT(*) FROM items WHERE deleted_run IS NOT NULL AND deleted_at < ? AND \(UserStore.heldSQL("items", now: now))",
+                arguments: [cutoffSeconds]) ?? 0
+        }
+        let doomedFolders = wholeHold ? [] : try readCatalog { db in
             try Row.fetchAll(
                 db, sql: "SELECT * FROM folders WHERE deleted_run IS NOT NULL AND deleted_at < ? ORDER BY length(directory) DESC",
                 arguments: [cutoffSeconds]
@@ -39,13 +49,12 @@ extension UserStore {
         }
         let summary = try readCatalog { db in
             try Row.fetchOne(
-                db, sql: "SELECT COUNT(*), COALESCE(SUM(size), 0) FROM items WHERE deleted_run IS NOT NULL AND deleted_at < ?",
-                arguments: [cutoffSeconds])!
+                db, sql: "SELECT COUNT(*), COALESCE(SUM(size), 0) FROM items WHERE \(doomed)")!
         }
         report.items = summary[0]
         report.bytes = summary[1]
         report.folders = doomedFolders.map(\.path)
-        report.settings = try readCatalog { db in
+        report.settings = wholeHold ? 0 : try readCatalog { db in
             try Int.fetchOne(
                 db, sql: "SELECT COUNT(*) FROM settings WHERE replaced_run IS NOT NULL AND replaced_at < ?", arguments: [cutoffSeconds]) ?? 0
         }
@@ -56,21 +65,20 @@ extension UserStore {
         mutex.lock()
         defer { mutex.unlock() }
         // 1. Bytes shared with surviving items move to one of them (values first).
-        let promotions = try promoteSharedBodies(cutoffSeconds: cutoffSeconds)
+        let promotions = try promoteSharedBodies(cutoffSeconds: cutoffSeconds, now: now)
         // 2. Catalog rows (one transaction).
         let removedFolderIDs = Set(doomedFolders.map(\.id))
         let purgedPerFolder = try withCatalog { db in
             for update in promotions { try update.apply(db, run: run?.id) }
             let purgedPerFolder = try Dictionary(uniqueKeysWithValues: Row.fetchAll(
-                db, sql: "SELECT folder_id, COUNT(*) FROM items WHERE deleted_run IS NOT NULL AND deleted_at < ? GROUP BY folder_id",
-                arguments: [cutoffSeconds]
+                db, sql: "SELECT folder_id, COUNT(*) FROM items WHERE \(doomed) GROUP BY folder_id"
             ).map { ($0[0] as FolderID, $0[1] as Int) })
             try db.execute(sql: """
                 INSERT INTO purged_items(run_id, folder_id, key)
                 SELECT COALESCE(?, \(UserStore.latestRunSQL)), folder_id, key FROM items
-                WHERE deleted_run IS NOT NULL AND deleted_at < ? AND EXISTS (SELECT 1 FROM export_targets)
-                """, arguments: [run?.id, cutoffSeconds])
-            try db.execute(sql: "DELETE FROM items WHERE deleted_run IS NOT NULL AND deleted_at < ?", arguments: [cutoffSeconds])
+                WHERE \(doomed) AND EXISTS (SELECT 1 FROM export_targets)
+                """, arguments: [run?.id])
+            try db.execute(sql: "DELETE FROM items WHERE \(doomed)")
             for folder in doomedFolders {
                 let remaining = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM items WHERE folder_id = ?", arguments: [folder.id]) ?? 0
                 let liveChildren = try Int.fetchOne(
@@ -82,7 +90,7 @@ extension UserStore {
                     WHERE EXISTS (SELECT 1 FROM export_targets)
                     """, arguments: [run?.id, folder.id])
             }
-            _ = try UserStore.purgeSettings(db, replacedBefore: cutoffSeconds, run: run?.id)
+            if !wholeHold { _ = try UserStore.purgeSettings(db, replacedBefore: cutoffSeconds, run: run?.id) }
             if let run {
                 try db.execute(sql: "UPDATE runs SET items_purged = ? WHERE id = ?", arguments: [report.items, run.id])
             }

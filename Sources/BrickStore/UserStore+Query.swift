@@ -35,74 +35,19 @@ extension UserStore {
         }
     }
 
-    /// Builds the SQL for a query. Folder filters resolve to ids first (the folder table
-    /// is small), so the item scan uses plain indexed comparisons.
+    /// Builds the SQL for a query (see `ItemQuerySQL`).
     func sqlSelecting(_ query: ItemQuery) throws(StoreError) -> (String, StatementArguments) {
-        var (conditions, arguments) = try filterConditions(query)
-        if !query.folders.isEmpty {
-            let ids = try folderIDs(for: query.folders, recursive: query.recursive)
-            conditions.append("i.folder_id IN (\(ids.map(String.init).joined(separator: ",")))")
-        }
-        var sql = """
-            SELECT i.*, f.path AS folder_path FROM items i JOIN folders f ON f.id = i.folder_id
-            \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "))
-            ORDER BY f.path, i.received_at, i.key
-            """
-        if let limit = query.limit { sql += " LIMIT \(limit)" }
-        return (sql, StatementArguments(arguments))
+        try readCatalog { db in try ItemQuerySQL.select(query, db: db, user: user) }
     }
 
     /// The query's conditions on the items alias `i`, except the folder filter.
     func filterConditions(_ query: ItemQuery) throws(StoreError) -> ([String], [(any DatabaseValueConvertible)?]) {
-        var conditions: [String] = []
-        var arguments: [(any DatabaseValueConvertible)?] = []
-        if let sender = query.sender?.lowercased().trimmingCharacters(in: .whitespaces), !sender.isEmpty {
-            if sender.hasPrefix("@") {
-                conditions.append("i.from_domain = ?")
-                arguments.append(String(sender.dropFirst()))
-            } else {
-                conditions.append("i.from_addr = ?")
-                arguments.append(sender)
-            }
-        }
-        let dateColumn = query.dateField == .received ? "i.received_at" : "i.sent_at"
-        if let begin = query.periodBegin {
-            conditions.append("\(dateColumn) >= ?")
-            arguments.append(Int64(begin.timeIntervalSince1970.rounded(.down)))
-        }
-        if let end = query.periodEnd {
-            conditions.append("\(dateColumn) < ?")
-            arguments.append(Int64(end.timeIntervalSince1970.rounded(.up)))
-        }
-        if !query.keys.isEmpty {
-            conditions.append("i.key IN (\(query.keys.map { _ in "?" }.joined(separator: ",")))")
-            arguments += query.keys.map(\.rawValue)
-        }
-        if let asOf = query.asOf {
-            let run = try lastBackupRun(onOrBefore: asOf) ?? -1
-            conditions.append("i.added_run <= ? AND (i.deleted_run IS NULL OR i.deleted_run > ?)")
-            arguments += [run, run]
-        } else {
-            switch query.deleted {
-            case .no: conditions.append("i.deleted_run IS NULL")
-            case .only: conditions.append("i.deleted_run IS NOT NULL")
-            case .yes: break
-            }
-        }
-        return (conditions, arguments)
+        try readCatalog { db in try ItemQuerySQL.conditions(query, db: db) }
     }
 
-    /// Ids of the folders at `paths` (deleted ones too: restoring a deleted folder is a
-    /// main use), with their subfolders when `recursive`.
+    /// Ids of the folders at `paths` (deleted ones too), with their subfolders when `recursive`.
     func folderIDs(for paths: [FolderPath], recursive: Bool) throws(StoreError) -> [FolderID] {
-        let all = try folders(includeDeleted: true)
-        var ids: [FolderID] = []
-        for path in paths {
-            let matches = all.filter { recursive ? $0.path.isWithin(path) : $0.path == path }
-            if matches.isEmpty { throw .folderNotFound(user: user, folder: path.description) }
-            ids += matches.map(\.id)
-        }
-        return ids
+        try readCatalog { db in try ItemQuerySQL.folderIDs(for: paths, recursive: recursive, db: db, user: user) }
     }
 
     /// Reads one item back: its header and its raw bytes, checked against the catalog's

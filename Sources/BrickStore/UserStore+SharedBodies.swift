@@ -74,16 +74,16 @@ extension UserStore {
     /// returned statements bring the catalog in line and must run in the purge's
     /// catalog transaction. Rerunning after a crash in between does the same again.
     /// Call with `mutex` held.
-    func promoteSharedBodies(cutoffSeconds: Int64) throws(StoreError) -> [CatalogUpdate] {
+    func promoteSharedBodies(cutoffSeconds: Int64, now: Int64) throws(StoreError) -> [CatalogUpdate] {
         let rows = try readCatalog { db in
             try Row.fetchAll(db, sql: """
                 SELECT r.folder_id, r.key, h.folder_id AS holder_folder, h.key AS holder_key FROM items r
                 JOIN items h ON h.folder_id = r.body_folder_id AND h.key = r.body_key
                 WHERE r.body_folder_id IS NOT NULL
-                    AND h.deleted_run IS NOT NULL AND h.deleted_at < ?
-                    AND NOT (r.deleted_run IS NOT NULL AND r.deleted_at < ?)
+                    AND \(UserStore.purgeableSQL("h", cutoff: cutoffSeconds, now: now))
+                    AND NOT \(UserStore.purgeableSQL("r", cutoff: cutoffSeconds, now: now))
                 ORDER BY h.folder_id, h.key, r.id
-                """, arguments: [cutoffSeconds, cutoffSeconds])
+                """)
         }
         var updates: [CatalogUpdate] = []
         var index = 0

@@ -35,15 +35,18 @@ public struct BackupJob: Sendable {
     private let progress: BackupProgress?
     private let userTimeout: Double?
     private let readsSettings: Bool
+    private let indexText: Bool
 
-    /// Prepares a job (`readsSettings`: see `UserBackup`). `userTimeout` bounds each user's backup in seconds: when it
+    /// Prepares a job (`readsSettings`: see `UserBackup`; `indexText`: turn on the
+    /// message text index of each store, which stays on). `userTimeout` bounds each user's backup in seconds: when it
     /// passes, the user's source is aborted (its connection closed) and the user fails
     /// with `UserFailure.timedOut`; what was committed stays, the next run resumes.
     public init(
         tasks: [UserBackupTask], selection: FolderSelection, workers: Int, logger: Logger, progress: BackupProgress?,
-        userTimeout: Double? = nil, readsSettings: Bool = true
+        userTimeout: Double? = nil, readsSettings: Bool = true, indexText: Bool = false
     ) {
         self.readsSettings = readsSettings
+        self.indexText = indexText
         self.tasks = tasks
         self.selection = selection
         self.workers = max(1, workers)
@@ -83,8 +86,9 @@ public struct BackupJob: Sendable {
         var userLogger = logger
         userLogger[metadataKey: "user"] = "\(task.user)"
         let opened = OpenedSource()
-        let work = Task { [selection, progress, userLogger, readsSettings] () async throws -> RunTotals in
+        let work = Task { [selection, progress, userLogger, readsSettings, indexText] () async throws -> RunTotals in
             let store = try UserStore(layout: task.layout, user: task.user, mode: .readWrite)
+            if indexText, try !store.indexesText { try store.enableTextIndex() }
             let source = try await task.makeSource()
             await opened.set(source)
             do {

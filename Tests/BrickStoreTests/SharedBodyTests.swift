@@ -177,11 +177,16 @@ import Testing
             let run = try store.beginRun(kind: "backup")
             _ = try store.commit(ChangeBatch(added: [makeItem("1", raw: raw)]), to: store.ensureFolder(.inbox, run: run).folder, run: run)
         }
-        // Take the catalog back to format 1 as far as v2, v3 and v6 go (what they added is
-        // dropped; the tables of v4 and v5 stay, which no migration here depends on).
+        // Take the catalog back to format 1 as far as v2, v3, v6 and v7 go (what they added
+        // is dropped; the tables of v4 and v5 stay, which no migration here depends on).
         let pool = try DatabasePool(path: layout.catalog.path)
         try pool.write { db in
             try db.execute(sql: """
+                DROP TRIGGER item_text_insert;
+                DROP TRIGGER item_text_update;
+                DROP TRIGGER item_text_delete;
+                DROP TABLE item_text;
+                DROP TABLE holds;
                 DROP INDEX items_body;
                 DROP INDEX items_folder_received;
                 DROP INDEX items_email_id;
@@ -191,13 +196,13 @@ import Testing
                 ALTER TABLE runs DROP COLUMN items_skipped;
                 ALTER TABLE runs DROP COLUMN folders_skipped;
                 UPDATE meta SET value = '1' WHERE key = 'format_version';
-                DELETE FROM grdb_migrations WHERE identifier IN ('v2-shared-bodies', 'v3-skip-counts', 'v6-segmented-bodies');
+                DELETE FROM grdb_migrations WHERE identifier IN ('v2-shared-bodies', 'v3-skip-counts', 'v6-segmented-bodies', 'v7-search-hold');
                 """)
         }
         try pool.close()
 
         let reader = try openStore(dir.url, mode: .readOnly)
         #expect(try reader.readItem(item(reader, .inbox, "1")).raw == raw)
-        #expect(try reader.catalog.read { try String.fetchOne($0, sql: "SELECT value FROM meta WHERE key = 'format_version'") } == "6")
+        #expect(try reader.catalog.read { try String.fetchOne($0, sql: "SELECT value FROM meta WHERE key = 'format_version'") } == "7")
     }
 }

@@ -5,7 +5,7 @@ import Testing
 /// docs/FORMAT.md §5): today's executables must migrate it, verify it, list the items
 /// the old code listed, and back up into it.
 @Suite(.serialized) struct GoldenStoreTests {
-    @Test(arguments: [1, 2, 3, 4, 5, 6]) func storeWrittenByAnEarlierFormatMigratesVerifiesAndListsItsItems(format: Int) throws {
+    @Test(arguments: [1, 2, 3, 4, 5, 6, 7]) func storeWrittenByAnEarlierFormatMigratesVerifiesAndListsItsItems(format: Int) throws {
         let golden = Tools.packageRoot.appendingPathComponent("Fixtures/golden-stores/format-\(format)")
         let work = try Workspace()
         let alice = work.store.appendingPathComponent("alice")
@@ -21,6 +21,16 @@ import Testing
         #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
         let listed = try index(alice, ["--deleted", "yes"])
         #expect(summary(listed) == summary(expected))
+        // The migration to format 7 indexes the rows already there for full-text search.
+        let munich = expected.filter { $0.deleted == nil && ($0.subject ?? "").contains("München") }
+        #expect(!munich.isEmpty)
+        #expect(summary(try index(alice, ["--subject", "munchen"])) == summary(munich))
+        // Only a format 7 store was backed up with --index-text: the body's words are found.
+        let bodyHits = try index(alice, ["--text", "\"RFC 2047 Q-encoded\" flagged"])
+        #expect(bodyHits.map(\.key) == (format >= 7 ? ["1700000200.M3P1.fixture"] : []))
+        let holds = try Tools.run("brick-backup", ["hold", "list", "--store", work.store.path, "--format", "csv"])
+        #expect(holds.status == 0, "\(holds.stderr)")
+        #expect(holds.stdout.contains("Golden case") == (format >= 7), "\(holds.stdout)")
         // From format 5 on: every setting version kept, as that code listed it.
         let settingsFile = golden.appendingPathComponent("expected-settings.json")
         if FileManager.default.fileExists(atPath: settingsFile.path) {

@@ -45,11 +45,13 @@ enum StoreComparison {
             var items: [Int64: CatalogRow] = [:]
             var runs: [Int64: CatalogRow] = [:]
             var settings: [Int64: CatalogRow] = [:]
+            var holds: [Int64: CatalogRow] = [:]
             try store.forEachChangedFolder(after: 0) { folders[$0["id"]!.integer!] = $0 }
             try store.forEachChangedItem(after: 0) { row, _ in items[row["id"]!.integer!] = row }
             try store.forEachRun(after: 0) { runs[$0["id"]!.integer!] = $0 }
             try store.forEachChangedSetting(after: 0) { settings[$0["id"]!.integer!] = $0 }
-            tables = ["folders": folders, "items": items, "runs": runs, "settings": settings]
+            try store.forEachChangedHold(after: 0) { holds[$0["id"]!.integer!] = $0 }
+            tables = ["folders": folders, "items": items, "runs": runs, "settings": settings, "holds": holds]
             for row in items.values {
                 let folder = row["folder_id"]!.integer!
                 let key = row["key"]!.text!

@@ -67,6 +67,11 @@ struct BackupCommand: AsyncParsableCommand {
     @Flag(name: .customLong("no-settings"), help: "Do not read Sieve scripts, ACLs, subscriptions and annotations.")
     var noSettings = false
 
+    @Flag(name: .customLong("index-text"), help: ArgumentHelp(
+        "Index the text of each message added (decoded text parts, up to 64 KiB a message) for brick-restore --text; it stays on for the store.",
+        discussion: "It costs space in the catalog. For messages stored before, run `brick-backup index USER_DIR --rebuild-text`."))
+    var indexText = false
+
     func validate() throws {
         if let workersFlag { guard workersFlag >= 1 && workersFlag <= 64 else { throw ValidationError("--workers must be between 1 and 64") } }
         if let userTimeoutFlag {
@@ -122,7 +127,7 @@ struct BackupCommand: AsyncParsableCommand {
         }
         let job = BackupJob(
             tasks: tasks, selection: plan.selection, workers: plan.workers, logger: logger, progress: progress,
-            userTimeout: plan.userTimeout > 0 ? plan.userTimeout : nil, readsSettings: !noSettings)
+            userTimeout: plan.userTimeout > 0 ? plan.userTimeout : nil, readsSettings: !noSettings, indexText: indexText)
         let reports = await job.run()
         display?.finish()
         for report in reports {

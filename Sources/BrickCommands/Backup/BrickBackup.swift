@@ -11,6 +11,7 @@ public struct BrickBackup: AsyncParsableCommand {
             BackupCommand.self, PurgeCommand.self, IndexCommand.self, StatsCommand.self, VerifyCommand.self, RepairCommand.self,
             SettingsCommand.self, ExportCommand.self, ImportCommand.self, BundlesCommand.self, KeygenCommand.self,
             RunsCommand.self, StatusCommand.self, ConfigCommand.self,
+            HoldCommand.self, AuditCommand.self,
         ])
 
     public init() {}

@@ -101,6 +101,9 @@ struct PurgeCommand: AsyncParsableCommand {
             user, Formatting.count(report.items), Formatting.bytes(report.bytes), String(report.folders.count),
             Formatting.bytes(report.diskBytesBefore), dryRun ? "(dry run)" : Formatting.bytes(report.diskBytesAfter),
         ]))
+        if report.keptByHold > 0 {
+            Terminal.write("\(user): \(Formatting.count(report.keptByHold)) items deleted upstream \(dryRun ? "would be" : "were") kept because of a legal hold\n")
+        }
         if verbose {
             for folder in report.folders { Terminal.printError("\(user): folder \(folder) \(dryRun ? "would be" : "was") removed") }
             if report.settings > 0 {

@@ -26,6 +26,10 @@ struct StatsCommand: AsyncParsableCommand {
             lines.append("shared: \(Formatting.count(totals.sharedItems)) items keep no bytes of their own; an identical item holds them (moves, copies)")
         }
         lines.append("on disk: \(Formatting.bytes(stats.diskBytes)) allocated (catalog, item files, log)")
+        for hold in try store.holds() where hold.isActive() {
+            lines.append("legal hold \(hold.id) since \(Formatting.date(hold.since))"
+                + (hold.until.map { " until \(Formatting.date($0))" } ?? "") + ": \(hold.scope); reason: \(hold.reason)")
+        }
         if let run = stats.lastRun {
             lines.append("last run: \(run.kind) #\(run.id) started \(Formatting.date(run.startedAt)), \(run.status): "
                 + "\(run.itemsAdded) new, \(run.itemsUpdated) changed, \(run.itemsDeleted) deleted, \(run.itemsPurged) purged")

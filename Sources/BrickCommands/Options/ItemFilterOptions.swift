@@ -33,6 +33,15 @@ struct ItemFilterOptions: ParsableArguments {
         "The mailbox as it was at the last backup on or before this day (or time: YYYY-MM-DDTHH:MM[:SS], Z for UTC).", valueName: "YYYY-MM-DD"))
     var asOf: String?
 
+    @Option(name: .long, help: ArgumentHelp(
+        "Only mail whose subject matches these words (full text: every word, a \"phrase\", a prefix contr*, OR, NOT).", valueName: "WORDS"))
+    var subject: String?
+
+    @Option(name: .long, help: ArgumentHelp(
+        "Only mail matching these words in subject, sender or recipients, and in the message text where the store was backed up with --index-text (same syntax as --subject).",
+        valueName: "WORDS"))
+    var text: String?
+
     /// The store query these options describe.
     func query() throws -> ItemQuery {
         var query = ItemQuery()
@@ -54,6 +63,11 @@ struct ItemFilterOptions: ParsableArguments {
         query.keys = key.map { ItemKey($0) }
         query.deleted = deleted.filter
         if let asOf { query.asOf = try DateArgument.instant(asOf, option: "--as-of") }
+        for (option, value) in [("--subject", subject), ("--text", text)] {
+            if let value, value.trimmingCharacters(in: .whitespaces).isEmpty { throw UsageError("\(option) needs at least one word") }
+        }
+        query.subject = subject
+        query.text = text
         return query
     }
 }

@@ -15,45 +15,52 @@ enum ListingFormat: String, ExpressibleByArgument, CaseIterable {
 /// items needs no more memory than one).
 final class ItemListing {
     private let format: ListingFormat
+    private let withUser: Bool
     private var count = 0
     private var bytes: Int64 = 0
 
-    init(format: ListingFormat) {
+    /// A listing in `format`; with `withUser`, a first column names each item's user
+    /// (a search across users).
+    init(format: ListingFormat, withUser: Bool = false) {
         self.format = format
+        self.withUser = withUser
     }
 
     static let columns = ["key", "folder", "received", "sent", "from", "subject", "size", "flags", "deleted"]
+
+    private var columns: [String] { (withUser ? ["user"] : []) + Self.columns }
 
     /// Writes the header (if the format has one).
     func begin() {
         switch format {
         case .table:
-            Terminal.write(row(Self.columns.map { $0.uppercased() }) + "\n")
+            Terminal.write(row(columns.map { $0.uppercased() }) + "\n")
         case .csv:
-            Terminal.write(CSV.record(Self.columns, lineEnd: "\n"))
+            Terminal.write(CSV.record(columns, lineEnd: "\n"))
         case .json:
             Terminal.write("[")
         }
     }
 
-    /// Writes one item.
-    func write(_ item: CatalogItem) {
+    /// Writes one item (of `user`, in a listing with a user column).
+    func write(_ item: CatalogItem, user: String? = nil) {
+        let userField = withUser ? [user ?? ""] : []
         switch format {
         case .table:
             let from = item.fromName.map { "\($0) <\(item.fromAddress ?? "")>" } ?? item.fromAddress ?? ""
-            Terminal.write(row([
+            Terminal.write(row(userField + [
                 item.key.rawValue, item.folderPath.description, Formatting.date(item.receivedDate), Formatting.date(item.sentDate),
                 from, item.subject ?? "", Formatting.bytes(item.size), item.flags.description,
                 item.deletedAt.map(Formatting.date) ?? "",
             ]) + "\n")
         case .csv:
-            let fields = [
+            let fields = userField + [
                 item.key.rawValue, item.folderPath.description, Formatting.isoDate(item.receivedDate), Formatting.isoDate(item.sentDate),
                 item.fromAddress ?? "", item.subject ?? "", "\(item.size)", item.flags.description, Formatting.isoDate(item.deletedAt),
             ]
             Terminal.write(CSV.record(fields, lineEnd: "\n"))
         case .json:
-            let object: [String: Any] = [
+            var object: [String: Any] = [
                 "key": item.key.rawValue, "folder": item.folderPath.description,
                 "received": Formatting.isoDate(item.receivedDate), "sent": item.sentDate.map(Formatting.isoDate) ?? NSNull(),
                 "from": item.fromAddress ?? NSNull(), "fromName": item.fromName ?? NSNull(), "subject": item.subject ?? NSNull(),
@@ -61,6 +68,7 @@ final class ItemListing {
                 "deleted": item.deletedAt.map(Formatting.isoDate) ?? NSNull(),
                 "sha256": item.sha256.map { String(format: "%02x", $0) }.joined(),
             ]
+            if withUser { object["user"] = user ?? "" }
             let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
             Terminal.write((count == 0 ? "\n  " : ",\n  ") + String(decoding: data, as: UTF8.self))
         }
@@ -82,7 +90,7 @@ final class ItemListing {
     var totals: (items: Int, bytes: Int64) { (count, bytes) }
 
     private func row(_ fields: [String]) -> String {
-        let widths = [26, 18, 16, 16, 28, 30, 8, 16, 16]
+        let widths = (withUser ? [14] : []) + [26, 18, 16, 16, 28, 30, 8, 16, 16]
         return zip(fields, widths).map { field, width in
             let clean = field.replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "\t", with: " ")
             let clipped = Formatting.clip(clean, width)

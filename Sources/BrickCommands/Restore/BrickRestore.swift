@@ -20,6 +20,13 @@ public struct BrickRestoreCommand: AsyncParsableCommand {
               brick-restore backups/alice --folder Projects --recursive --deleted only --to imaps://mail.example.org --admin-user backup --password-file /etc/brick/pw
               brick-restore backups/alice --as-of 2025-06-30 --folder INBOX --to mbox:/tmp/alice-inbox.mbox
 
+            Across users: give the store root instead of a user's directory, and --all-users, \
+            -u USER (repeatable), --users-file or --group; --dry-run lists the hits with a user \
+            column; a restore writes each user's hits into a place of its own.
+              brick-restore backups --all-users --sender carol@example.com --text '"contract 2025" signed' --dry-run --format csv
+              brick-restore backups --group staff --subject 'Q3 report' --to eml:/srv/discovery/case-17
+              brick-restore backups -u alice -u bob --text merger --to imaps://mail.example.org --user legal --restore-root Discovery/CASE-17 --password-file /etc/brick/pw
+
             \(BrickExit.helpText)
             """,
         version: BrickVersion.current)
@@ -57,6 +64,11 @@ public struct BrickRestoreCommand: AsyncParsableCommand {
 
     @OptionGroup var settingKinds: SettingKindOptions
 
+    @OptionGroup(title: "Search across users") var search: SearchOptions
+
+    @Flag(name: .customLong("into-own-mailboxes"), help: "Across users, into IMAP: put each user's hits back into that user's own account.")
+    var intoOwnMailboxes = false
+
     @OptionGroup var imap: IMAPOptions
     @OptionGroup var output: OutputOptions
 
@@ -64,9 +76,23 @@ public struct BrickRestoreCommand: AsyncParsableCommand {
 
     public func validate() throws {
         if to == nil && !dryRun { throw ValidationError("give --to TARGET, or --dry-run to only list what would be restored") }
+        if !search.isGiven && (search.limit != nil || search.jobs != nil || intoOwnMailboxes) {
+            throw ValidationError("--limit, --jobs and --into-own-mailboxes belong to a search across users (--all-users, -u, --users-file, --group)")
+        }
+        if search.isGiven && (settings || settingKinds.namesAny) {
+            throw ValidationError("settings are restored one user at a time: give that user's store directory without --all-users, -u, --users-file or --group")
+        }
     }
 
     public func run() async throws {
+        if search.isGiven {
+            let step = SearchRestoreStep(
+                root: URL(fileURLWithPath: userDirectory.userDirectory), search: search, query: try filters.query(), to: to,
+                targetUser: targetUser, restoreRoot: restoreRoot, intoOwnMailboxes: intoOwnMailboxes, overwrite: overwrite,
+                format: format, imap: imap, output: output)
+            if try await step.run(dryRun: dryRun) { throw CommandFailure(exit: .partialFailure) }
+            return
+        }
         let store = try userDirectory.openReadOnly()
         let withSettings = settings || settingKinds.namesAny
         var failed = false

@@ -88,6 +88,14 @@ public final class IMAPSource: MailSource {
         await provider.abort()
     }
 
+    /// The stored token with its modseq and UID cleared: the folder's UIDs, flags and
+    /// sizes are listed and compared with the store (no QRESYNC or CONDSTORE shortcut),
+    /// and only messages the store lacks are fetched. A changed UIDVALIDITY still
+    /// fetches the new generation.
+    public func auditToken(for stored: String?) -> String? {
+        SyncToken(stored).map { SyncToken(uidValidity: $0.uidValidity, modSeq: 0, committedUID: 0).description }
+    }
+
     /// Logs out and closes the connection.
     public func close() async {
         await gate.enter()

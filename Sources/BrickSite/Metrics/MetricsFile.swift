@@ -31,8 +31,8 @@ public enum MetricsFile {
             MetricSample(name: prefix + "last_run_duration_seconds", labels: group, value: (run.duration * 1000).rounded() / 1000),
             MetricSample(name: prefix + "last_run_users", labels: group.merging(["status": "ok"]) { $1 }, value: Double(run.usersSucceeded)),
             MetricSample(name: prefix + "last_run_users", labels: group.merging(["status": "failed"]) { $1 }, value: Double(run.usersFailed)),
-            MetricSample(name: prefix + "last_run_" + run.kind.itemsName, labels: group, value: Double(run.items)),
-            MetricSample(name: prefix + "last_run_" + run.kind.bytesName, labels: group, value: Double(run.bytes)),
+            MetricSample(name: prefix + run.kind.itemsName, labels: group, value: Double(run.items)),
+            MetricSample(name: prefix + run.kind.bytesName, labels: group, value: Double(run.bytes)),
         ]
         if run.succeeded {
             samples.append(MetricSample(name: prefix + "last_success_timestamp_seconds", labels: group, value: end))
@@ -79,10 +79,32 @@ struct MetricFamily {
             MetricFamily(name: prefix + "last_run_timestamp_seconds", help: "Unix time at the end of the group's last \(run) run."),
             MetricFamily(name: prefix + "last_run_duration_seconds", help: "Wall time of the group's last \(run) run in seconds."),
             MetricFamily(name: prefix + "last_run_users", help: "Users of the group's last \(run) run, by status (ok or failed)."),
-            MetricFamily(name: prefix + "last_run_" + kind.itemsName, help: "\(kind.itemsHelp) by the group's last \(run) run."),
-            MetricFamily(name: prefix + "last_run_" + kind.bytesName, help: "\(kind.bytesHelp) by the group's last \(run) run."),
+            MetricFamily(name: prefix + kind.itemsName, help: kind.itemsHelp),
+            MetricFamily(name: prefix + kind.bytesName, help: kind.bytesHelp),
             MetricFamily(name: prefix + "user_last_run_success", help: "1 when the user's last \(run) run had no error, else 0 (with --metrics-per-user)."),
             MetricFamily(name: prefix + "user_last_success_timestamp_seconds", help: "Unix time at the end of the user's last \(run) run without an error (with --metrics-per-user)."),
         ]
+    }
+}
+
+extension RunMetrics.Kind {
+    /// The help text of the items count.
+    var itemsHelp: String {
+        switch self {
+        case .backup: "Items added to the stores by the group's last backup run."
+        case .purge: "Items purged from the stores by the group's last purge run."
+        case .export: "Bundles written by the group's last export run."
+        case .audit: "Messages upstream missing from the stores, found by the group's last audit."
+        }
+    }
+
+    /// The help text of the bytes count.
+    var bytesHelp: String {
+        switch self {
+        case .backup: "Raw bytes of the items added by the group's last backup run."
+        case .purge: "Raw bytes of the items purged by the group's last purge run."
+        case .export: "Bytes of the bundles written by the group's last export run."
+        case .audit: "Sampled messages whose stored bytes differ from upstream, found by the group's last audit."
+        }
     }
 }

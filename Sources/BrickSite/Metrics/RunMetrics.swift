@@ -1,44 +1,29 @@
 import Foundation
 
-/// What one group's run of `backup`, `purge` or `export` reports to monitoring.
+/// What one group's run of `backup`, `purge`, `export` or `audit` reports to monitoring.
 public struct RunMetrics: Sendable {
     /// The kind of run: it prefixes the metric names (`brick_backup_…`, `brick_purge_…`,
-    /// `brick_export_…`).
+    /// `brick_export_…`, `brick_audit_…`).
     public enum Kind: String, Sendable, CaseIterable {
-        case backup, purge, export
+        case backup, purge, export, audit
 
-        /// The names of the items and bytes counts of this kind.
+        /// The names of the items and bytes counts of this kind, after the prefix. An
+        /// audit's "items" are the messages missing from the stores, its "bytes" the
+        /// sampled messages whose stored bytes differ.
         var itemsName: String {
             switch self {
-            case .backup: "items_added"
-            case .purge: "items_purged"
-            case .export: "bundles"
+            case .backup: "last_run_items_added"
+            case .purge: "last_run_items_purged"
+            case .export: "last_run_bundles"
+            case .audit: "missing_items"
             }
         }
-
         var bytesName: String {
             switch self {
-            case .backup: "bytes_added"
-            case .purge: "bytes_purged"
-            case .export: "bytes"
-            }
-        }
-
-        /// What the items count says, for the help text.
-        var itemsHelp: String {
-            switch self {
-            case .backup: "Items added to the stores"
-            case .purge: "Items purged from the stores"
-            case .export: "Bundles written"
-            }
-        }
-
-        /// What the bytes count says, for the help text.
-        var bytesHelp: String {
-            switch self {
-            case .backup: "Raw bytes of the items added"
-            case .purge: "Raw bytes of the items purged"
-            case .export: "Bytes of the bundles written"
+            case .backup: "last_run_bytes_added"
+            case .purge: "last_run_bytes_purged"
+            case .export: "last_run_bytes"
+            case .audit: "sample_mismatched_items"
             }
         }
     }
@@ -57,7 +42,7 @@ public struct RunMetrics: Sendable {
         }
     }
 
-    /// Backup, purge or export.
+    /// Backup, purge, export or audit.
     public var kind: Kind
     /// The group (`--group NAME`), or `default` for a run without one.
     public var group: String
@@ -71,9 +56,9 @@ public struct RunMetrics: Sendable {
     public var usersSucceeded: Int
     /// Users with an error (partial or failed).
     public var usersFailed: Int
-    /// Items added (backup), items purged (purge) or bundles written (export).
+    /// Items added (backup), items purged (purge), bundles written (export) or messages missing (audit).
     public var items: Int
-    /// Raw bytes added (backup), purged (purge), or bundle bytes written (export).
+    /// Raw bytes added (backup), purged (purge), bundle bytes written (export), or sampled messages that differ (audit).
     public var bytes: Int64
     /// Per-user outcomes.
     public var users: [UserResult]

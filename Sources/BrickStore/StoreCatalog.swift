@@ -1,0 +1,60 @@
+import BrickCore
+import Foundation
+import GRDB
+
+/// A user's catalog opened for reading alone, without the Berkeley DB environment: what
+/// a search across thousands of stores needs, at the cost of one SQLite open each.
+/// An older store is first migrated by opening it as a `UserStore` reader (which
+/// migrates while no writer holds it).
+public final class StoreCatalog: @unchecked Sendable {
+    /// The user whose catalog this is.
+    public let user: String
+    private let queue: DatabaseQueue
+
+    /// Opens the catalog of the store in `directory` for reading.
+    public init(directory: URL, user: String? = nil) throws(StoreError) {
+        let user = user ?? directory.lastPathComponent
+        self.user = user
+        let layout = StoreLayout(userDirectory: directory)
+        guard FileManager.default.fileExists(atPath: layout.catalog.path) else {
+            throw .storeNotFound(user: user, path: directory.path)
+        }
+        do {
+            var configuration = Configuration()
+            configuration.readonly = true
+            configuration.busyMode = .timeout(30)
+            var queue = try DatabaseQueue(path: layout.catalog.path, configuration: configuration)
+            if try queue.read({ try !CatalogSchema.migrator.hasCompletedMigrations($0) }) {
+                try queue.close()
+                _ = try UserStore(layout: layout, user: user, mode: .readOnly)
+                queue = try DatabaseQueue(path: layout.catalog.path, configuration: configuration)
+            }
+            self.queue = queue
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw .catalog(user: user, underlying: error)
+        }
+    }
+
+    /// Calls `body` for each item `query` selects, in folder and date order, streaming.
+    public func forEachItem(matching query: ItemQuery, _ body: (CatalogItem) throws -> Void) throws(StoreError) {
+        do {
+            try queue.read { db in
+                let (sql, arguments) = try ItemQuerySQL.select(query, db: db, user: user)
+                let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
+                var paths: [String: FolderPath] = [:]
+                while let row = try rows.next() {
+                    let text: String = row["folder_path"]
+                    let path = paths[text] ?? FolderPath(parsing: text)
+                    paths[text] = path
+                    try body(CatalogItem(row: row, folderPath: path))
+                }
+            }
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw .catalog(user: user, underlying: error)
+        }
+    }
+}
