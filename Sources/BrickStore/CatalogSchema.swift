@@ -5,7 +5,7 @@ import GRDB
 /// A shipped migration is never edited: a change is a new migration.
 enum CatalogSchema {
     /// Format constant: the store format version this code writes (FORMAT.md §5).
-    static let formatVersion = 6
+    static let formatVersion = sealedValuesFormat
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -175,6 +175,18 @@ enum CatalogSchema {
         migrator.registerMigration("v6-segmented-bodies") { db in
             try db.execute(sql: "UPDATE meta SET value = '6' WHERE key = 'format_version'")
         }
+        // Format 7 lets item values be sealed with the store key (FORMAT.md §10); a sealed
+        // store records the key's id in meta `sealed_key_id`. No table changes, but code of
+        // formats up to 6 must refuse a store whose values it would take for damage.
+        migrator.registerMigration("v7-sealed-values") { db in
+            try db.execute(sql: "UPDATE meta SET value = ? WHERE key = 'format_version'", arguments: [String(sealedValuesFormat)])
+        }
         return migrator
     }
+}
+
+extension CatalogSchema {
+    /// Format constant: the format version of migration `v7-sealed-values`, the one place
+    /// its number is written (FORMAT.md §4, §10).
+    static let sealedValuesFormat = 7
 }
