@@ -198,6 +198,6 @@ import Testing
 
         let reader = try openStore(dir.url, mode: .readOnly)
         #expect(try reader.readItem(item(reader, .inbox, "1")).raw == raw)
-        #expect(try reader.catalog.read { try String.fetchOne($0, sql: "SELECT value FROM meta WHERE key = 'format_version'") } == "6")
+        #expect(try reader.catalog.read { try String.fetchOne($0, sql: "SELECT value FROM meta WHERE key = 'format_version'") } == "7")
     }
 }

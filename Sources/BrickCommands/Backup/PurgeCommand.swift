@@ -45,6 +45,7 @@ struct PurgeCommand: AsyncParsableCommand {
     func run() async throws {
         let siteConfig = try config.load()
         let root = storeRoot.root(siteConfig)
+        try StoreRootOptions.requireKey(forSealed: root)
         let shard = try site.parsedShard()
         let existing = StoreRootOptions.existingUsers(under: root)
         var plans: [Plan] = []

@@ -26,6 +26,9 @@ struct StatsCommand: AsyncParsableCommand {
             lines.append("shared: \(Formatting.count(totals.sharedItems)) items keep no bytes of their own; an identical item holds them (moves, copies)")
         }
         lines.append("on disk: \(Formatting.bytes(stats.diskBytes)) allocated (catalog, item files, log)")
+        if let keyID = store.sealingKeyID {
+            lines.append("sealed: item values sealed with store key \(keyID)\(store.isLocked ? " (no key given)" : ""); the catalog is in clear")
+        }
         if let run = stats.lastRun {
             lines.append("last run: \(run.kind) #\(run.id) started \(Formatting.date(run.startedAt)), \(run.status): "
                 + "\(run.itemsAdded) new, \(run.itemsUpdated) changed, \(run.itemsDeleted) deleted, \(run.itemsPurged) purged")

@@ -63,6 +63,7 @@ struct ExportCommand: AsyncParsableCommand {
         var users = try userSelection.namedUsers()
         if users.isEmpty || userSelection.allUsers { users = storeRoot.existingUsers() }
         guard !users.isEmpty else { throw UsageError("no user stores under \(storeRoot.root.path)") }
+        try StoreRootOptions.requireKey(forSealed: storeRoot.root)
         let streaming = destination == "-"
         let stream = streaming ? StandardOutputBundleOutput() : nil
         let directory = URL(fileURLWithPath: destination)

@@ -67,7 +67,7 @@ public struct BrickRestoreCommand: AsyncParsableCommand {
     }
 
     public func run() async throws {
-        let store = try userDirectory.openReadOnly()
+        let store = try dryRun ? userDirectory.openReadOnly() : userDirectory.openForValues()
         let withSettings = settings || settingKinds.namesAny
         var failed = false
         if !withSettings || messages { failed = try await restoreMessages(store) }
