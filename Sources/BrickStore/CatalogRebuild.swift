@@ -172,7 +172,11 @@ struct CatalogRebuild {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         var walk = SegmentWalk()
-        while let (keyBytes, value) = try cursor.next() {
+        while let (keyBytes, opened) = try cursor.nextRecord() {
+            guard case .success(let value) = opened else {
+                if case .item = walk.classify(key: keyBytes, unreadable: ()) { report.undecodableValues += 1 }
+                continue
+            }
             // Segment records are parts of an item's value, not items.
             guard case .item = walk.classify(key: keyBytes, value: value) else { continue }
             guard let decoded = try? ItemValue.decodeHeader(value) else {
@@ -224,7 +228,7 @@ extension UserStore {
     /// whose bytes are gone and resets their folders' sync tokens (see
     /// `repairLostValues`). Holds the writer lock throughout.
     public static func repair(
-        layout: StoreLayout, user: String? = nil, resetToken: (String) -> String? = { _ in nil }
+        layout: StoreLayout, user: String? = nil, keyring: StoreKeyring = .shared, resetToken: (String) -> String? = { _ in nil }
     ) throws(StoreError) -> RepairReport {
         let user = user ?? layout.userDirectory.lastPathComponent
         guard FileManager.default.fileExists(atPath: layout.catalog.path)
@@ -235,12 +239,12 @@ extension UserStore {
             let lock = try WriterLock(url: layout.lock, user: user)
             if let problem = CatalogRebuild.problem(layout: layout) {
                 report.catalogProblem = problem
-                let sealing = try UserStore.sealing(layout: layout, user: user, creating: false, writable: true)
+                let sealing = try UserStore.sealing(layout: layout, user: user, creating: false, writable: true, keyring: keyring)
                 try CatalogRebuild(layout: layout, user: user, sealing: sealing).run(into: &report)
             }
             withExtendedLifetime(lock) {}
         }
-        let store = try UserStore(layout: layout, user: user, mode: .readWrite)
+        let store = try UserStore(layout: layout, user: user, mode: .readWrite, keyring: keyring)
         try store.repairLostValues(into: &report, resetToken: resetToken)
         return report
     }

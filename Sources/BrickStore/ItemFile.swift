@@ -97,6 +97,18 @@ final class ItemCursor {
         return (key, try file.plain(stored, key: key))
     }
 
+    /// The next record with its opened value, or the reason it does not open (for
+    /// walks that report a damaged record and go on).
+    func nextRecord() throws -> (key: [UInt8], value: Result<[UInt8], StoreError>)? {
+        guard let (key, stored) = try cursor.next() else { return nil }
+        do {
+            return (key, .success(try file.plain(stored, key: key)))
+        } catch let error as StoreError {
+            if case .keyRequired = error { throw error }
+            return (key, .failure(error))
+        }
+    }
+
     /// The next record as stored, without opening it.
     func nextStored() throws -> (key: [UInt8], value: [UInt8])? {
         try cursor.next()

@@ -22,17 +22,19 @@ extension UserStore {
     /// How the store in `layout` keeps its values. A store being created in a root that
     /// holds a store key gets a sealing file; a writer needs the key, a reader without
     /// it gets `.locked`.
-    static func sealing(layout: StoreLayout, user: String, creating: Bool, writable: Bool) throws(StoreError) -> StoreSealing {
+    static func sealing(
+        layout: StoreLayout, user: String, creating: Bool, writable: Bool, keyring: StoreKeyring
+    ) throws(StoreError) -> StoreSealing {
         let root = layout.userDirectory.deletingLastPathComponent()
         var sealing = try UserSealing.read(userDirectory: layout.userDirectory, user: user)
         if sealing == nil && creating && writable && StoreKeyring.isSealedRoot(root) {
-            guard let key = try StoreKeyring.shared.key(forRoot: root, user: user) else { throw .keyRequired(user: user) }
+            guard let key = try keyring.key(forRoot: root, user: user) else { throw .keyRequired(user: user) }
             let new = UserSealing(keyID: key.keyID)
             try FileSystem.writeAtomically(new.text, to: layout.url(UserSealing.fileName), user: user)
             sealing = new
         }
         guard let sealing else { return .plain }
-        guard let key = try StoreKeyring.shared.key(forRoot: root, user: user) else {
+        guard let key = try keyring.key(forRoot: root, user: user) else {
             if writable { throw .keyRequired(user: user) }
             return .locked
         }

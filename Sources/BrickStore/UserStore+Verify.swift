@@ -97,8 +97,24 @@ extension UserStore {
         let cursor = try file.cursor()
         defer { cursor.close() }
         var walk = SegmentWalk()
-        while let (keyBytes, value) = try cursor.next() {
-            switch walk.classify(key: keyBytes, value: value) {
+        while let (keyBytes, opened) = try cursor.nextRecord() {
+            let value: [UInt8]
+            let record: SegmentWalk.Record
+            switch opened {
+            case .success(let plain):
+                value = plain
+                record = walk.classify(key: keyBytes, value: plain)
+            case .failure(let error):
+                record = walk.classify(key: keyBytes, unreadable: ())
+                if case .item = record, rows.removeValue(forKey: String(decoding: keyBytes, as: UTF8.self)) != nil {
+                    report.itemsChecked += 1
+                    report.problems.append(VerifyProblem(
+                        kind: .damagedValue, folder: folder.path, key: String(decoding: keyBytes, as: UTF8.self), detail: "\(error)"))
+                    continue
+                }
+                value = []
+            }
+            switch record {
             case .item: break
             case .segment: continue
             case .stranded(let item, let index):

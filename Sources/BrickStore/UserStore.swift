@@ -40,8 +40,9 @@ public final class UserStore: @unchecked Sendable {
     /// (guarded by `mutex`): later reads fail at once instead of trying again.
     var damagedFiles: [FolderID: String] = [:]
 
-    /// Opens the store of `user` in `layout.userDirectory`.
-    public init(layout: StoreLayout, user: String? = nil, mode: Mode) throws(StoreError) {
+    /// Opens the store of `user` in `layout.userDirectory`; a sealed store finds its key
+    /// in `keyring` (docs/FORMAT.md §10).
+    public init(layout: StoreLayout, user: String? = nil, mode: Mode, keyring: StoreKeyring = .shared) throws(StoreError) {
         let user = user ?? layout.userDirectory.lastPathComponent
         self.user = user
         self.layout = layout
@@ -54,7 +55,7 @@ public final class UserStore: @unchecked Sendable {
             try FileSystem.makeDirectory(layout.userDirectory, user: user)
         }
         // A new store in a sealed root is sealed: its sealing file comes before anything.
-        sealing = try UserStore.sealing(layout: layout, user: user, creating: !exists, writable: mode == .readWrite)
+        sealing = try UserStore.sealing(layout: layout, user: user, creating: !exists, writable: mode == .readWrite, keyring: keyring)
         if mode == .readWrite {
             try FileSystem.makeDirectory(layout.environment, user: user)
             try FileSystem.makeDirectory(layout.url("folders"), user: user)
