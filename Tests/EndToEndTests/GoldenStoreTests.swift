@@ -37,6 +37,35 @@ import Testing
         #expect(again.status == 0, "\(again.stdout)\(again.stderr)")
     }
 
+    /// The sealed store of format 7 (docs/FORMAT.md §10), written with the published test
+    /// key of Fixtures/store-sealing: it opens with the key file or the passphrase.
+    @Test(arguments: ["BRICK_STORE_KEY_FILE", "BRICK_STORE_PASSPHRASE_FILE"])
+    func theSealedGoldenStoreOpensWithThePublishedKeyAndTakesABackup(variable: String) throws {
+        let work = try Workspace()
+        let fixture = Tools.packageRoot.appendingPathComponent(
+            variable == "BRICK_STORE_KEY_FILE" ? "Fixtures/store-sealing/unlock.key" : "Fixtures/store-sealing/passphrase.txt")
+        // Git keeps the fixture 0644; Brick refuses a secret others can read.
+        let secret = work.url.appendingPathComponent("secret").path
+        try FileManager.default.copyItem(atPath: fixture.path, toPath: secret)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: secret)
+        let alice = work.store.appendingPathComponent("alice")
+        try FileManager.default.createDirectory(at: work.store, withIntermediateDirectories: true)
+        let golden = Tools.packageRoot.appendingPathComponent("Fixtures/golden-stores/format-7-sealed")
+        try FileManager.default.copyItem(at: golden.appendingPathComponent("alice"), to: alice)
+        try FileManager.default.copyItem(at: golden.appendingPathComponent("store-key"), to: work.store.appendingPathComponent("store-key"))
+        let expected = try JSONDecoder().decode([IndexedItem].self, from: Data(contentsOf: golden.appendingPathComponent("expected-index.json")))
+        #expect(expected.contains { $0.size > 16 << 20 })
+        let key = [variable: secret]
+        let verify = try Tools.run("brick-backup", ["verify", alice.path, "--progress", "never"], environment: key)
+        #expect(verify.status == 0 && !verify.stdout.contains("not opened"), "\(verify.stdout)\(verify.stderr)")
+        let listed = try index(alice, ["--deleted", "yes"])
+        #expect(listed.map { "\($0.folder)|\($0.key)|\($0.size)" }.sorted() == expected.map { "\($0.folder)|\($0.key)|\($0.size)" }.sorted())
+        let backup = try Tools.run("brick-backup", ["backup", "--source", work.source, "-u", "alice", "--store", work.store.path, "--progress", "never"], environment: key)
+        #expect(backup.status == 0, "\(backup.stderr)")
+        let again = try Tools.run("brick-backup", ["verify", alice.path, "--progress", "never"], environment: key)
+        #expect(again.status == 0, "\(again.stdout)\(again.stderr)")
+    }
+
     /// What must not change across formats: each item's key, folder, subject, sender,
     /// size and flags.
     private func summary(_ items: [IndexedItem]) -> [String] {

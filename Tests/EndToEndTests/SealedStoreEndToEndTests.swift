@@ -10,14 +10,6 @@ import Testing
     let fixturePassphrase = Tools.packageRoot.appendingPathComponent("Fixtures/store-sealing/passphrase.txt")
     let golden = Tools.packageRoot.appendingPathComponent("Fixtures/golden-stores/format-7-sealed")
 
-    /// A 0600 copy of a fixture secret (Git keeps files 0644; Brick refuses those).
-    func privateCopy(_ file: URL, in work: Workspace) throws -> String {
-        let copy = work.url.appendingPathComponent(file.lastPathComponent).path
-        try FileManager.default.copyItem(atPath: file.path, toPath: copy)
-        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: copy)
-        return copy
-    }
-
     func mode(_ path: String) throws -> Int {
         try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int ?? -1
     }
@@ -94,27 +86,6 @@ import Testing
             #expect(!output.stdout.contains(passphrase) && !output.stderr.contains(passphrase))
             #expect(!output.stdout.contains(keyText) && !output.stderr.contains(keyText))
         }
-    }
-
-    @Test(arguments: ["BRICK_STORE_KEY_FILE", "BRICK_STORE_PASSPHRASE_FILE"])
-    func theSealedGoldenStoreOpensWithThePublishedKeyAndTakesABackup(variable: String) throws {
-        let work = try Workspace()
-        let secret = try privateCopy(variable == "BRICK_STORE_KEY_FILE" ? fixtureKey : fixturePassphrase, in: work)
-        let alice = work.store.appendingPathComponent("alice")
-        try FileManager.default.createDirectory(at: work.store, withIntermediateDirectories: true)
-        try FileManager.default.copyItem(at: golden.appendingPathComponent("alice"), to: alice)
-        try FileManager.default.copyItem(at: golden.appendingPathComponent("store-key"), to: work.store.appendingPathComponent("store-key"))
-        let expected = try JSONDecoder().decode([IndexedItem].self, from: Data(contentsOf: golden.appendingPathComponent("expected-index.json")))
-        #expect(expected.contains { $0.size > 16 << 20 })
-        let key = [variable: secret]
-        let verify = try Tools.run("brick-backup", ["verify", alice.path, "--progress", "never"], environment: key)
-        #expect(verify.status == 0 && !verify.stdout.contains("not opened"), "\(verify.stdout)\(verify.stderr)")
-        let listed = try index(alice, ["--deleted", "yes"])
-        #expect(listed.map { "\($0.folder)|\($0.key)|\($0.size)" }.sorted() == expected.map { "\($0.folder)|\($0.key)|\($0.size)" }.sorted())
-        let backup = try Tools.run("brick-backup", ["backup", "--source", work.source, "-u", "alice", "--store", work.store.path, "--progress", "never"], environment: key)
-        #expect(backup.status == 0, "\(backup.stderr)")
-        let again = try Tools.run("brick-backup", ["verify", alice.path, "--progress", "never"], environment: key)
-        #expect(again.status == 0, "\(again.stdout)\(again.stderr)")
     }
 
     @Test(arguments: ["--key-file", "--passphrase-file"])
