@@ -1,3 +1,4 @@
+import BrickStore
 import Crypto
 import Foundation
 import Testing
@@ -111,5 +112,45 @@ import Testing
         let lines = text.split(separator: "\n").map { $0.split(separator: " ").map(String.init) }.filter { $0.count == 4 && $0[1] != "items," }
         #expect(lines.map { "\($0[1])|\($0[3])" }.sorted() == expected.map { "\($0.key)|\($0.sha256 ?? "")" }.sorted())
         #expect(lines.contains { $0[2] == "segmented" } && lines.contains { $0[2] == "reference" })
+    }
+
+    @Test func bundlesOfASealedStoreRebuildASealedReplicaWithItsOwnKeyEqualToThePrimary() throws {
+        let work = try Workspace()
+        let replica = work.url.appendingPathComponent("replica")
+        let bundles = work.url.appendingPathComponent("bundles")
+        let primaryKey = work.url.appendingPathComponent("primary.key").path
+        let replicaKey = work.url.appendingPathComponent("replica.key").path
+        #expect(try Tools.run("brick-backup", ["init", "--encrypt", "--store", work.store.path, "--key-file", primaryKey]).status == 0)
+        #expect(try Tools.run("brick-backup", ["init", "--encrypt", "--store", replica.path, "--key-file", replicaKey]).status == 0)
+        let atPrimary = ["BRICK_STORE_KEY_FILE": primaryKey]
+        let backup = ["backup", "--source", work.source, "-u", "alice", "--store", work.store.path, "--progress", "never"]
+        let export = ["export", "--target", "vault", "--to", bundles.path, "-u", "alice", "--store", work.store.path, "--no-encrypt", "--progress", "never"]
+        let importing = ["import", bundles.path, "--store", replica.path, "--progress", "never"]
+        #expect(try Tools.run("brick-backup", backup, environment: atPrimary).status == 0)
+        #expect(try Tools.run("brick-backup", export, environment: atPrimary).status == 0)
+        // Export needs the primary's key; import needs the replica's, not the primary's.
+        #expect(try Tools.run("brick-backup", export).status == 2)
+        let wrongKey = try Tools.run("brick-backup", importing, environment: atPrimary)
+        #expect(wrongKey.status == 2 && wrongKey.stderr.contains("does not open"), "\(wrongKey.stderr)")
+        #expect(try Tools.run("brick-backup", importing, environment: ["BRICK_STORE_KEY_FILE": replicaKey]).status == 0)
+
+        let later = work.maildir("alice").appendingPathComponent("cur/1800000002.M2P1.sealed:2,S")
+        try Data("From: y@example.org\nSubject: later\n\nAnother later body.\n".utf8).write(to: later)
+        #expect(try Tools.run("brick-backup", backup, environment: atPrimary).status == 0)
+        #expect(try Tools.run("brick-backup", export, environment: atPrimary).status == 0)
+        #expect(try Tools.run("brick-backup", importing, environment: ["BRICK_STORE_KEY_FILE": replicaKey]).status == 0)
+
+        let keyring = StoreKeyring()
+        for path in [primaryKey, replicaKey] { keyring.add(try StoreKeySecret(keyFileText: String(contentsOfFile: path, encoding: .utf8))) }
+        let differences = try StoreComparison.differences(
+            work.store.appendingPathComponent("alice"), replica.appendingPathComponent("alice"), keyring: keyring)
+        #expect(differences.isEmpty, "\(differences)")
+        let sealing = try String(contentsOf: replica.appendingPathComponent("alice/sealing"), encoding: .utf8)
+        #expect(sealing != (try String(contentsOf: work.store.appendingPathComponent("alice/sealing"), encoding: .utf8)))
+        let openKey = work.url.appendingPathComponent("open.key").path
+        try FileManager.default.copyItem(atPath: replicaKey, toPath: openKey)
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: openKey)
+        let refused = try Tools.run("brick-backup", ["verify", replica.appendingPathComponent("alice").path], environment: ["BRICK_STORE_KEY_FILE": openKey])
+        #expect(refused.status == 2 && refused.stderr.contains("chmod 600"), "\(refused.stderr)")
     }
 }
