@@ -40,7 +40,7 @@ enum StoreComparison {
         var tables: [String: [Int64: CatalogRow]] = [:]
         var values: [String: [UInt8]?] = [:]
 
-        init(_ userDirectory: URL, keyring: StoreKeyring) throws {
+        init(_ userDirectory: URL, keyring: StoreKeyring = .shared) throws {
             let store = try UserStore(layout: StoreLayout(userDirectory: userDirectory), mode: .readOnly, keyring: keyring)
             var folders: [Int64: CatalogRow] = [:]
             var items: [Int64: CatalogRow] = [:]
