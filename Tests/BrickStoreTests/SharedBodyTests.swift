@@ -191,7 +191,7 @@ import Testing
                 ALTER TABLE runs DROP COLUMN items_skipped;
                 ALTER TABLE runs DROP COLUMN folders_skipped;
                 UPDATE meta SET value = '1' WHERE key = 'format_version';
-                DELETE FROM grdb_migrations WHERE identifier IN ('v2-shared-bodies', 'v3-skip-counts', 'v6-segmented-bodies');
+                DELETE FROM grdb_migrations WHERE identifier IN ('v2-shared-bodies', 'v3-skip-counts', 'v6-segmented-bodies', 'v7-sealed-values');
                 """)
         }
         try pool.close()
