@@ -8,6 +8,7 @@ enum CommandMain {
         umask(0o077)
         do {
             var command = try type.parseAsRoot()
+            try StoreKeySecrets.load()
             if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {

@@ -20,6 +20,7 @@ import LZ4
 struct CatalogRebuild {
     let layout: StoreLayout
     let user: String
+    let sealing: StoreSealing
 
     /// What is wrong with the catalog, or nil when it opens and passes SQLite's quick check.
     static func problem(layout: StoreLayout) -> String? {
@@ -45,7 +46,7 @@ struct CatalogRebuild {
         for suffix in ["", "-journal", "-wal", "-shm"] { unlink(building.path + suffix) }
         try FileSystem.touchPrivateFile(building, user: user)
         let environment = try SharedEnvironment.open(home: layout.environment, user: user, reader: false)
-        var databases: [FolderID: BerkeleyDB.Database] = [:]
+        var databases: [FolderID: ItemFile] = [:]
         defer { withExtendedLifetime(environment) { for database in databases.values { database.close() } } }
         do {
             let queue = try DatabaseQueue(path: building.path)
@@ -59,17 +60,18 @@ struct CatalogRebuild {
                 try insertFolders(db, under: nil, parentID: nil, run: run, into: &folders)
                 report.foldersRebuilt = folders.count
                 let directories = Dictionary(folders.map { ($0.id, $0.directory) }, uniquingKeysWith: { first, _ in first })
-                let open: (FolderID) throws -> BerkeleyDB.Database? = { id in
+                let open: (FolderID) throws -> ItemFile? = { id in
                     if let database = databases[id] { return database }
                     guard let directory = directories[id] else { return nil }
                     let file = StoreLayout.itemsFile(folderDirectory: directory)
                     guard FileManager.default.fileExists(atPath: layout.url(file).path) else { return nil }
-                    let database = try BerkeleyDB.Database(file: file, in: environment, create: false)
+                    let database = ItemFile(
+                        database: try BerkeleyDB.Database(file: file, in: environment, create: false), folderID: id, sealing: sealing, user: user)
                     databases[id] = database
                     return database
                 }
                 for folder in folders {
-                    let database: BerkeleyDB.Database?
+                    let database: ItemFile?
                     do {
                         database = try open(folder.id)
                     } catch {
@@ -157,8 +159,8 @@ struct CatalogRebuild {
 
     /// Inserts one row per value of a folder's item file.
     private func insertItems(
-        _ db: GRDB.Database, folder: FolderID, deleted: Bool, from database: BerkeleyDB.Database, run: RunHandle,
-        open: (FolderID) throws -> BerkeleyDB.Database?, report: inout RepairReport
+        _ db: GRDB.Database, folder: FolderID, deleted: Bool, from database: ItemFile, run: RunHandle,
+        open: (FolderID) throws -> ItemFile?, report: inout RepairReport
     ) throws {
         let decompressor = LZ4Frame()
         let cursor = try database.cursor()
@@ -170,7 +172,11 @@ struct CatalogRebuild {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         var walk = SegmentWalk()
-        while let (keyBytes, value) = try cursor.next() {
+        while let (keyBytes, opened) = try cursor.nextRecord() {
+            guard case .success(let value) = opened else {
+                if case .item = walk.classify(key: keyBytes, unreadable: ()) { report.undecodableValues += 1 }
+                continue
+            }
             // Segment records are parts of an item's value, not items.
             guard case .item = walk.classify(key: keyBytes, value: value) else { continue }
             guard let decoded = try? ItemValue.decodeHeader(value) else {
@@ -179,7 +185,7 @@ struct CatalogRebuild {
             }
             let (header, body) = decoded
             var holder = value
-            var holderFile: BerkeleyDB.Database? = database
+            var holderFile: ItemFile? = database
             var holderKey = keyBytes
             var reference: BodyReference?
             if case .shared(let shared) = body {
@@ -222,7 +228,7 @@ extension UserStore {
     /// whose bytes are gone and resets their folders' sync tokens (see
     /// `repairLostValues`). Holds the writer lock throughout.
     public static func repair(
-        layout: StoreLayout, user: String? = nil, resetToken: (String) -> String? = { _ in nil }
+        layout: StoreLayout, user: String? = nil, keyring: StoreKeyring = .shared, resetToken: (String) -> String? = { _ in nil }
     ) throws(StoreError) -> RepairReport {
         let user = user ?? layout.userDirectory.lastPathComponent
         guard FileManager.default.fileExists(atPath: layout.catalog.path)
@@ -233,11 +239,12 @@ extension UserStore {
             let lock = try WriterLock(url: layout.lock, user: user)
             if let problem = CatalogRebuild.problem(layout: layout) {
                 report.catalogProblem = problem
-                try CatalogRebuild(layout: layout, user: user).run(into: &report)
+                let sealing = try UserStore.sealing(layout: layout, user: user, creating: false, writable: true, keyring: keyring)
+                try CatalogRebuild(layout: layout, user: user, sealing: sealing).run(into: &report)
             }
             withExtendedLifetime(lock) {}
         }
-        let store = try UserStore(layout: layout, user: user, mode: .readWrite)
+        let store = try UserStore(layout: layout, user: user, mode: .readWrite, keyring: keyring)
         try store.repairLostValues(into: &report, resetToken: resetToken)
         return report
     }

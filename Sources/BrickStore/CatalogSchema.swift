@@ -5,7 +5,7 @@ import GRDB
 /// A shipped migration is never edited: a change is a new migration.
 enum CatalogSchema {
     /// Format constant: the store format version this code writes (FORMAT.md §5).
-    static let formatVersion = 7
+    static let formatVersion = sealedValuesFormat
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -210,6 +210,12 @@ enum CatalogSchema {
                 UPDATE meta SET value = '7' WHERE key = 'format_version';
                 """)
         }
+        // Format 8 lets item values be sealed with the store key (FORMAT.md §10); a sealed
+        // store records the key's id in meta `sealed_key_id`. No table changes, but code of
+        // formats up to 7 must refuse a store whose values it would take for damage.
+        migrator.registerMigration("v8-sealed-values") { db in
+            try db.execute(sql: "UPDATE meta SET value = ? WHERE key = 'format_version'", arguments: [String(sealedValuesFormat)])
+        }
         return migrator
     }
 
@@ -220,4 +226,10 @@ enum CatalogSchema {
             + "COALESCE(\(row).from_name, '') || ' ' || COALESCE(\(row).from_addr, ''), "
             + "COALESCE(\(row).to_addrs, '') || ' ' || COALESCE(\(row).cc_addrs, '')"
     }
+}
+
+extension CatalogSchema {
+    /// Format constant: the format version of migration `v8-sealed-values`, the one place
+    /// its number is written (FORMAT.md §4, §10).
+    static let sealedValuesFormat = 8
 }

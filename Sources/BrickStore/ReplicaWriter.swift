@@ -265,7 +265,7 @@ public final class ReplicaWriter {
     /// Writes the values waiting, in one Berkeley DB transaction.
     func flushValues() throws {
         guard !values.isEmpty else { return }
-        var targets: [FolderID: BerkeleyDB.Database] = [:]
+        var targets: [FolderID: ItemFile] = [:]
         for entry in values where targets[entry.folder] == nil {
             targets[entry.folder] = try store.database(for: try location(of: entry.folder))
         }

@@ -31,6 +31,24 @@ struct SegmentWalk {
         return item == lastKey && index < lastCount ? .segment : .stranded(item: item, index: index)
     }
 
+    /// Takes the item record `key` that could not be read (a sealed record that does not
+    /// open): every segment record after it under its key is counted as its own, not
+    /// stranded, since its count is unknown.
+    mutating func unreadableItem(key: [UInt8]) {
+        lastKey = key
+        lastCount = UInt32.max
+    }
+
+    /// Classifies the next record when its value could not be read: an item record as
+    /// `unreadableItem`, a segment by its key alone.
+    mutating func classify(key: [UInt8], unreadable _: Void) -> Record {
+        guard let (item, index) = SegmentKey.parse(key) else {
+            unreadableItem(key: key)
+            return .item
+        }
+        return item == lastKey && index < lastCount ? .segment : .stranded(item: item, index: index)
+    }
+
     /// How a stranded segment is named in reports.
     static func name(item: [UInt8], index: UInt32) -> String {
         "\(String(decoding: item, as: UTF8.self)) segment \(index)"

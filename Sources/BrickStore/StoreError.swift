@@ -34,6 +34,12 @@ public enum StoreError: Error, CustomStringConvertible, Sendable {
     case blobStore(user: String, underlying: any Error)
     /// SQLite failed.
     case catalog(user: String, underlying: any Error)
+    /// The store's values are sealed and no key was given (docs/FORMAT.md §10).
+    case keyRequired(user: String)
+    /// None of the secrets given opens the wrapped store key at `path`.
+    case wrongKey(path: String)
+    /// A sealed record, a key file or a sealing file is not what it should be.
+    case sealing(detail: String)
 
     public var description: String {
         switch self {
@@ -71,6 +77,12 @@ public enum StoreError: Error, CustomStringConvertible, Sendable {
             return "user \(user): item database: \(underlying)"
         case .catalog(let user, let underlying):
             return "user \(user): catalog: \(underlying)"
+        case .keyRequired(let user):
+            return "the store of user \(user) is sealed: give its key with BRICK_STORE_KEY_FILE, BRICK_STORE_PASSPHRASE_FILE or BRICK_STORE_PASSPHRASE"
+        case .wrongKey(let path):
+            return "the key file or passphrase given does not open the store key \(path)"
+        case .sealing(let detail):
+            return "sealed store: \(detail)"
         }
     }
 

@@ -97,7 +97,7 @@ extension UserStore {
 
     /// Deletes the segment records of `key` from index `first` on, as many as the
     /// value `old` (the key's value before this write, if any) says it had.
-    func deleteSegments(of key: [UInt8], from first: UInt32, oldValue old: [UInt8]?, in database: BerkeleyDB.Database, transaction: Transaction) throws {
+    func deleteSegments(of key: [UInt8], from first: UInt32, oldValue old: [UInt8]?, in database: ItemFile, transaction: Transaction) throws {
         guard let old, case .segmented(_, let count)? = try? ItemValue.decodeHeader(old).1, count > first else { return }
         for index in first..<count {
             _ = try database.delete(SegmentKey.key(item: key, index: index), in: transaction)

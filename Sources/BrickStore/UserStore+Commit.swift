@@ -69,7 +69,7 @@ extension UserStore {
         prepared += try prepareCopies(batch.copied, folder: folder)
         if !prepared.isEmpty || !handedOver.isEmpty {
             let database = try database(for: folder)
-            var referrers: [BodyReference: BerkeleyDB.Database] = [:]
+            var referrers: [BodyReference: ItemFile] = [:]
             for (reference, _) in handedOver { referrers[reference] = try self.database(forFolderID: reference.folderID) }
             try withBlobs {
                 try retryingDeadlocks {

@@ -143,8 +143,12 @@ extension UserStore {
             var walk = SegmentWalk()
             var lastRemoved = false
             let cursor = try database.cursor()
-            while let (key, value) = try cursor.next() {
-                switch walk.classify(key: key, value: value) {
+            while let (key, opened) = try cursor.nextRecord() {
+                let record = switch opened {
+                case .success(let value): walk.classify(key: key, value: value)
+                case .failure: walk.classify(key: key, unreadable: ())
+                }
+                switch record {
                 case .item:
                     lastRemoved = !keys.contains(String(decoding: key, as: UTF8.self))
                     if lastRemoved { orphans.append(key); counted += 1 }

@@ -109,7 +109,7 @@ extension UserStore {
                 result += rows
                 continue
             }
-            let database: BerkeleyDB.Database
+            let database: ItemFile
             do {
                 database = try self.database(for: folder)
             } catch {

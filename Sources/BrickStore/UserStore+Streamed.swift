@@ -22,7 +22,7 @@ extension UserStore {
     /// written are abandoned with their transaction). Rereads the stream from its start
     /// when the transaction must be retried. Call with `mutex` held, inside `withBlobs`.
     func writeStreamed(
-        _ item: StreamedItem, folder: StoredFolder, database: BerkeleyDB.Database, hasRow: Bool
+        _ item: StreamedItem, folder: StoredFolder, database: ItemFile, hasRow: Bool
     ) throws -> PreparedItem {
         var prepared: PreparedItem?
         try retryingDeadlocks {
@@ -48,7 +48,7 @@ extension UserStore {
     }
 
     /// Streams `item` into segment records and its value in `transaction`.
-    private func writeSegments(_ item: StreamedItem, database: BerkeleyDB.Database, in transaction: Transaction) throws -> PreparedItem {
+    private func writeSegments(_ item: StreamedItem, database: ItemFile, in transaction: Transaction) throws -> PreparedItem {
         let keyBytes = Array(item.key.rawValue.utf8)
         let old = try database.get(keyBytes, in: transaction)
         let size = item.body.size

@@ -30,16 +30,19 @@ public final class UserStore: @unchecked Sendable {
     let environment: Environment
     let mutex = NSLock()
     let decompressor = LZ4Frame()
+    /// Whether values are sealed, and the seal when this process holds the key.
+    let sealing: StoreSealing
     private let writerLock: WriterLock?
-    private var databases: [FolderID: BerkeleyDB.Database] = [:]
+    private var databases: [FolderID: ItemFile] = [:]
     /// Value bytes committed since the last checkpoint (guarded by `mutex`).
     var bytesSinceCheckpoint = 0
     /// Folders whose item file failed to read as a Berkeley DB file, with the failure
     /// (guarded by `mutex`): later reads fail at once instead of trying again.
     var damagedFiles: [FolderID: String] = [:]
 
-    /// Opens the store of `user` in `layout.userDirectory`.
-    public init(layout: StoreLayout, user: String? = nil, mode: Mode) throws(StoreError) {
+    /// Opens the store of `user` in `layout.userDirectory`; a sealed store finds its key
+    /// in `keyring` (docs/FORMAT.md §10).
+    public init(layout: StoreLayout, user: String? = nil, mode: Mode, keyring: StoreKeyring = .shared) throws(StoreError) {
         let user = user ?? layout.userDirectory.lastPathComponent
         self.user = user
         self.layout = layout
@@ -50,6 +53,10 @@ public final class UserStore: @unchecked Sendable {
         }
         if mode == .readWrite {
             try FileSystem.makeDirectory(layout.userDirectory, user: user)
+        }
+        // A new store in a sealed root is sealed: its sealing file comes before anything.
+        sealing = try UserStore.sealing(layout: layout, user: user, creating: !exists, writable: mode == .readWrite, keyring: keyring)
+        if mode == .readWrite {
             try FileSystem.makeDirectory(layout.environment, user: user)
             try FileSystem.makeDirectory(layout.url("folders"), user: user)
             writerLock = try WriterLock(url: layout.lock, user: user)
@@ -73,6 +80,7 @@ public final class UserStore: @unchecked Sendable {
         }
         try UserStore.checkFormat(catalog, layout: layout, user: user, migrate: mode == .readWrite)
         environment = try SharedEnvironment.open(home: layout.environment, user: user, reader: mode == .readOnly)
+        try checkSealingRecord()
         if mode == .readWrite {
             try withCatalog { db in try db.execute(sql: "INSERT OR IGNORE INTO meta(key, value) VALUES ('user', ?)", arguments: [user]) }
             try completePendingMoves()
@@ -178,7 +186,7 @@ public final class UserStore: @unchecked Sendable {
 
     /// The open item database of a folder, opening (and creating) it on first use.
     /// Call with `mutex` held.
-    func database(for folder: StoredFolder) throws(StoreError) -> BerkeleyDB.Database {
+    func database(for folder: StoredFolder) throws(StoreError) -> ItemFile {
         if let open = databases[folder.id], open.isOpen { return open }
         let file = StoreLayout.itemsFile(folderDirectory: folder.directory)
         if isWritable {
@@ -189,7 +197,9 @@ public final class UserStore: @unchecked Sendable {
             }
         }
         let database = try withBlobs {
-            try BerkeleyDB.Database(file: file, in: environment, create: isWritable)
+            ItemFile(
+                database: try BerkeleyDB.Database(file: file, in: environment, create: isWritable),
+                folderID: folder.id, sealing: sealing, user: user)
         }
         databases[folder.id] = database
         return database
@@ -198,7 +208,7 @@ public final class UserStore: @unchecked Sendable {
     /// The open item database of the folder with `id`, without a catalog read once it
     /// is open; nil when there is no such folder or, read-only, no item file yet.
     /// Call with `mutex` held.
-    func database(forFolderID id: FolderID) throws(StoreError) -> BerkeleyDB.Database? {
+    func database(forFolderID id: FolderID) throws(StoreError) -> ItemFile? {
         if let open = databases[id], open.isOpen { return open }
         guard let folder = try readCatalog({ db in try UserStore.folder(db, id: id) }) else { return nil }
         guard isWritable || FileManager.default.fileExists(atPath: layout.url(StoreLayout.itemsFile(folderDirectory: folder.directory)).path)

@@ -196,13 +196,13 @@ import Testing
                 ALTER TABLE runs DROP COLUMN items_skipped;
                 ALTER TABLE runs DROP COLUMN folders_skipped;
                 UPDATE meta SET value = '1' WHERE key = 'format_version';
-                DELETE FROM grdb_migrations WHERE identifier IN ('v2-shared-bodies', 'v3-skip-counts', 'v6-segmented-bodies', 'v7-search-hold');
+                DELETE FROM grdb_migrations WHERE identifier IN ('v2-shared-bodies', 'v3-skip-counts', 'v6-segmented-bodies', 'v7-search-hold', 'v8-sealed-values');
                 """)
         }
         try pool.close()
 
         let reader = try openStore(dir.url, mode: .readOnly)
         #expect(try reader.readItem(item(reader, .inbox, "1")).raw == raw)
-        #expect(try reader.catalog.read { try String.fetchOne($0, sql: "SELECT value FROM meta WHERE key = 'format_version'") } == "7")
+        #expect(try reader.catalog.read { try String.fetchOne($0, sql: "SELECT value FROM meta WHERE key = 'format_version'") } == "8")
     }
 }

@@ -7,9 +7,10 @@ import Foundation
 enum StoreComparison {
     /// The differences between the stores in `primary` and `replica` (user directories),
     /// one line each; empty when they are equal.
-    static func differences(_ primary: URL, _ replica: URL) throws -> [String] {
-        let left = try Snapshot(primary)
-        let right = try Snapshot(replica)
+    /// Sealed stores open with the secrets in `keyring`.
+    static func differences(_ primary: URL, _ replica: URL, keyring: StoreKeyring = .shared) throws -> [String] {
+        let left = try Snapshot(primary, keyring: keyring)
+        let right = try Snapshot(replica, keyring: keyring)
         var lines: [String] = []
         for (table, rows) in left.tables {
             let other = right.tables[table] ?? [:]
@@ -39,8 +40,8 @@ enum StoreComparison {
         var tables: [String: [Int64: CatalogRow]] = [:]
         var values: [String: [UInt8]?] = [:]
 
-        init(_ userDirectory: URL) throws {
-            let store = try UserStore(layout: StoreLayout(userDirectory: userDirectory), mode: .readOnly)
+        init(_ userDirectory: URL, keyring: StoreKeyring = .shared) throws {
+            let store = try UserStore(layout: StoreLayout(userDirectory: userDirectory), mode: .readOnly, keyring: keyring)
             var folders: [Int64: CatalogRow] = [:]
             var items: [Int64: CatalogRow] = [:]
             var runs: [Int64: CatalogRow] = [:]

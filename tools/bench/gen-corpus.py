@@ -195,22 +195,24 @@ def rfc2822_date(ts, tz):
         DAY[t.tm_wday], t.tm_mday, MON[t.tm_mon - 1], t.tm_year, t.tm_hour, t.tm_min, t.tm_sec, tz)
 
 
-def pick_size_class(rng):
+def pick_size_class(rng, heavy=False):
+    """Mail profile "mixed" (default): 0.1% 1-3 MB, 25% 30-300 KB with attachments, the
+    rest 2-10 KB. Profile "heavy": 5% 1-3 MB, 25% 30-300 KB, 70% 2-10 KB."""
     r = rng.random()
-    if r < 0.001:
+    if r < (0.05 if heavy else 0.001):
         return "huge"
-    if r < 0.251:
+    if r < (0.30 if heavy else 0.251):
         return "attachment"
     return "text"
 
 
-def make_message(rng, pools, people, index, ts, recent_ids):
+def make_message(rng, pools, people, index, ts, recent_ids, heavy=False):
     sender_name, sender = people[int(len(people) * rng.random() ** 1.5)]  # a few senders write most mail
     tz = rng.choice(TZ)
     n = rng.randint(100, 99999)
     subject = rng.choice(SUBJECTS).format(n=n)
     msgid = "<%08x.%d@%s>" % (rng.getrandbits(32), index, sender.split("@", 1)[1])
-    size_class = pick_size_class(rng)
+    size_class = pick_size_class(rng, heavy)
 
     headers = [
         "Return-Path: <%s>" % sender,
@@ -317,6 +319,9 @@ def main():
     parser.add_argument("--folders", type=int, default=10, help="number of folders including INBOX (default 10)")
     parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    parser.add_argument("--profile", choices=["mixed", "heavy"], default="mixed",
+                        help="size mix: mixed (default: 0.1%% of 1-3 MB) or heavy (5%% of 1-3 MB, 25%% 30-300 KB, "
+                             "attachments of random bytes in base64, which do not compress)")
     args = parser.parse_args()
     if args.messages < 0 or not 1 <= args.folders <= len(FOLDER_POOL) + 1:
         parser.error("--messages must be >= 0 and --folders between 1 and %d" % (len(FOLDER_POOL) + 1))
@@ -352,7 +357,7 @@ def main():
     started = time.monotonic()
     flags_open = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
     for i, ts in enumerate(dates):
-        data, msgid = make_message(rng, pools, people, i, ts, recent_ids)
+        data, msgid = make_message(rng, pools, people, i, ts, recent_ids, args.profile == "heavy")
         if len(recent_ids) < 200:
             recent_ids.append(msgid)
         else:

@@ -82,6 +82,7 @@ struct BackupCommand: AsyncParsableCommand {
     func run() async throws {
         let siteConfig = try config.load()
         let root = storeRoot.root(siteConfig)
+        try StoreRootOptions.requireKey(forSealed: root)
         let level = output.logLevel(siteConfig), format = output.logFormat(siteConfig)
         let shard = try site.parsedShard()
         let plans = try await plans(config: siteConfig, shard: shard, logger: CommandLogging.logger(level: level, format: format))

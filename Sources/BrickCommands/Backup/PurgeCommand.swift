@@ -38,6 +38,7 @@ struct PurgeCommand: AsyncParsableCommand {
     func run() async throws {
         let siteConfig = try config.load()
         let root = storeRoot.root(siteConfig)
+        try StoreRootOptions.requireKey(forSealed: root)
         let shard = try site.parsedShard()
         let plans = try StoreGroupPlan.resolve(groups: groupSelection, users: userSelection, config: siteConfig, root: root, shard: shard)
         let retention = try plans.map { try days($0.configured?.olderThan, siteConfig) }

@@ -30,6 +30,9 @@ struct StatsCommand: AsyncParsableCommand {
             lines.append("legal hold \(hold.id) since \(Formatting.date(hold.since))"
                 + (hold.until.map { " until \(Formatting.date($0))" } ?? "") + ": \(hold.scope); reason: \(hold.reason)")
         }
+        if let keyID = store.sealingKeyID {
+            lines.append("sealed: item values sealed with store key \(keyID)\(store.isLocked ? " (no key given)" : ""); the catalog is in clear")
+        }
         if let run = stats.lastRun {
             lines.append("last run: \(run.kind) #\(run.id) started \(Formatting.date(run.startedAt)), \(run.status): "
                 + "\(run.itemsAdded) new, \(run.itemsUpdated) changed, \(run.itemsDeleted) deleted, \(run.itemsPurged) purged")

@@ -47,6 +47,10 @@ struct VerifyCommand: AsyncParsableCommand {
         let shared = report.sharedItems > 0 ? " (\(Formatting.count(report.sharedItems)) sharing another item's bytes)" : ""
         Terminal.write("\(store.user): \(Formatting.count(report.itemsChecked)) items\(shared), \(Formatting.bytes(report.bytesChecked)) checked in "
             + "\(Formatting.duration(Date().timeIntervalSince(started))): \(damaged) damaged or missing, \(orphans) orphans\n")
+        if report.sealedNotChecked > 0 {
+            Terminal.write("\(store.user): the store is sealed and no key was given: \(Formatting.count(report.sealedNotChecked)) items "
+                + "were found as sealed records but not opened, decompressed or hashed (give the key to check them)\n")
+        }
         if !report.isIntact { throw CommandFailure(exit: .integrity) }
     }
 }

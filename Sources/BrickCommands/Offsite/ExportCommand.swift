@@ -83,6 +83,7 @@ struct ExportCommand: AsyncParsableCommand {
         let shard = try site.parsedShard()
         let plans = try StoreGroupPlan.resolve(groups: groupSelection, users: userSelection, config: siteConfig, root: root, shard: shard)
         for plan in plans { for user in plan.users { try StoreLayout.validate(userName: user) } }
+        try StoreRootOptions.requireKey(forSealed: root)
         let streaming = destination == "-"
         let directory = URL(fileURLWithPath: destination)
         if !streaming { try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true) }

@@ -46,6 +46,7 @@ struct ImportCommand: AsyncParsableCommand {
     func run() async throws {
         let options = ImportOptions(
             until: try limit(), keepPurged: keepPurged, identities: try BundleKeyOptions.identities(identity))
+        try StoreRootOptions.requireKey(forSealed: storeRoot.root)
         let importer = BundleImporter(root: storeRoot.root, options: options)
         let summary = ImportSummary()
         let counter = Counter()

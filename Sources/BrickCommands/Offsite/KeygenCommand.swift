@@ -34,7 +34,7 @@ struct KeygenCommand: AsyncParsableCommand {
 
     /// Creates `path` exclusively (never through a link, never over a file) with exactly
     /// `mode`, whatever the umask.
-    private static func create(_ path: String, mode: mode_t, contents: String) throws {
+    static func create(_ path: String, mode: mode_t, contents: String) throws {
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)
         guard fd >= 0 else { throw UsageError("cannot create \(path): \(String(cString: strerror(errno)))") }
         defer { close(fd) }

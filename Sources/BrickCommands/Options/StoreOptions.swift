@@ -21,6 +21,16 @@ struct StoreRootOptions: ParsableArguments {
     /// Users with a store under the root.
     func existingUsers() -> [String] { Self.existingUsers(under: root) }
 
+    /// Refuses to go on, with one line, when `root` is sealed (docs/FORMAT.md §10) and
+    /// no key from the environment opens its store key: a writer needs it for every user.
+    static func requireKey(forSealed root: URL) throws {
+        guard StoreKeyring.isSealedRoot(root) else { return }
+        guard try StoreKeyring.shared.key(forRoot: root, user: "") != nil else {
+            throw UsageError("the stores under \(root.path) are sealed: give the key with $\(StoreKeySecrets.keyFileVariable), "
+                + "$\(StoreKeySecrets.passphraseFileVariable) or $\(StoreKeySecrets.passphraseVariable)")
+        }
+    }
+
     /// Users with a store under `root`.
     static func existingUsers(under root: URL) -> [String] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []
@@ -40,6 +50,14 @@ struct UserDirectoryArgument: ParsableArguments {
             throw UsageError("\(userDirectory) is not a Brick user store (no catalog.sqlite in it)")
         }
         return try UserStore(layout: StoreLayout(userDirectory: url), mode: .readOnly)
+    }
+
+    /// Opens the store read-only, refusing a sealed store without its key (one line,
+    /// exit 2) before anything is read: for commands that read message bytes.
+    func openForValues() throws -> UserStore {
+        let store = try openReadOnly()
+        if store.isLocked { throw StoreError.keyRequired(user: store.user) }
+        return store
     }
 }
 

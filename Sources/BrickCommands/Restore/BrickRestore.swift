@@ -93,7 +93,7 @@ public struct BrickRestoreCommand: AsyncParsableCommand {
             if try await step.run(dryRun: dryRun) { throw CommandFailure(exit: .partialFailure) }
             return
         }
-        let store = try userDirectory.openReadOnly()
+        let store = try dryRun ? userDirectory.openReadOnly() : userDirectory.openForValues()
         let withSettings = settings || settingKinds.namesAny
         var failed = false
         if !withSettings || messages { failed = try await restoreMessages(store) }

@@ -1,0 +1,119 @@
+import BerkeleyDB
+import Foundation
+
+/// One folder's `items.db` as the store reads and writes it: Berkeley DB records,
+/// sealed on the way in and opened on the way out when the store is sealed
+/// (docs/FORMAT.md §10), so every reader and writer above sees the plain records of §3.
+final class ItemFile {
+    /// The Berkeley DB file underneath (for what needs the stored bytes as they are).
+    let database: BerkeleyDB.Database
+    /// The folder whose items it holds: sealed records are bound to it.
+    let folderID: FolderID
+    private let sealing: StoreSealing
+    private let user: String
+
+    init(database: BerkeleyDB.Database, folderID: FolderID, sealing: StoreSealing, user: String) {
+        self.database = database
+        self.folderID = folderID
+        self.sealing = sealing
+        self.user = user
+    }
+
+    /// Whether the handle is open.
+    var isOpen: Bool { database.isOpen }
+    /// The file, relative to the environment's data directory.
+    var file: String { database.file }
+
+    /// Stores the plain record `value` under `key`, sealed when the store is.
+    func put(_ key: [UInt8], _ value: [UInt8], in transaction: Transaction) throws {
+        try database.put(key, try stored(value, key: key), in: transaction)
+    }
+
+    /// The plain record under `key`, or nil when there is none.
+    func get(_ key: [UInt8], in transaction: Transaction? = nil) throws -> [UInt8]? {
+        guard let stored = try database.get(key, in: transaction) else { return nil }
+        return try plain(stored, key: key)
+    }
+
+    /// Deletes `key`; returns false when it was not there.
+    @discardableResult
+    func delete(_ key: [UInt8], in transaction: Transaction) throws -> Bool {
+        try database.delete(key, in: transaction)
+    }
+
+    /// A cursor over the plain records in key order.
+    func cursor(in transaction: Transaction? = nil) throws -> ItemCursor {
+        ItemCursor(cursor: try database.cursor(in: transaction), file: self)
+    }
+
+    /// Compacts the btree (see `BerkeleyDB.Database.compact`).
+    @discardableResult
+    func compact() throws -> UInt32 { try database.compact() }
+
+    /// Flushes cached pages of this file to disk.
+    func sync() throws { try database.sync() }
+
+    /// Closes the handle.
+    func close() { database.close() }
+
+    /// True when values are sealed and this process has no key.
+    var isLocked: Bool {
+        if case .locked = sealing { return true }
+        return false
+    }
+
+    private func stored(_ value: [UInt8], key: [UInt8]) throws -> [UInt8] {
+        switch sealing {
+        case .plain: return value
+        case .open(let seal): return try seal.seal(value, folder: folderID, recordKey: key)
+        case .locked: throw StoreError.keyRequired(user: user)
+        }
+    }
+
+    fileprivate func plain(_ stored: [UInt8], key: [UInt8]) throws -> [UInt8] {
+        switch sealing {
+        case .plain:
+            if ValueSeal.isSealed(stored) { throw StoreError.sealing(detail: "a sealed record in a store without a sealing file") }
+            return stored
+        case .open(let seal): return try seal.open(stored, folder: folderID, recordKey: key)
+        case .locked: throw StoreError.keyRequired(user: user)
+        }
+    }
+}
+
+/// A cursor over an `ItemFile`'s plain records.
+final class ItemCursor {
+    private let cursor: Cursor
+    private let file: ItemFile
+
+    init(cursor: Cursor, file: ItemFile) {
+        self.cursor = cursor
+        self.file = file
+    }
+
+    /// The next record, opened, or nil past the last one.
+    func next() throws -> (key: [UInt8], value: [UInt8])? {
+        guard let (key, stored) = try cursor.next() else { return nil }
+        return (key, try file.plain(stored, key: key))
+    }
+
+    /// The next record with its opened value, or the reason it does not open (for
+    /// walks that report a damaged record and go on).
+    func nextRecord() throws -> (key: [UInt8], value: Result<[UInt8], StoreError>)? {
+        guard let (key, stored) = try cursor.next() else { return nil }
+        do {
+            return (key, .success(try file.plain(stored, key: key)))
+        } catch let error as StoreError {
+            if case .keyRequired = error { throw error }
+            return (key, .failure(error))
+        }
+    }
+
+    /// The next record as stored, without opening it.
+    func nextStored() throws -> (key: [UInt8], value: [UInt8])? {
+        try cursor.next()
+    }
+
+    /// Closes the cursor.
+    func close() { cursor.close() }
+}
