@@ -24,6 +24,9 @@ enum SharedEnvironment {
         lock.lock()
         defer { lock.unlock() }
         if let existing = entries[home.path]?.environment { return existing }
+        // Forget the handles of stores closed since: a night of many users must not
+        // keep one entry per user.
+        entries = entries.filter { $0.value.environment != nil }
         do {
             let environment = try Environment(
                 home: home.path, dataDirectory: "..", cacheMegabytes: 16, readOnly: !Environment.isWritable(home.path))
@@ -37,6 +40,13 @@ enum SharedEnvironment {
             }
             throw .blobStore(user: user, underlying: error)
         }
+    }
+
+    /// The homes this process still has an entry for (open, or closed since the last open).
+    static var keptHomes: [String] {
+        lock.lock()
+        defer { lock.unlock() }
+        return Array(entries.keys)
     }
 
     /// Berkeley DB creates some files (`__db.register`) with the process umask: make

@@ -103,11 +103,12 @@ public struct BackupJob: Sendable {
                 throw error
             }
         }
-        let timer = userTimeout.map { seconds in
-            Task {
-                try await Task.sleep(nanoseconds: UInt64(seconds * 1e9))
-                await opened.expire()
-                work.cancel()
+        let deadline = userTimeout.map { seconds in
+            UserDeadline(seconds: seconds) {
+                Task {
+                    await opened.expire()
+                    work.cancel()
+                }
             }
         }
         do {
@@ -118,7 +119,7 @@ public struct BackupJob: Sendable {
             report.failure = failure
             userLogger.error("backup failed: \(failure)")
         }
-        timer?.cancel()
+        deadline?.cancel()
         report.seconds = Date().timeIntervalSince(started)
         return report
     }

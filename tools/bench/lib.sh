@@ -2,7 +2,8 @@
 # Shared code of the comparison benchmarks in tools/bench (sourced, not run).
 #
 # measure NAME -- COMMAND...   runs COMMAND under /usr/bin/time -v, records wall
-#                              seconds, max RSS and exit status as a result row
+#                              seconds, CPU seconds (user + system), max RSS and
+#                              exit status as a result row
 # drop_caches                  drops the page cache when permitted (cold runs)
 # pair ROW REFERENCE           compares ROW with REFERENCE in a "@pair" column
 # print_table TITLE=REF...     prints the rows as a markdown table, with one ratio
@@ -18,6 +19,7 @@ CACHE_STATE=""
 LAST_OUTPUT=""  # the first 4 KB of the last measured command's stdout
 ROW_NAMES=()
 ROW_WALL=()
+ROW_CPU=()
 ROW_RSS=()
 ROW_BYTES=()
 ROW_NOTE=()
@@ -61,6 +63,7 @@ measure() {
     rss=$(awk -F': ' '/Maximum resident set size/ { printf "%.0f", $2 / 1024 }' "$out")
     ROW_NAMES+=("$name")
     ROW_WALL+=("$wall")
+    ROW_CPU+=("$(awk -F': ' '/User time|System time/ { s += $2 } END { printf "%.2f", s }' "$out")")
     ROW_RSS+=("${rss:-?}")
     ROW_BYTES+=("$bytes")
     if ((status != 0)); then
@@ -80,6 +83,7 @@ measure() {
 skip_row() {
     ROW_NAMES+=("$1")
     ROW_WALL+=("-")
+    ROW_CPU+=("-")
     ROW_RSS+=("-")
     ROW_BYTES+=(0)
     ROW_NOTE+=("skipped: $2")
@@ -103,7 +107,7 @@ row_wall() {
 # print_table "COLUMN TITLE=ROW NAME" ...: one ratio column per reference row
 # ("COLUMN TITLE=@pair": each row against the row pair() gave it).
 print_table() {
-    local refs=("$@") header="| Run | Wall (s) | MB/s | Max RSS (MB) |" rule="|---|---:|---:|---:|"
+    local refs=("$@") header="| Run | Wall (s) | CPU (s) | MB/s | Max RSS (MB) |" rule="|---|---:|---:|---:|---:|"
     local ref title
     for ref in "${refs[@]}"; do
         title=${ref%%=*}
@@ -119,7 +123,7 @@ print_table() {
         if [[ ${ROW_BYTES[$i]} != 0 && ${ROW_WALL[$i]} != "-" && -z ${ROW_NOTE[$i]} ]]; then
             mbs=$(awk -v b="${ROW_BYTES[$i]}" -v w="${ROW_WALL[$i]}" 'BEGIN { if (w > 0) printf "%.0f", b / 1e6 / w; else print "-" }')
         fi
-        line="| ${ROW_NAMES[$i]} | ${ROW_WALL[$i]} | $mbs | ${ROW_RSS[$i]} |"
+        line="| ${ROW_NAMES[$i]} | ${ROW_WALL[$i]} | ${ROW_CPU[$i]} | $mbs | ${ROW_RSS[$i]} |"
         for ref in "${refs[@]}"; do
             local target=${ref#*=}
             if [[ $target == "@pair" ]]; then
