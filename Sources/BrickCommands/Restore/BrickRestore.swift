@@ -56,6 +56,7 @@ public struct BrickRestoreCommand: AsyncParsableCommand {
     var messages = false
 
     @OptionGroup var settingKinds: SettingKindOptions
+    @OptionGroup var maildirSettings: MaildirSettingsOptions
 
     @OptionGroup var imap: IMAPOptions
     @OptionGroup var output: OutputOptions
@@ -74,7 +75,7 @@ public struct BrickRestoreCommand: AsyncParsableCommand {
         if withSettings {
             let step = SettingsRestoreStep(
                 store: store, filters: filters, kinds: try settingKinds.kinds(), targetUser: targetUser ?? store.user,
-                restoreRoot: restoreRoot, overwrite: overwrite)
+                restoreRoot: restoreRoot, overwrite: overwrite, maildirSettings: maildirSettings)
             failed = try await step.run(to: to.map(TargetSpec.init(parsing:)), imap: imap, dryRun: dryRun, format: format,
                                         logLevel: output.logLevel) || failed
         }

@@ -22,6 +22,7 @@ extension IMAPTarget: SettingsTarget {
             report.written += written.written
             report.unchanged += written.unchanged
             report.failures += written.failures
+            report.notKept += written.notKept
             report.notes += written.notes
         }
         return report
