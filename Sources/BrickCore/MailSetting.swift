@@ -121,6 +121,10 @@ public struct SettingsWriteReport: Sendable {
     public var renamed: [(original: String, written: String)] = []
     /// Settings refused, one line each naming kind, folder and name, with the reason.
     public var failures: [String] = []
+    /// Settings of a form the target never keeps (Dovecot has no server-level
+    /// `/shared` annotations), one line each naming the setting: not restored, and the
+    /// others go on.
+    public var notKept: [String] = []
     /// Kinds the target does not take, said once each.
     public var notes: [String] = []
 

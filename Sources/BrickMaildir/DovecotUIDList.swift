@@ -16,6 +16,9 @@ public struct DovecotUIDList: Hashable, Sendable {
     public var uidValidity: UInt32?
     /// The next UID Dovecot will assign.
     public var nextUID: UInt32?
+    /// The mailbox GUID (version 3's `G` field, 32 hex digits), which keys the folder's
+    /// annotations in Dovecot's attribute dictionary.
+    public var guid: String?
     /// The UID of each item key.
     public var uids: [ItemKey: UInt32]
 
@@ -32,6 +35,7 @@ public struct DovecotUIDList: Hashable, Sendable {
             for field in fields.dropFirst() {
                 if field.hasPrefix("V") { uidValidity = UInt32(field.dropFirst()) }
                 if field.hasPrefix("N") { nextUID = UInt32(field.dropFirst()) }
+                if field.hasPrefix("G"), field.count > 1 { guid = String(field.dropFirst()) }
             }
         }
         let version3 = fields.first != "1"

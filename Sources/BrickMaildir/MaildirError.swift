@@ -32,6 +32,9 @@ public enum MaildirError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A file of someone else's where a restored setting would go (a regular file
     /// where Dovecot's active-script link is).
     case settingInTheWay(path: String)
+    /// A folder's `dovecot-uidlist` without a mailbox GUID (an old version-1 file), so
+    /// its annotations have no key in Dovecot's attribute dictionary.
+    case noMailboxGUID(path: String)
 
     /// One line naming what failed and where.
     public var description: String {
@@ -62,6 +65,8 @@ public enum MaildirError: Error, Sendable, Equatable, CustomStringConvertible {
             return "\(kind) \"\(name.debugDescription.dropFirst().dropLast())\": the name cannot be a Dovecot file name"
         case .settingInTheWay(let path):
             return "\(path) is a regular file, not the active-script link; left alone"
+        case .noMailboxGUID(let path):
+            return "\(path) has no mailbox GUID (let Dovecot open the folder once)"
         }
     }
 

@@ -3,13 +3,13 @@ import Foundation
 import Glibc
 
 /// A Maildir's settings are Dovecot's files: the Sieve scripts and active link
-/// (`SieveLocation`), the `subscriptions` file in the root and each folder's
-/// `dovecot-acl`. Annotations are not read from a Maildir (Dovecot keeps them in a
-/// dictionary of its configuration, not beside the mail). Links are never followed:
+/// (`SieveLocation`), the `subscriptions` file in the root, each folder's
+/// `dovecot-acl` and the annotations in the attribute dictionary file
+/// (`DovecotAttributeDict`, `MaildirSource+Annotations`). Links are never followed:
 /// a link where a script or file should be is skipped and reported, except the
 /// active-script link, which is read as a link, never opened.
 extension MaildirSource: SettingsSource {
-    /// Reads the scripts, subscriptions and ACLs.
+    /// Reads the scripts, subscriptions, ACLs and annotations.
     public func readSettings() async throws -> SettingsSnapshot {
         var snapshot = SettingsSnapshot()
         let rootDirectory = try openRoot()
@@ -21,7 +21,9 @@ extension MaildirSource: SettingsSource {
             }
         }
         snapshot.scopes.insert(SettingScope(kind: .subscriptions))
-        for folder in try await listFolders() {
+        let folders = try await listFolders()
+        readAnnotations(into: &snapshot, folders: folders)
+        for folder in folders {
             let scope = SettingScope(kind: .acl, folder: folder.path)
             snapshot.scopes.insert(scope)
             do {

@@ -34,6 +34,9 @@ public struct MaildirSource: MailSource {
     public let maximumMessageSize: Int64
     /// Where the user's Sieve scripts are; nil: Dovecot's default, beside the Maildir.
     public var sieveLocation: SieveLocation?
+    /// Dovecot's attribute dictionary file of the user (annotations); nil: Dovecot's
+    /// usual `dovecot-attributes` beside the Maildir.
+    public var attributeDictionary: String?
     /// Entries skipped on purpose, until the backup takes them.
     let skips = SkipRecorder()
 

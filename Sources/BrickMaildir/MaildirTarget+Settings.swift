@@ -4,15 +4,16 @@ import Glibc
 
 /// Settings restored into a Maildir are written as Dovecot's files (see
 /// `MaildirSource+Settings`): scripts as `NAME.sieve` in `sieve/` beside the Maildir
-/// root and the active-script link `.dovecot.sieve` beside it; subscriptions added to
-/// the root's `subscriptions` file (none removed); ACL entries set in each folder's
-/// `dovecot-acl` (the folder is created when missing). Every file is written through a
+/// root (or `sieveLocation`) and the active-script link `.dovecot.sieve` beside it;
+/// subscriptions added to the root's `subscriptions` file (none removed); ACL entries
+/// set in each folder's `dovecot-acl` (the folder is created when missing); annotations
+/// set in the attribute dictionary (`MaildirTarget+Annotations`). Every file is written through a
 /// temporary file renamed over it, from directories opened without following links.
 extension MaildirTarget: SettingsTarget {
-    /// Writes the settings; annotations are reported not taken.
+    /// Writes the settings.
     public func writeSettings(_ settings: [MailSetting], overwrite: Bool) async throws -> SettingsWriteReport {
         var report = SettingsWriteReport()
-        let location = SieveLocation(besideMaildir: root)
+        let location = sieveLocation ?? SieveLocation(besideMaildir: root)
         let scripts = settings.filter { $0.kind == .sieve && $0.name != MailSetting.activeScriptName }
         var writtenNames: [String: String] = [:]
         for script in scripts {
@@ -46,8 +47,13 @@ extension MaildirTarget: SettingsTarget {
                 report.failures.append("ACL of \(folder): \(error)")
             }
         }
-        if settings.contains(where: { $0.kind == .metadata }) {
-            report.notes.append("annotations are not restored into a Maildir (Dovecot keeps them in its attribute dictionary)")
+        let annotations = settings.filter { $0.kind == .metadata }
+        if !annotations.isEmpty {
+            do {
+                try writeAnnotations(annotations, report: &report)
+            } catch {
+                report.failures.append("annotations: \(error)")
+            }
         }
         return report
     }

@@ -33,14 +33,23 @@ import Glibc
 public final class MaildirTarget: RestoreTarget, @unchecked Sendable {
     /// The Maildir root (INBOX).
     public let root: URL
+    /// Where restored Sieve scripts go; nil: Dovecot's default, beside the Maildir.
+    public let sieveLocation: SieveLocation?
+    /// Dovecot's attribute dictionary file restored annotations go to; nil:
+    /// `dovecot-attributes` beside the Maildir.
+    public let attributeDictionary: String?
     let lock = NSLock()
     private var counter = 0
     private var touched: Set<FolderPath> = []
     private let host: String
 
-    /// Creates a target writing below `root`, which is created when missing.
-    public init(root: URL) {
+    /// Creates a target writing below `root`, which is created when missing; settings
+    /// go to Dovecot's default places beside it unless `sieveLocation` or
+    /// `attributeDictionary` name others.
+    public init(root: URL, sieveLocation: SieveLocation? = nil, attributeDictionary: String? = nil) {
         self.root = root
+        self.sieveLocation = sieveLocation
+        self.attributeDictionary = attributeDictionary
         var name = [CChar](repeating: 0, count: 256)
         let host = gethostname(&name, name.count) == 0
             ? String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self) : "localhost"

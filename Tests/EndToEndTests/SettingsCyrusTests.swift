@@ -1,9 +1,12 @@
+import BrickTestSupport
 import Foundation
 import Testing
 
 /// Settings on Cyrus 3.6 (timsieved, its ACLs and METADATA): a Maildir's Dovecot
 /// files backed up, restored into a Cyrus user, read back from Cyrus by a backup and
-/// compared; an annotation set on Cyrus travels back out to an eml target.
+/// compared; settings set, changed and deleted on Cyrus itself (a subscription to a
+/// folder that does not exist, server-level annotations among them) restored latest and
+/// as of the first run.
 @Suite(.serialized, .enabled(if: IMAPServerFixture.available(.cyrus))) struct SettingsCyrusTests {
     @Test func settingsFromAMaildirRestoredIntoCyrusReadBackTheSame() throws {
         let server = try IMAPServerFixture(.cyrus)
@@ -96,6 +99,76 @@ extension SettingsCyrusTests {
             try restore(cyrusAlice, into: user, asOf.map { ["--as-of", $0] } ?? [])
             let readBack = work.url.appendingPathComponent("readback-\(user)")
             try backUpCyrus(user, into: readBack)
+            let restored = try settings(readBack.appendingPathComponent(user))
+            #expect(comparable(restored, user: user) == comparable(expected, user: "alice"), "\(user)")
+        }
+    }
+}
+
+extension SettingsCyrusTests {
+    /// Sets alice's settings over IMAP as alice herself: ACLs for bob on INBOX and
+    /// Projects, subscriptions including Gone (deleted after subscribing: Cyrus keeps
+    /// the subscription and lists it `\NonExistent`), annotations of two folders and a
+    /// server-level `/private` one. (Server-level `/shared` annotations are server-wide
+    /// on Cyrus and admin-only, not a user's.)
+    private func prepareAlice(_ server: IMAPServerFixture) throws -> LineIMAPClient {
+        let alice = try LineIMAPClient(port: server.imapPort)
+        try alice.run("LOGIN alice pass-alice")
+        for command in [
+            "CREATE Projects", "CREATE Gone", "SUBSCRIBE Projects", "SUBSCRIBE Gone", "DELETE Gone",
+            "SETACL Projects bob lr", "SETACL INBOX bob l",
+            "SETMETADATA \"\" (/private/comment \"server note\")",
+            "SETMETADATA Projects (/private/comment \"plans\" /shared/comment \"team\")",
+            "SETMETADATA INBOX (/shared/comment \"inbox\")",
+        ] {
+            try alice.run(command)
+        }
+        return alice
+    }
+
+    @Test func changesAndDeletionsOnCyrusAMissingFolderSubscriptionAndServerAnnotationsComeBackLatestAndAsOfTheFirstRun() throws {
+        let server = try IMAPServerFixture(.cyrus)
+        let sievePort = try #require(server.values["SIEVE_PORT"], "the Cyrus test server has no ManageSieve")
+        let imap = server.adminArguments + ["--sieve-port", sievePort]
+        let work = try Workspace()
+        func backUp(_ user: String, into store: URL) throws {
+            let result = try Tools.run("brick-backup", ["backup", "--source", server.url, "-u", user, "--store", store.path, "--progress", "never"] + imap)
+            #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        }
+        let alice = try prepareAlice(server)
+        try backUp("alice", into: work.store)
+        let store = work.store.appendingPathComponent("alice")
+        let firstState = try settings(store)
+        #expect(firstState.contains { $0.kind == "subscriptions" && $0.name == "Gone" })
+        #expect(firstState.contains { $0.kind == "metadata" && $0.folder == nil && $0.name == "/private/comment" && $0.value == "server note" })
+        #expect(firstState.contains { $0.kind == "acl" && $0.folder == "INBOX" && $0.name == "bob" })
+        let firstRun = try #require(firstState.map(\.changed).max())
+
+        for command in [
+            "SETACL Projects bob lrswi", "DELETEACL INBOX bob", "UNSUBSCRIBE Projects",
+            "SETMETADATA Projects (/private/comment NIL)", "SETMETADATA INBOX (/shared/comment NIL)",
+            "SETMETADATA \"\" (/private/comment \"server changed\")",
+        ] {
+            try alice.run(command)
+        }
+        try backUp("alice", into: work.store)
+        let versions = try settings(store, [])
+        for (kind, folder, name) in [
+            ("acl", "INBOX", "bob"), ("subscriptions", nil, "Projects"), ("metadata", "Projects", "/private/comment"),
+            ("metadata", "INBOX", "/shared/comment"),
+        ] as [(String, String?, String)] {
+            #expect(versions.contains { $0.kind == kind && $0.folder == folder && $0.name == name && $0.deleted != nil }, "\(kind) \(name)")
+            #expect(!versions.contains { $0.kind == kind && $0.folder == folder && $0.name == name && $0.deleted == nil }, "\(kind) \(name)")
+        }
+        #expect(versions.filter { $0.kind == "metadata" && $0.folder == nil }.map { "\($0.value)|\($0.deleted == nil)" }.sorted()
+            == ["server changed|true", "server note|false"])
+
+        for (user, asOf, expected) in [("carol", nil as String?, try settings(store)), ("dave", firstRun, firstState)] {
+            let restore = try Tools.run("brick-restore", [store.path, "--settings", "--to", server.url, "--user", user] + imap
+                + (asOf.map { ["--as-of", $0] } ?? []))
+            #expect(restore.status == 0, "\(restore.stdout)\(restore.stderr)")
+            let readBack = work.url.appendingPathComponent("readback-\(user)")
+            try backUp(user, into: readBack)
             let restored = try settings(readBack.appendingPathComponent(user))
             #expect(comparable(restored, user: user) == comparable(expected, user: "alice"), "\(user)")
         }

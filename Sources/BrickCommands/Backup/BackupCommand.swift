@@ -59,10 +59,7 @@ struct BackupCommand: AsyncParsableCommand {
     /// One user's time limit without a group.
     var userTimeout: Double { userTimeoutFlag ?? 3600 }
 
-    @Option(name: .customLong("sieve-dir"), help: ArgumentHelp(
-        "Maildir sources: the users' Sieve script directory (may contain {user}; default: sieve/ beside the Maildir). The active-script link .dovecot.sieve is looked for in its parent.",
-        valueName: "PATH"))
-    var sieveDirectory: String?
+    @OptionGroup var maildirSettings: MaildirSettingsOptions
 
     @Flag(name: .customLong("no-settings"), help: "Do not read Sieve scripts, ACLs, subscriptions and annotations.")
     var noSettings = false

@@ -32,7 +32,7 @@ extension BackupCommand {
             let factory = try SourceFactory(
                 spec: spec, imap: imap.filled(from: sourceConfig),
                 maximumMessageSize: maxMessageSize?.bytes ?? sourceConfig.maxMessageSize ?? Self.defaultMaximumMessageSize,
-                sieveDirectory: sieveDirectory)
+                maildirSettings: maildirSettings)
             let discovered = group.users.needsDiscovery ? try await factory.discoverUsers(logger: logger) : []
             let users: [String]
             do {
@@ -65,7 +65,7 @@ extension BackupCommand {
         let factory = try SourceFactory(
             spec: spec, imap: configured.map(imap.filled(from:)) ?? imap,
             maximumMessageSize: maxMessageSize?.bytes ?? configured?.maxMessageSize ?? Self.defaultMaximumMessageSize,
-            sieveDirectory: sieveDirectory)
+            maildirSettings: maildirSettings)
         var users = try userSelection.namedUsers()
         if userSelection.allUsers {
             let found = try await factory.discoverUsers(logger: logger)

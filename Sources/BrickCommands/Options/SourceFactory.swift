@@ -9,11 +9,11 @@ struct SourceFactory: Sendable {
     private let spec: SourceSpec
     private let connection: IMAPConnectionSettings?
     private let maximumMessageSize: Int64
-    private let sieveDirectory: String?
+    private let maildirSettings: MaildirSettingsOptions?
 
-    init(spec: SourceSpec, imap: IMAPOptions, maximumMessageSize: Int64 = 2 << 30, sieveDirectory: String? = nil) throws {
+    init(spec: SourceSpec, imap: IMAPOptions, maximumMessageSize: Int64 = 2 << 30, maildirSettings: MaildirSettingsOptions? = nil) throws {
         self.spec = spec
-        self.sieveDirectory = sieveDirectory
+        self.maildirSettings = maildirSettings
         self.maximumMessageSize = maximumMessageSize
         if case .imap(let url) = spec {
             connection = try IMAPConnectionSettings(url: url, options: imap)
@@ -72,9 +72,8 @@ struct SourceFactory: Sendable {
         switch spec {
         case .maildir(let template):
             var source = MaildirSource(root: try Self.maildir(template: template, user: user), maximumMessageSize: maximumMessageSize)
-            if let sieveDirectory {
-                source.sieveLocation = SieveLocation(directory: try Self.maildir(template: sieveDirectory, user: user).path)
-            }
+            source.sieveLocation = try maildirSettings?.sieveLocation(user: user)
+            source.attributeDictionary = try maildirSettings?.attributeDictionary(user: user)
             return source
         case .imap:
             let settings = connection!

@@ -63,6 +63,7 @@ public struct BrickRestoreCommand: AsyncParsableCommand {
     var messages = false
 
     @OptionGroup var settingKinds: SettingKindOptions
+    @OptionGroup var maildirSettings: MaildirSettingsOptions
 
     @OptionGroup(title: "Search across users") var search: SearchOptions
 
@@ -100,7 +101,7 @@ public struct BrickRestoreCommand: AsyncParsableCommand {
         if withSettings {
             let step = SettingsRestoreStep(
                 store: store, filters: filters, kinds: try settingKinds.kinds(), targetUser: targetUser ?? store.user,
-                restoreRoot: restoreRoot, overwrite: overwrite)
+                restoreRoot: restoreRoot, overwrite: overwrite, maildirSettings: maildirSettings)
             failed = try await step.run(to: to.map(TargetSpec.init(parsing:)), imap: imap, dryRun: dryRun, format: format,
                                         logLevel: output.logLevel) || failed
         }

@@ -14,6 +14,7 @@ struct SettingsRestoreStep {
     var targetUser: String
     var restoreRoot: String?
     var overwrite: Bool
+    var maildirSettings: MaildirSettingsOptions
 
     /// Runs the step; returns whether some setting failed.
     func run(to spec: TargetSpec?, imap: IMAPOptions, dryRun: Bool, format: ListingFormat?, logLevel: Logger.Level) async throws -> Bool {
@@ -32,7 +33,7 @@ struct SettingsRestoreStep {
         }
         guard let spec else { throw UsageError("give --to TARGET, or --dry-run to only list what would be restored") }
         let logger = CommandLogging.logger(level: logLevel, progress: nil)
-        let opened = try await spec.open(user: targetUser, imap: imap, logger: logger)
+        let opened = try await spec.open(user: targetUser, imap: imap, maildirSettings: maildirSettings, logger: logger)
         guard let target = opened as? any SettingsTarget else {
             try? await opened.finish()
             throw UsageError("settings cannot be restored into this kind of target")
@@ -46,10 +47,12 @@ struct SettingsRestoreStep {
         }
         try await opened.finish()
         for failure in report.failures { Terminal.printError("failed: \(failure)") }
+        for line in report.notKept { Terminal.printError("not kept by the target: \(line)") }
         for note in report.notes { Terminal.printError("note: \(note)") }
         for (original, written) in report.renamed { Terminal.printError("Sieve script \"\(original)\" restored as \"\(written)\"") }
         Terminal.write("settings: restored \(Formatting.count(report.written.count)), already there \(Formatting.count(report.unchanged)), "
-            + "failed \(Formatting.count(report.failures.count))\n")
-        return !report.failures.isEmpty
+            + "failed \(Formatting.count(report.failures.count))"
+            + (report.notKept.isEmpty ? "" : ", not kept by the target \(Formatting.count(report.notKept.count))") + "\n")
+        return !report.failures.isEmpty || !report.notKept.isEmpty
     }
 }

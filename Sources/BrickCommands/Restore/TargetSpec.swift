@@ -32,10 +32,14 @@ enum TargetSpec: Sendable {
         }
     }
 
-    /// Opens the target (connecting, for a server).
-    func open(user: String, imap: IMAPOptions, logger: Logger) async throws -> any RestoreTarget {
+    /// Opens the target (connecting, for a server); a Maildir's settings go where
+    /// `maildirSettings` says.
+    func open(user: String, imap: IMAPOptions, maildirSettings: MaildirSettingsOptions? = nil, logger: Logger) async throws -> any RestoreTarget {
         switch self {
-        case .maildir(let path): return MaildirTarget(root: URL(fileURLWithPath: path))
+        case .maildir(let path):
+            return MaildirTarget(
+                root: URL(fileURLWithPath: path), sieveLocation: try maildirSettings?.sieveLocation(user: user),
+                attributeDictionary: try maildirSettings?.attributeDictionary(user: user))
         case .mbox(let path): return MboxTarget(location: path)
         case .eml(let path): return EMLTarget(directory: path)
         case .imap(let url):

@@ -148,12 +148,7 @@ actor IMAPConnection {
 
     /// Awaits a submitted command and fails unless it completed with OK.
     func complete(_ future: EventLoopFuture<CommandCompletion>, _ command: Command) async throws(IMAPError) -> CommandCompletion {
-        let completion: CommandCompletion
-        do {
-            completion = try await future.get()
-        } catch {
-            throw Self.mapError(error, host: endpoint.host)
-        }
+        let completion = try await ChannelSupport.wait(future, host: endpoint.host)
         try check(completion, command)
         return completion
     }
@@ -206,16 +201,7 @@ actor IMAPConnection {
     private func startTLS(context: NIOSSLContext) async throws(IMAPError) {
         guard capabilities.contains("STARTTLS") else { throw .startTLSUnavailable(host: endpoint.host) }
         try await execute(.startTLS)
-        do {
-            let serverName = Self.sniName(endpoint.host)
-            let channel = self.channel
-            try await channel.eventLoop.submit {
-                let handler = try NIOSSLClientHandler(context: context, serverHostname: serverName)
-                try channel.pipeline.syncOperations.addHandler(handler, position: .first)
-            }.get()
-        } catch {
-            throw .tlsFailed(host: endpoint.host, underlying: String(describing: error))
-        }
+        try await ChannelSupport.addTLS(to: channel, context: context, host: endpoint.host)
         capabilities = Capabilities([])
         do {
             try await refreshCapabilities()
@@ -249,10 +235,6 @@ actor IMAPConnection {
     }
 
     private static func mapError(_ error: any Error, host: String) -> IMAPError {
-        if let imapError = error as? IMAPError { return imapError }
-        if error is NIOSSLError || error is NIOSSLExtraError || error is BoringSSLError {
-            return .tlsFailed(host: host, underlying: String(describing: error))
-        }
-        return .connectionClosed(host: host, serverText: String(describing: error))
+        ChannelSupport.mapError(error, host: host)
     }
 }

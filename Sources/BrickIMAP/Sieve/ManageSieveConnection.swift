@@ -58,6 +58,31 @@ actor ManageSieveConnection {
         return connection
     }
 
+    /// Opens a session on `port`, runs `body` in it and closes it, whatever `body`
+    /// came to. Nothing listening on the port means a host without ManageSieve
+    /// (`absent`), which callers report as a note rather than a failure.
+    static func withSession<Value: Sendable>(
+        endpoint: IMAPEndpoint, port: Int, credentials: IMAPCredentials, logger: Logger,
+        _ body: (ManageSieveConnection) async throws(IMAPError) -> Value
+    ) async -> SieveSessionOutcome<Value> {
+        let sieve: ManageSieveConnection
+        do {
+            sieve = try await open(endpoint: endpoint, port: port, credentials: credentials, logger: logger)
+        } catch .connectionFailed {
+            return .absent
+        } catch {
+            return .failed(error)
+        }
+        let outcome: SieveSessionOutcome<Value>
+        do {
+            outcome = .done(try await body(sieve))
+        } catch {
+            outcome = .failed(error)
+        }
+        await sieve.close()
+        return outcome
+    }
+
     /// Sends one command and waits for its response.
     func send(_ bytes: [UInt8]) async throws(IMAPError) -> SieveResponse {
         try await pipeline([bytes])[0]
@@ -88,13 +113,7 @@ actor ManageSieveConnection {
     }
 
     private func wait(_ future: EventLoopFuture<SieveResponse>) async throws(IMAPError) -> SieveResponse {
-        do {
-            return try await future.get()
-        } catch let error as IMAPError {
-            throw error
-        } catch {
-            throw .connectionClosed(host: host, serverText: String(describing: error))
-        }
+        try await ChannelSupport.wait(future, host: host)
     }
 
     /// Takes the capability lines of a greeting or a CAPABILITY response.
@@ -115,16 +134,7 @@ actor ManageSieveConnection {
         channel.writeAndFlush(SieveRequest(bytes: Array("STARTTLS\r\n".utf8), promises: [started, renewed]), promise: nil)
         try check(try await wait(started.futureResult), command: "STARTTLS")
         let context = try IMAPConnection.makeTLSContext(endpoint)
-        do {
-            let serverName = IMAPConnection.sniName(endpoint.host)
-            let channel = self.channel
-            try await channel.eventLoop.submit {
-                let handler = try NIOSSLClientHandler(context: context, serverHostname: serverName)
-                try channel.pipeline.syncOperations.addHandler(handler, position: .first)
-            }.get()
-        } catch {
-            throw .tlsFailed(host: host, underlying: String(describing: error))
-        }
+        try await ChannelSupport.addTLS(to: channel, context: context, host: host)
         absorb(try await wait(renewed.futureResult))
     }
 
@@ -141,4 +151,14 @@ actor ManageSieveConnection {
             throw .authenticationFailed(host: host, user: credentials.description, serverText: response.text)
         }
     }
+}
+
+/// What a ManageSieve session (`ManageSieveConnection.withSession`) came to.
+enum SieveSessionOutcome<Value: Sendable>: Sendable {
+    /// The session ran; the body's result.
+    case done(Value)
+    /// Nothing listens on the port: the host has no ManageSieve.
+    case absent
+    /// The session could not be opened (TLS, login) or failed in the body.
+    case failed(IMAPError)
 }

@@ -1,6 +1,5 @@
 import Logging
 import NIOCore
-import NIOSSL
 
 /// Bytes for a ManageSieve server and how many responses they bring back.
 struct SieveRequest: Sendable {
@@ -66,11 +65,7 @@ final class ManageSieveHandler: ChannelDuplexHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        if error is NIOSSLError || error is NIOSSLExtraError || error is BoringSSLError {
-            fail(.tlsFailed(host: host, underlying: String(describing: error)), context: context)
-        } else {
-            fail((error as? IMAPError) ?? .connectionClosed(host: host, serverText: String(describing: error)), context: context)
-        }
+        fail(ChannelSupport.mapError(error, host: host), context: context)
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {

@@ -32,35 +32,30 @@ extension IMAPSource: SettingsSource {
     private func readScripts(port: Int?) async -> SettingsSnapshot? {
         guard let port else { return nil }
         var snapshot = SettingsSnapshot()
-        await readScripts(port: port, into: &snapshot)
+        switch await ManageSieveConnection.withSession(
+            endpoint: endpoint, port: port, credentials: credentials, logger: logger, Self.readScripts)
+        {
+        case .done(let settings):
+            snapshot.settings = settings
+            snapshot.scopes.insert(SettingScope(kind: .sieve))
+        case .absent:
+            snapshot.notes.append("no ManageSieve on \(endpoint.host):\(port): Sieve scripts skipped")
+        case .failed(let error):
+            snapshot.failures.append("Sieve scripts not read: \(error)")
+        }
         return snapshot
     }
 
-    private func readScripts(port: Int, into snapshot: inout SettingsSnapshot) async {
-        let sieve: ManageSieveConnection
-        do {
-            sieve = try await ManageSieveConnection.open(endpoint: endpoint, port: port, credentials: credentials, logger: logger)
-        } catch IMAPError.connectionFailed {
-            snapshot.notes.append("no ManageSieve on \(endpoint.host):\(port): Sieve scripts skipped")
-            return
-        } catch {
-            snapshot.failures.append("Sieve scripts not read: \(error)")
-            return
+    /// Every script with its content, and which one is active.
+    private static func readScripts(_ sieve: ManageSieveConnection) async throws(IMAPError) -> [MailSetting] {
+        let listed = try await sieve.listScripts()
+        let contents = try await sieve.getScripts(listed.map(\.name))
+        var settings: [MailSetting] = []
+        for (name, active) in listed {
+            settings.append(MailSetting(kind: .sieve, name: name, content: contents[name] ?? []))
+            if active { settings.append(MailSetting(kind: .sieve, name: MailSetting.activeScriptName, content: Array(name.utf8))) }
         }
-        do {
-            let listed = try await sieve.listScripts()
-            let contents = try await sieve.getScripts(listed.map(\.name))
-            for (name, active) in listed {
-                snapshot.settings.append(MailSetting(kind: .sieve, name: name, content: contents[name] ?? []))
-                if active {
-                    snapshot.settings.append(MailSetting(kind: .sieve, name: MailSetting.activeScriptName, content: Array(name.utf8)))
-                }
-            }
-            snapshot.scopes.insert(SettingScope(kind: .sieve))
-        } catch {
-            snapshot.failures.append("Sieve scripts not read: \(error)")
-        }
-        await sieve.close()
+        return settings
     }
 }
 

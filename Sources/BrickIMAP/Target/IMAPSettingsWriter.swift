@@ -8,7 +8,8 @@ import BrickCore
 /// create exist when their subscriptions come). Reads and writes are pipelined per kind. A folder an
 /// ACL or annotation belongs to is created when missing (not subscribed: subscriptions
 /// come back as they were). A command the server refuses is one failure naming the
-/// setting; the others go on.
+/// setting; the others go on. A server-level `/shared` annotation refused with
+/// `NO [CANNOT]` (Dovecot keeps none) is reported as not kept rather than failed.
 struct IMAPSettingsWriter {
     let connection: IMAPConnection
     let delimiter: Character?
@@ -135,6 +136,15 @@ struct IMAPSettingsWriter {
             }
         }
         for ((setting, _), result) in zip(pending, await connection.pipeline(pending.map(\.1))) {
+            if setting.folder == nil, setting.name.lowercased().hasPrefix("/shared/"), case .success(let completion) = result,
+               completion.tagged.status == .no, completion.tagged.text.code == .other("CANNOT", nil)
+            {
+                // Dovecot keeps server annotations among INBOX's private attributes and
+                // answers a server-level /shared one with NO [CANNOT].
+                report.notKept.append("annotation \(setting.name) of the server: the server keeps no server-level /shared annotations "
+                    + "(\(completion.tagged.text.text))")
+                continue
+            }
             record(setting, result, what: "annotation \(setting.name) of \(setting.folder?.description ?? "the server")", into: &report)
         }
     }

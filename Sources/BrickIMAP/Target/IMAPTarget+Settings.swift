@@ -14,15 +14,11 @@ extension IMAPTarget: SettingsTarget {
         if !scripts.isEmpty { await writeScripts(scripts, overwrite: overwrite, into: &report) }
         let others = settings.filter { $0.kind != .sieve }
         if !others.isEmpty {
-            let written = try await serially { connection in
+            report.merge(try await serially { connection in
                 var part = SettingsWriteReport()
                 try await IMAPSettingsWriter(connection: connection, delimiter: try await self.delimiter(connection)).write(others, into: &part)
                 return part
-            }
-            report.written += written.written
-            report.unchanged += written.unchanged
-            report.failures += written.failures
-            report.notes += written.notes
+            })
         }
         return report
     }
@@ -32,25 +28,33 @@ extension IMAPTarget: SettingsTarget {
             report.notes.append("no ManageSieve port: \(scripts.count) Sieve settings not restored")
             return
         }
-        let sieve: ManageSieveConnection
-        do {
-            sieve = try await ManageSieveConnection.open(endpoint: endpoint, port: port, credentials: credentials, logger: logger)
-        } catch IMAPError.connectionFailed {
+        switch await ManageSieveConnection.withSession(endpoint: endpoint, port: port, credentials: credentials, logger: logger, { sieve in
+            await Self.store(scripts, on: sieve, overwrite: overwrite)
+        }) {
+        case .done(let written):
+            report.merge(written)
+        case .absent:
             report.notes.append("no ManageSieve on \(endpoint.host):\(port): \(scripts.count) Sieve settings not restored")
-            return
-        } catch {
+        case .failed(let error):
             report.failures.append("Sieve scripts: \(error)")
-            return
         }
+    }
+
+    /// Stores the scripts and activates the active one; a broken session is one
+    /// failure, after what was written before it.
+    private static func store(_ scripts: [MailSetting], on sieve: ManageSieveConnection, overwrite: Bool) async -> SettingsWriteReport {
+        var report = SettingsWriteReport()
         do {
             try await store(scripts, on: sieve, overwrite: overwrite, into: &report)
         } catch {
             report.failures.append("Sieve scripts: \(error)")
         }
-        await sieve.close()
+        return report
     }
 
-    private func store(_ scripts: [MailSetting], on sieve: ManageSieveConnection, overwrite: Bool, into report: inout SettingsWriteReport) async throws(IMAPError) {
+    private static func store(
+        _ scripts: [MailSetting], on sieve: ManageSieveConnection, overwrite: Bool, into report: inout SettingsWriteReport
+    ) async throws(IMAPError) {
         let listed = try await sieve.listScripts()
         let existing = Set(listed.map(\.name))
         var writtenAs: [String: String] = [:]
@@ -98,5 +102,17 @@ extension IMAPTarget: SettingsTarget {
         } catch {
             report.failures.append("active Sieve script \"\(name)\": \(error)")
         }
+    }
+}
+
+extension SettingsWriteReport {
+    /// Adds what `other` says to this report.
+    mutating func merge(_ other: SettingsWriteReport) {
+        written += other.written
+        unchanged += other.unchanged
+        renamed += other.renamed
+        failures += other.failures
+        notKept += other.notKept
+        notes += other.notes
     }
 }
