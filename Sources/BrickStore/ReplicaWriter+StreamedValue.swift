@@ -56,7 +56,7 @@ extension ReplicaWriter {
 /// frame's bytes come, in one transaction that `commit` ends with the item's record.
 final class SegmentedValueWriter {
     private let store: UserStore
-    private let database: BerkeleyDB.Database
+    private let database: ItemFile
     private let key: [UInt8]
     private let record: [UInt8]
     private let transaction: Transaction
@@ -64,7 +64,7 @@ final class SegmentedValueWriter {
     private var pending: [UInt8] = []
     private var segments: UInt32 = 0
 
-    init(store: UserStore, database: BerkeleyDB.Database, key: [UInt8], record: [UInt8]) throws {
+    init(store: UserStore, database: ItemFile, key: [UInt8], record: [UInt8]) throws {
         self.store = store
         self.database = database
         self.key = key

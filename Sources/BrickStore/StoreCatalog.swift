@@ -42,14 +42,7 @@ public final class StoreCatalog: @unchecked Sendable {
         do {
             try queue.read { db in
                 let (sql, arguments) = try ItemQuerySQL.select(query, db: db, user: user)
-                let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
-                var paths: [String: FolderPath] = [:]
-                while let row = try rows.next() {
-                    let text: String = row["folder_path"]
-                    let path = paths[text] ?? FolderPath(parsing: text)
-                    paths[text] = path
-                    try body(CatalogItem(row: row, folderPath: path))
-                }
+                try CatalogItem.forEach(in: db, sql: sql, arguments: arguments, body)
             }
         } catch let error as StoreError {
             throw error

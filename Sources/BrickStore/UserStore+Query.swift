@@ -15,14 +15,7 @@ extension UserStore {
     public func forEachItem(matching query: ItemQuery, _ body: (CatalogItem) throws -> Void) throws(StoreError) {
         let (sql, arguments) = try sqlSelecting(query)
         try readCatalog { db in
-            let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
-            var paths: [String: FolderPath] = [:]
-            while let row = try rows.next() {
-                let text: String = row["folder_path"]
-                let path = paths[text] ?? FolderPath(parsing: text)
-                paths[text] = path
-                try body(CatalogItem(row: row, folderPath: path))
-            }
+            try CatalogItem.forEach(in: db, sql: sql, arguments: arguments, body)
         }
     }
 
@@ -88,6 +81,23 @@ extension UserStore {
             throw error
         } catch {
             throw .damagedItem(user: user, folder: item.folderPath.description, key: item.key.rawValue, detail: "\(error)")
+        }
+    }
+}
+
+extension CatalogItem {
+    /// Calls `body` for each row of `sql` (an `ItemQuerySQL` select), read with a cursor
+    /// so memory stays flat; folder paths are parsed once per folder.
+    static func forEach(
+        in db: Database, sql: String, arguments: StatementArguments, _ body: (CatalogItem) throws -> Void
+    ) throws {
+        let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
+        var paths: [String: FolderPath] = [:]
+        while let row = try rows.next() {
+            let text: String = row["folder_path"]
+            let path = paths[text] ?? FolderPath(parsing: text)
+            paths[text] = path
+            try body(CatalogItem(row: row, folderPath: path))
         }
     }
 }

@@ -30,16 +30,7 @@ struct HoldUsers: ParsableArguments {
 
     /// The named users, without duplicates, in order; none when `optional` allows it.
     func named(optional: Bool = false) throws -> [String] {
-        var names = users
-        if let usersFile {
-            do {
-                names += try UsersFile.read(usersFile)
-            } catch {
-                throw UsageError("cannot read --users-file \(usersFile)")
-            }
-        }
-        var seen = Set<String>()
-        names = names.filter { seen.insert($0).inserted }
+        let names = try UserSelectionOptions.merging(users, usersFile: usersFile)
         if names.isEmpty && !optional { throw UsageError("name the users (USER… or --users-file FILE)") }
         return names
     }

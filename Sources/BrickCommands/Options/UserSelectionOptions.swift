@@ -15,7 +15,12 @@ struct UserSelectionOptions: ParsableArguments {
 
     /// The users named by -u and --users-file, without duplicates, in order.
     func namedUsers() throws -> [String] {
-        var names = users
+        try Self.merging(users, usersFile: usersFile)
+    }
+
+    /// `names`, then the names in `usersFile`, without duplicates, in order.
+    static func merging(_ names: [String], usersFile: String?) throws -> [String] {
+        var names = names
         if let usersFile {
             do {
                 names += try UsersFile.read(usersFile)
