@@ -99,6 +99,23 @@ public protocol SettingsSource: Sendable {
     /// folder is reported in the snapshot (`unreadable`, `notes`), not thrown; a
     /// throw means nothing was read.
     func readSettings() async throws -> SettingsSnapshot
+
+    /// Starts, ahead of `readSettings`, the part of the read that is slow to begin (a
+    /// login on a connection of its own), so that it overlaps the folder sync. The next
+    /// `readSettings` takes what it read; failures are reported there as always.
+    func prepareSettings()
+
+    /// Stops and drops what `prepareSettings` started, for a backup that ends without
+    /// reading settings (it failed or was cancelled).
+    func discardPreparedSettings()
+}
+
+extension SettingsSource {
+    /// Nothing to start ahead: `readSettings` does all the work.
+    public func prepareSettings() {}
+
+    /// Nothing was started ahead.
+    public func discardPreparedSettings() {}
 }
 
 /// A target that can write settings back.

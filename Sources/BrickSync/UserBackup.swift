@@ -51,6 +51,8 @@ public struct UserBackup: Sendable {
     public func run() async throws -> RunTotals {
         let run = try store.beginRun(kind: "backup", source: sourceDescription)
         var totals = RunTotals()
+        let settingsSource = readsSettings ? source as? any SettingsSource : nil
+        settingsSource?.prepareSettings()
         do {
             let upstream = try await source.listFolders()
             recordSkipped(into: &totals)
@@ -68,11 +70,12 @@ public struct UserBackup: Sendable {
                 }
                 recordSkipped(into: &totals)
             }
-            if readsSettings, let settingsSource = source as? any SettingsSource {
+            if let settingsSource {
                 try await backUpSettings(from: settingsSource, run: run, totals: &totals)
                 recordSkipped(into: &totals)
             }
         } catch {
+            settingsSource?.discardPreparedSettings()
             recordSkipped(into: &totals)
             totals.errors.append("\(error)")
             try? store.finishRun(run, totals: totals, status: "failed")

@@ -7,25 +7,58 @@ import Foundation
 /// is a note, not an error; the scripts stored before stay.
 extension IMAPSource: SettingsSource {
     /// Reads every setting the server offers. The ManageSieve session runs beside the
-    /// IMAP reads, on its own connection: most of its time is the server's login.
+    /// IMAP reads, on its own connection (most of its time is the server's login): the
+    /// one `prepareSettings` started, else one started here.
     public func readSettings() async throws -> SettingsSnapshot {
-        async let scripts = readScripts(port: options.sievePort)
+        let scripts = preparedScripts.take() ?? startScriptsRead()
+        return try await withTaskCancellationHandler {
+            do {
+                var snapshot = try await readIMAPSettings()
+                if let sieve = await scripts?.value {
+                    snapshot.settings += sieve.settings
+                    snapshot.scopes.formUnion(sieve.scopes)
+                    snapshot.notes += sieve.notes
+                    snapshot.failures += sieve.failures
+                }
+                return snapshot
+            } catch {
+                scripts?.cancel()
+                throw error
+            }
+        } onCancel: {
+            scripts?.cancel()
+        }
+    }
+
+    /// Starts the Sieve scripts read now, so that its login overlaps the folder sync.
+    public func prepareSettings() {
+        preparedScripts.replace(with: startScriptsRead())
+    }
+
+    /// Cancels the scripts read `prepareSettings` started, if `readSettings` did not
+    /// take it.
+    public func discardPreparedSettings() {
+        preparedScripts.take()?.cancel()
+    }
+
+    /// The scripts read as a task of its own, nil when no ManageSieve port is configured.
+    private func startScriptsRead() -> Task<SettingsSnapshot?, Never>? {
+        guard let port = options.sievePort else { return nil }
+        return Task { await self.readScripts(port: port) }
+    }
+
+    /// Subscriptions, ACLs and annotations of the folders last listed (listed now if
+    /// none were).
+    private func readIMAPSettings() async throws -> SettingsSnapshot {
         var cached = lastListing.folders()
         if cached == nil { cached = try await listFolders() }
         let folders = cached ?? []
-        var snapshot = try await withRetries { connection in
+        return try await withRetries { connection in
             var snapshot = SettingsSnapshot()
             let listed = folders.map { IMAPSettingsReader.Folder(wireName: $0.upstreamName, path: $0.path, selectable: $0.selectable) }
             try await IMAPSettingsReader(connection: connection).read(listed, into: &snapshot)
             return snapshot
         }
-        if let sieve = await scripts {
-            snapshot.settings += sieve.settings
-            snapshot.scopes.formUnion(sieve.scopes)
-            snapshot.notes += sieve.notes
-            snapshot.failures += sieve.failures
-        }
-        return snapshot
     }
 
     /// The scripts, nil when no ManageSieve port is configured.
@@ -67,4 +100,27 @@ final class FolderListingCache: @unchecked Sendable {
     func store(_ folders: [SourceFolder]) { lock.withLock { listed = folders } }
 
     func folders() -> [SourceFolder]? { lock.withLock { listed } }
+}
+
+/// The Sieve scripts read started ahead of the settings read, taken once.
+final class PreparedScriptsRead: @unchecked Sendable {
+    private let lock = NSLock()
+    private var task: Task<SettingsSnapshot?, Never>?
+
+    /// Keeps `next`, cancelling a read started before and never taken.
+    func replace(with next: Task<SettingsSnapshot?, Never>?) {
+        let earlier = lock.withLock {
+            defer { task = next }
+            return task
+        }
+        earlier?.cancel()
+    }
+
+    /// The read kept, which is no longer kept.
+    func take() -> Task<SettingsSnapshot?, Never>? {
+        lock.withLock {
+            defer { task = nil }
+            return task
+        }
+    }
 }

@@ -37,6 +37,9 @@ public final class IMAPSource: MailSource {
     let credentials: IMAPCredentials
     /// The folders the last `listFolders` found, for the settings read after them.
     let lastListing = FolderListingCache()
+    /// The Sieve scripts read `prepareSettings` started, for the settings read after
+    /// the folders.
+    let preparedScripts = PreparedScriptsRead()
 
     /// Creates a source; nothing connects until the first call.
     public init(endpoint: IMAPEndpoint, credentials: IMAPCredentials, options: Options = Options(), logger: Logger = Logger(label: "brick.imap")) {
