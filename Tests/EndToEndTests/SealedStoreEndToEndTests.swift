@@ -123,6 +123,13 @@ import Testing
         #expect(try Tools.run("brick-backup", ["init", "--encrypt", "--store", work.store.path, "--key-file", primaryKey]).status == 0)
         #expect(try Tools.run("brick-backup", ["init", "--encrypt", "--store", replica.path, "--key-file", replicaKey]).status == 0)
         let atPrimary = ["BRICK_STORE_KEY_FILE": primaryKey]
+        // A message above 16 MiB travels as pieces that import cuts into segment records:
+        // they too must be sealed on the replica. Its text is random, so LZ4 keeps it as is.
+        var generator = SystemRandomNumberGenerator()
+        let large = (0..<(17 << 20) / 3).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        let largeBody = Data(large).base64EncodedString(options: .lineLength76Characters)
+        try Data("From: big@example.org\nSubject: large\n\n\(largeBody)\n".utf8)
+            .write(to: work.maildir("alice").appendingPathComponent("cur/1800000003.M3P1.large:2,S"))
         let backup = ["backup", "--source", work.source, "-u", "alice", "--store", work.store.path, "--progress", "never"]
         let export = ["export", "--target", "vault", "--to", bundles.path, "-u", "alice", "--store", work.store.path, "--no-encrypt", "--progress", "never"]
         let importing = ["import", bundles.path, "--store", replica.path, "--progress", "never"]
@@ -145,6 +152,11 @@ import Testing
         let differences = try StoreComparison.differences(
             work.store.appendingPathComponent("alice"), replica.appendingPathComponent("alice"), keyring: keyring)
         #expect(differences.isEmpty, "\(differences)")
+        let snippet = Data(largeBody.utf8.dropFirst(8 << 20).prefix(64))
+        let walker = FileManager.default.enumerator(at: replica, includingPropertiesForKeys: nil)!
+        for case let file as URL in walker where (try? file.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true {
+            #expect(try Data(contentsOf: file).range(of: snippet) == nil, "\(file.path) holds the large message in clear")
+        }
         let sealing = try String(contentsOf: replica.appendingPathComponent("alice/sealing"), encoding: .utf8)
         #expect(sealing != (try String(contentsOf: work.store.appendingPathComponent("alice/sealing"), encoding: .utf8)))
         let openKey = work.url.appendingPathComponent("open.key").path
