@@ -20,11 +20,9 @@ public final class StoreCatalog: @unchecked Sendable {
             throw .storeNotFound(user: user, path: directory.path)
         }
         do {
-            var configuration = Configuration()
-            configuration.readonly = true
-            configuration.busyMode = .timeout(30)
+            let configuration = StoreCatalog.readOnlyConfiguration
             var queue = try DatabaseQueue(path: layout.catalog.path, configuration: configuration)
-            if try queue.read({ try !CatalogSchema.migrator.hasCompletedMigrations($0) }) {
+            if !CatalogFormat.isCurrent(queue) {
                 try queue.close()
                 _ = try UserStore(layout: layout, user: user, mode: .readOnly)
                 queue = try DatabaseQueue(path: layout.catalog.path, configuration: configuration)
@@ -35,6 +33,16 @@ public final class StoreCatalog: @unchecked Sendable {
         } catch {
             throw .catalog(user: user, underlying: error)
         }
+    }
+
+    /// How a catalog is opened only to be read: `SQLITE_OPEN_READONLY` (no writes, no
+    /// checkpoint at close), and no foreign-key pragma, which only writes need.
+    static var readOnlyConfiguration: Configuration {
+        var configuration = Configuration()
+        configuration.readonly = true
+        configuration.foreignKeysEnabled = false
+        configuration.busyMode = .timeout(30)
+        return configuration
     }
 
     /// Calls `body` for each item `query` selects, in folder and date order, streaming.

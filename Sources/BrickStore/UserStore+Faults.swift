@@ -14,7 +14,7 @@ extension UserStore {
     /// undoes whatever the failed transaction had begun.
     func blobFailure(_ error: BerkeleyDBError) -> StoreError {
         if error.needsRecovery {
-            try? environment.recover()
+            try? environmentIfOpen?.recover()
         }
         if let code = UserStore.storageErrno(error), error.function != "DB->get", error.function != "DBC->get" {
             return .writeFailed(user: user, path: layout.userDirectory.path, writing: error.file ?? "env/ (the log)", errno: code)

@@ -34,11 +34,25 @@ extension UserStore {
     ) throws(StoreError) -> (folder: StoredFolder, created: Bool) {
         mutex.lock()
         defer { mutex.unlock() }
+        // A folder as it was (every no-change night's case) costs one read, no write.
+        if let existing = try readCatalog({ db in try UserStore.liveFolder(db, path: path) }),
+           !UserStore.differs(existing, upstreamName: upstreamName, specialUse: specialUse, identity: identity) {
+            return (existing, false)
+        }
         let result = try withCatalog { db in
             try UserStore.ensureFolder(db, path: path, upstreamName: upstreamName, specialUse: specialUse, identity: identity, run: run)
         }
-        _ = try database(for: result.folder)
+        // A new folder gets its directory, `path` file and item file now; an existing
+        // one's item file is opened when a value is written or read, so a run that
+        // changes nothing never opens the Berkeley DB environment.
+        if result.created { _ = try database(for: result.folder) }
         return result
+    }
+
+    /// Whether the upstream name, special use or identity differs from the stored folder's.
+    static func differs(_ existing: StoredFolder, upstreamName: String?, specialUse: SpecialUse?, identity: String?) -> Bool {
+        (upstreamName != nil && upstreamName != existing.upstreamName)
+            || specialUse != existing.specialUse || (identity != nil && identity != existing.identity)
     }
 
     static func ensureFolder(
@@ -46,9 +60,7 @@ extension UserStore {
         identity: String?, run: RunHandle
     ) throws -> (folder: StoredFolder, created: Bool) {
         if var existing = try liveFolder(db, path: path) {
-            let changed = (upstreamName != nil && upstreamName != existing.upstreamName)
-                || specialUse != existing.specialUse || (identity != nil && identity != existing.identity)
-            if changed {
+            if differs(existing, upstreamName: upstreamName, specialUse: specialUse, identity: identity) {
                 try db.execute(
                     sql: """
                         UPDATE folders SET upstream_name = COALESCE(?, upstream_name), special_use = ?,

@@ -80,7 +80,10 @@ extension UserStore {
     }
 
     /// Records the end of a run with its totals and status (`ok`, `partial`, `failed`).
-    public func finishRun(_ run: RunHandle, totals: RunTotals, status: String) throws(StoreError) {
+    /// The end is never before the start: a start moved forward past the clock (runs
+    /// within one second are stamped a second apart) ends at its stamped start.
+    public func finishRun(_ run: RunHandle, totals: RunTotals, status: String, at date: Date = Date()) throws(StoreError) {
+        let finished = max(Int64(date.timeIntervalSince1970), run.time)
         try withCatalog { db in
             try db.execute(
                 sql: """
@@ -90,7 +93,7 @@ extension UserStore {
                     WHERE id = ?
                     """,
                 arguments: [
-                    Int64(Date().timeIntervalSince1970), status, totals.itemsAdded, totals.itemsUpdated,
+                    finished, status, totals.itemsAdded, totals.itemsUpdated,
                     totals.itemsDeleted, totals.itemsPurged, totals.foldersAdded, totals.foldersDeleted,
                     totals.bytesAdded, totals.itemsSkipped, totals.foldersSkipped, totals.errors.count,
                     totals.errors.isEmpty ? nil : totals.errors.joined(separator: "\n"), run.id,

@@ -47,8 +47,8 @@ extension UserStore {
     /// Records the key id in the catalog (meta `sealed_key_id`) and refuses a catalog
     /// that says sealed beside a store without its sealing file (a deleted file would
     /// otherwise make sealed values look like damage).
-    func checkSealingRecord() throws(StoreError) {
-        let recorded = try readCatalog { db in try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'sealed_key_id'") }
+    /// `recorded` is the catalog's `sealed_key_id`, read by the open with the other meta rows.
+    func checkSealingRecord(recorded: String?) throws(StoreError) {
         let actual = sealingKeyID
         if let recorded, actual != recorded {
             throw .sealing(detail: "the catalog of user \(user) says its values are sealed with key \(recorded), but the store's sealing file is missing or names another key")

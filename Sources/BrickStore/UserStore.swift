@@ -27,8 +27,11 @@ public final class UserStore: @unchecked Sendable {
     public let isWritable: Bool
 
     let catalog: DatabasePool
-    let environment: Environment
     let mutex = NSLock()
+    /// The Berkeley DB environment once something needed it (guarded by
+    /// `environmentLock`); a run that reads and writes no value never opens it.
+    private var openedEnvironment: Environment?
+    private let environmentLock = NSLock()
     let decompressor = LZ4Frame()
     /// Whether values are sealed, and the seal when this process holds the key.
     let sealing: StoreSealing
@@ -71,20 +74,50 @@ public final class UserStore: @unchecked Sendable {
             writerLock = nil
         }
         do {
-            var configuration = Configuration()
-            configuration.readonly = mode == .readOnly
+            var configuration = mode == .readOnly ? StoreCatalog.readOnlyConfiguration : Configuration()
             configuration.busyMode = .timeout(30)
             catalog = try DatabasePool(path: UserStore.catalogPath(layout, mode: mode), configuration: configuration)
         } catch {
             throw .catalog(user: user, underlying: error)
         }
-        try UserStore.checkFormat(catalog, layout: layout, user: user, migrate: mode == .readWrite)
-        environment = try SharedEnvironment.open(home: layout.environment, user: user, reader: mode == .readOnly)
-        try checkSealingRecord()
+        try CatalogFormat.check(catalog, layout: layout, user: user, migrate: mode == .readWrite)
+        let recorded = try readCatalog { db in try CatalogFormat.recordedIdentity(db) }
+        try checkSealingRecord(recorded: recorded.sealedKeyID)
         if mode == .readWrite {
-            try withCatalog { db in try db.execute(sql: "INSERT OR IGNORE INTO meta(key, value) VALUES ('user', ?)", arguments: [user]) }
-            try completePendingMoves()
+            if recorded.user == nil {
+                try withCatalog { db in try db.execute(sql: "INSERT OR IGNORE INTO meta(key, value) VALUES ('user', ?)", arguments: [user]) }
+            }
+            if recorded.hasPendingMoves { try completePendingMoves() }
         }
+    }
+
+    /// The store's Berkeley DB environment, opened (with recovery when a previous
+    /// process died with it open) on first use: opening it creates its shared-memory
+    /// regions, the largest part of a store's open, so a run that finds nothing to
+    /// write or read (a no-change night) leaves it closed (docs/DESIGN.md, "The store").
+    var environment: Environment {
+        get throws(StoreError) {
+            environmentLock.lock()
+            defer { environmentLock.unlock() }
+            if let openedEnvironment { return openedEnvironment }
+            let environment = try SharedEnvironment.open(home: layout.environment, user: user, reader: !isWritable)
+            openedEnvironment = environment
+            return environment
+        }
+    }
+
+    /// Whether this handle has opened the Berkeley DB environment.
+    public var hasOpenedEnvironment: Bool {
+        environmentLock.lock()
+        defer { environmentLock.unlock() }
+        return openedEnvironment != nil
+    }
+
+    /// The environment when it is open, without opening it.
+    var environmentIfOpen: Environment? {
+        environmentLock.lock()
+        defer { environmentLock.unlock() }
+        return openedEnvironment
     }
 
     /// Where SQLite opens the catalog. On media this process cannot write (a read-only
@@ -98,49 +131,9 @@ public final class UserStore: @unchecked Sendable {
         return "file:\(escaped)?immutable=1"
     }
 
-    /// Refuses stores of a newer format; migrates older ones. A reader migrates only
-    /// when no writer holds the store (taking the lock for the migration).
-    private static func checkFormat(_ catalog: DatabasePool, layout: StoreLayout, user: String, migrate: Bool) throws(StoreError) {
-        do {
-            let migrator = CatalogSchema.migrator
-            let (superseded, version) = try catalog.read { db -> (Bool, Int?) in
-                let hasMeta = try db.tableExists("meta")
-                let version = hasMeta
-                    ? try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'format_version'").flatMap(Int.init)
-                    : nil
-                return (try migrator.hasBeenSuperseded(db), version)
-            }
-            if let version, version > CatalogSchema.formatVersion {
-                throw StoreError.formatTooNew(user: user, found: version, supported: CatalogSchema.formatVersion)
-            }
-            if superseded {
-                throw StoreError.formatTooNew(user: user, found: version ?? -1, supported: CatalogSchema.formatVersion)
-            }
-            if migrate {
-                try migrator.migrate(catalog)
-            } else if try catalog.read({ try !migrator.hasCompletedMigrations($0) }) {
-                let lock: WriterLock
-                do {
-                    lock = try WriterLock(url: layout.lock, user: user)
-                } catch {
-                    guard case .locked = error else {
-                        throw StoreError.corrupt(user: user, detail: "catalog is from an older version; open it once with write access to migrate it")
-                    }
-                    throw StoreError.corrupt(user: user, detail: "catalog is from an older version and a backup holds the store; retry when it is done")
-                }
-                try migrator.migrate(DatabasePool(path: layout.catalog.path))
-                withExtendedLifetime(lock) {}
-            }
-        } catch let error as StoreError {
-            throw error
-        } catch {
-            throw .catalog(user: user, underlying: error)
-        }
-    }
-
     deinit {
         for database in databases.values { database.close() }
-        if isWritable { try? environment.checkpoint() }
+        if isWritable { try? openedEnvironment?.checkpoint() }
     }
 
     // MARK: - Shared plumbing
@@ -198,7 +191,7 @@ public final class UserStore: @unchecked Sendable {
         }
         let database = try withBlobs {
             ItemFile(
-                database: try BerkeleyDB.Database(file: file, in: environment, create: isWritable),
+                database: try BerkeleyDB.Database(file: file, in: try environment, create: isWritable),
                 folderID: folder.id, sealing: sealing, user: user)
         }
         databases[folder.id] = database
