@@ -72,6 +72,46 @@ import Testing
         #expect(result.status == 0 && result.stdout.contains("not yet seen deleted 1"), "\(result.stdout)")
     }
 
+    @Test func auditOfManyUsersInParallelPrintsWhatOneWorkerPrints() throws {
+        let work = try Workspace()
+        for user in ["carol", "dave", "erin", "frank"] {
+            try FileManager.default.copyItem(at: work.maildirs.appendingPathComponent("alice"), to: work.maildirs.appendingPathComponent(user))
+        }
+        let backup = try Tools.run("brick-backup", ["backup", "--source", work.source, "--all-users", "--store", work.store.path, "--progress", "never"])
+        #expect(backup.status == 0, "\(backup.stdout)\(backup.stderr)")
+        // One user incomplete (a row removed by hand), one with a flag changed, one upstream only.
+        let carol = work.store.appendingPathComponent("carol")
+        let victim = try #require(try index(carol).first { $0.folder == "INBOX" })
+        _ = try sqlite(carol.appendingPathComponent("catalog.sqlite").path, "DELETE FROM items WHERE key = '\(victim.key)'")
+        let inbox = work.maildir("erin").appendingPathComponent("cur")
+        let file = try #require(try FileManager.default.contentsOfDirectory(atPath: inbox.path).sorted().first { $0.hasSuffix(":2,S") })
+        try FileManager.default.moveItem(at: inbox.appendingPathComponent(file), to: inbox.appendingPathComponent(file + "T"))
+        try FileManager.default.copyItem(at: work.maildirs.appendingPathComponent("bob"), to: work.maildirs.appendingPathComponent("gina"))
+
+        func audit(_ workers: String) throws -> Tools.Result {
+            try Tools.run("brick-backup", ["audit", "--source", work.source, "--all-users", "--store", work.store.path,
+                                           "--progress", "never", "-j", workers])
+        }
+        /// The output without the totals line's elapsed time.
+        func comparable(_ result: Tools.Result) -> String {
+            result.stdout.replacingOccurrences(of: #" in [0-9.]+ ?[a-z]*:"#, with: " in …:", options: .regularExpression)
+                + "\n--\n" + result.stderr
+        }
+        let one = try audit("1")
+        #expect(one.status == 1, "\(one.stdout)\(one.stderr)")
+        #expect(one.stdout.contains("carol: INCOMPLETE") && one.stdout.contains("erin: complete") && one.stderr.contains("gina"), "\(one.stdout)\(one.stderr)")
+        for workers in ["3", "7"] {
+            let parallel = try audit(workers)
+            #expect(parallel.status == one.status)
+            #expect(comparable(parallel) == comparable(one), "-j \(workers):\n\(parallel.stdout)\(parallel.stderr)")
+        }
+        let users = one.stdout.split(separator: "\n").compactMap { line -> String? in
+            guard let colon = line.firstIndex(of: ":"), !line.hasPrefix(" "), !line.hasPrefix("audited") else { return nil }
+            return String(line[..<colon])
+        }
+        #expect(users == ["alice", "bob", "carol", "dave", "erin", "frank"], "\(one.stdout)")
+    }
+
     @Test(.enabled(if: IMAPServerFixture.available(.dovecot)))
     func auditOfADovecotMailboxFindsTheRemovedTheFlaggedAndTheDamaged() throws {
         let server = try IMAPServerFixture(.dovecot)

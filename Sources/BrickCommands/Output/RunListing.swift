@@ -10,7 +10,7 @@ final class RunListing {
     init(format: ListingFormat) { self.format = format }
 
     static let columns = [
-        "user", "run", "kind", "started", "seconds", "status", "added", "updated", "deleted", "purged", "bytes", "skipped", "errors", "first_error",
+        "user", "run", "kind", "started", "seconds", "status", "added", "updated", "deleted", "purged", "bytes", "skipped", "errors", "first_error", "detail",
     ]
 
     func begin() {
@@ -24,14 +24,15 @@ final class RunListing {
     func write(user: String, run: RunRecord) {
         let seconds = run.finishedAt.map { String(Int64($0.timeIntervalSince(run.startedAt))) } ?? ""
         let firstError = run.errors?.split(separator: "\n").first.map(String.init) ?? ""
+        let detail = Self.detail(of: run)
         let counts = [run.itemsAdded, run.itemsUpdated, run.itemsDeleted, run.itemsPurged]
         switch format {
         case .table:
             Terminal.write(row([user, "\(run.id)", run.kind, Formatting.date(run.startedAt), seconds, run.status]
-                + counts.map(Formatting.count) + [Formatting.bytes(run.bytesAdded), Formatting.count(run.itemsSkipped), "\(run.errorCount)", firstError]) + "\n")
+                + counts.map(Formatting.count) + [Formatting.bytes(run.bytesAdded), Formatting.count(run.itemsSkipped), "\(run.errorCount)", firstError, detail]) + "\n")
         case .csv:
             Terminal.write(CSV.record([user, "\(run.id)", run.kind, Formatting.isoDate(run.startedAt), seconds, run.status]
-                + counts.map(String.init) + ["\(run.bytesAdded)", "\(run.itemsSkipped)", "\(run.errorCount)", firstError], lineEnd: "\n"))
+                + counts.map(String.init) + ["\(run.bytesAdded)", "\(run.itemsSkipped)", "\(run.errorCount)", firstError, detail], lineEnd: "\n"))
         case .json:
             let object: [String: Any] = [
                 "user": user, "run": run.id, "kind": run.kind, "started": Formatting.isoDate(run.startedAt),
@@ -39,7 +40,7 @@ final class RunListing {
                 "seconds": run.finishedAt.map { Int64($0.timeIntervalSince(run.startedAt)) } ?? NSNull(), "status": run.status,
                 "added": run.itemsAdded, "updated": run.itemsUpdated, "deleted": run.itemsDeleted, "purged": run.itemsPurged,
                 "bytes": run.bytesAdded, "skipped": run.itemsSkipped, "folders_skipped": run.foldersSkipped,
-                "source": run.source ?? NSNull(),
+                "source": run.source ?? NSNull(), "detail": detail,
                 "errors": run.errors?.split(separator: "\n").map(String.init) ?? [],
             ]
             let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
@@ -48,12 +49,26 @@ final class RunListing {
         count += 1
     }
 
+    /// What a run did beyond its counts, for runs whose counts say nothing: a hold change
+    /// (added or removed, what it covers, why, until when), from the run's `source`,
+    /// its `until` written as a date. Empty for other kinds.
+    static func detail(of run: RunRecord) -> String {
+        guard run.kind == "hold", let source = run.source else { return "" }
+        var parts = source.components(separatedBy: "; ")
+        for index in parts.indices where parts[index].hasPrefix("until ") {
+            if let seconds = Int64(parts[index].dropFirst("until ".count)) {
+                parts[index] = "until " + Formatting.date(Date(timeIntervalSince1970: TimeInterval(seconds)))
+            }
+        }
+        return parts.joined(separator: "; ")
+    }
+
     func end() {
         if format == .json { Terminal.write(count == 0 ? "]\n" : "\n]\n") }
     }
 
     private func row(_ fields: [String]) -> String {
-        let widths = [16, 5, 6, 16, 7, 8, 8, 8, 8, 8, 10, 7, 6, 0]
+        let widths = [16, 5, 6, 16, 7, 8, 8, 8, 8, 8, 10, 7, 6, 30, 0]
         return zip(fields, widths).map { field, width in
             width == 0 ? Formatting.clip(field, 60) : Formatting.clip(field, width).padding(toLength: width, withPad: " ", startingAt: 0)
         }.joined(separator: " ").trimmingCharacters(in: .whitespaces)
