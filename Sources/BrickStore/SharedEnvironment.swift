@@ -19,7 +19,8 @@ enum SharedEnvironment {
     /// Where `home` cannot be written (a read-only mount, a snapshot) the environment is
     /// opened read-only: private to this process, no log, nothing written
     /// (docs/DESIGN.md, "Read-only media"). A `reader` whose shared open fails for want
-    /// of space or on an I/O error falls back to the same (not kept for others).
+    /// of space or on an I/O error falls back to the same (not kept for others); a
+    /// writer's such failure is `writeFailed`.
     static func open(home: URL, user: String, reader: Bool) throws(StoreError) -> Environment {
         lock.lock()
         defer { lock.unlock() }
@@ -37,6 +38,11 @@ enum SharedEnvironment {
             if reader, [ENOSPC, EDQUOT, EIO].contains(error.code),
                let environment = try? Environment(home: home.path, dataDirectory: "..", cacheMegabytes: 16, readOnly: true) {
                 return environment
+            }
+            // The environment opens on a store's first value, in the middle of a run: a
+            // full or failing disk then is the same one-line `writeFailed` as a write.
+            if !reader, let code = UserStore.storageErrno(error) {
+                throw .writeFailed(user: user, path: home.deletingLastPathComponent().path, writing: "env/ (the log and regions)", errno: code)
             }
             throw .blobStore(user: user, underlying: error)
         }

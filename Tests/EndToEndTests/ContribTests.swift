@@ -6,7 +6,9 @@ import Testing
 /// Kubernetes manifest has what an Indexed CronJob of shards needs.
 @Suite struct ContribTests {
     private let contrib = Tools.packageRoot.appendingPathComponent("contrib")
-    private let units = ["brick-backup.service", "brick-backup.timer", "brick-purge.service", "brick-purge.timer"]
+    private let units = [
+        "brick-backup.service", "brick-backup.timer", "brick-purge.service", "brick-purge.timer", "brick-export.service", "brick-export.timer",
+    ]
 
     private func unit(_ name: String) throws -> String {
         try String(contentsOf: contrib.appendingPathComponent("systemd/\(name)"), encoding: .utf8)
@@ -14,7 +16,7 @@ import Testing
 
     @Test("the systemd units are oneshot, niced, idle-I/O, hardened, on persistent randomized timers")
     func unitSettings() throws {
-        for service in ["brick-backup.service", "brick-purge.service"] {
+        for service in ["brick-backup.service", "brick-purge.service", "brick-export.service"] {
             let text = try unit(service)
             for line in ["Type=oneshot", "Nice=10", "IOSchedulingClass=idle", "ProtectSystem=strict", "ReadWritePaths=/srv/brick",
                          "PrivateTmp=true", "NoNewPrivileges=true", "CapabilityBoundingSet="] {
@@ -23,7 +25,8 @@ import Testing
             #expect(text.contains("ProtectHome="), "\(service) lacks ProtectHome")
         }
         #expect(try unit("brick-backup.service").contains("CapabilityBoundingSet=CAP_DAC_READ_SEARCH"))
-        for timer in ["brick-backup.timer", "brick-purge.timer"] {
+        #expect(try unit("brick-export.service").contains("--target offsite --all-groups"))
+        for timer in ["brick-backup.timer", "brick-purge.timer", "brick-export.timer"] {
             let text = try unit(timer)
             #expect(text.contains("Persistent=true") && text.contains("RandomizedDelaySec=") && text.contains("OnCalendar="))
         }

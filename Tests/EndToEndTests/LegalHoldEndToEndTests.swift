@@ -43,6 +43,32 @@ import Testing
         #expect(history.stdout.contains("removed "), "\(history.stdout)")
     }
 
+    @Test func holdChangesInTheRunHistoryShowWhatWhyAndUntilAndNoNegativeDuration() throws {
+        let work = try Workspace()
+        let store = work.store.path
+        #expect(try Tools.run("brick-backup", ["backup", "--source", work.source, "-u", "alice", "--store", store, "--progress", "never"]).status == 0)
+        // Changes within one second get starts a second apart, past the clock.
+        for reason in ["Case A", "Case B", "Case C"] {
+            let placed = try Tools.run("brick-backup", ["hold", "add", "alice", "--reason", reason, "--until", "2999-12-31", "--sender", "@example.org", "--store", store])
+            #expect(placed.status == 0, "\(placed.stderr)")
+        }
+        #expect(try Tools.run("brick-backup", ["hold", "remove", "alice", "--why", "settled", "--store", store]).status == 0)
+        let alice = work.store.appendingPathComponent("alice").path
+        let csv = try Tools.run("brick-backup", ["runs", alice, "--format", "csv"])
+        let lines = csv.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.first?.hasSuffix(",first_error,detail") == true, "\(csv.stdout)")
+        let holds = lines.filter { $0.contains(",hold,") }
+        #expect(holds.count == 4, "\(csv.stdout)")
+        for line in lines.dropFirst() {
+            let seconds = line.split(separator: ",", omittingEmptySubsequences: false)[4]
+            #expect(!seconds.hasPrefix("-"), "\(line)")
+        }
+        #expect(holds[0].contains("add: from @example.org; reason: Case A; until 2999-12-31"), "\(holds[0])")
+        #expect(holds[3].contains("remove: ") && holds[3].contains("why: settled"), "\(holds[3])")
+        let table = try Tools.run("brick-backup", ["runs", alice, "--format", "table"])
+        #expect(table.stdout.contains("DETAIL") && table.stdout.contains("reason: Case B"), "\(table.stdout)")
+    }
+
     @Test func badHoldArgumentsAreRefusedWithOneLine() throws {
         let work = try Workspace()
         #expect(try Tools.run("brick-backup", ["backup", "--source", work.source, "-u", "alice", "--store", work.store.path, "--progress", "never"]).status == 0)

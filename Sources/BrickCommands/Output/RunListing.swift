@@ -51,13 +51,14 @@ final class RunListing {
 
     /// What a run did beyond its counts, for runs whose counts say nothing: a hold change
     /// (added or removed, what it covers, why, until when), from the run's `source`,
-    /// its `until` written as a date. Empty for other kinds.
+    /// its `until` written as the last minute it covers. Empty for other kinds.
     static func detail(of run: RunRecord) -> String {
         guard run.kind == "hold", let source = run.source else { return "" }
         var parts = source.components(separatedBy: "; ")
         for index in parts.indices where parts[index].hasPrefix("until ") {
             if let seconds = Int64(parts[index].dropFirst("until ".count)) {
-                parts[index] = "until " + Formatting.date(Date(timeIntervalSince1970: TimeInterval(seconds)))
+                // The recorded end is exclusive (the start of the day after --until).
+                parts[index] = "until " + Formatting.date(Date(timeIntervalSince1970: TimeInterval(seconds - 60)))
             }
         }
         return parts.joined(separator: "; ")
