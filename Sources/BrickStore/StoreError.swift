@@ -40,6 +40,9 @@ public enum StoreError: Error, CustomStringConvertible, Sendable {
     case wrongKey(path: String)
     /// A sealed record, a key file or a sealing file is not what it should be.
     case sealing(detail: String)
+    /// The secret meant to unlock sealed stores (a key file, a passphrase file named in
+    /// the environment) cannot be used: unreadable, readable by others, malformed.
+    case unusableSecret(detail: String)
 
     public var description: String {
         switch self {
@@ -83,6 +86,8 @@ public enum StoreError: Error, CustomStringConvertible, Sendable {
             return "the key file or passphrase given does not open the store key \(path)"
         case .sealing(let detail):
             return "sealed store: \(detail)"
+        case .unusableSecret(let detail):
+            return detail
         }
     }
 
