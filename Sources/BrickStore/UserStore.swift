@@ -81,6 +81,7 @@ public final class UserStore: @unchecked Sendable {
         try UserStore.checkFormat(catalog, layout: layout, user: user, migrate: mode == .readWrite)
         environment = try SharedEnvironment.open(home: layout.environment, user: user, reader: mode == .readOnly)
         try checkSealingRecord()
+        try checkCatalogTextRecord()
         if mode == .readWrite {
             try withCatalog { db in try db.execute(sql: "INSERT OR IGNORE INTO meta(key, value) VALUES ('user', ?)", arguments: [user]) }
             try completePendingMoves()
