@@ -8,7 +8,7 @@ enum CommandMain {
         umask(0o077)
         do {
             var command = try type.parseAsRoot()
-            try StoreKeySecrets.load()
+            StoreKeySecrets.loadWhenNeeded()
             if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {

@@ -11,6 +11,8 @@ enum CatalogFormat {
         var user: String?
         /// `meta.sealed_key_id`, nil for a plain store not yet recorded.
         var sealedKeyID: String?
+        /// `meta.catalog_text`: "sealed" when the catalog's text columns are sealed.
+        var catalogText: String?
         /// Whether a folder move was left unfinished (`pending_moves` has rows).
         var hasPendingMoves: Bool
     }
@@ -26,13 +28,14 @@ enum CatalogFormat {
     static func recordedIdentity(_ db: GRDB.Database) throws -> Identity {
         var identity = Identity(hasPendingMoves: false)
         let rows = try Row.fetchAll(db, sql: """
-            SELECT key, value FROM meta WHERE key IN ('user', 'sealed_key_id')
+            SELECT key, value FROM meta WHERE key IN ('user', 'sealed_key_id', 'catalog_text')
             UNION ALL SELECT 'pending', '' FROM (SELECT 1 FROM pending_moves LIMIT 1)
             """)
         for row in rows {
             switch row[0] as String {
             case "user": identity.user = row[1]
             case "sealed_key_id": identity.sealedKeyID = row[1]
+            case "catalog_text": identity.catalogText = row[1]
             default: identity.hasPendingMoves = true
             }
         }

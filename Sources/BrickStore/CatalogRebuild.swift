@@ -167,9 +167,9 @@ struct CatalogRebuild {
         defer { cursor.close() }
         let insert = try db.cachedStatement(sql: """
             INSERT INTO items(folder_id, key, uid, modseq, message_id, from_addr, from_domain, from_name, to_addrs, cc_addrs,
-                subject, sent_at, received_at, size, stored_size, flags, sha256, body_folder_id, body_key,
-                added_run, added_at, deleted_run, deleted_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                subject, sealed_text, from_addr_mac, from_domain_mac, sent_at, received_at, size, stored_size, flags, sha256,
+                body_folder_id, body_key, added_run, added_at, deleted_run, deleted_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         var walk = SegmentWalk()
         while let (keyBytes, opened) = try cursor.nextRecord() {
@@ -206,16 +206,21 @@ struct CatalogRebuild {
             let summary = MessageSummary(parsing: raw)
             var storedSize = value.count
             if case .segmented(let frameLength, _) = body { storedSize += Int(clamping: frameLength) }
-            let arguments: StatementArguments = [
-                folder, String(decoding: keyBytes, as: UTF8.self),
-                header.uid == 0 ? nil : Int64(header.uid), header.modSeq == 0 ? nil : Int64(bitPattern: header.modSeq),
-                summary.messageID, summary.fromAddress, summary.fromAddress.flatMap(UserStore.domain(of:)), summary.fromName,
-                summary.to.isEmpty ? nil : summary.to.joined(separator: ", "),
-                summary.cc.isEmpty ? nil : summary.cc.joined(separator: ", "),
-                summary.subject, summary.sentDate.map { Int64(($0 as Date).timeIntervalSince1970.rounded(.down)) },
-                header.internalDate, Int64(clamping: header.rawSize), storedSize, header.flags.description, Data(header.sha256),
-                reference?.folderID, reference?.key.rawValue, run.id, run.time,
-            ]
+            let key = String(decoding: keyBytes, as: UTF8.self)
+            let text = try ItemTextColumns(
+                CatalogText(values: [
+                    summary.subject, summary.fromName, summary.fromAddress,
+                    summary.to.isEmpty ? nil : summary.to.joined(separator: ", "),
+                    summary.cc.isEmpty ? nil : summary.cc.joined(separator: ", "),
+                ]),
+                seal: sealing.textSeal, folder: folder, key: key)
+            let arguments = StatementArguments(
+                [folder, key, header.uid == 0 ? nil : Int64(header.uid), header.modSeq == 0 ? nil : Int64(bitPattern: header.modSeq),
+                 summary.messageID] + text.values + [
+                    summary.sentDate.map { Int64(($0 as Date).timeIntervalSince1970.rounded(.down)) },
+                    header.internalDate, Int64(clamping: header.rawSize), storedSize, header.flags.description, Data(header.sha256),
+                    reference?.folderID, reference?.key.rawValue, run.id, run.time,
+                ])
             try insert.execute(arguments: arguments + [deleted ? run.id : nil, deleted ? run.time : nil])
             report.itemsRebuilt += 1
         }

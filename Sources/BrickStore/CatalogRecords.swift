@@ -92,7 +92,9 @@ public struct CatalogItem: Sendable, Hashable {
     /// True when the item is gone upstream.
     public var isDeleted: Bool { deletedAt != nil }
 
-    init(row: Row, folderPath: FolderPath) {
+    /// The item of `row`; its sealed text (FORMAT.md §10.6) is opened with `textSeal`
+    /// when given, else the text fields stay nil.
+    init(row: Row, folderPath: FolderPath, textSeal: CatalogTextSeal? = nil) {
         folderID = row["folder_id"]
         self.folderPath = folderPath
         key = ItemKey(row["key"] as String)
@@ -111,6 +113,14 @@ public struct CatalogItem: Sendable, Hashable {
         sha256 = [UInt8](row["sha256"] as Data)
         addedAt = Row.date(row, "added_at") ?? Date(timeIntervalSince1970: 0)
         deletedAt = Row.date(row, "deleted_at")
+        if let textSeal, let sealed = row["sealed_text"] as Data?,
+           let text = try? textSeal.open([UInt8](sealed), folder: folderID, key: key.rawValue) {
+            fromAddress = text["from_addr"]
+            fromName = text["from_name"]
+            to = text["to_addrs"]
+            cc = text["cc_addrs"]
+            subject = text["subject"]
+        }
     }
 }
 

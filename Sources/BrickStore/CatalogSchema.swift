@@ -5,7 +5,7 @@ import GRDB
 /// A shipped migration is never edited: a change is a new migration.
 enum CatalogSchema {
     /// Format constant: the store format version this code writes (FORMAT.md §5).
-    static let formatVersion = sealedValuesFormat
+    static let formatVersion = sealedCatalogTextFormat
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -216,6 +216,19 @@ enum CatalogSchema {
         migrator.registerMigration("v8-sealed-values") { db in
             try db.execute(sql: "UPDATE meta SET value = ? WHERE key = 'format_version'", arguments: [String(sealedValuesFormat)])
         }
+        // Format 10 lets a sealed store seal its catalog text too (FORMAT.md §10.6): the
+        // sealed columns and the blind index of senders, empty in other stores.
+        migrator.registerMigration("v10-sealed-catalog-text") { db in
+            try db.execute(sql: """
+                ALTER TABLE items ADD COLUMN sealed_text BLOB;
+                ALTER TABLE items ADD COLUMN from_addr_mac BLOB;
+                ALTER TABLE items ADD COLUMN from_domain_mac BLOB;
+                CREATE INDEX items_from_addr_mac ON items(from_addr_mac) WHERE from_addr_mac IS NOT NULL;
+                CREATE INDEX items_from_domain_mac ON items(from_domain_mac) WHERE from_domain_mac IS NOT NULL;
+                ALTER TABLE holds ADD COLUMN sender_mac BLOB;
+                """)
+            try db.execute(sql: "UPDATE meta SET value = ? WHERE key = 'format_version'", arguments: [String(sealedCatalogTextFormat)])
+        }
         return migrator
     }
 
@@ -232,4 +245,7 @@ extension CatalogSchema {
     /// Format constant: the format version of migration `v8-sealed-values`, the one place
     /// its number is written (FORMAT.md §4, §10).
     static let sealedValuesFormat = 8
+    /// Format constant: the format version of migration `v10-sealed-catalog-text`
+    /// (FORMAT.md §4, §10.6).
+    static let sealedCatalogTextFormat = 10
 }

@@ -65,7 +65,7 @@ final class ItemFile {
     private func stored(_ value: [UInt8], key: [UInt8]) throws -> [UInt8] {
         switch sealing {
         case .plain: return value
-        case .open(let seal): return try seal.seal(value, folder: folderID, recordKey: key)
+        case .open(let seal, _): return try seal.seal(value, folder: folderID, recordKey: key)
         case .locked: throw StoreError.keyRequired(user: user)
         }
     }
@@ -75,7 +75,7 @@ final class ItemFile {
         case .plain:
             if ValueSeal.isSealed(stored) { throw StoreError.sealing(detail: "a sealed record in a store without a sealing file") }
             return stored
-        case .open(let seal): return try seal.open(stored, folder: folderID, recordKey: key)
+        case .open(let seal, _): return try seal.open(stored, folder: folderID, recordKey: key)
         case .locked: throw StoreError.keyRequired(user: user)
         }
     }

@@ -45,9 +45,10 @@ public final class ItemPager {
                 SELECT i.* FROM items i WHERE \(clauses.joined(separator: " AND "))
                 ORDER BY i.received_at, i.key LIMIT \(min(pageSize, remaining))
                 """
+            let textSeal = store.sealing.textSeal
             let page = try store.readCatalog { db in
                 try Row.fetchAll(db, sql: sql, arguments: StatementArguments(values)).map { row in
-                    (CatalogItem(row: row, folderPath: folder.path), row["received_at"] as Int64)
+                    (CatalogItem(row: row, folderPath: folder.path, textSeal: textSeal), row["received_at"] as Int64)
                 }
             }
             if let last = page.last {

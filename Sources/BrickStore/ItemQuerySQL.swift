@@ -4,11 +4,13 @@ import GRDB
 
 /// Turns an `ItemQuery` into SQL over one catalog. Folder filters resolve to ids first
 /// (the folder table is small), so the item scan uses plain indexed comparisons; text
-/// filters go through the FTS5 table `item_text` (docs/FORMAT.md §4).
+/// filters go through the FTS5 table `item_text` (docs/FORMAT.md §4). In a store whose
+/// catalog text is sealed (§10.6) sender filters use the blind index and text filters
+/// an in-memory index of the opened rows (`SealedTextSearch`), both needing the key.
 enum ItemQuerySQL {
     /// The SELECT for `query`, ordered by folder path, received date and key.
-    static func select(_ query: ItemQuery, db: GRDB.Database, user: String) throws -> (String, StatementArguments) {
-        var (conditions, arguments) = try conditions(query, db: db)
+    static func select(_ query: ItemQuery, db: GRDB.Database, user: String, text: CatalogTextAccess) throws -> (String, StatementArguments) {
+        var (conditions, arguments) = try conditions(query, db: db, text: text)
         if !query.folders.isEmpty {
             let ids = try folderIDs(for: query.folders, recursive: query.recursive, db: db, user: user)
             conditions.append("i.folder_id IN (\(ids.map(String.init).joined(separator: ",")))")
@@ -23,11 +25,18 @@ enum ItemQuerySQL {
     }
 
     /// The query's conditions on the items alias `i`, except the folder filter.
-    static func conditions(_ query: ItemQuery, db: GRDB.Database) throws -> ([String], [(any DatabaseValueConvertible)?]) {
+    static func conditions(
+        _ query: ItemQuery, db: GRDB.Database, text: CatalogTextAccess
+    ) throws -> ([String], [(any DatabaseValueConvertible)?]) {
         var conditions: [String] = []
         var arguments: [(any DatabaseValueConvertible)?] = []
         if let sender = query.sender?.lowercased().trimmingCharacters(in: .whitespaces), !sender.isEmpty {
-            if sender.hasPrefix("@") {
+            if text.sealed {
+                let seal = try text.requireSeal()
+                let domain = sender.hasPrefix("@")
+                conditions.append(domain ? "i.from_domain_mac = ?" : "i.from_addr_mac = ?")
+                arguments.append(Data(domain ? seal.domainIndex(String(sender.dropFirst())) : seal.addressIndex(sender)))
+            } else if sender.hasPrefix("@") {
                 conditions.append("i.from_domain = ?")
                 arguments.append(String(sender.dropFirst()))
             } else {
@@ -51,7 +60,10 @@ enum ItemQuerySQL {
         var match: [String] = []
         if let text = query.text { match.append("(\(TextQuery.fts(text)))") }
         if let subject = query.subject { match.append("subject : (\(TextQuery.fts(subject)))") }
-        if !match.isEmpty {
+        if !match.isEmpty && text.sealed {
+            let ids = try SealedTextSearch.matchingIDs(db: db, seal: try text.requireSeal(), match: match.joined(separator: " AND "))
+            conditions.append("i.id IN (\(ids.map(String.init).joined(separator: ",")))")
+        } else if !match.isEmpty {
             conditions.append("i.id IN (SELECT rowid FROM item_text WHERE item_text MATCH ?)")
             arguments.append(match.joined(separator: " AND "))
         }

@@ -103,7 +103,7 @@ public final class ReplicaWriter {
                 sql: "UPDATE items SET id = (SELECT MAX(id) FROM items) + 1 WHERE id = ? AND NOT (folder_id = ? AND key = ?)"
             ).execute(arguments: [row["id"]?.integer, folder, key])
         }
-        try upsert("items", row, replacing: true)
+        try upsert("items", try store.storedItemRow(row), replacing: true)
         if full {
             try db.cachedStatement(sql: "INSERT OR IGNORE INTO temp.replica_seen_items(id) VALUES (?)").execute(arguments: [row["id"]?.integer])
         }
@@ -146,7 +146,7 @@ public final class ReplicaWriter {
         guard let id = row["id"]?.integer, row["reason"]?.text != nil else {
             throw StoreError.corrupt(user: store.user, detail: "a hold row without id or reason")
         }
-        try upsert("holds", row, replacing: true)
+        try upsert("holds", try store.storedHoldRow(row), replacing: true)
         seenHolds.insert(id)
     }
 

@@ -10,14 +10,22 @@ public final class StoreCatalog: @unchecked Sendable {
     /// The user whose catalog this is.
     public let user: String
     private let queue: DatabaseQueue
+    private let text: CatalogTextAccess
 
-    /// Opens the catalog of the store in `directory` for reading.
-    public init(directory: URL, user: String? = nil) throws(StoreError) {
+    /// Opens the catalog of the store in `directory` for reading; a catalog whose text
+    /// is sealed (docs/FORMAT.md §10.6) finds its key in `keyring`.
+    public init(directory: URL, user: String? = nil, keyring: StoreKeyring = .shared) throws(StoreError) {
         let user = user ?? directory.lastPathComponent
         self.user = user
         let layout = StoreLayout(userDirectory: directory)
         guard FileManager.default.fileExists(atPath: layout.catalog.path) else {
             throw .storeNotFound(user: user, path: directory.path)
+        }
+        if let sealing = try UserSealing.read(userDirectory: directory, user: user), sealing.sealsCatalogText {
+            let key = try keyring.key(forRoot: directory.deletingLastPathComponent(), user: user)
+            text = CatalogTextAccess(sealed: true, seal: key.map { CatalogTextSeal(storeKey: $0, userSalt: sealing.userSalt) }, user: user)
+        } else {
+            text = .clear(user: user)
         }
         do {
             let configuration = StoreCatalog.readOnlyConfiguration
@@ -49,8 +57,8 @@ public final class StoreCatalog: @unchecked Sendable {
     public func forEachItem(matching query: ItemQuery, _ body: (CatalogItem) throws -> Void) throws(StoreError) {
         do {
             try queue.read { db in
-                let (sql, arguments) = try ItemQuerySQL.select(query, db: db, user: user)
-                try CatalogItem.forEach(in: db, sql: sql, arguments: arguments, body)
+                let (sql, arguments) = try ItemQuerySQL.select(query, db: db, user: user, text: text)
+                try CatalogItem.forEach(in: db, sql: sql, arguments: arguments, textSeal: text.seal, body)
             }
         } catch let error as StoreError {
             throw error

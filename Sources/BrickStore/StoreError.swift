@@ -40,6 +40,12 @@ public enum StoreError: Error, CustomStringConvertible, Sendable {
     case wrongKey(path: String)
     /// A sealed record, a key file or a sealing file is not what it should be.
     case sealing(detail: String)
+    /// The secret meant to unlock sealed stores (a key file, a passphrase file named in
+    /// the environment) cannot be used: unreadable, readable by others, malformed.
+    case unusableSecret(detail: String)
+    /// A filter on sender, subject or text in a store whose catalog text is sealed
+    /// (docs/FORMAT.md §10.6), without the key.
+    case catalogTextSealed(user: String)
 
     public var description: String {
         switch self {
@@ -83,6 +89,11 @@ public enum StoreError: Error, CustomStringConvertible, Sendable {
             return "the key file or passphrase given does not open the store key \(path)"
         case .sealing(let detail):
             return "sealed store: \(detail)"
+        case .unusableSecret(let detail):
+            return detail
+        case .catalogTextSealed(let user):
+            return "the catalog text of user \(user) is sealed: filters by sender, subject or text need its key "
+                + "(BRICK_STORE_KEY_FILE, BRICK_STORE_PASSPHRASE_FILE or BRICK_STORE_PASSPHRASE); folder, period and key filters work without it"
         }
     }
 

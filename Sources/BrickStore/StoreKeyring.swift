@@ -2,8 +2,9 @@ import Foundation
 
 /// The secrets this process was given to unlock sealed stores (a key file, a
 /// passphrase), and the store keys they unwrapped, by store root. The command layer
-/// adds the secrets once, from files or the environment; every store opened later
-/// finds its key here (docs/DESIGN.md "Encryption at rest").
+/// hands it a loader of the environment's secrets, which runs the first time a sealed
+/// store asks for its key and never for a plain store; every store opened later finds
+/// its key here (docs/DESIGN.md "Encryption at rest").
 public final class StoreKeyring: @unchecked Sendable {
     /// The process's keyring.
     public static let shared = StoreKeyring()
@@ -11,6 +12,8 @@ public final class StoreKeyring: @unchecked Sendable {
     private let lock = NSLock()
     private var secrets: [StoreKeySecret] = []
     private var keys: [String: StoreKey] = [:]
+    private var loader: (@Sendable () throws -> [StoreKeySecret])?
+    private var loaderFailure: StoreError?
 
     /// An empty keyring.
     public init() {}
@@ -22,11 +25,28 @@ public final class StoreKeyring: @unchecked Sendable {
         secrets.append(secret)
     }
 
-    /// True when a secret was given.
-    public var hasSecrets: Bool {
+    /// Sets where the secrets come from, read only when a sealed store first needs its
+    /// key. A loader's error is reported (as `.unusableSecret` unless it is a
+    /// `StoreError`) by that call and every later one.
+    public func setLoader(_ loader: @escaping @Sendable () throws -> [StoreKeySecret]) {
         lock.lock()
         defer { lock.unlock() }
-        return !secrets.isEmpty
+        self.loader = loader
+        loaderFailure = nil
+    }
+
+    /// Runs the loader once, with the lock held.
+    private func runLoader() throws(StoreError) {
+        if let loaderFailure { throw loaderFailure }
+        guard let loader else { return }
+        self.loader = nil
+        do {
+            secrets += try loader()
+        } catch {
+            let failure = (error as? StoreError) ?? .unusableSecret(detail: "\(error)")
+            loaderFailure = failure
+            throw failure
+        }
     }
 
     /// Whether `root` holds a wrapped store key, that is: new user stores there are sealed.
@@ -41,6 +61,7 @@ public final class StoreKeyring: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         if let key = keys[url.path] { return key }
+        try runLoader()
         guard !secrets.isEmpty else { return nil }
         guard let text = try? String(contentsOf: url, encoding: .utf8) else {
             throw .sealing(detail: "the store is sealed but its store key \(url.path) cannot be read")

@@ -153,28 +153,34 @@ extension UserStore {
             arguments: [folder, entry.item.key.rawValue])
         let summary = entry.summary
         let item = entry.item
-        let arguments: StatementArguments = [
-            item.uid.map { Int64($0) }, item.modSeq.map { Int64(bitPattern: $0) }, summary.messageID,
-            summary.fromAddress, summary.fromAddress.flatMap(UserStore.domain(of:)), summary.fromName,
-            summary.to.isEmpty ? nil : summary.to.joined(separator: ", "),
-            summary.cc.isEmpty ? nil : summary.cc.joined(separator: ", "),
-            summary.subject, summary.sentDate.map { Int64(($0 as Date).timeIntervalSince1970.rounded(.down)) },
-            Int64(item.internalDate.timeIntervalSince1970.rounded(.down)), entry.rawSize, entry.storedBytes ?? entry.value.count,
-            item.flags.description, Data(entry.sha256), entry.sharedBody?.folderID, entry.sharedBody?.key.rawValue, item.emailID,
-        ]
+        let text = try ItemTextColumns(
+            CatalogText(values: [
+                summary.subject, summary.fromName, summary.fromAddress,
+                summary.to.isEmpty ? nil : summary.to.joined(separator: ", "),
+                summary.cc.isEmpty ? nil : summary.cc.joined(separator: ", "),
+            ]),
+            seal: sealing.textSeal, folder: folder, key: item.key.rawValue)
+        if sealsCatalogText && sealing.textSeal == nil { throw StoreError.keyRequired(user: user) }
+        let arguments = StatementArguments(
+            [item.uid.map { Int64($0) }, item.modSeq.map { Int64(bitPattern: $0) }, summary.messageID] + text.values + [
+                summary.sentDate.map { Int64(($0 as Date).timeIntervalSince1970.rounded(.down)) },
+                Int64(item.internalDate.timeIntervalSince1970.rounded(.down)), entry.rawSize, entry.storedBytes ?? entry.value.count,
+                item.flags.description, Data(entry.sha256), entry.sharedBody?.folderID, entry.sharedBody?.key.rawValue, item.emailID,
+            ])
         if existing == nil {
             try db.cachedStatement(sql: """
                 INSERT INTO items(uid, modseq, message_id, from_addr, from_domain, from_name, to_addrs, cc_addrs,
-                    subject, sent_at, received_at, size, stored_size, flags, sha256, body_folder_id, body_key, email_id,
-                    folder_id, key, added_run, added_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    subject, sealed_text, from_addr_mac, from_domain_mac, sent_at, received_at, size, stored_size, flags, sha256,
+                    body_folder_id, body_key, email_id, folder_id, key, added_run, added_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
             ).execute(arguments: arguments + [folder, item.key.rawValue, run.id, run.time])
             return true
         }
         try db.cachedStatement(sql: """
             UPDATE items SET uid = ?, modseq = ?, message_id = ?, from_addr = ?, from_domain = ?, from_name = ?,
-                to_addrs = ?, cc_addrs = ?, subject = ?, sent_at = ?, received_at = ?, size = ?, stored_size = ?,
+                to_addrs = ?, cc_addrs = ?, subject = ?, sealed_text = ?, from_addr_mac = ?, from_domain_mac = ?,
+                sent_at = ?, received_at = ?, size = ?, stored_size = ?,
                 flags = ?, sha256 = ?, body_folder_id = ?, body_key = ?, email_id = ?, updated_run = ?, updated_at = ?,
                 value_run = ?, deleted_run = NULL, deleted_at = NULL
             WHERE folder_id = ? AND key = ?

@@ -29,7 +29,7 @@ extension UserStore {
             for copy in copies {
                 guard let row = try Row.fetchOne(db, sql: """
                     SELECT folder_id, key, body_folder_id, body_key, message_id, from_addr, from_name, to_addrs, cc_addrs,
-                        subject, sent_at, size, sha256 FROM items WHERE email_id = ? LIMIT 1
+                        subject, sealed_text, sent_at, size, sha256 FROM items WHERE email_id = ? LIMIT 1
                     """, arguments: [copy.emailID])
                 else {
                     throw StoreError.itemNotFound(user: user, folder: folder.path.description, key: "\(copy.key) (EMAILID \(copy.emailID))")
@@ -44,9 +44,13 @@ extension UserStore {
                     flags: copy.flags, internalDate: Int64(copy.internalDate.timeIntervalSince1970.rounded(.down)),
                     rawSize: UInt64(clamping: row["size"] as Int64), uid: copy.uid ?? 0, modSeq: copy.modSeq ?? 0,
                     sha256: [UInt8](row["sha256"] as Data))
+                var text = CatalogText(values: CatalogText.columns.map { row[$0] as String? })
+                if let sealed = row["sealed_text"] as Data?, let seal = sealing.textSeal {
+                    text = try seal.open([UInt8](sealed), folder: row["folder_id"], key: row["key"])
+                }
                 let summary = MessageSummary(
-                    messageID: row["message_id"], fromAddress: row["from_addr"], fromName: row["from_name"],
-                    to: Self.addresses(row["to_addrs"]), cc: Self.addresses(row["cc_addrs"]), subject: row["subject"],
+                    messageID: row["message_id"], fromAddress: text["from_addr"], fromName: text["from_name"],
+                    to: Self.addresses(text["to_addrs"]), cc: Self.addresses(text["cc_addrs"]), subject: text["subject"],
                     sentDate: Row.date(row, "sent_at"))
                 let item = SourceItem(
                     key: copy.key, flags: copy.flags, internalDate: copy.internalDate, uid: copy.uid, modSeq: copy.modSeq,

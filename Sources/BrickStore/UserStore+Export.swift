@@ -90,7 +90,7 @@ extension UserStore {
             while let row = try rows.next() {
                 let added: RunID = row["added_run"]
                 let rewritten: RunID? = row["value_run"]
-                try body(row.catalogRow, added > cursor || (rewritten ?? 0) > cursor)
+                try body(try openedItemRow(row.catalogRow), added > cursor || (rewritten ?? 0) > cursor)
             }
         }
     }
@@ -115,7 +115,11 @@ extension UserStore {
         try readCatalogPassingErrors { db in
             let rows = try Row.fetchCursor(
                 db, sql: "SELECT * FROM holds WHERE added_run > ?1 OR removed_run > ?1 ORDER BY id", arguments: [cursor])
-            while let row = try rows.next() { try body(row.catalogRow) }
+            while let row = try rows.next() {
+                var hold = row.catalogRow
+                hold["sender_mac"] = nil  // a replica makes its own (FORMAT.md §10.6)
+                try body(hold)
+            }
         }
     }
 

@@ -8,13 +8,14 @@ extension UserStore {
             + (hold.until.map { "; until \(Int64($0.timeIntervalSince1970))" } ?? ""))
         var placed = hold
         placed.since = Date(timeIntervalSince1970: TimeInterval(run.time))
+        let senderIndex = try holdSenderIndex(hold.sender)
         placed.id = try withCatalog { db in
             try db.execute(
                 sql: """
-                    INSERT INTO holds(reason, sender, period_begin, period_end, until_at, added_run, added_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO holds(reason, sender, sender_mac, period_begin, period_end, until_at, added_run, added_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                     """,
-                arguments: [hold.reason, hold.sender, hold.periodBegin.map(Self.seconds), hold.periodEnd.map(Self.seconds),
+                arguments: [hold.reason, hold.sender, senderIndex, hold.periodBegin.map(Self.seconds), hold.periodEnd.map(Self.seconds),
                             hold.until.map(Self.seconds), run.id, run.time])
             return db.lastInsertedRowID
         }
@@ -60,7 +61,8 @@ extension UserStore {
         """
         EXISTS (SELECT 1 FROM holds lh WHERE lh.removed_run IS NULL AND (lh.until_at IS NULL OR lh.until_at > \(now))
             AND (lh.sender IS NULL OR lh.sender = \(table).from_addr
-                OR (substr(lh.sender, 1, 1) = '@' AND substr(lh.sender, 2) = \(table).from_domain))
+                OR (substr(lh.sender, 1, 1) = '@' AND substr(lh.sender, 2) = \(table).from_domain)
+                OR lh.sender_mac = \(table).from_addr_mac OR lh.sender_mac = \(table).from_domain_mac)
             AND (lh.period_begin IS NULL OR \(table).received_at >= lh.period_begin)
             AND (lh.period_end IS NULL OR \(table).received_at < lh.period_end))
         """

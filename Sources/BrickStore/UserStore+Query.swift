@@ -15,7 +15,7 @@ extension UserStore {
     public func forEachItem(matching query: ItemQuery, _ body: (CatalogItem) throws -> Void) throws(StoreError) {
         let (sql, arguments) = try sqlSelecting(query)
         try readCatalog { db in
-            try CatalogItem.forEach(in: db, sql: sql, arguments: arguments, body)
+            try CatalogItem.forEach(in: db, sql: sql, arguments: arguments, textSeal: sealing.textSeal, body)
         }
     }
 
@@ -30,12 +30,14 @@ extension UserStore {
 
     /// Builds the SQL for a query (see `ItemQuerySQL`).
     func sqlSelecting(_ query: ItemQuery) throws(StoreError) -> (String, StatementArguments) {
-        try readCatalog { db in try ItemQuerySQL.select(query, db: db, user: user) }
+        let text = catalogTextAccess
+        return try readCatalog { db in try ItemQuerySQL.select(query, db: db, user: user, text: text) }
     }
 
     /// The query's conditions on the items alias `i`, except the folder filter.
     func filterConditions(_ query: ItemQuery) throws(StoreError) -> ([String], [(any DatabaseValueConvertible)?]) {
-        try readCatalog { db in try ItemQuerySQL.conditions(query, db: db) }
+        let text = catalogTextAccess
+        return try readCatalog { db in try ItemQuerySQL.conditions(query, db: db, text: text) }
     }
 
     /// Ids of the folders at `paths` (deleted ones too), with their subfolders when `recursive`.
@@ -89,7 +91,7 @@ extension CatalogItem {
     /// Calls `body` for each row of `sql` (an `ItemQuerySQL` select), read with a cursor
     /// so memory stays flat; folder paths are parsed once per folder.
     static func forEach(
-        in db: Database, sql: String, arguments: StatementArguments, _ body: (CatalogItem) throws -> Void
+        in db: Database, sql: String, arguments: StatementArguments, textSeal: CatalogTextSeal?, _ body: (CatalogItem) throws -> Void
     ) throws {
         let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
         var paths: [String: FolderPath] = [:]
@@ -97,7 +99,7 @@ extension CatalogItem {
             let text: String = row["folder_path"]
             let path = paths[text] ?? FolderPath(parsing: text)
             paths[text] = path
-            try body(CatalogItem(row: row, folderPath: path))
+            try body(CatalogItem(row: row, folderPath: path, textSeal: textSeal))
         }
     }
 }

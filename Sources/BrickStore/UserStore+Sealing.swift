@@ -29,19 +29,19 @@ extension UserStore {
         var sealing = try UserSealing.read(userDirectory: layout.userDirectory, user: user)
         if sealing == nil && creating && writable && StoreKeyring.isSealedRoot(root) {
             guard let key = try keyring.key(forRoot: root, user: user) else { throw .keyRequired(user: user) }
-            let new = UserSealing(keyID: key.keyID)
+            let new = UserSealing(keyID: key.keyID, sealsCatalogText: SealedRoot.sealsCatalogText(root))
             try FileSystem.writeAtomically(new.text, to: layout.url(UserSealing.fileName), user: user)
             sealing = new
         }
         guard let sealing else { return .plain }
         guard let key = try keyring.key(forRoot: root, user: user) else {
             if writable { throw .keyRequired(user: user) }
-            return .locked
+            return .locked(sealsCatalogText: sealing.sealsCatalogText)
         }
         guard key.keyID == sealing.keyID else {
             throw .sealing(detail: "the store of user \(user) is sealed with key \(Hex.encode(sealing.keyID)), not the root's key \(key.keyIDText)")
         }
-        return .open(ValueSeal(storeKey: key, userSalt: sealing.userSalt))
+        return .open(ValueSeal(storeKey: key, userSalt: sealing.userSalt), sealing.sealsCatalogText ? CatalogTextSeal(storeKey: key, userSalt: sealing.userSalt) : nil)
     }
 
     /// Records the key id in the catalog (meta `sealed_key_id`) and refuses a catalog

@@ -12,8 +12,10 @@ extension UserStore {
         }
     }
 
-    /// Makes every later backup index the text of the messages it adds.
+    /// Makes every later backup index the text of the messages it adds. Does nothing in
+    /// a store whose catalog text is sealed: it keeps no text index (FORMAT.md §10.6).
     public func enableTextIndex() throws(StoreError) {
+        guard !sealsCatalogText else { return }
         try withCatalog { db in try db.execute(sql: "INSERT OR REPLACE INTO meta(key, value) VALUES ('index_text', '1')") }
     }
 
@@ -38,6 +40,9 @@ extension UserStore {
     /// empty text. Commits every 500 items, so an interrupted rebuild keeps its work;
     /// `progress` is called after each commit with the items done and the total.
     public func rebuildTextIndex(maxSize: Int64 = 64 << 20, progress: (Int, Int) -> Void = { _, _ in }) throws(StoreError) -> (indexed: Int, skipped: Int) {
+        guard !sealsCatalogText else {
+            throw .sealing(detail: "the catalog text of user \(user) is sealed: its store keeps no text index (message text is not indexed)")
+        }
         try enableTextIndex()
         var query = ItemQuery()
         query.deleted = .yes

@@ -83,6 +83,7 @@ public final class UserStore: @unchecked Sendable {
         try CatalogFormat.check(catalog, layout: layout, user: user, migrate: mode == .readWrite)
         let recorded = try readCatalog { db in try CatalogFormat.recordedIdentity(db) }
         try checkSealingRecord(recorded: recorded.sealedKeyID)
+        try checkCatalogTextRecord(recorded: recorded.catalogText)
         if mode == .readWrite {
             if recorded.user == nil {
                 try withCatalog { db in try db.execute(sql: "INSERT OR IGNORE INTO meta(key, value) VALUES ('user', ?)", arguments: [user]) }

@@ -162,3 +162,45 @@ import Testing
         #expect(throws: StoreError.self) { try StoreKeySecret(keyFileText: "BRICK-UNLOCK-00") }
     }
 }
+
+/// The keyring reads its secrets only when a sealed store first asks for its key.
+@Suite struct StoreKeyringLoaderTests {
+    final class Calls: @unchecked Sendable {
+        private let lock = NSLock()
+        private var value = 0
+        func count() -> Int { lock.withLock { value } }
+        func add() { lock.withLock { value += 1 } }
+    }
+
+    @Test func theLoaderRunsOnceAndOnlyForASealedStore() throws {
+        let plain = TemporaryDirectory()
+        let sealed = TemporaryDirectory()
+        let secret = StoreKeySecret.generateKeyFile()
+        _ = try SealedRoot.create(root: sealed.url, secrets: [secret], existingUsers: [])
+        let calls = Calls()
+        let keyring = StoreKeyring()
+        keyring.setLoader { calls.add(); return [secret] }
+        _ = try UserStore(layout: StoreLayout(root: plain.url, user: "alice"), user: "alice", mode: .readWrite, keyring: keyring)
+        #expect(calls.count() == 0)
+        let store = try UserStore(layout: StoreLayout(root: sealed.url, user: "alice"), user: "alice", mode: .readWrite, keyring: keyring)
+        #expect(store.isSealed && !store.isLocked && calls.count() == 1)
+        _ = try UserStore(layout: StoreLayout(root: sealed.url, user: "bob"), user: "bob", mode: .readWrite, keyring: keyring)
+        #expect(calls.count() == 1)
+    }
+
+    @Test func aFailingLoaderFailsEveryKeyRequestWithTheSameError() throws {
+        let sealed = TemporaryDirectory()
+        _ = try SealedRoot.create(root: sealed.url, secrets: [StoreKeySecret.generateKeyFile()], existingUsers: [])
+        let keyring = StoreKeyring()
+        struct Unreadable: Error, CustomStringConvertible { var description: String { "cannot read $BRICK_STORE_KEY_FILE /nowhere" } }
+        keyring.setLoader { throw Unreadable() }
+        for _ in 0..<2 {
+            #expect(throws: StoreError.self) { try keyring.key(forRoot: sealed.url, user: "alice") }
+            do {
+                _ = try keyring.key(forRoot: sealed.url, user: "alice")
+            } catch {
+                #expect("\(error)" == "cannot read $BRICK_STORE_KEY_FILE /nowhere")
+            }
+        }
+    }
+}

@@ -18,6 +18,11 @@ struct InitCommand: AsyncParsableCommand {
             cannot be read: keep them apart from the store. A root that already holds user \
             stores is refused.
 
+            With --encrypt-catalog-text the catalog's subjects, sender and recipient names \
+            and addresses are sealed too; `--sender ADDR|@DOMAIN`, `--subject` and `--text` \
+            then need the key, and message text is not indexed. Given alone on a sealed \
+            root, it applies to the user stores made there from then on.
+
             \(BrickExit.helpText)
             """)
 
@@ -25,6 +30,9 @@ struct InitCommand: AsyncParsableCommand {
 
     @Flag(name: .long, help: "Seal the item values of every user store made in this root.")
     var encrypt = false
+
+    @Flag(name: .customLong("encrypt-catalog-text"), help: "Seal subjects, names and addresses in the catalog too (with --encrypt, or on a sealed root).")
+    var encryptCatalogText = false
 
     @Option(name: .customLong("key-file"), help: ArgumentHelp("A key file that unwraps the store key; made when missing.", valueName: "FILE"))
     var keyFile: String?
@@ -40,6 +48,14 @@ struct InitCommand: AsyncParsableCommand {
 
     func run() async throws {
         let root = storeRoot.root
+        if encryptCatalogText && !encrypt {
+            guard StoreKeyring.isSealedRoot(root) else {
+                throw UsageError("--encrypt-catalog-text needs --encrypt, or a root already sealed (\(root.path) is not)")
+            }
+            try SealedRoot.sealCatalogText(root: root)
+            Terminal.write("store root \(root.path): user stores made from now on seal their catalog text; existing ones keep theirs as it is\n")
+            return
+        }
         guard encrypt else {
             try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             Terminal.write("store root \(root.path): plain (values not sealed; use --encrypt to seal them)\n")
@@ -66,13 +82,15 @@ struct InitCommand: AsyncParsableCommand {
         }
         let key: StoreKey
         do {
-            key = try SealedRoot.create(root: root, secrets: secrets, existingUsers: StoreRootOptions.existingUsers(under: root))
+            key = try SealedRoot.create(
+                root: root, secrets: secrets, existingUsers: StoreRootOptions.existingUsers(under: root), sealingCatalogText: encryptCatalogText)
         } catch {
             if let made { unlink(made) }
             throw UsageError("\(error)")
         }
         if let made { Terminal.write("key file written to \(made) (mode 0600): keep a copy away from the store\n") }
         Terminal.write("store root \(root.path): sealed, store key id \(key.keyIDText), wrapped in \(root.path)/\(WrappedStoreKey.fileName) "
-            + "for \(secrets.count == 1 ? "one secret" : "\(secrets.count) secrets")\n")
+            + "for \(secrets.count == 1 ? "one secret" : "\(secrets.count) secrets")"
+            + (encryptCatalogText ? "; catalog text sealed too" : "") + "\n")
     }
 }

@@ -40,8 +40,10 @@ enum StoreKeySecrets {
         return try StoreKeySecret(passphrase: text)
     }
 
-    /// Adds the environment's secrets to the process's keyring.
-    static func load() throws {
-        for secret in try fromEnvironment() { StoreKeyring.shared.add(secret) }
+    /// Makes the process's keyring read the environment's secrets when a sealed store
+    /// first needs them: a plain store, `--help` and commands that open no store never
+    /// touch key material (docs/DESIGN.md "Encryption at rest").
+    static func loadWhenNeeded() {
+        StoreKeyring.shared.setLoader { try fromEnvironment() }
     }
 }
