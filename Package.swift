@@ -56,6 +56,14 @@ let package = Package(
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // CalDAV/CardDAV: an HTTP/1.1 WebDAV client, discovery, and the DAV source.
+        .target(name: "BrickDAV", dependencies: [
+            "BrickCore",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+        ]),
 
         // Engines.
         .target(name: "BrickSync", dependencies: [
