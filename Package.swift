@@ -37,12 +37,15 @@ let package = Package(
 
         // The per-user store: Berkeley DB items + SQLite catalog + lock.
         .target(name: "BrickStore", dependencies: [
-            "BrickCore", "BrickMessage", "BerkeleyDB", "LZ4",
+            "BrickCore", "BrickMessage", "BrickCalendar", "BerkeleyDB", "LZ4",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "_CryptoExtras", package: "swift-crypto"),
         ]),
+
+        // iCalendar and vCard reading and writing for calendar and contact items.
+        .target(name: "BrickCalendar", dependencies: ["BrickCore"]),
 
         // Off-site bundles: the framed, checksummed file format (no store knowledge).
         .target(name: "BrickBundle", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
@@ -88,6 +91,7 @@ let package = Package(
         // Commands and executables.
         .target(name: "BrickCommands", dependencies: [
             "BrickCore", "BrickStore", "BrickSync", "BrickMaildir", "BrickIMAP", "BrickRestore", "BrickOffsite", "BrickBundle", "BrickSite",
+            "BrickDAV",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),

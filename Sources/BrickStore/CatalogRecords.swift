@@ -31,11 +31,20 @@ public struct StoredFolder: Sendable, Hashable {
     public var deletedAt: Date?
     /// The run that found it gone.
     public var deletedRun: RunID?
+    /// The URL path of the CalDAV/CardDAV collection it mirrors; nil for mail.
+    public var davHref: String?
+    /// The collection's properties as JSON (FORMAT.md §4, `folders.dav_properties`).
+    public var davProperties: String?
 
     /// True while the folder exists upstream (as of the last backup).
     public var isDeleted: Bool { deletedRun != nil }
 
+    /// The kind of listing that speaks for this folder (see `FolderScope`).
+    public var scope: FolderScope { davHref == nil ? .mail : .dav }
+
     init(row: Row) {
+        davHref = row["dav_href"]
+        davProperties = row["dav_properties"]
         id = row["id"]
         parentID = row["parent_id"]
         path = FolderPath(parsing: row["path"])
