@@ -75,6 +75,7 @@ let package = Package(
         ]),
         .target(name: "BrickRestore", dependencies: [
             "BrickCore", "BrickMessage", "BrickStore", "BrickMaildir", "BrickIMAP",
+            "BrickDAV",
             .product(name: "Logging", package: "swift-log"),
         ]),
 

@@ -59,7 +59,9 @@ public actor DAVClient {
     private func sendOnce(_ request: HTTPRequestMessage) async throws(DAVError) -> HTTPResponseMessage {
         let connection = try await openConnection()
         do {
-            return try await connection.send(request, authorization: credentials?.basicAuthorization)
+            let response = try await connection.send(request, authorization: credentials?.basicAuthorization)
+            if !response.keepAlive { await dropConnection() }
+            return response
         } catch {
             await dropConnection()
             throw error

@@ -58,7 +58,7 @@ public struct DAVCollection: Sendable, Hashable {
         color = response.text(XMLNamespace.appleICal, "calendar-color")
         description = response.text(XMLNamespace.caldav, "calendar-description")
             ?? response.text(XMLNamespace.carddav, "addressbook-description")
-        components = response.property(XMLNamespace.caldav, "supported-calendar-component-set")?
+        components = kind == .addressbook ? [] : response.property(XMLNamespace.caldav, "supported-calendar-component-set")?
             .children(XMLNamespace.caldav, "comp").compactMap { $0.attributes["name"] } ?? []
         syncToken = response.text(XMLNamespace.dav, "sync-token")
         ctag = response.text(XMLNamespace.calendarServer, "getctag")

@@ -97,6 +97,15 @@ public struct CatalogItem: Sendable, Hashable {
     public var addedAt: Date
     /// When it was marked deleted, or nil while present upstream.
     public var deletedAt: Date?
+    /// A calendar or contact item's kind (`event`, `task`, `journal`, `contact`,
+    /// `other`); nil for a mail message. Its start is `sentDate`, its title `subject`.
+    public var kind: String?
+    /// A calendar or contact item's iCalendar/vCard UID.
+    public var itemUID: String?
+    /// An event's end (of its last occurrence), when it has one.
+    public var endDate: Date?
+    /// True for a recurring event without an end.
+    public var isOpenEnded = false
 
     /// True when the item is gone upstream.
     public var isDeleted: Bool { deletedAt != nil }
@@ -120,6 +129,10 @@ public struct CatalogItem: Sendable, Hashable {
         sha256 = [UInt8](row["sha256"] as Data)
         addedAt = Row.date(row, "added_at") ?? Date(timeIntervalSince1970: 0)
         deletedAt = Row.date(row, "deleted_at")
+        kind = row["kind"]
+        itemUID = row["item_uid"]
+        endDate = Row.date(row, "ends_at")
+        isOpenEnded = (row["open_ended"] as Int64?) == 1
     }
 }
 

@@ -126,6 +126,10 @@ extension UserStore {
                 if try insertRow(db, entry, folder: folder.id, run: run) {
                     outcome.added += 1
                     outcome.bytes += Int64(entry.rawSize)
+                } else if entry.dav != nil {
+                    // A calendar or contact item is fetched again only when its ETag changed.
+                    outcome.updated += 1
+                    outcome.bytes += Int64(entry.rawSize)
                 }
                 if let problems = entry.dav?.problems, !problems.isEmpty {
                     outcome.notes.append(

@@ -34,7 +34,9 @@ public struct BrickRestoreCommand: AsyncParsableCommand {
     @OptionGroup var userDirectory: UserDirectoryArgument
     @OptionGroup var filters: ItemFilterOptions
 
-    @Option(name: .long, help: ArgumentHelp("Where to restore: imap://HOST[:PORT], imaps://HOST[:PORT], maildir:PATH, mbox:PATH or eml:DIR.", valueName: "TARGET"))
+    @Option(name: .long, help: ArgumentHelp(
+        "Where to restore: imap://HOST[:PORT], imaps://HOST[:PORT], maildir:PATH, mbox:PATH, eml:DIR; calendars and contacts: caldav:URL, carddav:URL or dav:URL (the user's home; {user} is --user).",
+        valueName: "TARGET"))
     var to: String?
 
     @Option(name: .customLong("user"), help: ArgumentHelp("The IMAP account to restore into (default: the backed-up user).", valueName: "NAME"))
@@ -122,6 +124,12 @@ public struct BrickRestoreCommand: AsyncParsableCommand {
             return false
         }
         let spec = try TargetSpec(parsing: to!)
+        if case .dav(let url, let kinds) = spec {
+            let step = DAVRestoreStep(
+                url: url, kinds: kinds, targetUser: targetUser ?? store.user, restoreRoot: restoreRoot, overwrite: overwrite,
+                imap: imap, output: output)
+            return try await step.run(store: store, query: query)
+        }
         let progress = RestoreProgress()
         let started = Date()
         let display = output.progress.isEnabled ? ProgressDisplay {

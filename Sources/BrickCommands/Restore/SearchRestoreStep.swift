@@ -61,6 +61,8 @@ struct SearchRestoreStep {
             guard restoreRoot != nil else { throw UsageError("restoring hits of many users into a Maildir needs --restore-root FOLDER (each user a subfolder of it)") }
         case .eml, .mbox:
             guard !intoOwnMailboxes else { throw UsageError("--into-own-mailboxes needs an imap:// or imaps:// target") }
+        case .dav:
+            throw UsageError("calendars and contacts are restored one user at a time: give that user's store directory")
         }
     }
 

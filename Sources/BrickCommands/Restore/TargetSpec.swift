@@ -1,4 +1,5 @@
 import BrickCore
+import BrickDAV
 import BrickIMAP
 import BrickMaildir
 import BrickRestore
@@ -11,6 +12,9 @@ enum TargetSpec: Sendable {
     case mbox(String)
     case eml(String)
     case imap(String)
+    /// A CalDAV/CardDAV home (`caldav:URL`, `carddav:URL`, `dav:URL`) and the kinds of
+    /// collections it takes.
+    case dav(String, kinds: Set<DAVCollection.Kind>)
 
     /// Parses `--to`.
     init(parsing text: String) throws {
@@ -25,10 +29,13 @@ enum TargetSpec: Sendable {
             self = .mbox(try path("mbox:"))
         } else if text.hasPrefix("eml:") {
             self = .eml(try path("eml:"))
+        } else if let prefix = ["caldav:", "carddav:", "dav:"].first(where: text.hasPrefix) {
+            let kinds: Set<DAVCollection.Kind> = prefix == "caldav:" ? [.calendar] : prefix == "carddav:" ? [.addressbook] : [.calendar, .addressbook]
+            self = .dav(try path(prefix), kinds: kinds)
         } else if text.hasPrefix("imap://") || text.hasPrefix("imaps://") {
             self = .imap(text)
         } else {
-            throw UsageError("unknown --to '\(text)': use imap://HOST, imaps://HOST, maildir:PATH, mbox:PATH or eml:DIR")
+            throw UsageError("unknown --to '\(text)': use imap://HOST, imaps://HOST, maildir:PATH, mbox:PATH, eml:DIR, caldav:URL, carddav:URL or dav:URL")
         }
     }
 
@@ -42,6 +49,8 @@ enum TargetSpec: Sendable {
                 attributeDictionary: try maildirSettings?.attributeDictionary(user: user))
         case .mbox(let path): return MboxTarget(location: path)
         case .eml(let path): return EMLTarget(directory: path)
+        case .dav:
+            throw UsageError("a calendar or contact server is restored into by DAVRestoreStep")
         case .imap(let url):
             let settings = try IMAPConnectionSettings(url: url, options: imap)
             var target = IMAPTarget.Options()

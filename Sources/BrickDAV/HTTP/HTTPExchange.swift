@@ -26,9 +26,13 @@ public struct HTTPResponseMessage: Sendable {
     public var headers: [(String, String)]
     /// The body, de-chunked.
     public var body: [UInt8]
+    /// False when the server closes the connection after this response (HTTP/1.0
+    /// without keep-alive, `Connection: close`).
+    public var keepAlive: Bool
 
     /// Creates a response.
-    public init(status: Int, headers: [(String, String)], body: [UInt8]) {
+    public init(status: Int, headers: [(String, String)], body: [UInt8], keepAlive: Bool = true) {
+        self.keepAlive = keepAlive
         self.status = status
         self.headers = headers
         self.body = body

@@ -14,6 +14,7 @@ final class HTTPResponseCollector: ChannelInboundHandler, RemovableChannelHandle
     private var head: HTTPResponseHead?
     private var body: [UInt8] = []
     private var overflow = false
+    private var inactive = false
 
     init(host: String, limit: Int) {
         self.host = host
@@ -22,6 +23,10 @@ final class HTTPResponseCollector: ChannelInboundHandler, RemovableChannelHandle
 
     /// Registers the promise of the next response; call on the channel's event loop.
     func expect(_ promise: EventLoopPromise<HTTPResponseMessage>) {
+        guard !inactive else {
+            promise.fail(DAVError.connectionClosed(host: host, detail: "closed before the request"))
+            return
+        }
         waiting.append(promise)
     }
 
@@ -44,7 +49,8 @@ final class HTTPResponseCollector: ChannelInboundHandler, RemovableChannelHandle
             guard let head, !overflow else { return }
             self.head = nil
             let response = HTTPResponseMessage(
-                status: Int(head.status.code), headers: head.headers.map { ($0.name, $0.value) }, body: body)
+                status: Int(head.status.code), headers: head.headers.map { ($0.name, $0.value) }, body: body,
+                keepAlive: head.isKeepAlive)
             body = []
             if !waiting.isEmpty { waiting.removeFirst().succeed(response) }
             if !head.isKeepAlive { context.close(promise: nil) }
@@ -66,6 +72,7 @@ final class HTTPResponseCollector: ChannelInboundHandler, RemovableChannelHandle
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        inactive = true
         failAll(DAVError.connectionClosed(host: host, detail: head == nil ? "no answer" : "answer cut off"))
         context.fireChannelInactive()
     }
