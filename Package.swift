@@ -131,6 +131,10 @@ let package = Package(
             "BrickCommands", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "BrickSiteTests", dependencies: ["BrickSite", "BrickTestSupport"]),
+        .testTarget(name: "BrickDAVTests", dependencies: [
+            "BrickDAV", "BrickCore", "BrickStore", "BrickSync", "BrickRestore", "BrickMaildir", "BrickTestSupport",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .testTarget(name: "EndToEndTests", dependencies: [
             "BrickCore", "BrickStore", "BerkeleyDB", "BrickBundle", "BrickOffsite", "BrickSite", "BrickTestSupport", .product(name: "Crypto", package: "swift-crypto"),
         ]),

@@ -117,10 +117,16 @@ public struct BrickRestoreCommand: AsyncParsableCommand {
         if dryRun {
             let listing = ItemListing(format: format ?? .automatic)
             listing.begin()
-            try store.forEachItem(matching: query) { listing.write($0) }
+            var kinds: [String: Int] = [:]
+            try store.forEachItem(matching: query) {
+                listing.write($0)
+                kinds[$0.kind ?? "message", default: 0] += 1
+            }
             listing.end(summary: false)
             let totals = listing.totals
-            Terminal.printError("would restore \(Formatting.count(totals.items)) items, \(Formatting.bytes(totals.bytes))")
+            let perKind = kinds.count > 1 || (!kinds.isEmpty && kinds["message"] == nil)
+                ? " (" + kinds.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ") + ")" : ""
+            Terminal.printError("would restore \(Formatting.count(totals.items)) items\(perKind), \(Formatting.bytes(totals.bytes))")
             return false
         }
         let spec = try TargetSpec(parsing: to!)
