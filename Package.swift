@@ -44,6 +44,9 @@ let package = Package(
             .product(name: "_CryptoExtras", package: "swift-crypto"),
         ]),
 
+        // iCalendar and vCard reading and writing for calendar and contact items.
+        .target(name: "BrickCalendar", dependencies: ["BrickCore"]),
+
         // Off-site bundles: the framed, checksummed file format (no store knowledge).
         .target(name: "BrickBundle", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
 
@@ -63,7 +66,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "BrickRestore", dependencies: [
-            "BrickCore", "BrickMessage", "BrickStore", "BrickMaildir", "BrickIMAP",
+            "BrickCore", "BrickMessage", "BrickStore", "BrickMaildir", "BrickIMAP", "BrickCalendar",
             .product(name: "Logging", package: "swift-log"),
         ]),
 
@@ -112,12 +115,13 @@ let package = Package(
             "BrickSync", "BrickStore", "BrickMaildir", "BrickCore", .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "BrickRestoreTests", dependencies: [
-            "BrickRestore", "BrickStore", "BrickMessage", "BrickCore", "BrickMaildir", .product(name: "Logging", package: "swift-log"),
+            "BrickRestore", "BrickStore", "BrickMessage", "BrickCore", "BrickMaildir", "BrickCalendar", .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "BrickCommandsTests", dependencies: [
             "BrickCommands", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "BrickSiteTests", dependencies: ["BrickSite", "BrickTestSupport"]),
+        .testTarget(name: "BrickCalendarTests", dependencies: ["BrickCalendar", "BrickCore"]),
         .testTarget(name: "EndToEndTests", dependencies: [
             "BrickCore", "BrickStore", "BerkeleyDB", "BrickBundle", "BrickOffsite", "BrickSite", "BrickTestSupport", .product(name: "Crypto", package: "swift-crypto"),
         ]),
