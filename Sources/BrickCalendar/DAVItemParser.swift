@@ -11,7 +11,8 @@ public enum DAVItemParser {
     public static func summarize(_ bytes: [UInt8]) -> DAVItemSummary {
         let lines = ContentLineReader.lines(bytes, skippingValues: ContentLineReader.bulkyProperties)
         var (components, problems) = Component.tree(lines)
-        if !ContentLine.isUTF8(bytes) { problems.append("not UTF-8") }
+        // Checked after unfolding: a fold may split a UTF-8 sequence.
+        if !lines.allSatisfy({ ContentLine.isUTF8($0.raw) }) { problems.append("not UTF-8") }
         guard let first = components.first else {
             return DAVItemSummary(kind: .other, problems: problems + ["no BEGIN:VCALENDAR or BEGIN:VCARD"])
         }
