@@ -55,7 +55,8 @@ public enum FileTargetError: Error, Sendable, Equatable, CustomStringConvertible
             return "\(target) does not replace what it wrote: restore into a new directory instead of --overwrite"
         case .wrongItemKind(let key, let kind, let format):
             let other = format == "ics" ? "vcf" : "ics"
-            return "\(key) is a \(kind) item and cannot go into a .\(format) file; restore it with --to \(other):DIR"
+            let what = kind == "contact" ? "a contact" : "a calendar \(kind)"
+            return "\(key) is \(what) and cannot go into a .\(format) file; restore it with --to \(other):DIR"
         case .notCalendarData(let key, let problems, let format):
             return "\(key) is not \(format == "ics" ? "iCalendar" : "a vCard") (\(problems.joined(separator: "; "))); "
                 + "restore it with --split to get its bytes as backed up"
