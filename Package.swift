@@ -121,7 +121,7 @@ let package = Package(
             "BrickCommands", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "BrickSiteTests", dependencies: ["BrickSite", "BrickTestSupport"]),
-        .testTarget(name: "BrickCalendarTests", dependencies: ["BrickCalendar", "BrickCore"]),
+        .testTarget(name: "BrickCalendarTests", dependencies: ["BrickCalendar", "BrickCore", "BrickTestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: [
             "BrickCore", "BrickStore", "BerkeleyDB", "BrickBundle", "BrickOffsite", "BrickSite", "BrickTestSupport", .product(name: "Crypto", package: "swift-crypto"),
         ]),
