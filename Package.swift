@@ -74,7 +74,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "BrickRestore", dependencies: [
-            "BrickCore", "BrickMessage", "BrickStore", "BrickMaildir", "BrickIMAP",
+            "BrickCore", "BrickMessage", "BrickStore", "BrickMaildir", "BrickIMAP", "BrickCalendar",
             "BrickDAV",
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -125,12 +125,13 @@ let package = Package(
             "BrickSync", "BrickStore", "BrickMaildir", "BrickCore", .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "BrickRestoreTests", dependencies: [
-            "BrickRestore", "BrickStore", "BrickMessage", "BrickCore", "BrickMaildir", .product(name: "Logging", package: "swift-log"),
+            "BrickRestore", "BrickStore", "BrickMessage", "BrickCore", "BrickMaildir", "BrickCalendar", .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "BrickCommandsTests", dependencies: [
             "BrickCommands", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "BrickSiteTests", dependencies: ["BrickSite", "BrickTestSupport"]),
+        .testTarget(name: "BrickCalendarTests", dependencies: ["BrickCalendar", "BrickCore", "BrickTestSupport"]),
         .testTarget(name: "BrickDAVTests", dependencies: [
             "BrickDAV", "BrickCore", "BrickStore", "BrickSync", "BrickRestore", "BrickMaildir", "BrickTestSupport",
             .product(name: "Logging", package: "swift-log"),
