@@ -3,6 +3,7 @@ import BrickCore
 import BrickMaildir
 import BrickStore
 import BrickSync
+import BrickTestSupport
 import Foundation
 import Testing
 
@@ -116,10 +117,12 @@ import Testing
         #expect(try T.selected(store) { _ in }.contains("Calendars/Cal/a.ics"))
     }
 
-    @Test(.enabled(if: RadicaleServer.isAvailable)) func aTwentyMegabyteContactPhotoIsBackedUpWhole() async throws {
-        let server = try RadicaleServer(users: ["alice": "pw"])
-        let alice = try T.client(server.url, user: "alice", password: "pw")
-        try await T.makeAddressBook(alice, "/alice/book/", name: "Book")
+    @Test(.enabled(if: DAVTestServer.shouldRun(.radicale))) func aTwentyMegabyteContactPhotoIsBackedUpWhole() async throws {
+        try await withDAVServer(.radicale) { try await bigPhoto($0) }
+    }
+
+    private func bigPhoto(_ server: DAVTestServer) async throws {
+        let alice = try T.client(server.baseURL, user: "alice", password: "pass-alice")
         var photo = Data(count: 15 << 20)
         for index in stride(from: 0, to: photo.count, by: 97) { photo[index] = UInt8(truncatingIfNeeded: index / 97) }
         let encoded = photo.base64EncodedString()
@@ -133,14 +136,14 @@ import Testing
             index = end
         }
         card += "\r\nEND:VCARD\r\n"
-        try await T.put(alice, "/alice/book/big.vcf", Array(card.utf8))
-        let served = try await T.get(alice, "/alice/book/big.vcf")
+        try await T.put(alice, "/alice/contacts/big.vcf", Array(card.utf8))
+        let served = try await T.get(alice, "/alice/contacts/big.vcf")
         #expect(served.count > 20 << 20)
 
         let dir = T.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let store = try UserStore(layout: StoreLayout(root: dir, user: "alice"), user: "alice", mode: .readWrite)
-        let totals = try await T.backUp(store, DAVSource(client: try T.client(server.url, user: "alice", password: "pw")))
+        let totals = try await T.backUp(store, DAVSource(client: try T.client(server.baseURL, user: "alice", password: "pass-alice")))
         #expect(totals.itemsAdded == 1 && totals.errors.isEmpty)
         var stored: [UInt8] = []
         var title: String?

@@ -75,7 +75,7 @@ final class ItemListing {
             if let kind = item.kind {
                 object["kind"] = kind
                 object["uid"] = item.itemUID ?? NSNull()
-                object["end"] = item.isOpenEnded ? "open" : item.endDate.map(Formatting.isoDate) ?? NSNull()
+                object["end"] = item.isOpenEnded ? "open" as Any : item.endDate.map(Formatting.isoDate) as Any? ?? NSNull()
             }
             let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
             Terminal.write((count == 0 ? "\n  " : ",\n  ") + String(decoding: data, as: UTF8.self))
