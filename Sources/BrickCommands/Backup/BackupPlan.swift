@@ -54,7 +54,7 @@ extension BackupCommand {
             plans.append(BackupPlan(
                 group: group.name, spec: spec, factory: factory, users: users.filter { shard?.contains($0) ?? true },
                 selection: selection, workers: workersFlag ?? group.workers ?? 2,
-                userTimeout: userTimeoutFlag ?? group.userTimeout ?? 3600, dav: try dav.factory(imap: imap.filled(from: sourceConfig))))
+                userTimeout: userTimeoutFlag ?? group.userTimeout ?? 3600, dav: try dav.filled(from: sourceConfig).factory(imap: imap.filled(from: sourceConfig))))
         }
         return plans
     }
@@ -62,7 +62,8 @@ extension BackupCommand {
     /// The plan of a backup given by `--source` (a URL or a configured source's name)
     /// and the user flags.
     private func flagPlan(config: SiteConfig, shard: Shard?, logger: Logger) async throws -> BackupPlan {
-        let davFactory = try dav.factory(imap: imap)
+        let configured = source.flatMap(config.source(named:))
+        let davFactory = try (configured.map(dav.filled(from:)) ?? dav).factory(imap: configured.map(imap.filled(from:)) ?? imap)
         guard let source else {
             guard let davFactory else { throw UsageError("give --source SOURCE, or --group NAME / --all-groups with a configuration file") }
             let users = try userSelection.namedUsers()
@@ -73,7 +74,6 @@ extension BackupCommand {
                 group: "default", spec: nil, factory: nil, users: users.filter { shard?.contains($0) ?? true },
                 selection: folders.selection, workers: workers, userTimeout: userTimeout, dav: davFactory)
         }
-        let configured = config.source(named: source)
         let spec = try SourceSpec(parsing: configured?.url ?? source)
         let factory = try SourceFactory(
             spec: spec, imap: configured.map(imap.filled(from:)) ?? imap,

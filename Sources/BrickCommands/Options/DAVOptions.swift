@@ -1,6 +1,7 @@
 import ArgumentParser
 import BrickCore
 import BrickDAV
+import BrickSite
 import BrickSync
 import Foundation
 
@@ -27,6 +28,18 @@ struct DAVOptions: ParsableArguments {
 
     /// True when `--dav` was given.
     var isGiven: Bool { url != nil }
+
+    /// These options, with what the flags leave unset taken from a configured source.
+    func filled(from source: SourceConfig) -> DAVOptions {
+        var options = self
+        if options.url == nil { options.url = source.dav }
+        if options.user == nil { options.user = source.davUser }
+        if options.passwordFile == nil && options.passwordEnv == nil {
+            options.passwordFile = source.davPasswordFile
+            options.passwordEnv = source.davPasswordEnv
+        }
+        return options
+    }
 
     /// The factory of each user's DAV source; nil without `--dav`.
     func factory(imap: IMAPOptions) throws -> DAVSourceFactory? {
