@@ -37,12 +37,15 @@ let package = Package(
 
         // The per-user store: Berkeley DB items + SQLite catalog + lock.
         .target(name: "BrickStore", dependencies: [
-            "BrickCore", "BrickMessage", "BerkeleyDB", "LZ4",
+            "BrickCore", "BrickMessage", "BrickCalendar", "BerkeleyDB", "LZ4",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "_CryptoExtras", package: "swift-crypto"),
         ]),
+
+        // iCalendar and vCard reading and writing for calendar and contact items.
+        .target(name: "BrickCalendar", dependencies: ["BrickCore"]),
 
         // Off-site bundles: the framed, checksummed file format (no store knowledge).
         .target(name: "BrickBundle", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
@@ -56,6 +59,14 @@ let package = Package(
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // CalDAV/CardDAV: an HTTP/1.1 WebDAV client, discovery, and the DAV source.
+        .target(name: "BrickDAV", dependencies: [
+            "BrickCore",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+        ]),
 
         // Engines.
         .target(name: "BrickSync", dependencies: [
@@ -63,7 +74,8 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "BrickRestore", dependencies: [
-            "BrickCore", "BrickMessage", "BrickStore", "BrickMaildir", "BrickIMAP",
+            "BrickCore", "BrickMessage", "BrickStore", "BrickMaildir", "BrickIMAP", "BrickCalendar",
+            "BrickDAV",
             .product(name: "Logging", package: "swift-log"),
         ]),
 
@@ -80,6 +92,7 @@ let package = Package(
         // Commands and executables.
         .target(name: "BrickCommands", dependencies: [
             "BrickCore", "BrickStore", "BrickSync", "BrickMaildir", "BrickIMAP", "BrickRestore", "BrickOffsite", "BrickBundle", "BrickSite",
+            "BrickDAV",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -112,12 +125,17 @@ let package = Package(
             "BrickSync", "BrickStore", "BrickMaildir", "BrickCore", .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "BrickRestoreTests", dependencies: [
-            "BrickRestore", "BrickStore", "BrickMessage", "BrickCore", "BrickMaildir", .product(name: "Logging", package: "swift-log"),
+            "BrickRestore", "BrickStore", "BrickMessage", "BrickCore", "BrickMaildir", "BrickCalendar", .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "BrickCommandsTests", dependencies: [
             "BrickCommands", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "BrickSiteTests", dependencies: ["BrickSite", "BrickTestSupport"]),
+        .testTarget(name: "BrickCalendarTests", dependencies: ["BrickCalendar", "BrickCore", "BrickTestSupport"]),
+        .testTarget(name: "BrickDAVTests", dependencies: [
+            "BrickDAV", "BrickCore", "BrickStore", "BrickSync", "BrickRestore", "BrickMaildir", "BrickTestSupport",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .testTarget(name: "EndToEndTests", dependencies: [
             "BrickCore", "BrickStore", "BerkeleyDB", "BrickBundle", "BrickOffsite", "BrickSite", "BrickTestSupport", .product(name: "Crypto", package: "swift-crypto"),
         ]),

@@ -10,6 +10,9 @@ public struct FolderSyncState: Sendable {
     /// folder: a source may report such messages as `CopiedItem`s without their bytes.
     /// By default none.
     public var knownEmailIDs: @Sendable ([String]) throws -> Set<String> = { _ in [] }
+    /// The MODSEQs the store holds for the folder's present items (a DAV source keeps
+    /// a hash of each resource's ETag there). By default none.
+    public var loadItemVersions: @Sendable () throws -> [ItemKey: UInt64] = { [:] }
 
     /// Creates a state.
     public init(token: String?, loadPresentItems: @escaping @Sendable () throws -> [ItemKey: ItemFlags]) {
@@ -100,6 +103,9 @@ public protocol MailSource: Sendable {
     /// messages the store lacks), given the token the store keeps for the folder: what
     /// an audit uses. By default nil, a first run's full comparison.
     func auditToken(for stored: String?) -> String?
+    /// The kinds of stored folders the last `listFolders` spoke for (see
+    /// `FolderScope`). By default mail.
+    func listedScope() -> FolderScope
 }
 
 extension MailSource {
@@ -109,4 +115,6 @@ extension MailSource {
     public func abort() async {}
     /// No token: a first run's comparison.
     public func auditToken(for stored: String?) -> String? { nil }
+    /// Mail folders.
+    public func listedScope() -> FolderScope { .mail }
 }

@@ -11,6 +11,9 @@ public struct SkippedEntry: Sendable, Hashable, CustomStringConvertible {
         case tooLarge(bytes: Int64, limit: Int64)
         /// A folder nested deeper than a source follows (its subfolders are not listed).
         case nestedTooDeep(limit: Int)
+        /// A second source of the user (the calendar and contact server) could not be
+        /// read: its folders stay as the last run left them.
+        case sourceFailed(String)
     }
 
     /// The folder the entry is in, or nil for the source's top level.
@@ -43,6 +46,7 @@ public struct SkippedEntry: Sendable, Hashable, CustomStringConvertible {
         case .notRegularFile(let kind): why = "\(kind), not a message file"
         case .tooLarge(let bytes, let limit): why = "\(bytes) bytes, above the maximum message size of \(limit)"
         case .nestedTooDeep(let limit): why = "subfolders below \(limit) levels are not backed up"
+        case .sourceFailed(let error): why = "not backed up: \(error)"
         }
         return "skipped \(folder.map { "\($0): " } ?? "")\(name) (\(why))"
     }

@@ -15,12 +15,15 @@ public struct SourceFolder: Hashable, Sendable {
     public var selectable: Bool
     /// A rough size in bytes or messages, used to schedule large users and folders first.
     public var sizeHint: Int?
+    /// The CalDAV/CardDAV collection the folder mirrors; nil for a mail folder.
+    public var dav: DAVFolderInfo?
 
     /// Creates a folder description.
     public init(
         path: FolderPath, upstreamName: String, specialUse: SpecialUse? = nil,
-        identity: String? = nil, selectable: Bool = true, sizeHint: Int? = nil
+        identity: String? = nil, selectable: Bool = true, sizeHint: Int? = nil, dav: DAVFolderInfo? = nil
     ) {
+        self.dav = dav
         self.path = path
         self.upstreamName = upstreamName
         self.specialUse = specialUse

@@ -52,6 +52,7 @@ enum OffsiteColumns {
         ("id", .integer), ("parent_id", .integer), ("name", .text), ("path", .text), ("upstream_name", .text),
         ("special_use", .text), ("identity", .text), ("sync_token", .text), ("directory", .text), ("added_run", .integer),
         ("added_at", .integer), ("deleted_run", .integer), ("deleted_at", .integer), ("updated_run", .integer),
+        ("dav_href", .text), ("dav_properties", .text),
     ])
 
     static let items = table([
@@ -61,6 +62,7 @@ enum OffsiteColumns {
         ("stored_size", .integer), ("flags", .text), ("sha256", .bytes), ("added_run", .integer), ("added_at", .integer),
         ("updated_run", .integer), ("updated_at", .integer), ("deleted_run", .integer), ("deleted_at", .integer),
         ("body_folder_id", .integer), ("body_key", .text), ("email_id", .text), ("value_run", .integer),
+        ("kind", .text), ("item_uid", .text), ("ends_at", .integer), ("open_ended", .integer),
     ])
 
     static let runs = table([

@@ -25,6 +25,9 @@ public struct RestoreReport: Sendable {
     public var bytes: Int64 = 0
     /// Folders touched.
     public var folders = 0
+    /// Items a target cannot take (mail into a calendar server, contacts into a
+    /// CalDAV-only target): not tried.
+    public var notApplicable = 0
 }
 
 /// Live counters of a restore, for a progress bar.

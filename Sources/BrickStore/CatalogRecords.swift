@@ -31,11 +31,20 @@ public struct StoredFolder: Sendable, Hashable {
     public var deletedAt: Date?
     /// The run that found it gone.
     public var deletedRun: RunID?
+    /// The URL path of the CalDAV/CardDAV collection it mirrors; nil for mail.
+    public var davHref: String?
+    /// The collection's properties as JSON (FORMAT.md §4, `folders.dav_properties`).
+    public var davProperties: String?
 
     /// True while the folder exists upstream (as of the last backup).
     public var isDeleted: Bool { deletedRun != nil }
 
+    /// The kind of listing that speaks for this folder (see `FolderScope`).
+    public var scope: FolderScope { davHref == nil ? .mail : .dav }
+
     init(row: Row) {
+        davHref = row["dav_href"]
+        davProperties = row["dav_properties"]
         id = row["id"]
         parentID = row["parent_id"]
         path = FolderPath(parsing: row["path"])
@@ -88,6 +97,15 @@ public struct CatalogItem: Sendable, Hashable {
     public var addedAt: Date
     /// When it was marked deleted, or nil while present upstream.
     public var deletedAt: Date?
+    /// A calendar or contact item's kind (`event`, `task`, `journal`, `contact`,
+    /// `other`); nil for a mail message. Its start is `sentDate`, its title `subject`.
+    public var kind: String?
+    /// A calendar or contact item's iCalendar/vCard UID.
+    public var itemUID: String?
+    /// An event's end (of its last occurrence), when it has one.
+    public var endDate: Date?
+    /// True for a recurring event without an end.
+    public var isOpenEnded = false
 
     /// True when the item is gone upstream.
     public var isDeleted: Bool { deletedAt != nil }
@@ -113,6 +131,10 @@ public struct CatalogItem: Sendable, Hashable {
         sha256 = [UInt8](row["sha256"] as Data)
         addedAt = Row.date(row, "added_at") ?? Date(timeIntervalSince1970: 0)
         deletedAt = Row.date(row, "deleted_at")
+        kind = row["kind"]
+        itemUID = row["item_uid"]
+        endDate = Row.date(row, "ends_at")
+        isOpenEnded = (row["open_ended"] as Int64?) == 1
         if let textSeal, let sealed = row["sealed_text"] as Data?,
            let text = try? textSeal.open([UInt8](sealed), folder: folderID, key: key.rawValue) {
             fromAddress = text["from_addr"]

@@ -216,6 +216,21 @@ enum CatalogSchema {
         migrator.registerMigration("v8-sealed-values") { db in
             try db.execute(sql: "UPDATE meta SET value = ? WHERE key = 'format_version'", arguments: [String(sealedValuesFormat)])
         }
+        // Format 9: calendar and contact items from CalDAV/CardDAV (FORMAT.md §4): their
+        // kind, UID, end and open end; the collection a folder mirrors.
+        migrator.registerMigration("v9-dav-items") { db in
+            try db.execute(sql: """
+                ALTER TABLE items ADD COLUMN kind TEXT;
+                ALTER TABLE items ADD COLUMN item_uid TEXT;
+                ALTER TABLE items ADD COLUMN ends_at INTEGER;
+                ALTER TABLE items ADD COLUMN open_ended INTEGER;
+                CREATE INDEX items_kind ON items(kind) WHERE kind IS NOT NULL;
+                CREATE INDEX items_item_uid ON items(item_uid) WHERE item_uid IS NOT NULL;
+                ALTER TABLE folders ADD COLUMN dav_href TEXT;
+                ALTER TABLE folders ADD COLUMN dav_properties TEXT;
+                """)
+            try db.execute(sql: "UPDATE meta SET value = ? WHERE key = 'format_version'", arguments: [String(davItemsFormat)])
+        }
         // Format 10 lets a sealed store seal its catalog text too (FORMAT.md §10.6): the
         // sealed columns and the blind index of senders, empty in other stores.
         migrator.registerMigration("v10-sealed-catalog-text") { db in
@@ -245,6 +260,8 @@ extension CatalogSchema {
     /// Format constant: the format version of migration `v8-sealed-values`, the one place
     /// its number is written (FORMAT.md §4, §10).
     static let sealedValuesFormat = 8
+    /// Format constant: the format version of migration `v9-dav-items` (FORMAT.md §4).
+    static let davItemsFormat = 9
     /// Format constant: the format version of migration `v10-sealed-catalog-text`
     /// (FORMAT.md §4, §10.6).
     static let sealedCatalogTextFormat = 10

@@ -40,18 +40,29 @@ enum ItemQuerySQL {
                 conditions.append("i.from_domain = ?")
                 arguments.append(String(sender.dropFirst()))
             } else {
-                conditions.append("i.from_addr = ?")
-                arguments.append(sender)
+                // A contact's other e-mail addresses are in to_addrs (FORMAT.md §4).
+                conditions.append("(i.from_addr = ? OR (i.kind = 'contact' AND (', ' || i.to_addrs || ', ') LIKE ? ESCAPE '\\'))")
+                let escaped = sender.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
+                    .replacingOccurrences(of: "_", with: "\\_")
+                arguments += [sender, "%, " + escaped + ", %"]
             }
         }
         let dateColumn = query.dateField == .received ? "i.received_at" : "i.sent_at"
+        // Events and tasks with a start match a period they overlap, from their start
+        // to the end of their last occurrence (open-ended series: forever).
+        let dated = "i.kind IS NOT NULL AND i.sent_at IS NOT NULL"
         if let begin = query.periodBegin {
-            conditions.append("\(dateColumn) >= ?")
-            arguments.append(Int64(begin.timeIntervalSince1970.rounded(.down)))
+            conditions.append("""
+                (CASE WHEN \(dated) THEN (i.sent_at >= ? OR COALESCE(i.ends_at, CASE WHEN i.open_ended = 1 \
+                THEN 9223372036854775807 ELSE i.sent_at END) > ?) ELSE \(dateColumn) >= ? END)
+                """)
+            let seconds = Int64(begin.timeIntervalSince1970.rounded(.down))
+            arguments += [seconds, seconds, seconds]
         }
         if let end = query.periodEnd {
-            conditions.append("\(dateColumn) < ?")
-            arguments.append(Int64(end.timeIntervalSince1970.rounded(.up)))
+            conditions.append("(CASE WHEN \(dated) THEN i.sent_at < ? ELSE \(dateColumn) < ? END)")
+            let seconds = Int64(end.timeIntervalSince1970.rounded(.up))
+            arguments += [seconds, seconds]
         }
         if !query.keys.isEmpty {
             conditions.append("i.key IN (\(query.keys.map { _ in "?" }.joined(separator: ",")))")

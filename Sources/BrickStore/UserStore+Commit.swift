@@ -1,4 +1,5 @@
 import BerkeleyDB
+import BrickCalendar
 import BrickCore
 import BrickMessage
 import Crypto
@@ -16,6 +17,9 @@ public struct BatchOutcome: Sendable, Hashable {
     public var deleted = 0
     /// Raw bytes of the added items.
     public var bytes: Int64 = 0
+    /// Calendar and contact items kept as served though they do not parse, one line
+    /// each (folder, key, reasons).
+    public var notes: [String] = []
 
     /// An outcome with nothing changed.
     public init() {}
@@ -34,6 +38,8 @@ struct PreparedItem {
     var storedBytes: Int?
     /// The message's text for the full-text index, when the store indexes it.
     var text: String?
+    /// What the catalog keeps of a calendar or contact item (a DAV folder's item).
+    var dav: DAVItemSummary? = nil
 
     var sha256: [UInt8] { header.sha256 }
     var rawSize: Int { Int(header.rawSize) }
@@ -50,6 +56,10 @@ extension UserStore {
         var batch = batch
         // A large message that arrived whole is written in segments all the same.
         let large = batch.added.filter { UInt64($0.raw.count) > StreamedItem.threshold }
+        var largeDAVSummaries: [ItemKey: DAVItemSummary] = [:]
+        if folder.davHref != nil {
+            for item in large { largeDAVSummaries[item.key] = DAVItemParser.summarize(item.raw) }
+        }
         if !large.isEmpty {
             batch.added.removeAll { UInt64($0.raw.count) > StreamedItem.threshold }
             batch.streamed += large.map {
@@ -96,7 +106,8 @@ extension UserStore {
             let database = try database(for: folder)
             try withBlobs {
                 for item in batch.streamed {
-                    let entry = try writeStreamed(item, folder: folder, database: database, hasRow: streamedWithRows.contains(item.key.rawValue))
+                    var entry = try writeStreamed(item, folder: folder, database: database, hasRow: streamedWithRows.contains(item.key.rawValue))
+                    entry.dav = largeDAVSummaries[item.key]
                     prepared.append(entry)
                     try checkpointIfDue(adding: entry.storedBytes ?? entry.value.count)
                 }
@@ -115,6 +126,14 @@ extension UserStore {
                 if try insertRow(db, entry, folder: folder.id, run: run) {
                     outcome.added += 1
                     outcome.bytes += Int64(entry.rawSize)
+                } else if entry.dav != nil {
+                    // A calendar or contact item is fetched again only when its ETag changed.
+                    outcome.updated += 1
+                    outcome.bytes += Int64(entry.rawSize)
+                }
+                if let problems = entry.dav?.problems, !problems.isEmpty {
+                    outcome.notes.append(
+                        "\(folder.path): \(entry.item.key.rawValue) kept as served but not valid: \(problems.joined(separator: "; "))")
                 }
                 if indexText { try UserStore.storeText(db, entry.text, folder: folder.id, key: entry.item.key.rawValue, sha256: entry.sha256) }
             }
@@ -151,28 +170,19 @@ extension UserStore {
         let existing = try Row.fetchOne(
             db.cachedStatement(sql: "SELECT deleted_run FROM items WHERE folder_id = ? AND key = ?"),
             arguments: [folder, entry.item.key.rawValue])
-        let summary = entry.summary
         let item = entry.item
-        let text = try ItemTextColumns(
-            CatalogText(values: [
-                summary.subject, summary.fromName, summary.fromAddress,
-                summary.to.isEmpty ? nil : summary.to.joined(separator: ", "),
-                summary.cc.isEmpty ? nil : summary.cc.joined(separator: ", "),
-            ]),
-            seal: sealing.textSeal, folder: folder, key: item.key.rawValue)
         if sealsCatalogText && sealing.textSeal == nil { throw StoreError.keyRequired(user: user) }
-        let arguments = StatementArguments(
-            [item.uid.map { Int64($0) }, item.modSeq.map { Int64(bitPattern: $0) }, summary.messageID] + text.values + [
-                summary.sentDate.map { Int64(($0 as Date).timeIntervalSince1970.rounded(.down)) },
-                Int64(item.internalDate.timeIntervalSince1970.rounded(.down)), entry.rawSize, entry.storedBytes ?? entry.value.count,
-                item.flags.description, Data(entry.sha256), entry.sharedBody?.folderID, entry.sharedBody?.key.rawValue, item.emailID,
-            ])
+        let arguments = try UserStore.summaryArguments(entry, seal: sealing.textSeal, folder: folder) + [
+            Int64(item.internalDate.timeIntervalSince1970.rounded(.down)), entry.rawSize, entry.storedBytes ?? entry.value.count,
+            item.flags.description, Data(entry.sha256), entry.sharedBody?.folderID, entry.sharedBody?.key.rawValue, item.emailID,
+        ]
         if existing == nil {
             try db.cachedStatement(sql: """
                 INSERT INTO items(uid, modseq, message_id, from_addr, from_domain, from_name, to_addrs, cc_addrs,
-                    subject, sealed_text, from_addr_mac, from_domain_mac, sent_at, received_at, size, stored_size, flags, sha256,
-                    body_folder_id, body_key, email_id, folder_id, key, added_run, added_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    subject, sealed_text, from_addr_mac, from_domain_mac, sent_at, kind, item_uid, ends_at, open_ended,
+                    received_at, size, stored_size, flags, sha256, body_folder_id, body_key, email_id,
+                    folder_id, key, added_run, added_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
             ).execute(arguments: arguments + [folder, item.key.rawValue, run.id, run.time])
             return true
@@ -180,7 +190,7 @@ extension UserStore {
         try db.cachedStatement(sql: """
             UPDATE items SET uid = ?, modseq = ?, message_id = ?, from_addr = ?, from_domain = ?, from_name = ?,
                 to_addrs = ?, cc_addrs = ?, subject = ?, sealed_text = ?, from_addr_mac = ?, from_domain_mac = ?,
-                sent_at = ?, received_at = ?, size = ?, stored_size = ?,
+                sent_at = ?, kind = ?, item_uid = ?, ends_at = ?, open_ended = ?, received_at = ?, size = ?, stored_size = ?,
                 flags = ?, sha256 = ?, body_folder_id = ?, body_key = ?, email_id = ?, updated_run = ?, updated_at = ?,
                 value_run = ?, deleted_run = NULL, deleted_at = NULL
             WHERE folder_id = ? AND key = ?
@@ -219,6 +229,7 @@ extension UserStore {
         guard !items.isEmpty else { return [] }
         let results = UnsafeResultBuffer<PreparedItem>(count: items.count)
         let workers = min(items.count, ProcessInfo.processInfo.activeProcessorCount)
+        let isDAV = folder.davHref != nil
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             let compressor = LZ4Frame()
             var index = worker
@@ -232,7 +243,8 @@ extension UserStore {
                     let value = try ItemValue.encode(header: header, raw: item.raw, compressor: compressor)
                     return PreparedItem(
                         item: item, summary: MessageSummary(parsing: item.raw), header: header, value: value,
-                        text: indexText ? MessageText.extract(item.raw) : nil)
+                        text: indexText ? MessageText.extract(item.raw) : nil,
+                        dav: isDAV ? DAVItemParser.summarize(item.raw) : nil)
                 }
                 index += workers
             }

@@ -30,7 +30,7 @@ extension UserStore {
     @discardableResult
     public func ensureFolder(
         _ path: FolderPath, upstreamName: String? = nil, specialUse: SpecialUse? = nil,
-        identity: String? = nil, run: RunHandle
+        identity: String? = nil, dav: DAVFolderInfo? = nil, run: RunHandle
     ) throws(StoreError) -> (folder: StoredFolder, created: Bool) {
         mutex.lock()
         defer { mutex.unlock() }
@@ -40,7 +40,14 @@ extension UserStore {
             return (existing, false)
         }
         let result = try withCatalog { db in
-            try UserStore.ensureFolder(db, path: path, upstreamName: upstreamName, specialUse: specialUse, identity: identity, run: run)
+            var result = try UserStore.ensureFolder(db, path: path, upstreamName: upstreamName, specialUse: specialUse, identity: identity, run: run)
+            if let dav, dav.href != result.folder.davHref || dav.properties != result.folder.davProperties {
+                try db.execute(
+                    sql: "UPDATE folders SET dav_href = ?, dav_properties = ?, updated_run = ? WHERE id = ?",
+                    arguments: [dav.href, dav.properties, run.id, result.folder.id])
+                result.folder = try UserStore.folder(db, id: result.folder.id)!
+            }
+            return result
         }
         // A new folder gets its directory, `path` file and item file now; an existing
         // one's item file is opened when a value is written or read, so a run that
@@ -125,6 +132,21 @@ extension UserStore {
             try db.execute(
                 sql: "UPDATE folders SET sync_token = ?, updated_run = \(UserStore.latestRunSQL) WHERE id = ?",
                 arguments: [token, id])
+        }
+    }
+
+    /// Present items of a folder with their MODSEQ, where they have one (a DAV item's
+    /// is the hash of its ETag, FORMAT.md §4).
+    public func presentItemVersions(in id: FolderID) throws(StoreError) -> [ItemKey: UInt64] {
+        try readCatalog { db in
+            var result: [ItemKey: UInt64] = [:]
+            let rows = try Row.fetchCursor(
+                db, sql: "SELECT key, modseq FROM items WHERE folder_id = ? AND deleted_run IS NULL AND modseq IS NOT NULL",
+                arguments: [id])
+            while let row = try rows.next() {
+                result[ItemKey(row[0] as String)] = UInt64(bitPattern: row[1] as Int64)
+            }
+            return result
         }
     }
 

@@ -52,6 +52,7 @@ final class StoreSink: ChangeSink, @unchecked Sendable {
             totals.updated += outcome.updated
             totals.deleted += outcome.deleted
             totals.bytes += outcome.bytes
+            totals.notes += outcome.notes
         }
     }
 

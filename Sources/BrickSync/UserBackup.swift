@@ -51,7 +51,7 @@ public struct UserBackup: Sendable {
     public func run() async throws -> RunTotals {
         let run = try store.beginRun(kind: "backup", source: sourceDescription)
         var totals = RunTotals()
-        let settingsSource = readsSettings ? source as? any SettingsSource : nil
+        let settingsSource = readsSettings ? source as? any SettingsSource ?? (source as? CombinedSource)?.settingsSource : nil
         settingsSource?.prepareSettings()
         do {
             let upstream = try await source.listFolders()
@@ -122,7 +122,8 @@ public struct UserBackup: Sendable {
 
     /// Applies renames/moves and marks folders gone upstream deleted.
     private func reconcile(upstream: [SourceFolder], run: RunHandle, totals: inout RunTotals) throws {
-        let plan = FolderReconciliation(upstream: upstream, stored: try store.folders())
+        let scope = source.listedScope()
+        let plan = FolderReconciliation(upstream: upstream, stored: try store.folders().filter { scope.contains($0.scope) })
         for (stored, target) in plan.moves {
             logger.info("folder moved", metadata: ["user": "\(store.user)", "from": "\(stored.path)", "to": "\(target.path)"])
             try store.moveFolder(stored.id, to: target.path, upstreamName: target.upstreamName, run: run)
@@ -139,13 +140,14 @@ public struct UserBackup: Sendable {
     private func backUp(_ upstream: SourceFolder, run: RunHandle, totals: inout RunTotals) async throws {
         let (folder, created) = try store.ensureFolder(
             upstream.path, upstreamName: upstream.upstreamName, specialUse: upstream.specialUse,
-            identity: upstream.identity, run: run)
+            identity: upstream.identity, dav: upstream.dav, run: run)
         if created { totals.foldersAdded += 1 }
         guard upstream.selectable else { return }
         let store = self.store
         let folderID = folder.id
         var state = FolderSyncState(token: folder.syncToken) { try store.presentItems(in: folderID) }
         state.knownEmailIDs = { ids in try store.knownEmailIDs(ids) }
+        if upstream.dav != nil { state.loadItemVersions = { try store.presentItemVersions(in: folderID) } }
         let sink = StoreSink(store: store, folder: folder, run: run, progress: progress)
         let started = Date()
         defer { progress?.folderDone() }
@@ -161,6 +163,7 @@ public struct UserBackup: Sendable {
         totals.itemsUpdated += outcome.updated
         totals.itemsDeleted += outcome.deleted
         totals.bytesAdded += outcome.bytes
+        totals.notes += outcome.notes
         for skipped in sink.skipped {
             logger.warning("item skipped", metadata: [
                 "user": "\(store.user)", "folder": "\(upstream.path)", "key": "\(skipped.key.rawValue)", "reason": "\(skipped.reason)",

@@ -138,3 +138,25 @@ struct ConfigParsingTests {
             == ["/etc/brick/brick.toml:3: sources.s.admin-user: only IMAP sources take admin-user"])
     }
 }
+
+@Suite("configuration file: calendars and contacts")
+struct DAVSourceConfigTests {
+    @Test("a source's dav keys are read, and a dav URL that is not http(s) is a located problem")
+    func davKeysReadAndChecked() throws {
+        let good = try SiteConfig.parse(text: """
+            [sources.imap]
+            url = "imaps://mail.example.org"
+            dav = "https://dav.example.org/{user}/"
+            dav-user = "backup"
+            dav-password-env = "DAV_PASSWORD"
+            """, file: "site.toml")
+        let source = try #require(good.source(named: "imap"))
+        #expect(source.dav == "https://dav.example.org/{user}/" && source.davUser == "backup" && source.davPasswordEnv == "DAV_PASSWORD")
+        do {
+            _ = try SiteConfig.parse(text: "[sources.imap]\nurl = \"imaps://mail.example.org\"\ndav = \"ftp://dav\"\n", file: "site.toml")
+            Issue.record("a dav URL of another scheme was accepted")
+        } catch {
+            #expect(error.problems.map(\.description) == ["site.toml:3: sources.imap.dav: must start with http:// or https:// (is \"ftp://dav\")"])
+        }
+    }
+}

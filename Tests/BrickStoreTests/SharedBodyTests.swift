@@ -177,7 +177,7 @@ import Testing
             let run = try store.beginRun(kind: "backup")
             _ = try store.commit(ChangeBatch(added: [makeItem("1", raw: raw)]), to: store.ensureFolder(.inbox, run: run).folder, run: run)
         }
-        // Take the catalog back to format 1 as far as v2, v3, v6 and v7 go (what they added
+        // Take the catalog back to format 1 as far as v2, v3, v6, v7 and v9 go (what they added
         // is dropped; the tables of v4 and v5 stay, which no migration here depends on).
         let pool = try DatabasePool(path: layout.catalog.path)
         try pool.write { db in
@@ -190,19 +190,27 @@ import Testing
                 DROP INDEX items_body;
                 DROP INDEX items_folder_received;
                 DROP INDEX items_email_id;
+                DROP INDEX items_kind;
+                DROP INDEX items_item_uid;
+                ALTER TABLE items DROP COLUMN kind;
+                ALTER TABLE items DROP COLUMN item_uid;
+                ALTER TABLE items DROP COLUMN ends_at;
+                ALTER TABLE items DROP COLUMN open_ended;
+                ALTER TABLE folders DROP COLUMN dav_href;
+                ALTER TABLE folders DROP COLUMN dav_properties;
                 ALTER TABLE items DROP COLUMN email_id;
                 ALTER TABLE items DROP COLUMN body_folder_id;
                 ALTER TABLE items DROP COLUMN body_key;
                 ALTER TABLE runs DROP COLUMN items_skipped;
                 ALTER TABLE runs DROP COLUMN folders_skipped;
                 UPDATE meta SET value = '1' WHERE key = 'format_version';
-                DELETE FROM grdb_migrations WHERE identifier IN ('v2-shared-bodies', 'v3-skip-counts', 'v6-segmented-bodies', 'v7-search-hold', 'v8-sealed-values');
+                DELETE FROM grdb_migrations WHERE identifier IN ('v2-shared-bodies', 'v3-skip-counts', 'v6-segmented-bodies', 'v7-search-hold', 'v8-sealed-values', 'v9-dav-items');
                 """)
         }
         try pool.close()
 
         let reader = try openStore(dir.url, mode: .readOnly)
         #expect(try reader.readItem(item(reader, .inbox, "1")).raw == raw)
-        #expect(try reader.catalog.read { try String.fetchOne($0, sql: "SELECT value FROM meta WHERE key = 'format_version'") } == "8")
+        #expect(try reader.catalog.read { try String.fetchOne($0, sql: "SELECT value FROM meta WHERE key = 'format_version'") } == "9")
     }
 }

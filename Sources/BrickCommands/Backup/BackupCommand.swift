@@ -21,6 +21,7 @@ struct BackupCommand: AsyncParsableCommand {
               brick-backup backup --source 'maildir:/var/vmail/example.org/{user}/Maildir' --all-users --store /srv/brick
               brick-backup backup --source imaps://mail.example.org --admin-user backup --password-file /etc/brick/pw -u alice -u bob
               brick-backup backup --source imaps://cyrus.example.org --admin-user cyrus --password-file /etc/brick/pw --all-users
+              brick-backup backup --source imaps://mail.example.org --dav 'https://dav.example.org/{user}/' --password-env PW -u alice
               brick-backup backup --all-groups --shard env/4 --metrics-file /var/lib/prometheus/node-exporter/brick.prom
 
             \(BrickExit.helpText)
@@ -39,6 +40,7 @@ struct BackupCommand: AsyncParsableCommand {
     @OptionGroup var userSelection: UserSelectionOptions
     @OptionGroup var folders: FolderSelectionOptions
     @OptionGroup var imap: IMAPOptions
+    @OptionGroup(title: "Calendars and contacts") var dav: DAVOptions
     @OptionGroup var output: OutputOptions
     @OptionGroup var site: SiteRunOptions
 
@@ -85,7 +87,7 @@ struct BackupCommand: AsyncParsableCommand {
         let plans = try await plans(config: siteConfig, shard: shard, logger: CommandLogging.logger(level: level, format: format))
         for plan in plans {
             for user in plan.users { try StoreLayout.validate(userName: user) }
-            try plan.factory.checkUsers(plan.users)
+            try plan.factory?.checkUsers(plan.users)
         }
         var metrics: [RunMetrics] = []
         var failed = false, lockedOnly = true
@@ -116,12 +118,17 @@ struct BackupCommand: AsyncParsableCommand {
         let display = output.progress.isEnabled ? ProgressDisplay { BackupCommand.progressLine(progress.snapshot, started: started) } : nil
         var logger = CommandLogging.logger(level: level, format: format, progress: display)
         logger[metadataKey: "group"] = "\(plan.group)"
-        let factory = plan.factory
+        let factory = plan.factory, davFactory = plan.dav
         let tasks = try plan.users.map { user in
-            UserBackupTask(
+            let descriptions = [plan.spec?.description(for: user), davFactory?.endpoint(for: user).description].compactMap { $0 }
+            return UserBackupTask(
                 user: user, layout: try StoreLayout(root: root, user: user),
-                sourceDescription: plan.spec.description(for: user),
-                makeSource: { [logger] in try await factory.makeSource(user: user, logger: logger) })
+                sourceDescription: descriptions.joined(separator: " + "),
+                makeSource: { [logger] in
+                    let mail = try await factory?.makeSource(user: user, logger: logger)
+                    guard let davFactory else { return mail! }
+                    return davFactory.combined(with: mail, user: user)
+                })
         }
         let job = BackupJob(
             tasks: tasks, selection: plan.selection, workers: plan.workers, logger: logger, progress: progress,

@@ -10,12 +10,15 @@ import Logging
 struct BackupPlan {
     /// The group's name, `default` for a backup given by flags alone.
     var group: String
-    var spec: SourceSpec
-    var factory: SourceFactory
+    /// The mail source; nil when only calendars and contacts are backed up (`--dav` alone).
+    var spec: SourceSpec?
+    var factory: SourceFactory?
     var users: [String]
     var selection: FolderSelection
     var workers: Int
     var userTimeout: Double
+    /// The calendar and contact server, when `--dav` is given.
+    var dav: DAVSourceFactory? = nil
 }
 
 extension BackupCommand {
@@ -51,7 +54,7 @@ extension BackupCommand {
             plans.append(BackupPlan(
                 group: group.name, spec: spec, factory: factory, users: users.filter { shard?.contains($0) ?? true },
                 selection: selection, workers: workersFlag ?? group.workers ?? 2,
-                userTimeout: userTimeoutFlag ?? group.userTimeout ?? 3600))
+                userTimeout: userTimeoutFlag ?? group.userTimeout ?? 3600, dav: try dav.filled(from: sourceConfig).factory(imap: imap.filled(from: sourceConfig))))
         }
         return plans
     }
@@ -59,8 +62,18 @@ extension BackupCommand {
     /// The plan of a backup given by `--source` (a URL or a configured source's name)
     /// and the user flags.
     private func flagPlan(config: SiteConfig, shard: Shard?, logger: Logger) async throws -> BackupPlan {
-        guard let source else { throw UsageError("give --source SOURCE, or --group NAME / --all-groups with a configuration file") }
-        let configured = config.source(named: source)
+        let configured = source.flatMap(config.source(named:))
+        let davFactory = try (configured.map(dav.filled(from:)) ?? dav).factory(imap: configured.map(imap.filled(from:)) ?? imap)
+        guard let source else {
+            guard let davFactory else { throw UsageError("give --source SOURCE, or --group NAME / --all-groups with a configuration file") }
+            let users = try userSelection.namedUsers()
+            guard !users.isEmpty, !userSelection.allUsers else {
+                throw UsageError("--dav without --source backs up the users named with -u NAME or --users-file FILE")
+            }
+            return BackupPlan(
+                group: "default", spec: nil, factory: nil, users: users.filter { shard?.contains($0) ?? true },
+                selection: folders.selection, workers: workers, userTimeout: userTimeout, dav: davFactory)
+        }
         let spec = try SourceSpec(parsing: configured?.url ?? source)
         let factory = try SourceFactory(
             spec: spec, imap: configured.map(imap.filled(from:)) ?? imap,
@@ -76,6 +89,6 @@ extension BackupCommand {
         }
         return BackupPlan(
             group: "default", spec: spec, factory: factory, users: users.filter { shard?.contains($0) ?? true },
-            selection: folders.selection, workers: workers, userTimeout: userTimeout)
+            selection: folders.selection, workers: workers, userTimeout: userTimeout, dav: davFactory)
     }
 }

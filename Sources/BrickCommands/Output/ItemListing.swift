@@ -26,7 +26,9 @@ final class ItemListing {
         self.withUser = withUser
     }
 
-    static let columns = ["key", "folder", "received", "sent", "from", "subject", "size", "flags", "deleted"]
+    /// For a calendar or contact item, `sent` is its start, `from` its organizer or
+    /// first e-mail, `subject` its title; `kind` and `end` are empty for mail.
+    static let columns = ["key", "folder", "received", "sent", "from", "subject", "size", "flags", "deleted", "kind", "end"]
 
     private var columns: [String] { (withUser ? ["user"] : []) + Self.columns }
 
@@ -51,12 +53,13 @@ final class ItemListing {
             Terminal.write(row(userField + [
                 item.key.rawValue, item.folderPath.description, Formatting.date(item.receivedDate), Formatting.date(item.sentDate),
                 from, item.subject ?? "", Formatting.bytes(item.size), item.flags.description,
-                item.deletedAt.map(Formatting.date) ?? "",
+                item.deletedAt.map(Formatting.date) ?? "", item.kind ?? "", item.isOpenEnded ? "open" : Formatting.date(item.endDate),
             ]) + "\n")
         case .csv:
             let fields = userField + [
                 item.key.rawValue, item.folderPath.description, Formatting.isoDate(item.receivedDate), Formatting.isoDate(item.sentDate),
                 item.fromAddress ?? "", item.subject ?? "", "\(item.size)", item.flags.description, Formatting.isoDate(item.deletedAt),
+                item.kind ?? "", item.isOpenEnded ? "open" : Formatting.isoDate(item.endDate),
             ]
             Terminal.write(CSV.record(fields, lineEnd: "\n"))
         case .json:
@@ -69,6 +72,11 @@ final class ItemListing {
                 "sha256": item.sha256.map { String(format: "%02x", $0) }.joined(),
             ]
             if withUser { object["user"] = user ?? "" }
+            if let kind = item.kind {
+                object["kind"] = kind
+                object["uid"] = item.itemUID ?? NSNull()
+                object["end"] = item.isOpenEnded ? "open" as Any : item.endDate.map(Formatting.isoDate) as Any? ?? NSNull()
+            }
             let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
             Terminal.write((count == 0 ? "\n  " : ",\n  ") + String(decoding: data, as: UTF8.self))
         }
@@ -90,7 +98,7 @@ final class ItemListing {
     var totals: (items: Int, bytes: Int64) { (count, bytes) }
 
     private func row(_ fields: [String]) -> String {
-        let widths = (withUser ? [14] : []) + [26, 18, 16, 16, 28, 30, 8, 16, 16]
+        let widths = (withUser ? [14] : []) + [26, 18, 16, 16, 28, 30, 8, 16, 16, 7, 16]
         return zip(fields, widths).map { field, width in
             let clean = field.replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "\t", with: " ")
             let clipped = Formatting.clip(clean, width)

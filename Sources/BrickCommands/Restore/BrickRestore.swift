@@ -34,8 +34,14 @@ public struct BrickRestoreCommand: AsyncParsableCommand {
     @OptionGroup var userDirectory: UserDirectoryArgument
     @OptionGroup var filters: ItemFilterOptions
 
-    @Option(name: .long, help: ArgumentHelp("Where to restore: imap://HOST[:PORT], imaps://HOST[:PORT], maildir:PATH, mbox:PATH or eml:DIR.", valueName: "TARGET"))
+    @Option(name: .long, help: ArgumentHelp(
+        "Where to restore: imap://HOST[:PORT], imaps://HOST[:PORT], maildir:PATH, mbox:PATH or eml:DIR; calendars and contacts also ics:DIR or vcf:DIR, or a CalDAV/CardDAV home: caldav:URL, carddav:URL or dav:URL ({user} is --user).",
+        valueName: "TARGET"))
     var to: String?
+
+    @Flag(name: .long, help: ArgumentHelp(
+        "With --to ics:DIR or vcf:DIR: one file per item, its bytes as backed up, instead of one file per folder."))
+    var split = false
 
     @Option(name: .customLong("user"), help: ArgumentHelp("The IMAP account to restore into (default: the backed-up user).", valueName: "NAME"))
     var targetUser: String?
@@ -77,6 +83,9 @@ public struct BrickRestoreCommand: AsyncParsableCommand {
 
     public func validate() throws {
         if to == nil && !dryRun { throw ValidationError("give --to TARGET, or --dry-run to only list what would be restored") }
+        if split && !(to.map { $0.hasPrefix("ics:") || $0.hasPrefix("vcf:") } ?? false) {
+            throw ValidationError("--split goes with --to ics:DIR or vcf:DIR")
+        }
         if !search.isGiven && (search.limit != nil || search.jobs != nil || intoOwnMailboxes) {
             throw ValidationError("--limit, --jobs and --into-own-mailboxes belong to a search across users (--all-users, -u, --users-file, --group)")
         }
@@ -102,7 +111,7 @@ public struct BrickRestoreCommand: AsyncParsableCommand {
             let step = SettingsRestoreStep(
                 store: store, filters: filters, kinds: try settingKinds.kinds(), targetUser: targetUser ?? store.user,
                 restoreRoot: restoreRoot, overwrite: overwrite, maildirSettings: maildirSettings)
-            failed = try await step.run(to: to.map(TargetSpec.init(parsing:)), imap: imap, dryRun: dryRun, format: format,
+            failed = try await step.run(to: to.map { try TargetSpec(parsing: $0) }, imap: imap, dryRun: dryRun, format: format,
                                         logLevel: output.logLevel) || failed
         }
         if failed { throw CommandFailure(exit: .partialFailure) }
@@ -115,13 +124,25 @@ public struct BrickRestoreCommand: AsyncParsableCommand {
         if dryRun {
             let listing = ItemListing(format: format ?? .automatic)
             listing.begin()
-            try store.forEachItem(matching: query) { listing.write($0) }
+            var kinds: [String: Int] = [:]
+            try store.forEachItem(matching: query) {
+                listing.write($0)
+                kinds[$0.kind ?? "message", default: 0] += 1
+            }
             listing.end(summary: false)
             let totals = listing.totals
-            Terminal.printError("would restore \(Formatting.count(totals.items)) items, \(Formatting.bytes(totals.bytes))")
+            let perKind = kinds.count > 1 || (!kinds.isEmpty && kinds["message"] == nil)
+                ? " (" + kinds.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ") + ")" : ""
+            Terminal.printError("would restore \(Formatting.count(totals.items)) items\(perKind), \(Formatting.bytes(totals.bytes))")
             return false
         }
-        let spec = try TargetSpec(parsing: to!)
+        let spec = try TargetSpec(parsing: to!, split: split)
+        if case .dav(let url, let kinds) = spec {
+            let step = DAVRestoreStep(
+                url: url, kinds: kinds, targetUser: targetUser ?? store.user, restoreRoot: restoreRoot, overwrite: overwrite,
+                imap: imap, output: output)
+            return try await step.run(store: store, query: query)
+        }
         let progress = RestoreProgress()
         let started = Date()
         let display = output.progress.isEnabled ? ProgressDisplay {

@@ -24,7 +24,7 @@ struct SearchRestoreStep {
     func run(dryRun: Bool) async throws -> Bool {
         let stores = try search.stores(root: root)
         guard !stores.isEmpty else { throw UsageError("no user store to search under \(root.path)") }
-        let spec = try to.map(TargetSpec.init(parsing:))
+        let spec = try to.map { try TargetSpec(parsing: $0) }
         if let spec, !dryRun { try check(spec) }
         let started = Date()
         let listing = dryRun ? ItemListing(format: format ?? .automatic, withUser: true) : nil
@@ -59,8 +59,10 @@ struct SearchRestoreStep {
             }
         case .maildir:
             guard restoreRoot != nil else { throw UsageError("restoring hits of many users into a Maildir needs --restore-root FOLDER (each user a subfolder of it)") }
-        case .eml, .mbox:
+        case .eml, .mbox, .calendarFiles:
             guard !intoOwnMailboxes else { throw UsageError("--into-own-mailboxes needs an imap:// or imaps:// target") }
+        case .dav:
+            throw UsageError("calendars and contacts are restored one user at a time: give that user's store directory")
         }
     }
 

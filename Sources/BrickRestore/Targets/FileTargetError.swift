@@ -22,6 +22,14 @@ public enum FileTargetError: Error, Sendable, Equatable, CustomStringConvertible
     case notAnMbox(file: String)
     /// A single-file mbox target asked to take the items of several folders.
     case selectionSpansFolders(file: String, folders: [FolderPath])
+    /// An ics: or vcf: target asked to replace what it wrote (`--overwrite`).
+    case cannotReplace(target: String)
+    /// A calendar item for a vcf: target, or a contact for an ics: target.
+    case wrongItemKind(key: String, kind: String, format: String)
+    /// An item that is neither iCalendar nor vCard, for a collection file.
+    case notCalendarData(key: String, problems: [String], format: String)
+    /// An existing collection file that does not hold what its suffix says.
+    case notACollection(file: String, format: String)
 
     /// A readable account of the failure.
     public var description: String {
@@ -43,6 +51,17 @@ public enum FileTargetError: Error, Sendable, Equatable, CustomStringConvertible
             let names = folders.prefix(5).map { "\"\($0)\"" }.joined(separator: ", ") + (folders.count > 5 ? ", ..." : "")
             return "the mbox file \(file) holds one folder, but the selection has items in \(folders.count) folders "
                 + "(\(names)); give --folder, or a directory (mbox:DIR/) for one mbox file per folder; nothing written"
+        case .cannotReplace(let target):
+            return "\(target) does not replace what it wrote: restore into a new directory instead of --overwrite"
+        case .wrongItemKind(let key, let kind, let format):
+            let other = format == "ics" ? "vcf" : "ics"
+            let what = kind == "contact" ? "a contact" : "a calendar \(kind)"
+            return "\(key) is \(what) and cannot go into a .\(format) file; restore it with --to \(other):DIR"
+        case .notCalendarData(let key, let problems, let format):
+            return "\(key) is not \(format == "ics" ? "iCalendar" : "a vCard") (\(problems.joined(separator: "; "))); "
+                + "restore it with --split to get its bytes as backed up"
+        case .notACollection(let file, let format):
+            return "\(file) exists and is not a .\(format) file; nothing written"
         }
     }
 }

@@ -4,7 +4,7 @@ import TOMLKit
 enum SecretKeys {
     static func isSecret(_ key: String) -> Bool {
         let lower = key.lowercased()
-        if lower == "password-file" || lower == "password-env" { return false }
+        if ["password-file", "password-env", "dav-password-file", "dav-password-env"].contains(lower) { return false }
         return lower.contains("password") || ["pass", "passwd", "secret", "token", "api-key"].contains(lower)
     }
 

@@ -26,6 +26,13 @@ extension SourceConfig {
             source.maxMessageSize = SizeText.bytes(size)
             if source.maxMessageSize == nil { found.append((reader.keyPath("max-message-size"), "must be a size such as 2G or 512M (is \"\(size)\")")) }
         }
+        source.dav = reader.string("dav", &found)
+        if let dav = source.dav, !(dav.hasPrefix("http://") || dav.hasPrefix("https://")) {
+            found.append((reader.keyPath("dav"), "must start with http:// or https:// (is \"\(dav)\")"))
+        }
+        source.davUser = reader.string("dav-user", &found)
+        source.davPasswordFile = reader.string("dav-password-file", &found)
+        source.davPasswordEnv = reader.string("dav-password-env", &found)
         if source.passwordFile != nil && source.passwordEnv != nil {
             found.append((reader.keyPath("password-env"), "give password-file or password-env, not both"))
         }

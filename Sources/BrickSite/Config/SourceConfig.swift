@@ -22,6 +22,14 @@ public struct SourceConfig: Sendable, Hashable {
     public var timeout: Double?
     /// `max-message-size`: Maildir messages above this are skipped (`2G`).
     public var maxMessageSize: Int64?
+    /// `dav`: the users' CalDAV/CardDAV server, backed up beside the mail (`{user}` allowed).
+    public var dav: String?
+    /// `dav-user`: the name that logs in to the DAV server (default: each user).
+    public var davUser: String?
+    /// `dav-password-file`: file whose first line is the DAV password (mode 0600).
+    public var davPasswordFile: String?
+    /// `dav-password-env`: environment variable holding the DAV password.
+    public var davPasswordEnv: String?
 
     /// Creates a source with a URL.
     public init(name: String, url: String) {

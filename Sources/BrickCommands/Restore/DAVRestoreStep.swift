@@ -1,0 +1,52 @@
+import BrickCore
+import BrickDAV
+import BrickRestore
+import BrickStore
+import Foundation
+
+/// `brick-restore … --to caldav:URL | carddav:URL | dav:URL`: puts calendar and
+/// contact items back into a user's home on a CalDAV/CardDAV server. The login is
+/// `--admin-user` when given, else the target user; the password comes from
+/// `--password-file` or `--password-env`.
+struct DAVRestoreStep {
+    var url: String
+    var kinds: Set<DAVCollection.Kind>
+    var targetUser: String
+    var restoreRoot: String?
+    var overwrite: Bool
+    var imap: IMAPOptions
+    var output: OutputOptions
+
+    /// Runs the restore and prints its summary; returns whether some items failed.
+    func run(store: UserStore, query: ItemQuery) async throws -> Bool {
+        let endpoint: DAVEndpoint
+        do {
+            endpoint = try DAVEndpoint(url: url, caFile: imap.caFile, insecure: imap.insecure, readTimeout: imap.timeout).forUser(targetUser)
+        } catch {
+            throw UsageError("--to: \(error)")
+        }
+        let password = imap.passwordFile != nil || imap.passwordEnv != nil ? try imap.password() : nil
+        let credentials = password.map { DAVCredentials(user: imap.adminUser ?? targetUser, password: $0) }
+        let client = DAVClient(endpoint: endpoint, user: targetUser, credentials: credentials)
+        let progress = RestoreProgress()
+        let started = Date()
+        let display = output.progress.isEnabled ? ProgressDisplay {
+            let state = progress.snapshot
+            return "items \(Formatting.count(state.done))/\(Formatting.count(state.total))"
+        } : nil
+        let logger = CommandLogging.logger(level: output.logLevel, progress: display)
+        let job = DAVRestoreJob(
+            store: store, query: query, target: DAVTarget(client: client), kinds: kinds, restoreRoot: restoreRoot,
+            overwrite: overwrite, logger: logger, progress: progress)
+        let report = try await job.run()
+        display?.finish()
+        for failure in report.failures { Terminal.printError("failed: \(failure)") }
+        let replaced = overwrite ? "replaced \(Formatting.count(report.replaced)), " : ""
+        Terminal.write("restored \(Formatting.count(report.restored)), \(replaced)already there \(Formatting.count(report.skippedDuplicates)), "
+            + "failed \(Formatting.count(report.failures.count - report.foldersFailed))"
+            + (report.foldersFailed > 0 ? ", collections refused \(report.foldersFailed) (\(Formatting.count(report.itemsNotTried)) items not tried)" : "")
+            + (report.notApplicable > 0 ? ", not calendar or contact items of this target \(Formatting.count(report.notApplicable))" : "")
+            + "; \(Formatting.bytes(report.bytes)) into \(report.folders) collections in \(Formatting.duration(Date().timeIntervalSince(started)))\n")
+        return !report.failures.isEmpty
+    }
+}

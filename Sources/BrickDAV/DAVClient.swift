@@ -1,0 +1,88 @@
+/// A DAV server as the backup and restore see it: HTTP requests with Basic auth on a
+/// kept-alive connection, reopened when the server closed it. One request at a time.
+public actor DAVClient {
+    /// The server and the path discovery starts from.
+    public let endpoint: DAVEndpoint
+    /// The user whose data this client reads or writes (for error context).
+    public let user: String
+    private let credentials: DAVCredentials?
+    private let bodyLimit: Int
+    private var connection: HTTPConnection?
+    private var aborted = false
+    /// Requests sent, by method (for tests and the no-change check).
+    public private(set) var requestCounts: [String: Int] = [:]
+
+    /// Creates a client; nothing connects until the first request. `bodyLimit` bounds
+    /// a response body (default 256 MiB: a contact with a large photo fits).
+    public init(endpoint: DAVEndpoint, user: String, credentials: DAVCredentials?, bodyLimit: Int = 256 << 20) {
+        self.endpoint = endpoint
+        self.user = user
+        self.credentials = credentials
+        self.bodyLimit = bodyLimit
+    }
+
+    /// Sends `request`; a kept-alive connection the server closed meanwhile is
+    /// reopened and the request sent once more. A 401 becomes `authenticationFailed`.
+    public func send(_ request: HTTPRequestMessage) async throws(DAVError) -> HTTPResponseMessage {
+        if aborted { throw .connectionClosed(host: endpoint.host, detail: "aborted") }
+        requestCounts[request.method, default: 0] += 1
+        let reused = connection?.isActive == true
+        do {
+            return try await checked(sendOnce(request), request)
+        } catch {
+            guard reused, error.isConnectionLevel, !aborted else { throw error }
+            await dropConnection()
+            return try await checked(sendOnce(request), request)
+        }
+    }
+
+    /// Sends `request` and fails unless the status is 2xx (or one of `accepting`).
+    public func expectSuccess(_ request: HTTPRequestMessage, accepting: Set<Int> = []) async throws(DAVError) -> HTTPResponseMessage {
+        let response = try await send(request)
+        guard response.isSuccess || accepting.contains(response.status) else {
+            throw .httpStatus(method: request.method, href: request.path, status: response.status, user: user)
+        }
+        return response
+    }
+
+    /// Closes the connection; the next request opens a new one.
+    public func close() async {
+        await dropConnection()
+    }
+
+    /// Closes the connection and fails every later request (a deadline passed).
+    public func abort() async {
+        aborted = true
+        await dropConnection()
+    }
+
+    private func sendOnce(_ request: HTTPRequestMessage) async throws(DAVError) -> HTTPResponseMessage {
+        let connection = try await openConnection()
+        do {
+            let response = try await connection.send(request, authorization: credentials?.basicAuthorization)
+            if !response.keepAlive { await dropConnection() }
+            return response
+        } catch {
+            await dropConnection()
+            throw error
+        }
+    }
+
+    private func checked(_ response: HTTPResponseMessage, _ request: HTTPRequestMessage) throws(DAVError) -> HTTPResponseMessage {
+        if response.status == 401 { throw .authenticationFailed(host: endpoint.host, user: credentials?.user ?? user) }
+        return response
+    }
+
+    private func openConnection() async throws(DAVError) -> HTTPConnection {
+        if let connection, connection.isActive { return connection }
+        let fresh = try await HTTPConnection.connect(to: endpoint, bodyLimit: bodyLimit)
+        connection = fresh
+        return fresh
+    }
+
+    private func dropConnection() async {
+        let old = connection
+        connection = nil
+        await old?.close()
+    }
+}

@@ -1,0 +1,89 @@
+import NIOCore
+import NIOHTTP1
+
+/// The channel handler that turns response parts into whole responses, one per
+/// request written, in order (the client sends one request at a time on a
+/// connection). A body larger than `limit` fails the request and closes the
+/// connection; a read timeout or a closed connection fails what is waiting.
+final class HTTPResponseCollector: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPClientResponsePart
+
+    private let host: String
+    private let limit: Int
+    private var waiting: [EventLoopPromise<HTTPResponseMessage>] = []
+    private var head: HTTPResponseHead?
+    private var body: [UInt8] = []
+    private var overflow = false
+    private var inactive = false
+
+    init(host: String, limit: Int) {
+        self.host = host
+        self.limit = limit
+    }
+
+    /// Registers the promise of the next response; call on the channel's event loop.
+    func expect(_ promise: EventLoopPromise<HTTPResponseMessage>) {
+        guard !inactive else {
+            promise.fail(DAVError.connectionClosed(host: host, detail: "closed before the request"))
+            return
+        }
+        waiting.append(promise)
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let responseHead):
+            head = responseHead
+            body.removeAll(keepingCapacity: true)
+            overflow = false
+        case .body(var buffer):
+            guard !overflow else { return }
+            if body.count + buffer.readableBytes > limit {
+                overflow = true
+                failFirst(DAVError.responseTooLarge(href: "", limit: limit))
+                context.close(promise: nil)
+                return
+            }
+            body += buffer.readBytes(length: buffer.readableBytes) ?? []
+        case .end:
+            guard let head, !overflow else { return }
+            self.head = nil
+            let response = HTTPResponseMessage(
+                status: Int(head.status.code), headers: head.headers.map { ($0.name, $0.value) }, body: body,
+                keepAlive: head.isKeepAlive)
+            body = []
+            if !waiting.isEmpty { waiting.removeFirst().succeed(response) }
+            if !head.isKeepAlive { context.close(promise: nil) }
+        }
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is IdleStateHandler.IdleStateEvent {
+            failAll(DAVError.timedOut(host: host))
+            context.close(promise: nil)
+        } else {
+            context.fireUserInboundEventTriggered(event)
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        failAll(error)
+        context.close(promise: nil)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        inactive = true
+        failAll(DAVError.connectionClosed(host: host, detail: head == nil ? "no answer" : "answer cut off"))
+        context.fireChannelInactive()
+    }
+
+    private func failFirst(_ error: any Error) {
+        if !waiting.isEmpty { waiting.removeFirst().fail(error) }
+    }
+
+    private func failAll(_ error: any Error) {
+        let promises = waiting
+        waiting = []
+        for promise in promises { promise.fail(error) }
+    }
+}

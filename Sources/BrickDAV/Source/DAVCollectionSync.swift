@@ -1,0 +1,148 @@
+import BrickCore
+import Foundation
+
+/// One collection's change-sync (see `DAVSource`). Tokens as the folder keeps them:
+/// `sync:<sync-token>` after a sync-collection, `ctag:<getctag>` after an ETag
+/// listing (FORMAT.md §4). Each present item's MODSEQ holds a hash of its ETag, so a
+/// full listing fetches only resources whose ETag changed.
+struct DAVCollectionSync {
+    let source: DAVSource
+    let collection: DAVCollection
+    let state: FolderSyncState
+    let sink: any ChangeSink
+
+    private var client: DAVClient { source.client }
+
+    /// A member as a listing reports it.
+    struct Member {
+        var href: String
+        var etag: String?
+    }
+
+    func run() async throws {
+        if let stored = state.token, stored.hasPrefix("ctag:") {
+            try await listAndCompare(storedCtag: String(stored.dropFirst(5)))
+            return
+        }
+        var token = state.token.flatMap { $0.hasPrefix("sync:") ? String($0.dropFirst(5)) : nil }
+        var fullListing = token == nil
+        var listed: Set<ItemKey> = []
+        while true {
+            let request = HTTPRequestMessage(
+                method: "REPORT", path: collection.href,
+                headers: [("Depth", "1"), ("Content-Type", "application/xml; charset=utf-8")],
+                body: DAVRequestBody.syncCollection(token: token))
+            let response = try await client.send(request)
+            if response.status != 207 {
+                if token != nil && [400, 403, 409, 412].contains(response.status) {
+                    // RFC 6578 §3.2: the token is no longer valid: list everything again,
+                    // as a new UIDVALIDITY does for IMAP.
+                    token = nil
+                    fullListing = true
+                    listed = []
+                    continue
+                }
+                if token == nil && [400, 403, 404, 405, 415, 501].contains(response.status) {
+                    try await listAndCompare(storedCtag: nil)
+                    return
+                }
+                throw DAVError.httpStatus(method: "REPORT", href: collection.href, status: response.status, user: client.user)
+            }
+            let page = try Multistatus(parsing: response.body, href: collection.href)
+            var changed: [Member] = []
+            var vanished: [ItemKey] = []
+            var truncated = false
+            for entry in page.responses {
+                if DAVPath.same(entry.href, collection.href) {
+                    if entry.status == 507 { truncated = true }
+                    continue
+                }
+                let key = ItemKey(DAVPath.lastSegment(of: entry.href))
+                if entry.status == 404 {
+                    vanished.append(key)
+                } else if entry.property(XMLNamespace.dav, "resourcetype")?.children.isEmpty == false {
+                    continue
+                } else {
+                    listed.insert(key)
+                    changed.append(Member(href: DAVPath.path(of: entry.href), etag: entry.text(XMLNamespace.dav, "getetag")))
+                }
+            }
+            guard let next = page.syncToken else {
+                throw DAVError.malformedResponse(href: collection.href, reason: "sync-collection answer without sync-token")
+            }
+            let last = !truncated || next == token
+            if last && fullListing {
+                let present = try state.loadPresentItems().keys
+                vanished += present.filter { !listed.contains($0) }
+            }
+            try await fetch(changed, vanished: vanished, token: "sync:" + next)
+            if last { return }
+            token = next
+        }
+    }
+
+    /// Compares an ETag listing with the store (servers without sync-collection):
+    /// nothing but the getctag when it has not changed.
+    private func listAndCompare(storedCtag: String?) async throws {
+        let ctagResponse = try await propfind(depth: 0, body: DAVRequestBody.ctag)
+        let ctag = ctagResponse.first?.text(XMLNamespace.calendarServer, "getctag")
+        if let ctag, ctag == storedCtag { return }
+        var members: [Member] = []
+        for entry in try await propfind(depth: 1, body: DAVRequestBody.etags) where !DAVPath.same(entry.href, collection.href) {
+            if entry.property(XMLNamespace.dav, "resourcetype")?.children.isEmpty == false { continue }
+            members.append(Member(href: DAVPath.path(of: entry.href), etag: entry.text(XMLNamespace.dav, "getetag")))
+        }
+        let listed = Set(members.map { ItemKey(DAVPath.lastSegment(of: $0.href)) })
+        let vanished = try state.loadPresentItems().keys.filter { !listed.contains($0) }
+        try await fetch(members, vanished: Array(vanished), token: ctag.map { "ctag:" + $0 } ?? "ctag:")
+    }
+
+    /// Fetches the members whose ETag the store does not hold, in batches; the last
+    /// batch carries the vanished keys and the token.
+    private func fetch(_ members: [Member], vanished: [ItemKey], token: String) async throws {
+        let versions = try state.loadItemVersions()
+        var batch = ChangeBatch()
+        var bytes = 0
+        var gone = vanished
+        for member in members {
+            let key = ItemKey(DAVPath.lastSegment(of: member.href))
+            if let etag = member.etag, versions[key] == ETagHash.of(etag) { continue }
+            let response = try await client.send(HTTPRequestMessage(method: "GET", path: member.href))
+            if response.status == 404 {
+                gone.append(key)
+                continue
+            }
+            guard response.isSuccess else {
+                batch.skipped.append(SkippedItem(key: key, reason: "GET \(member.href) answered HTTP \(response.status)"))
+                continue
+            }
+            let etag = response.header("ETag") ?? member.etag
+            batch.added.append(SourceItem(
+                key: key, flags: ItemFlags(), internalDate: HTTPDate.parse(response.header("Last-Modified")) ?? Date(),
+                modSeq: etag.map(ETagHash.of), raw: response.body))
+            bytes += response.body.count
+            if bytes >= source.batchBytes {
+                try await sink.commit(batch)
+                let skipped = batch.skipped
+                batch = ChangeBatch()
+                batch.skipped = skipped
+                bytes = 0
+            }
+        }
+        batch.vanished = gone
+        // Skipped members keep the token where it was, so the next run asks again.
+        batch.token = batch.skipped.isEmpty ? token : nil
+        if !batch.isEmpty || batch.token != state.token || !batch.skipped.isEmpty { try await sink.commit(batch) }
+    }
+
+    private func propfind(depth: Int, body: [UInt8]) async throws -> [DAVResponse] {
+        let request = HTTPRequestMessage(
+            method: "PROPFIND", path: collection.href,
+            headers: [("Depth", String(depth)), ("Content-Type", "application/xml; charset=utf-8")], body: body)
+        let response = try await client.send(request)
+        guard response.status == 207 else {
+            throw DAVError.httpStatus(method: "PROPFIND", href: collection.href, status: response.status, user: client.user)
+        }
+        return try Multistatus(parsing: response.body, href: collection.href).responses
+    }
+}

@@ -1,0 +1,105 @@
+import Foundation
+import Testing
+@testable import BrickCalendar
+
+@Suite("Recurrence end")
+struct RecurrenceTests {
+    /// The end of a one-hour UTC event starting at `start` with `rule`.
+    private func end(_ rule: String, start: String = "20260105T100000Z", extra: String = "") -> DAVItemSummary {
+        DAVItemParser.summarize(crlf("""
+            BEGIN:VCALENDAR
+            VERSION:2.0
+            BEGIN:VEVENT
+            UID:r
+            DTSTART:\(start)
+            DURATION:PT1H
+            RRULE:\(rule)
+            \(extra)END:VEVENT
+            END:VCALENDAR
+
+            """))
+    }
+
+    @Test("WEEKLY;BYDAY=MO,WE,FR;COUNT=10 ends on the tenth weekday picked")
+    func weeklyByDayCount() {
+        // Mon 5 Jan 2026: 5,7,9,12,14,16,19,21,23,26 January.
+        #expect(end("FREQ=WEEKLY;BYDAY=MO,WE,FR;COUNT=10").end == utc("2026-01-26T11:00:00Z"))
+    }
+
+    @Test("MONTHLY on the 31st skips the months without one")
+    func monthlySkipsShortMonths() {
+        // 31 Jan, 31 Mar, 31 May, 31 Jul.
+        #expect(end("FREQ=MONTHLY;COUNT=4", start: "20260131T100000Z").end == utc("2026-07-31T11:00:00Z"))
+    }
+
+    @Test("YEARLY on 29 February counts leap years only")
+    func yearlyLeapDay() {
+        #expect(end("FREQ=YEARLY;COUNT=3", start: "20240229T100000Z").end == utc("2032-02-29T11:00:00Z"))
+    }
+
+    @Test("MONTHLY;BYDAY=-1FR with UNTIL ends on the last Friday before UNTIL")
+    func lastFridayUntil() {
+        // Last Fridays: 30 Jan, 27 Feb, 27 Mar, 24 Apr 2026; UNTIL 20 May excludes 29 May.
+        #expect(end("FREQ=MONTHLY;BYDAY=-1FR;UNTIL=20260520T000000Z", start: "20260130T100000Z").end == utc("2026-04-24T11:00:00Z"))
+    }
+
+    @Test("DAILY;INTERVAL=3 with UNTIL between occurrences ends on the one before")
+    func dailyIntervalUntil() {
+        #expect(end("FREQ=DAILY;INTERVAL=3;UNTIL=20260112T000000Z").end == utc("2026-01-11T11:00:00Z"))
+    }
+
+    @Test("HOURLY;COUNT=5 is exact arithmetic")
+    func hourly() {
+        #expect(end("FREQ=HOURLY;INTERVAL=2;COUNT=5").end == utc("2026-01-05T19:00:00Z"))
+    }
+
+    @Test("A wall-time series keeps its time of day across the DST change")
+    func dstKeepsWallTime() {
+        let summary = DAVItemParser.summarize(crlf("""
+            BEGIN:VCALENDAR
+            VERSION:2.0
+            BEGIN:VEVENT
+            UID:d
+            DTSTART;TZID=Europe/Berlin:20260320T090000
+            DTEND;TZID=Europe/Berlin:20260320T100000
+            RRULE:FREQ=DAILY;COUNT=10
+            END:VEVENT
+            END:VCALENDAR
+
+            """))
+        #expect(summary.start == utc("2026-03-20T08:00:00Z"))
+        #expect(summary.end == utc("2026-03-29T08:00:00Z"))
+    }
+
+    @Test("BYSETPOS with COUNT gives an upper bound at least as late as the real last occurrence")
+    func bySetPosBound() throws {
+        // Last weekday of the month, 3 times: 30 Jan, 27 Feb, 31 Mar 2026.
+        let summary = end("FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1;COUNT=3", start: "20260130T100000Z")
+        let bound = try #require(summary.end)
+        #expect(bound >= utc("2026-03-31T11:00:00Z"))
+        #expect(!summary.isOpenEnded)
+    }
+
+    @Test("An RRULE without UNTIL or COUNT is open-ended even with overrides")
+    func openEnded() {
+        let summary = end("FREQ=WEEKLY")
+        #expect(summary.isOpenEnded)
+        #expect(summary.end == nil)
+    }
+
+    @Test("An unknown TZID is read as UTC and reported")
+    func unknownZone() {
+        let summary = DAVItemParser.summarize(crlf("""
+            BEGIN:VCALENDAR
+            VERSION:2.0
+            BEGIN:VEVENT
+            UID:z
+            DTSTART;TZID=Nowhere Standard Time:20260105T100000
+            END:VEVENT
+            END:VCALENDAR
+
+            """))
+        #expect(summary.start == utc("2026-01-05T10:00:00Z"))
+        #expect(summary.problems == ["unknown time zone Nowhere Standard Time, read as UTC"])
+    }
+}
