@@ -115,6 +115,22 @@ import Testing
         ).run()
         #expect(back.restored == 1)
         #expect(try await T.get(bobReader, "/bob/home/task.ics").isEmpty == false)
+
+        // --overwrite replaces what is there, with its current ETag.
+        let replaced = try await DAVRestoreJob(
+            store: store, query: ItemQuery(), target: DAVTarget(client: bob), kinds: [.calendar, .addressbook],
+            restoreRoot: nil, overwrite: true, logger: T.logger
+        ).run()
+        #expect(replaced.replaced == 7 && replaced.failures.isEmpty)
+
+        // --restore-root: one new calendar and one new address book named after it.
+        let rooted = try await DAVRestoreJob(
+            store: store, query: ItemQuery(), target: DAVTarget(client: bob), kinds: [.calendar, .addressbook],
+            restoreRoot: "Restored 2026", overwrite: false, logger: T.logger
+        ).run()
+        #expect(rooted.restored == 7 && rooted.failures.isEmpty)
+        let rootedCollections = try await DAVDiscovery(client: bobReader).collections().filter { $0.displayName == "Restored 2026" }
+        #expect(rootedCollections.map(\.kind).sorted { $0.rawValue < $1.rawValue } == [.addressbook, .calendar])
     }
 
     private func date(_ text: String) -> Date {
