@@ -21,6 +21,24 @@ public struct BatchOutcome: Sendable, Hashable {
     public init() {}
 }
 
+/// An item ready to be written: its catalog fields and its encoded value.
+struct PreparedItem {
+    var item: SourceItem
+    var summary: MessageSummary
+    var header: ItemHeader
+    var value: [UInt8]
+    /// Set when the value is a reference to the item holding the same bytes.
+    var sharedBody: BodyReference?
+    /// Bytes the item takes in the store when more than its value (a segmented value:
+    /// its segments too).
+    var storedBytes: Int?
+    /// The message's text for the full-text index, when the store indexes it.
+    var text: String?
+
+    var sha256: [UInt8] { header.sha256 }
+    var rawSize: Int { Int(header.rawSize) }
+}
+
 extension UserStore {
     /// Commits one batch of changes to `folder`, following the store's write order
     /// (docs/FORMAT.md §6): item values in one Berkeley DB transaction, flushed; then
@@ -29,15 +47,19 @@ extension UserStore {
     /// run overwrites and `verify` reports; it never leaves a row without its value.
     /// An item whose bytes the store already holds is written as a reference to them.
     public func commit(_ batch: ChangeBatch, to folder: StoredFolder, run: RunHandle) throws(StoreError) -> BatchOutcome {
-        try commit(try prepare(batch), to: folder, run: run)
-    }
-
-    /// Commits a batch `prepare` made ready, as `commit(_:to:run:)` does: a source
-    /// prepares its next batch while the store writes the one before (`StoreSink`).
-    public func commit(_ ready: PreparedBatch, to folder: StoredFolder, run: RunHandle) throws(StoreError) -> BatchOutcome {
-        let batch = ready.batch
-        let indexText = ready.indexText
-        var prepared = ready.added
+        var batch = batch
+        // A large message that arrived whole is written in segments all the same.
+        let large = batch.added.filter { UInt64($0.raw.count) > StreamedItem.threshold }
+        if !large.isEmpty {
+            batch.added.removeAll { UInt64($0.raw.count) > StreamedItem.threshold }
+            batch.streamed += large.map {
+                StreamedItem(
+                    key: $0.key, flags: $0.flags, internalDate: $0.internalDate, uid: $0.uid, modSeq: $0.modSeq,
+                    body: InMemoryByteStream($0.raw), emailID: $0.emailID)
+            }
+        }
+        let indexText = try indexesText
+        var prepared = try prepare(batch.added, folder: folder, indexText: indexText)
         mutex.lock()
         defer { mutex.unlock() }
         let existingKeys = prepared.isEmpty ? [] : try shareKnownBodies(&prepared, folder: folder)
@@ -183,6 +205,36 @@ extension UserStore {
                     arguments: StatementArguments([folder.id] + values)))
             }
             return found
+        }
+    }
+
+    /// Parses, hashes and compresses new items, on all cores.
+    private func prepare(_ items: [SourceItem], folder: StoredFolder, indexText: Bool) throws(StoreError) -> [PreparedItem] {
+        guard !items.isEmpty else { return [] }
+        let results = UnsafeResultBuffer<PreparedItem>(count: items.count)
+        let workers = min(items.count, ProcessInfo.processInfo.activeProcessorCount)
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            let compressor = LZ4Frame()
+            var index = worker
+            while index < items.count {
+                let item = items[index]
+                results.set(index) {
+                    let sha = Array(SHA256.hash(data: item.raw))
+                    let header = ItemHeader(
+                        flags: item.flags, internalDate: Int64(item.internalDate.timeIntervalSince1970.rounded(.down)),
+                        rawSize: UInt64(item.raw.count), uid: item.uid ?? 0, modSeq: item.modSeq ?? 0, sha256: sha)
+                    let value = try ItemValue.encode(header: header, raw: item.raw, compressor: compressor)
+                    return PreparedItem(
+                        item: item, summary: MessageSummary(parsing: item.raw), header: header, value: value,
+                        text: indexText ? MessageText.extract(item.raw) : nil)
+                }
+                index += workers
+            }
+        }
+        do {
+            return try results.collect()
+        } catch {
+            throw .blobStore(user: user, underlying: error)
         }
     }
 

@@ -4,11 +4,10 @@ import Foundation
 
 /// Commits a source's batches for one folder into the store and keeps the counts.
 ///
-/// Commits run one at a time, in order, on a task of their own: `commit` hashes and
-/// compresses its batch (`UserStore.prepare`) while the previous batch is still being
-/// written, and returns as soon as that one is durable and this one is under way, so
-/// the source reads the next batch while this one is written. `finish` waits for the
-/// last one. At most two batches are in memory.
+/// Commits run one at a time, in order, on a task of their own: `commit` returns as
+/// soon as the previous batch is durable and this one is under way, so the source reads
+/// the next batch while this one is hashed, compressed and written. `finish` waits for
+/// the last one. At most two batches are in memory.
 final class StoreSink: ChangeSink, @unchecked Sendable {
     private let store: UserStore
     private let folder: StoredFolder
@@ -27,19 +26,11 @@ final class StoreSink: ChangeSink, @unchecked Sendable {
     }
 
     func commit(_ batch: ChangeBatch) async throws {
-        let prepared: PreparedBatch
-        do {
-            prepared = try store.prepare(batch)
-        } catch {
-            // The batch before may have failed first: its error is the one to report.
-            try await finish()
-            throw error
-        }
         try await finish()
         if !batch.skipped.isEmpty { lock.withLock { skippedItems += batch.skipped } }
         let (store, folder, run) = (self.store, self.folder, self.run)
         let task = Task.detached { [weak self] in
-            let outcome = try store.commit(prepared, to: folder, run: run)
+            let outcome = try store.commit(batch, to: folder, run: run)
             self?.record(outcome)
         }
         lock.withLock { pending = task }
