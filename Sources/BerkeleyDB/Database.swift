@@ -162,4 +162,3 @@ func takeBytes(_ dbt: inout DBT) -> [UInt8] {
     guard let data = dbt.data, dbt.size > 0 else { return [] }
     return Array(UnsafeRawBufferPointer(start: data, count: Int(dbt.size)))
 }
-
