@@ -97,7 +97,8 @@ extension Environment {
     /// The log buffer in the log region: 1 MiB instead of the default 32 KiB, so a large
     /// value's log record is written in 1 MiB writes rather than 32 KiB ones (less
     /// system CPU on heavy mail: docs/BENCHMARKS.md, "Full backup at the write limit").
-    /// Only a newly created environment takes it; it may be at most a quarter of the log file size (`set_lg_max`, 4 MiB).
+    /// Only a newly created environment takes it; it may be at most a quarter of the
+    /// log file size (`set_lg_max`, 4 MiB).
     static let logBufferSize: UInt32 = 1024 * 1024
 
     /// The System V key of the environment's regions: derived from the directory's
