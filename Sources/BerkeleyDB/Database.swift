@@ -21,8 +21,11 @@ public final class Database: @unchecked Sendable {
     private weak var environment: Environment?
 
     /// Opens (creating when missing) the btree `file` in `environment`. In a read-only
-    /// environment the file is opened read-only and never created.
-    public init(file: String, in environment: Environment, create: Bool = true, readOnly: Bool = false) throws(BerkeleyDBError) {
+    /// environment the file is opened read-only and never created. A file created here
+    /// gets `pageSize`; an existing file keeps the page size it was created with.
+    public init(
+        file: String, in environment: Environment, create: Bool = true, readOnly: Bool = false, pageSize: UInt32 = Database.pageSize
+    ) throws(BerkeleyDBError) {
         var db: UnsafeMutablePointer<DB>?
         try environment.ensureOpen("db_create")
         try check("db_create", file: file) { db_create(&db, environment.handle, 0) }
@@ -33,7 +36,7 @@ public final class Database: @unchecked Sendable {
         if create { flags |= UInt32(DB_CREATE) }
         if readOnly || environment.isReadOnly { flags = UInt32(DB_THREAD | DB_RDONLY) }
         do {
-            try check("DB->set_pagesize", file: file) { handle.pointee.set_pagesize(handle, Database.pageSize) }
+            try check("DB->set_pagesize", file: file) { handle.pointee.set_pagesize(handle, pageSize) }
             try check("DB->set_flags", file: file) { handle.pointee.set_flags(handle, UInt32(DB_CHKSUM)) }
             try check("DB->open", file: file) { handle.pointee.open(handle, nil, file, nil, DB_BTREE, flags, 0o600) }
         } catch {
@@ -45,19 +48,19 @@ public final class Database: @unchecked Sendable {
         environment.register(self)
     }
 
-    /// Stores `value` under `key`, replacing what was there.
+    /// Stores `value` under `key`, replacing what was there. Berkeley DB reads both
+    /// from the arrays' own storage: neither is copied first.
     public func put(_ key: [UInt8], _ value: [UInt8], in transaction: Transaction) throws(BerkeleyDBError) {
-        var key = key
-        var value = value
         guard isOpen else { throw closedError("DB->put") }
         guard key.count <= UInt32.max, value.count <= UInt32.max else {
             throw BerkeleyDBError(function: "DB->put", code: EFBIG, file: file)
         }
         LibraryMessages.clear()
-        let code = key.withUnsafeMutableBytes { keyBytes in
-            value.withUnsafeMutableBytes { valueBytes in
-                var k = DBT(); k.data = keyBytes.baseAddress; k.size = UInt32(keyBytes.count)
-                var v = DBT(); v.data = valueBytes.baseAddress; v.size = UInt32(valueBytes.count)
+        let code = key.withUnsafeBytes { keyBytes in
+            value.withUnsafeBytes { valueBytes in
+                // DB->put does not write through the DBTs' data pointers.
+                var k = DBT(); k.data = UnsafeMutableRawPointer(mutating: keyBytes.baseAddress); k.size = UInt32(keyBytes.count)
+                var v = DBT(); v.data = UnsafeMutableRawPointer(mutating: valueBytes.baseAddress); v.size = UInt32(valueBytes.count)
                 return handle.pointee.put(handle, transaction.handle, &k, &v, 0)
             }
         }
@@ -95,6 +98,14 @@ public final class Database: @unchecked Sendable {
         if code == DB_NOTFOUND { return false }
         if code != 0 { throw BerkeleyDBError(function: "DB->del", code: code, file: file) }
         return true
+    }
+
+    /// The page size of the file as it was created (read from its metadata page).
+    public func filePageSize() throws(BerkeleyDBError) -> UInt32 {
+        guard isOpen else { throw closedError("DB->get_pagesize") }
+        var size: UInt32 = 0
+        try check("DB->get_pagesize", file: file) { handle.pointee.get_pagesize(handle, &size) }
+        return size
     }
 
     /// Opens a cursor over all records in key order.

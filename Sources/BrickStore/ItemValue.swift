@@ -107,9 +107,8 @@ public enum ItemValue {
 
     /// Builds the stored value of `raw` with `header`.
     public static func encode(header: ItemHeader, raw: [UInt8], compressor: LZ4Frame) throws -> [UInt8] {
-        let frame = try compressor.compress(raw)
-        var out = encodeHeader(header, kind: .frame, reserving: frame.count)
-        out += frame
+        var out: [UInt8] = []
+        try compressor.compress(raw, after: encodeHeader(header, kind: .frame, reserving: 0), into: &out)
         return out
     }
 

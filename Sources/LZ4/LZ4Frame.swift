@@ -25,21 +25,31 @@ public final class LZ4Frame {
 
     /// Compresses `input` into one frame with content size and content checksum.
     public func compress(_ input: [UInt8]) throws(LZ4Error) -> [UInt8] {
+        var output: [UInt8] = []
+        try compress(input, after: [], into: &output)
+        return output
+    }
+
+    /// Sets `output` to `prefix` followed by the frame of `input`, written in place:
+    /// no zero-filled buffer and no copy of the frame after compressing. The array's
+    /// capacity is the frame's bound (at most the input's size plus a little).
+    public func compress(_ input: [UInt8], after prefix: [UInt8], into output: inout [UInt8]) throws(LZ4Error) {
         var preferences = LZ4F_preferences_t()
         preferences.frameInfo.contentChecksumFlag = LZ4F_contentChecksumEnabled
         preferences.frameInfo.contentSize = UInt64(input.count)
         preferences.frameInfo.blockSizeID = LZ4F_max4MB
         preferences.frameInfo.blockMode = LZ4F_blockIndependent
         let bound = LZ4F_compressFrameBound(input.count, &preferences)
-        var output = [UInt8](repeating: 0, count: bound)
-        let written = output.withUnsafeMutableBytes { out in
-            input.withUnsafeBytes { inp in
-                LZ4F_compressFrame(out.baseAddress, bound, inp.baseAddress, inp.count, &preferences)
+        var written = 0
+        output = [UInt8](unsafeUninitializedCapacity: prefix.count + bound) { buffer, count in
+            let base = UnsafeMutableRawPointer(buffer.baseAddress!)
+            prefix.withUnsafeBytes { if let bytes = $0.baseAddress { base.copyMemory(from: bytes, byteCount: $0.count) } }
+            written = input.withUnsafeBytes { inp in
+                LZ4F_compressFrame(base + prefix.count, bound, inp.baseAddress, inp.count, &preferences)
             }
+            count = LZ4F_isError(written) != 0 ? 0 : prefix.count + written
         }
         if LZ4F_isError(written) != 0 { throw error("LZ4F_compressFrame", written) }
-        output.removeSubrange(written...)
-        return output
     }
 
     /// Decompresses one frame, checking its content checksum. `expectedSize` only sizes

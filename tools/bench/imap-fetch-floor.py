@@ -2,12 +2,15 @@
 """The floor for reading a mailbox over IMAP: one connection, every folder's
 EXAMINE and `UID FETCH 1:* BODY.PEEK[]` pipelined at once, literals counted and
 thrown away, read in 1 MB chunks. Nothing is parsed beyond what finds the end.
+With --write-dir, every message literal is written to a file of its own in DIR
+(the floor for a client that stores what it reads, without fsync).
 
-Usage: imap-fetch-floor.py --port N --user NAME --password-file FILE [--host H]
+Usage: imap-fetch-floor.py --port N --user NAME --password-file FILE [--host H] [--write-dir DIR]
 Prints "messages=N bytes=N folders=N seconds=S" on stdout.
 """
 
 import argparse
+import os
 import re
 import socket
 import sys
@@ -24,10 +27,12 @@ class Reader:
     reading costs one copy per byte whatever the message sizes.
     """
 
-    def __init__(self, sock):
+    def __init__(self, sock, write_dir=None):
         self.sock = sock
         self.buf = b""
         self.pos = 0
+        self.write_dir = write_dir
+        self.written = 0
 
     def _fill(self):
         chunk = self.sock.recv(1 << 20)
@@ -57,14 +62,25 @@ class Reader:
             literal_bytes += need
             keep = need <= 1024
             kept = []
+            fd = -1
+            if not keep and self.write_dir is not None:
+                self.written += 1
+                path = os.path.join(self.write_dir, "%d" % self.written)
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o600)
             while need > 0:
                 if self.pos >= len(self.buf):
                     self._fill()
                 take = min(need, len(self.buf) - self.pos)
                 if keep:
                     kept.append(self.buf[self.pos:self.pos + take])
+                elif fd >= 0:
+                    view = memoryview(self.buf)[self.pos:self.pos + take]
+                    while view:
+                        view = view[os.write(fd, view):]
                 self.pos += take
                 need -= take
+            if fd >= 0:
+                os.close(fd)
             if keep:
                 parts.append(quote(b"".join(kept)))
 
@@ -98,6 +114,7 @@ def main():
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--user", required=True)
     parser.add_argument("--password-file", required=True)
+    parser.add_argument("--write-dir", help="write each message to a file in this directory (created)")
     args = parser.parse_args()
     with open(args.password_file, "rb") as f:
         password = f.read().rstrip(b"\r\n")
@@ -105,7 +122,9 @@ def main():
     started = time.monotonic()
     sock = socket.create_connection((args.host, args.port))
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 << 20)
-    reader = Reader(sock)
+    if args.write_dir:
+        os.makedirs(args.write_dir, exist_ok=True)
+    reader = Reader(sock, args.write_dir)
     greeting, _ = reader.line()
     if not greeting.startswith(b"* OK"):
         sys.exit("unexpected greeting: %r" % greeting)
