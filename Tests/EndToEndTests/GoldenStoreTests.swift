@@ -5,7 +5,7 @@ import Testing
 /// docs/FORMAT.md §5): today's executables must migrate it, verify it, list the items
 /// the old code listed, and back up into it.
 @Suite(.serialized) struct GoldenStoreTests {
-    @Test(arguments: [1, 2, 3, 4, 5, 6, 7, 8, 9]) func storeWrittenByAnEarlierFormatMigratesVerifiesAndListsItsItems(format: Int) throws {
+    @Test(arguments: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]) func storeWrittenByAnEarlierFormatMigratesVerifiesAndListsItsItems(format: Int) throws {
         let golden = Tools.packageRoot.appendingPathComponent("Fixtures/golden-stores/format-\(format)")
         let work = try Workspace()
         let alice = work.store.appendingPathComponent("alice")
