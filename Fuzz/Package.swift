@@ -29,5 +29,7 @@ let package = Package(
         .executableTarget(name: "fuzz-maildir-name", dependencies: ["BrickCore"]),
         .executableTarget(name: "fuzz-modified-utf7", dependencies: ["BrickCore"]),
         .executableTarget(name: "fuzz-folder-path", dependencies: ["BrickCore"]),
+        .target(name: "BrickCalendar", dependencies: ["BrickCore"]),
+        .executableTarget(name: "fuzz-dav-item", dependencies: ["BrickCalendar"]),
     ]
 )

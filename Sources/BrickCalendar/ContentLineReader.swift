@@ -37,18 +37,23 @@ enum ContentLineReader {
                 index = next
                 continue
             }
+            // The run of bytes up to the next line end, taken at once.
+            var end = index + 1
+            while end < count && bytes[end] != 0x0D && bytes[end] != 0x0A { end += 1 }
             if !skipping {
-                current.append(byte)
-                if !skipped.isEmpty && !nameChecked && (byte == UInt8(ascii: ":") || byte == UInt8(ascii: ";")) {
+                let before = current.count
+                current.append(contentsOf: bytes[index..<end])
+                if !skipped.isEmpty && !nameChecked,
+                    let delimiter = current[before...].firstIndex(where: { $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: ";") })
+                {
                     nameChecked = true
-                    let name = propertyName(current.dropLast())
-                    if skipped.contains(name), let line = parse(current.dropLast() + [UInt8(ascii: ":")]) {
+                    if skipped.contains(propertyName(current[..<delimiter])), let line = parse(current[..<delimiter] + [UInt8(ascii: ":")]) {
                         lines.append(ContentLine(name: line.name, parameters: [], value: [], raw: []))
                         skipping = true
                     }
                 }
             }
-            index += 1
+            index = end
         }
         endLine()
         return lines
@@ -56,9 +61,19 @@ enum ContentLineReader {
 
     /// The upper-cased property name of a name prefix, without a vCard group.
     private static func propertyName<Bytes: Collection>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
-        var name = String(decoding: bytes, as: UTF8.self).uppercased()
-        if let dot = name.lastIndex(of: ".") { name = String(name[name.index(after: dot)...]) }
-        return name
+        var start = bytes.startIndex
+        var index = bytes.startIndex
+        while index != bytes.endIndex {
+            if bytes[index] == UInt8(ascii: ".") { start = bytes.index(after: index) }
+            index = bytes.index(after: index)
+        }
+        return asciiUppercased(bytes[start...])
+    }
+
+    /// `bytes` as text with ASCII letters upper-cased (names are ASCII; anything else
+    /// is kept as it decodes).
+    private static func asciiUppercased<Bytes: Collection>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
+        String(decoding: bytes.map { $0 >= 0x61 && $0 <= 0x7A ? $0 - 0x20 : $0 }, as: UTF8.self)
     }
 
     /// Parses one unfolded line; nil when it has no colon after the name.
@@ -74,7 +89,7 @@ enum ContentLineReader {
             index += 1
             let nameStart = index
             while index < raw.count && !"=;:".utf8.contains(raw[index]) { index += 1 }
-            let parameterName = String(decoding: raw[nameStart..<index], as: UTF8.self).uppercased()
+            let parameterName = asciiUppercased(raw[nameStart..<index])
             var values: [String] = []
             if index < raw.count && raw[index] == UInt8(ascii: "=") {
                 repeat {

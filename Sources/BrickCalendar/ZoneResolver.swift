@@ -54,10 +54,10 @@ struct ZoneResolver {
 
     private mutating func foundationZone(_ tzid: String) -> TimeZone? {
         if let cached = zones[tzid] { return cached }
-        var zone = TimeZone(identifier: tzid)
+        var zone = KnownZones.shared.zone(tzid)
         if zone == nil && tzid.contains("/") {
             let parts = tzid.split(separator: "/")
-            if parts.count >= 2 { zone = TimeZone(identifier: parts.suffix(2).joined(separator: "/")) }
+            if parts.count >= 2 { zone = KnownZones.shared.zone(parts.suffix(2).joined(separator: "/")) }
         }
         // Foundation accepts abbreviations and offsets ("GMT+1") only as identifiers
         // it knows; an identifier of a VTIMEZONE defined in the object wins over a
@@ -65,5 +65,25 @@ struct ZoneResolver {
         if zone != nil && definitions[tzid] != nil && !tzid.contains("/") { zone = nil }
         zones[tzid] = zone
         return zone
+    }
+}
+
+/// Foundation's time zones by identifier, looked up once per process: reading a zone
+/// from the system's database for every calendar object would cost more than the
+/// rest of its summary.
+final class KnownZones: @unchecked Sendable {
+    /// The process-wide cache.
+    static let shared = KnownZones()
+    private let lock = NSLock()
+    private var zones: [String: TimeZone?] = [:]
+
+    /// The zone called `identifier`, or nil when Foundation does not know it.
+    func zone(_ identifier: String) -> TimeZone? {
+        lock.withLock {
+            if let known = zones[identifier] { return known }
+            let zone = zones.count < 1000 ? TimeZone(identifier: identifier) : nil
+            if zones.count < 1000 { zones[identifier] = zone }
+            return zone ?? TimeZone(identifier: identifier)
+        }
     }
 }
