@@ -75,8 +75,9 @@ struct DAVCollectionSync {
                 let present = try state.loadPresentItems().keys
                 vanished += present.filter { !listed.contains($0) }
             }
-            try await fetch(changed, vanished: vanished, token: "sync:" + next)
-            if last { return }
+            // A member skipped keeps the token, so later pages would move past it: stop.
+            let skipped = try await fetch(changed, vanished: vanished, token: "sync:" + next)
+            if last || skipped { return }
             token = next
         }
     }
@@ -94,15 +95,17 @@ struct DAVCollectionSync {
         }
         let listed = Set(members.map { ItemKey(DAVPath.lastSegment(of: $0.href)) })
         let vanished = try state.loadPresentItems().keys.filter { !listed.contains($0) }
-        try await fetch(members, vanished: Array(vanished), token: ctag.map { "ctag:" + $0 } ?? "ctag:")
+        _ = try await fetch(members, vanished: Array(vanished), token: ctag.map { "ctag:" + $0 } ?? "ctag:")
     }
 
     /// Fetches the members whose ETag the store does not hold, in batches; the last
-    /// batch carries the vanished keys and the token.
-    private func fetch(_ members: [Member], vanished: [ItemKey], token: String) async throws {
+    /// batch carries the vanished keys and the token, unless a member was skipped
+    /// (then the token stays and true is returned).
+    private func fetch(_ members: [Member], vanished: [ItemKey], token: String) async throws -> Bool {
         let versions = try state.loadItemVersions()
         var batch = ChangeBatch()
         var bytes = 0
+        var skippedAny = false
         var gone = vanished
         for member in members {
             let key = ItemKey(DAVPath.lastSegment(of: member.href))
@@ -114,6 +117,7 @@ struct DAVCollectionSync {
             }
             guard response.isSuccess else {
                 batch.skipped.append(SkippedItem(key: key, reason: "GET \(member.href) answered HTTP \(response.status)"))
+                skippedAny = true
                 continue
             }
             let etag = response.header("ETag") ?? member.etag
@@ -123,16 +127,17 @@ struct DAVCollectionSync {
             bytes += response.body.count
             if bytes >= source.batchBytes {
                 try await sink.commit(batch)
-                let skipped = batch.skipped
                 batch = ChangeBatch()
-                batch.skipped = skipped
                 bytes = 0
             }
         }
         batch.vanished = gone
         // Skipped members keep the token where it was, so the next run asks again.
-        batch.token = batch.skipped.isEmpty ? token : nil
-        if !batch.isEmpty || batch.token != state.token || !batch.skipped.isEmpty { try await sink.commit(batch) }
+        batch.token = skippedAny ? nil : token
+        if !batch.isEmpty || (batch.token != nil && batch.token != state.token) || !batch.skipped.isEmpty {
+            try await sink.commit(batch)
+        }
+        return skippedAny
     }
 
     private func propfind(depth: Int, body: [UInt8]) async throws -> [DAVResponse] {
