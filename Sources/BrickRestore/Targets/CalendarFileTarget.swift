@@ -83,7 +83,7 @@ public actor CalendarFileTarget: RestoreTarget {
         var messages: [MessageFingerprint: [ExistingCopy]] = [:]
         var present: [String: Bool] = [:]
         for row in CalendarManifest.rows(manifest) where row["folder"] == path.description {
-            guard let file = row["file"], isContained(file), let identity = row["identity"], let digest = row["digest"],
+            guard let file = row["file"], FileOperations.isContained(file), let identity = row["identity"], let digest = row["digest"],
                 let received = row["received"].flatMap(EMLManifest.seconds(iso8601:))
             else { continue }
             if present[file] == nil { present[file] = FileOperations.kind(of: directory + "/" + file).exists }
@@ -215,15 +215,8 @@ public actor CalendarFileTarget: RestoreTarget {
     }
 
     private func appendToManifest(_ rows: String) throws {
-        let descriptor = try FileOperations.openForAppend(manifestPath, under: directory)
-        touched.insert(directory)
-        defer { close(descriptor) }
-        var text = rows
-        if try FileOperations.size(descriptor, path: manifestPath) == 0 {
-            text = CSV.record(CalendarManifest.columns) + rows
-        }
-        try FileOperations.writeAll(Array(text.utf8), to: descriptor, path: manifestPath)
-        touched.insert(manifestPath)
+        try FileOperations.appendManifestRows(rows, columns: CalendarManifest.columns, to: manifestPath, under: directory)
+        touched.formUnion([directory, manifestPath])
     }
 
     @discardableResult
@@ -231,10 +224,5 @@ public actor CalendarFileTarget: RestoreTarget {
         let handle = try FileOperations.makeDirectories(path, under: directory)
         touched.insert(path)
         return handle
-    }
-
-    /// Whether a manifest's relative path stays inside the root.
-    private nonisolated func isContained(_ relative: String) -> Bool {
-        !relative.hasPrefix("/") && !relative.split(separator: "/").contains { $0 == ".." || $0 == "." }
     }
 }

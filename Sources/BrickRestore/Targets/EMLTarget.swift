@@ -65,7 +65,7 @@ public actor EMLTarget: RestoreTarget {
         var messages: [MessageFingerprint: [ExistingCopy]] = [:]
         for row in records.rows where records.value(row, "folder") == folder {
             guard let received = records.value(row, "received").flatMap(EMLManifest.seconds(iso8601:)),
-                let file = records.value(row, "file"), isContained(file)
+                let file = records.value(row, "file"), FileOperations.isContained(file)
             else { continue }
             let fingerprint: MessageFingerprint
             if let messageID = records.value(row, "message_id"), !messageID.isEmpty {
@@ -128,7 +128,7 @@ public actor EMLTarget: RestoreTarget {
         let prefix = String(folderDirectory(for: path).dropFirst(directory.count + 1)) + "/"
         var files: Set<String> = []
         for copy in copies {
-            guard isContained(copy.locator), copy.locator.hasPrefix(prefix) else {
+            guard FileOperations.isContained(copy.locator), copy.locator.hasPrefix(prefix) else {
                 throw FileTargetError.unknownCopy(file: manifestPath, locator: copy.locator)
             }
             files.insert(copy.locator)
@@ -170,15 +170,8 @@ public actor EMLTarget: RestoreTarget {
     }
 
     private func appendToManifest(_ rows: String) throws {
-        let descriptor = try FileOperations.openForAppend(manifestPath, under: directory)
-        touched.insert(directory)
-        defer { close(descriptor) }
-        var text = rows
-        if try FileOperations.size(descriptor, path: manifestPath) == 0 {
-            text = CSV.record(EMLManifest.columns) + rows
-        }
-        try FileOperations.writeAll(Array(text.utf8), to: descriptor, path: manifestPath)
-        touched.insert(manifestPath)
+        try FileOperations.appendManifestRows(rows, columns: EMLManifest.columns, to: manifestPath, under: directory)
+        touched.formUnion([directory, manifestPath])
     }
 
     @discardableResult
@@ -186,10 +179,5 @@ public actor EMLTarget: RestoreTarget {
         let handle = try FileOperations.makeDirectories(path, under: directory)
         touched.insert(path)
         return handle
-    }
-
-    /// Whether a manifest's relative path stays inside the root.
-    nonisolated func isContained(_ relative: String) -> Bool {
-        !relative.hasPrefix("/") && !relative.split(separator: "/").contains { $0 == ".." || $0 == "." }
     }
 }
