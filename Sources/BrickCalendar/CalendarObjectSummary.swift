@@ -42,12 +42,12 @@ enum CalendarObjectSummary {
         var end: Int?
         if let start {
             let duration = occurrenceLength(master, start: start, zones: &zones, problems: &problems)
-            end = zones.utcSeconds(start) + duration
+            end = zones.utcSeconds(start).saturatingAdding(duration)
             if let ruleLine = master.property("RRULE") {
                 if let rule = RecurrenceRule(ruleLine.rawText) {
                     if rule.isBounded {
                         let last = rule.lastStart(from: start, untilWall: untilWall(rule, start: start, zones: &zones))
-                        end = zones.utcSeconds(start.at(last.wall)) + duration
+                        end = zones.utcSeconds(start.at(last.wall)).saturatingAdding(duration)
                     } else {
                         summary.isOpenEnded = true
                     }
@@ -64,10 +64,10 @@ enum CalendarObjectSummary {
         for override in items where override.property("RECURRENCE-ID") != nil {
             guard let overrideStart = override.property("DTSTART").flatMap(DateValue.init) else { continue }
             let length = occurrenceLength(override, start: overrideStart, zones: &zones, problems: &problems)
-            let overrideEnd = zones.utcSeconds(overrideStart) + length
+            let overrideEnd = zones.utcSeconds(overrideStart).saturatingAdding(length)
             end = max(end ?? overrideEnd, overrideEnd)
         }
-        if !summary.isOpenEnded { summary.end = end.map(date) }
+        if !summary.isOpenEnded { summary.end = end.map { date(CalendarTime.clamped($0)) } }
         for tzid in zones.unknown.sorted() { problems.append("unknown time zone \(tzid), read as UTC") }
         summary.problems = problems
         return summary
@@ -128,7 +128,7 @@ enum CalendarObjectSummary {
                 if let end = DateValue(parts[1], tzid: tzid) { return zones.utcSeconds(end) }
                 if let length = DurationValue.seconds(String(parts[1])) { return zones.utcSeconds(start) + length }
             }
-            return zones.utcSeconds(start) + duration
+            return zones.utcSeconds(start).saturatingAdding(duration)
         }
     }
 

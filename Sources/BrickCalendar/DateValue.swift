@@ -100,24 +100,26 @@ enum DurationValue {
         var sawUnit = false
         for character in characters {
             if let digit = character.wholeNumberValue, character.isASCII {
-                number = (number ?? 0) * 10 + digit
+                number = (number ?? 0).saturatingMultiplied(by: 10).saturatingAdding(digit)
                 continue
             }
             if character == "T" { continue }
             guard let value = number else { return nil }
+            let unit: Int
             switch character {
-            case "W": total += value * 604_800
-            case "D": total += value * 86_400
-            case "H": total += value * 3600
-            case "M": total += value * 60
-            case "S": total += value
+            case "W": unit = 604_800
+            case "D": unit = 86_400
+            case "H": unit = 3600
+            case "M": unit = 60
+            case "S": unit = 1
             default: return nil
             }
+            total = total.saturatingAdding(value.saturatingMultiplied(by: unit))
             number = nil
             sawUnit = true
         }
         guard sawUnit, number == nil else { return nil }
-        return sign * total
+        return sign * min(total, CalendarTime.latest - CalendarTime.earliest)
     }
 }
 

@@ -1,6 +1,20 @@
 extension RecurrenceRule {
     /// The most periods walked before giving up on an exact answer.
     static let periodLimit = 400_000
+    /// The largest INTERVAL taken as written (a larger one is read as this: every
+    /// occurrence after the first is past year 9999 either way).
+    static let intervalLimit = 1_000_000
+    /// The largest COUNT taken as written (more occurrences than any series can have
+    /// before year 9999 at one a second).
+    static let countLimit = 1_000_000_000_000
+
+    /// The value of an INTERVAL or COUNT part: its digits as a number, `Int.max` when
+    /// there are too many to hold (the callers cut it to their limit), nil when it is
+    /// not a number.
+    static func number(_ text: String) -> Int? {
+        guard !text.isEmpty, text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return Int(text) }
+        return Int(text) ?? .max
+    }
 
     /// The wall time of the start of the rule's last occurrence, for a series that
     /// starts at wall time `start` and whose UNTIL, when there is one, is `untilWall`
@@ -18,9 +32,15 @@ extension RecurrenceRule {
     /// periods of the frequency (eight times that when BYYEARDAY or BYWEEKNO may leave
     /// whole periods empty), which such rules, all giving at least one occurrence a
     /// period in practice, cannot pass.
+    /// The result is cut to the years 1 to 9999 (`CalendarTime`).
     func lastStart(from start: DateValue, untilWall: Int?) -> (wall: Int, exact: Bool) {
+        let found = unclampedLastStart(from: start, untilWall: untilWall)
+        return (CalendarTime.clamped(found.wall), found.exact)
+    }
+
+    private func unclampedLastStart(from start: DateValue, untilWall: Int?) -> (wall: Int, exact: Bool) {
         if let step = fixedStep, otherParts.isEmpty, byDay.isEmpty, byMonthDay.isEmpty, byMonth.isEmpty {
-            if let count { return (start.wallSeconds + max(0, count - 1) * step, true) }
+            if let count { return (start.wallSeconds.saturatingAdding(max(0, count - 1).saturatingMultiplied(by: step)), true) }
             if let untilWall {
                 let steps = max(0, (untilWall - start.wallSeconds).floorDivided(by: step))
                 return (start.wallSeconds + steps * step, true)
@@ -28,8 +48,9 @@ extension RecurrenceRule {
         }
         if isExpandable, let last = walk(from: start, untilWall: untilWall) { return (last, true) }
         if let untilWall { return (max(start.wallSeconds, untilWall), false) }
-        let periods = (count ?? 1) * interval * (otherParts.contains("BYYEARDAY") || otherParts.contains("BYWEEKNO") ? 8 : 1)
-        return (start.wallSeconds + periods * periodBound, false)
+        let periods = (count ?? 1).saturatingMultiplied(by: interval)
+            .saturatingMultiplied(by: otherParts.contains("BYYEARDAY") || otherParts.contains("BYWEEKNO") ? 8 : 1)
+        return (start.wallSeconds.saturatingAdding(periods.saturatingMultiplied(by: periodBound)), false)
     }
 
     /// The exact length of one step for the frequencies shorter than a day.

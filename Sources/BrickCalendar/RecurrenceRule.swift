@@ -36,8 +36,8 @@ struct RecurrenceRule: Sendable {
             let value = String(pair[1]).trimmingSpaces
             switch name {
             case "FREQ": frequency = Frequency(rawValue: value.uppercased())
-            case "INTERVAL": interval = max(1, Int(value) ?? 1)
-            case "COUNT": count = Int(value).map { max(0, $0) }
+            case "INTERVAL": interval = min(max(1, RecurrenceRule.number(value) ?? 1), RecurrenceRule.intervalLimit)
+            case "COUNT": count = RecurrenceRule.number(value).map { min(max(0, $0), RecurrenceRule.countLimit) }
             case "UNTIL": until = DateValue(Substring(value), tzid: nil)
             case "BYDAY": byDay = value.split(separator: ",").compactMap(RecurrenceRule.day)
             case "BYMONTHDAY": byMonthDay = value.split(separator: ",").compactMap { Int($0.trimmingSpaces) }

@@ -1,3 +1,5 @@
+import BrickCore
+
 /// Everything that can go wrong talking to a CalDAV/CardDAV server, with the context
 /// needed to act on it (user, collection, href, HTTP status). Passwords never appear.
 public enum DAVError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -27,7 +29,7 @@ public enum DAVError: Error, Sendable, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .invalidURL(let url, let reason): "invalid DAV URL \(url): \(reason)"
+        case .invalidURL(let url, let reason): "invalid DAV URL \(URLUserInfo.redacted(url)): \(reason)"
         case .connectionFailed(let host, let port, let underlying): "cannot connect to \(host):\(port): \(underlying)"
         case .tlsFailed(let host, let underlying): "TLS with \(host) failed: \(underlying)"
         case .connectionClosed(let host, let detail): "\(host) closed the connection: \(detail)"

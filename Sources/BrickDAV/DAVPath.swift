@@ -6,6 +6,10 @@ public enum DAVPath {
 
     /// `segment` percent-encoded as one path segment (`/` and `%` encoded too).
     public static func encodeSegment(_ segment: String) -> String {
+        // A hostile href backed up as the key `..` must not climb out of the
+        // collection on restore (servers may undo `%2E%2E` too): such a name gets an
+        // underscore in front.
+        if segment.isEmpty || segment == "." || segment == ".." { return "_" + segment }
         var out = ""
         for byte in segment.utf8 {
             if segmentSafe.contains(byte) {

@@ -1,3 +1,5 @@
+import BrickCore
+
 /// Everything that can go wrong talking to an IMAP server, with enough context to
 /// act on it. Passwords never appear here.
 public enum IMAPError: Error, Sendable, CustomStringConvertible {
@@ -47,7 +49,7 @@ public enum IMAPError: Error, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .invalidURL(let url, let reason):
-            return "invalid IMAP URL \"\(url)\": \(reason)"
+            return "invalid IMAP URL \"\(URLUserInfo.redacted(url))\": \(reason)"
         case .connectionFailed(let host, let port, let underlying):
             return "cannot connect to \(host):\(port): \(underlying)"
         case .tlsFailed(let host, let underlying):

@@ -36,7 +36,8 @@ extension UserStore {
         defer { mutex.unlock() }
         // A folder as it was (every no-change night's case) costs one read, no write.
         if let existing = try readCatalog({ db in try UserStore.liveFolder(db, path: path) }),
-           !UserStore.differs(existing, upstreamName: upstreamName, specialUse: specialUse, identity: identity) {
+           !UserStore.differs(existing, upstreamName: upstreamName, specialUse: specialUse, identity: identity),
+           dav.map({ $0.href == existing.davHref && $0.properties == existing.davProperties }) ?? true {
             return (existing, false)
         }
         let result = try withCatalog { db in

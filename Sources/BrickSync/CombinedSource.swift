@@ -33,6 +33,16 @@ public final class CombinedSource: MailSource, @unchecked Sendable {
             let davFolders = try await dav.listFolders()
             lock.withLock { davListed = true }
             let mailPaths = Set(mailFolders.map(\.path))
+            let shadowed = davFolders.filter { mailPaths.contains($0.path) }
+            if !shadowed.isEmpty {
+                // Reported, so the run is partial rather than silently without them.
+                lock.withLock {
+                    davFailures += shadowed.map {
+                        SkippedEntry(folder: nil, name: $0.path.description,
+                                     reason: .sourceFailed("a mail folder of the same name is backed up in its place"))
+                    }
+                }
+            }
             return mailFolders + davFolders.filter { !mailPaths.contains($0.path) }
         } catch {
             guard mail != nil else { throw error }

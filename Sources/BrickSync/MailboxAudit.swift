@@ -50,9 +50,9 @@ public struct MailboxAudit: Sendable {
                 report.failedFolders.append("\(folder.path): \(error)")
             }
         }
-        // Live folders of the store that are gone upstream: their items are not yet
-        // seen as deleted.
-        for folder in try store.folders() where !upstreamPaths.contains(folder.path)
+        // Live mail folders of the store that are gone upstream: their items are not
+        // yet seen as deleted. Calendar and contact folders are not audited.
+        for folder in try store.folders() where folder.scope == .mail && !upstreamPaths.contains(folder.path)
             && selection.includes(SourceFolder(path: folder.path, upstreamName: folder.upstreamName ?? "", specialUse: folder.specialUse))
         {
             let present = try store.presentItems(in: folder.id)

@@ -102,4 +102,38 @@ struct RecurrenceTests {
         #expect(summary.start == utc("2026-01-05T10:00:00Z"))
         #expect(summary.problems == ["unknown time zone Nowhere Standard Time, read as UTC"])
     }
+
+    @Test("hostile COUNT, INTERVAL and DURATION numbers give an end cut to year 9999, never an overflow")
+    func hostileNumbersAreCut() {
+        let latest = utc("9999-12-31T23:59:59Z")
+        for rule in [
+            "FREQ=SECONDLY;COUNT=9223372036854775807",
+            "FREQ=HOURLY;INTERVAL=9223372036854775807;COUNT=9223372036854775807",
+            "FREQ=DAILY;INTERVAL=99999999999999999999999;COUNT=3",
+            "FREQ=YEARLY;BYWEEKNO=1;COUNT=99999999999999999999999",
+            "FREQ=MONTHLY;INTERVAL=9223372036854775807;COUNT=2",
+        ] {
+            let summary = end(rule)
+            #expect(summary.end != nil, "\(rule)")
+            #expect(summary.end.map { $0 <= latest } == true, "\(rule)")
+            #expect(summary.end.map { $0 > utc("2026-01-05T10:00:00Z") } == true, "\(rule)")
+        }
+        let long = DAVItemParser.summarize(crlf("""
+            BEGIN:VCALENDAR
+            VERSION:2.0
+            BEGIN:VEVENT
+            UID:d
+            DTSTART:20260105T100000Z
+            DURATION:P99999999999999999999999W
+            END:VEVENT
+            END:VCALENDAR
+
+            """))
+        #expect(long.end == latest)
+    }
+
+    @Test("INTERVAL and COUNT written as large but valid numbers keep their value")
+    func largeValidNumbersKeepTheirValue() {
+        #expect(end("FREQ=DAILY;INTERVAL=1000;COUNT=2").end == utc("2028-10-01T11:00:00Z"))
+    }
 }

@@ -17,6 +17,23 @@ import Testing
         }
     }
 
+    @Test func dotSegmentsAndTheEmptyNameNeverEncodeToAPathStep() {
+        for name in ["..", ".", ""] {
+            let encoded = DAVPath.encodeSegment(name)
+            #expect(encoded == "_" + name)
+            #expect(!["..", ".", ""].contains(DAVPath.decode(encoded)))
+        }
+    }
+
+    @Test func aPasswordInARefusedURLIsNotInItsMessage() {
+        do {
+            _ = try DAVEndpoint(url: "https://alice:s3cret@dav.example.org/")
+            Issue.record("a URL with a password was accepted")
+        } catch {
+            #expect(!"\(error)".contains("s3cret"))
+        }
+    }
+
     @Test func hrefsCompareWithoutTrailingSlashOrEncoding() {
         #expect(DAVPath.same("/alice/work/", "/alice/work"))
         #expect(DAVPath.same("http://h/alice/my%20cal/", "/alice/my cal/"))
@@ -71,5 +88,15 @@ import Testing
         #expect(paths[2].components[1].count == 200)
         #expect(paths[3].components[1] == "Twin (4)" && paths[4].components[1] == "Twin (5)")
         #expect(paths[5].components[1] == "tab_and_newline")
+    }
+
+    @Test func aSuffixedTwinNeverTakesAThirdCollectionsName() {
+        let paths = DAVFolderNaming.paths(for: [
+            DAVCollection(href: "/a/6/", kind: .calendar, displayName: "Twin (5)"),
+            DAVCollection(href: "/a/4/", kind: .calendar, displayName: "Twin"),
+            DAVCollection(href: "/a/5/", kind: .calendar, displayName: "Twin"),
+        ])
+        #expect(Set(paths).count == 3)
+        #expect(paths.map { $0.components[1] } == ["Twin (5) (2)", "Twin (4)", "Twin (5)"])
     }
 }

@@ -76,7 +76,9 @@ struct DAVCollectionSync {
                 vanished += present.filter { !listed.contains($0) }
             }
             // A member skipped keeps the token, so later pages would move past it: stop.
-            let skipped = try await fetch(changed, vanished: vanished, token: "sync:" + next)
+            // A full listing keeps the old token until its last page: a run that dies
+            // in between lists everything again next time, so no deletion is missed.
+            let skipped = try await fetch(changed, vanished: vanished, token: fullListing && !last ? nil : "sync:" + next)
             if last || skipped { return }
             token = next
         }
@@ -101,7 +103,7 @@ struct DAVCollectionSync {
     /// Fetches the members whose ETag the store does not hold, in batches; the last
     /// batch carries the vanished keys and the token, unless a member was skipped
     /// (then the token stays and true is returned).
-    private func fetch(_ members: [Member], vanished: [ItemKey], token: String) async throws -> Bool {
+    private func fetch(_ members: [Member], vanished: [ItemKey], token: String?) async throws -> Bool {
         let versions = try state.loadItemVersions()
         var batch = ChangeBatch()
         var bytes = 0

@@ -23,6 +23,20 @@ public enum DAVFolderNaming {
         for (index, collection) in collections.enumerated() where seen[key(collection, names[index]), default: 0] > 1 {
             names[index] = clip(names[index] + " (" + DAVPath.lastSegment(of: collection.href) + ")")
         }
+        // A suffixed name can still equal a third collection's: number the later ones,
+        // in href order (stable from night to night), until every name differs.
+        var taken = Set<String>()
+        for index in collections.indices.sorted(by: { collections[$0].href < collections[$1].href }) {
+            var name = names[index]
+            var number = 2
+            while taken.contains(key(collections[index], name)) {
+                let suffix = " (\(number))"
+                name = String(names[index].prefix(maximumLength - suffix.count)) + suffix
+                number += 1
+            }
+            names[index] = name
+            taken.insert(key(collections[index], name))
+        }
         return collections.enumerated().map { index, collection in
             FolderPath([collection.kind == .calendar ? calendarsRoot : contactsRoot, names[index]])
         }

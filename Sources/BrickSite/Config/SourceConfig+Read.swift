@@ -1,3 +1,5 @@
+import BrickCore
+
 import TOMLKit
 
 /// Reading a `[sources.NAME]` table, each wrong value one located problem.
@@ -11,7 +13,7 @@ extension SourceConfig {
         if url.hasPrefix("maildir:") {
             if url.count == "maildir:".count { found.append((reader.keyPath("url"), "maildir: needs a path, e.g. maildir:/var/vmail/{user}/Maildir")) }
         } else if !source.isIMAP {
-            found.append((reader.keyPath("url"), "must start with maildir:, imap:// or imaps:// (is \"\(url)\")"))
+            found.append((reader.keyPath("url"), "must start with maildir:, imap:// or imaps:// (is \"\(URLUserInfo.redacted(url))\")"))
         }
         source.tls = reader.choice("tls", ["starttls", "never"], &found)
         source.caFile = reader.string("ca-file", &found)
@@ -28,7 +30,7 @@ extension SourceConfig {
         }
         source.dav = reader.string("dav", &found)
         if let dav = source.dav, !(dav.hasPrefix("http://") || dav.hasPrefix("https://")) {
-            found.append((reader.keyPath("dav"), "must start with http:// or https:// (is \"\(dav)\")"))
+            found.append((reader.keyPath("dav"), "must start with http:// or https:// (is \"\(URLUserInfo.redacted(dav))\")"))
         }
         source.davUser = reader.string("dav-user", &found)
         source.davPasswordFile = reader.string("dav-password-file", &found)
