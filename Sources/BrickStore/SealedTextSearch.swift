@@ -10,7 +10,8 @@ enum SealedTextSearch {
     static let batchSize = 5_000
 
     /// Ids of the item rows whose opened text matches the FTS5 expression `match`.
-    /// Rows whose text does not open match nothing.
+    /// A row whose text does not open under the key stops the search with its
+    /// `StoreError.sealing` (damage or another key), rather than matching nothing.
     static func matchingIDs(db: GRDB.Database, seal: CatalogTextSeal, match: String) throws -> [Int64] {
         let memory = try DatabaseQueue()
         try memory.write { index in
@@ -37,10 +38,8 @@ enum SealedTextSearch {
         }
         let rows = try Row.fetchCursor(db, sql: "SELECT id, folder_id, key, sealed_text FROM items WHERE sealed_text IS NOT NULL")
         while let row = try rows.next() {
-            guard let sealed = row["sealed_text"] as Data?,
-                  let text = try? seal.open([UInt8](sealed), folder: row["folder_id"], key: row["key"])
-            else { continue }
-            batch.append((row["id"], text))
+            guard let sealed = row["sealed_text"] as Data? else { continue }
+            batch.append((row["id"], try seal.open([UInt8](sealed), folder: row["folder_id"], key: row["key"])))
             if batch.count >= batchSize { try flush() }
         }
         try flush()

@@ -23,6 +23,9 @@ public final class StoreCatalog: @unchecked Sendable {
         }
         if let sealing = try UserSealing.read(userDirectory: directory, user: user), sealing.sealsCatalogText {
             let key = try keyring.key(forRoot: directory.deletingLastPathComponent(), user: user)
+            if let key, key.keyID != sealing.keyID {
+                throw .sealing(detail: "the store of user \(user) is sealed with key \(Hex.encode(sealing.keyID)), not with the key given (\(key.keyIDText))")
+            }
             text = CatalogTextAccess(sealed: true, seal: key.map { CatalogTextSeal(storeKey: $0, userSalt: sealing.userSalt) }, user: user)
         } else {
             text = .clear(user: user)

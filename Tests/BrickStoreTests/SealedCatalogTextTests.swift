@@ -83,6 +83,16 @@ import Testing
         #expect(try keys(store) { $0.text = "quinlan OR vantablack"; $0.limit = 2 }.count == 2)
     }
 
+    @Test func aRowWhoseTextDoesNotOpenStopsATextSearchInsteadOfMatchingNothing() throws {
+        let dir = TemporaryDirectory()
+        let store = try open(dir, try sealedRoot(dir))
+        try fill(store)
+        try store.withCatalog { db in
+            try db.execute(sql: "UPDATE items SET sealed_text = zeroblob(64) WHERE key = 'a1'")
+        }
+        #expect(throws: StoreError.self) { try keys(store) { $0.subject = "zebrafigures" } }
+    }
+
     @Test func withoutTheKeyTextFiltersAreRefusedAndOtherFiltersWork() throws {
         let dir = TemporaryDirectory()
         try fill(try open(dir, try sealedRoot(dir)))
