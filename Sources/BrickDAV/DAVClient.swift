@@ -73,11 +73,24 @@ public actor DAVClient {
         return response
     }
 
+    /// The open connection, or a new one. A new connection the server closes before
+    /// it could carry a request (a busy server whose accept queue overflowed resets
+    /// it) is opened again, up to four more times, waiting 0.25, 0.5, 1 and 2 s:
+    /// nothing was sent on it, so trying again cannot do anything twice.
     private func openConnection() async throws(DAVError) -> HTTPConnection {
         if let connection, connection.isActive { return connection }
-        let fresh = try await HTTPConnection.connect(to: endpoint, bodyLimit: bodyLimit)
-        connection = fresh
-        return fresh
+        var attempt = 1
+        while true {
+            do {
+                let fresh = try await HTTPConnection.connect(to: endpoint, bodyLimit: bodyLimit)
+                connection = fresh
+                return fresh
+            } catch {
+                guard case .connectionClosed = error, attempt < 5, !aborted else { throw error }
+                try? await Task.sleep(nanoseconds: 125_000_000 << UInt64(attempt))
+                attempt += 1
+            }
+        }
     }
 
     private func dropConnection() async {
