@@ -13,23 +13,10 @@ import Testing
 @Suite struct MaildirBackupFaultTests {
     let logger = Logger(label: "test")
 
-    func temporaryDirectory() -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("brick-sync-\(UUID().uuidString)")
-        try! FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }
+    func temporaryDirectory() -> URL { syncTestDirectory() }
 
     func makeMaildir(_ root: URL, folders: [String: [String]]) throws {
-        for (folder, keys) in folders {
-            let directory = folder == "." ? root.path : root.path + "/" + folder
-            for sub in ["cur", "new", "tmp"] {
-                try FileManager.default.createDirectory(atPath: directory + "/" + sub, withIntermediateDirectories: true)
-            }
-            for key in keys {
-                let text = "From: a@example.org\r\nSubject: \(key)\r\nMessage-ID: <\(key)@test>\r\n\r\nbody\r\n"
-                try Data(text.utf8).write(to: URL(fileURLWithPath: directory + "/cur/" + key + ":2,S"))
-            }
-        }
+        try makeTestMaildir(root, folders: folders)
     }
 
     func backUp(_ store: UserStore, _ root: URL) async throws -> RunTotals {

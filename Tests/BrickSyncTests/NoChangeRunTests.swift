@@ -11,23 +11,10 @@ import Testing
 @Suite struct NoChangeRunTests {
     let logger = Logger(label: "test")
 
-    func temporaryDirectory() -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("brick-nochange-\(UUID().uuidString)")
-        try! FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }
+    func temporaryDirectory() -> URL { syncTestDirectory() }
 
     func makeMaildir(_ root: URL, folders: [String: [String]]) throws {
-        for (folder, keys) in folders {
-            let directory = folder == "." ? root.path : root.path + "/" + folder
-            for sub in ["cur", "new", "tmp"] {
-                try FileManager.default.createDirectory(atPath: directory + "/" + sub, withIntermediateDirectories: true)
-            }
-            for key in keys {
-                let text = "From: a@example.org\r\nSubject: \(key)\r\nMessage-ID: <\(key)@test>\r\n\r\nbody \(key)\r\n"
-                try Data(text.utf8).write(to: URL(fileURLWithPath: directory + "/cur/" + key + ":2,S"))
-            }
-        }
+        try makeTestMaildir(root, folders: folders, body: { "body \($0)" })
     }
 
     func backUp(_ layout: StoreLayout, _ maildir: URL) async throws -> (RunTotals, openedEnvironment: Bool) {

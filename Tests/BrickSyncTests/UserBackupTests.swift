@@ -16,11 +16,7 @@ import Testing
         try UserStore(layout: StoreLayout(root: dir, user: "alice"), user: "alice", mode: .readWrite)
     }
 
-    func temporaryDirectory() -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("brick-sync-\(UUID().uuidString)")
-        try! FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }
+    func temporaryDirectory() -> URL { syncTestDirectory() }
 
     @Test func secondRunRecordsOnlyWhatChanged() async throws {
         let dir = temporaryDirectory()
