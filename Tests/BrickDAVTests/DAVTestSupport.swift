@@ -30,11 +30,12 @@ enum DAVTestSupport {
 
     static func makeCalendar(_ client: DAVClient, _ path: String, name: String, color: String? = nil) async throws {
         _ = try await client.expectSuccess(HTTPRequestMessage(
-            method: "MKCALENDAR", path: path, body: DAVRequestBody.makeCalendar(displayName: name, color: color, components: [])))
+            method: "MKCALENDAR", path: path, headers: [("Content-Type", "application/xml; charset=utf-8")],
+            body: DAVRequestBody.makeCalendar(displayName: name, color: color, components: [])))
     }
 
     static func makeAddressBook(_ client: DAVClient, _ path: String, name: String) async throws {
-        _ = try await client.expectSuccess(HTTPRequestMessage(method: "MKCOL", path: path, body: DAVRequestBody.makeAddressBook(displayName: name)))
+        _ = try await client.expectSuccess(HTTPRequestMessage(method: "MKCOL", path: path, headers: [("Content-Type", "application/xml; charset=utf-8")], body: DAVRequestBody.makeAddressBook(displayName: name)))
     }
 
     static func put(_ client: DAVClient, _ path: String, _ bytes: [UInt8]) async throws {

@@ -13,6 +13,15 @@ struct DAVCollectionSync {
 
     private var client: DAVClient { source.client }
 
+    /// What a contact's GET asks for. Cyrus keeps a vCard in the version it was PUT in
+    /// and converts on the way out: asked for nothing (3.0) it hands a 4.0 card out
+    /// without its `data:` photo and other 4.0-only properties, asked for 4.0 it hands
+    /// it out as stored, and a 3.0 card as a 4.0 rendition that keeps every property.
+    /// Asking for 4.0 loses nothing; a 3.0 card would come byte for byte but a 4.0
+    /// card would lose data. Servers that do not convert (Radicale) send what they
+    /// store either way; the fallbacks keep them from answering 406.
+    static let vCardAccept = "text/vcard; version=4.0, text/vcard; q=0.9, */*; q=0.8"
+
     /// A member as a listing reports it.
     struct Member {
         var href: String
@@ -112,7 +121,8 @@ struct DAVCollectionSync {
         for member in members {
             let key = ItemKey(DAVPath.lastSegment(of: member.href))
             if let etag = member.etag, versions[key] == ETagHash.of(etag) { continue }
-            let response = try await client.send(HTTPRequestMessage(method: "GET", path: member.href))
+            let accept = collection.kind == .addressbook ? [("Accept", Self.vCardAccept)] : []
+            let response = try await client.send(HTTPRequestMessage(method: "GET", path: member.href, headers: accept))
             if response.status == 404 {
                 gone.append(key)
                 continue
