@@ -9,10 +9,12 @@ import LZ4
 /// (docs/RELIABILITY.md "Repair").
 ///
 /// Folders come from the directory tree: each `folders/<id>` directory is the folder
-/// with that id, nested under its parent's, its path read from its `path` file. Items
-/// come from the values: the header gives flags, internal date, size, UID, MODSEQ and
-/// SHA-256; the message headers (sender, subject, Message-ID, …) are parsed again from
-/// the raw bytes. What the values do not hold is lost: deletion marks and times, the
+/// with that id, nested under its parent's, its path read from its `path` file and, for
+/// a calendar or address book, its collection from its `dav` file (`DAVFolderFile`).
+/// Items come from the values: the header gives flags, internal date, size, UID, MODSEQ
+/// (a DAV item's ETag hash) and SHA-256; the message headers (sender, subject,
+/// Message-ID, …), or a DAV item's iCalendar/vCard summary, are parsed again from the
+/// raw bytes (`RebuiltSummary`). What the values do not hold is lost: deletion marks and times, the
 /// run history and the sync tokens, so every item comes back as present and the next
 /// backup compares every folder in full (marking deleted what the source no longer has).
 /// The new catalog is built beside the old one and renamed into place; the old one is
@@ -56,7 +58,7 @@ struct CatalogRebuild {
                 let time = Int64(Date().timeIntervalSince1970)
                 try db.execute(sql: "INSERT INTO runs(kind, source, started_at, finished_at, status) VALUES ('repair', 'rebuilt catalog', ?, ?, 'ok')", arguments: [time, time])
                 let run = RunHandle(id: db.lastInsertedRowID, time: time)
-                var folders: [(id: FolderID, directory: String, deleted: Bool)] = []
+                var folders: [RebuiltFolder] = []
                 try insertFolders(db, under: nil, parentID: nil, run: run, into: &folders)
                 report.foldersRebuilt = folders.count
                 let directories = Dictionary(folders.map { ($0.id, $0.directory) }, uniquingKeysWith: { first, _ in first })
@@ -78,7 +80,7 @@ struct CatalogRebuild {
                         continue  // the second pass sets an unopenable file aside
                     }
                     guard let database else { continue }
-                    try insertItems(db, folder: folder.id, deleted: folder.deleted, from: database, run: run, open: open, report: &report)
+                    try insertItems(db, folder: folder, from: database, run: run, open: open, report: &report)
                 }
             }
         } catch let error as StoreError {
@@ -114,7 +116,7 @@ struct CatalogRebuild {
     /// Of two folders with the same path, the one with the larger id stays live.
     private func insertFolders(
         _ db: GRDB.Database, under directory: String?, parentID: FolderID?, run: RunHandle,
-        into folders: inout [(id: FolderID, directory: String, deleted: Bool)]
+        into folders: inout [RebuiltFolder]
     ) throws {
         let container = (directory.map { $0 + "/" } ?? "") + "folders"
         let names = (try? FileManager.default.contentsOfDirectory(atPath: layout.url(container).path)) ?? []
@@ -131,14 +133,16 @@ struct CatalogRebuild {
                     deleted = true
                 }
             }
+            let dav = DAVFolderFile.read(folderDirectory: folderDirectory, layout: layout)
             try db.execute(
                 sql: """
-                    INSERT INTO folders(id, parent_id, name, path, directory, added_run, added_at, deleted_run, deleted_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO folders(id, parent_id, name, path, directory, added_run, added_at, deleted_run, deleted_at,
+                        upstream_name, identity, dav_href, dav_properties)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [id, parentID, path.name, path.description, folderDirectory, run.id, run.time,
-                            deleted ? run.id : nil, deleted ? run.time : nil])
-            folders.append((id, folderDirectory, deleted))
+                            deleted ? run.id : nil, deleted ? run.time : nil, dav?.href, dav?.identity, dav?.href, dav?.properties])
+            folders.append(RebuiltFolder(id: id, directory: folderDirectory, deleted: deleted, isDAV: dav != nil))
             try insertFolders(db, under: folderDirectory, parentID: id, run: run, into: &folders)
         }
     }
@@ -159,17 +163,18 @@ struct CatalogRebuild {
 
     /// Inserts one row per value of a folder's item file.
     private func insertItems(
-        _ db: GRDB.Database, folder: FolderID, deleted: Bool, from database: ItemFile, run: RunHandle,
+        _ db: GRDB.Database, folder rebuilt: RebuiltFolder, from database: ItemFile, run: RunHandle,
         open: (FolderID) throws -> ItemFile?, report: inout RepairReport
     ) throws {
+        let folder = rebuilt.id
         let decompressor = LZ4Frame()
         let cursor = try database.cursor()
         defer { cursor.close() }
         let insert = try db.cachedStatement(sql: """
             INSERT INTO items(folder_id, key, uid, modseq, message_id, from_addr, from_domain, from_name, to_addrs, cc_addrs,
                 subject, sealed_text, from_addr_mac, from_domain_mac, sent_at, received_at, size, stored_size, flags, sha256,
-                body_folder_id, body_key, added_run, added_at, deleted_run, deleted_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                body_folder_id, body_key, added_run, added_at, kind, item_uid, ends_at, open_ended, deleted_run, deleted_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         var walk = SegmentWalk()
         while let (keyBytes, opened) = try cursor.nextRecord() {
@@ -203,25 +208,18 @@ struct CatalogRebuild {
             } else {
                 raw = (try? ItemValue.decode(value, frameFrom: holder, decompressor: decompressor).1) ?? []
             }
-            let summary = MessageSummary(parsing: raw)
+            let summary = RebuiltSummary(raw: raw, isDAV: rebuilt.isDAV)
             var storedSize = value.count
             if case .segmented(let frameLength, _) = body { storedSize += Int(clamping: frameLength) }
             let key = String(decoding: keyBytes, as: UTF8.self)
-            let text = try ItemTextColumns(
-                CatalogText(values: [
-                    summary.subject, summary.fromName, summary.fromAddress,
-                    summary.to.isEmpty ? nil : summary.to.joined(separator: ", "),
-                    summary.cc.isEmpty ? nil : summary.cc.joined(separator: ", "),
-                ]),
-                seal: sealing.textSeal, folder: folder, key: key)
+            let text = try ItemTextColumns(summary.text, seal: sealing.textSeal, folder: folder, key: key)
             let arguments = StatementArguments(
                 [folder, key, header.uid == 0 ? nil : Int64(header.uid), header.modSeq == 0 ? nil : Int64(bitPattern: header.modSeq),
                  summary.messageID] + text.values + [
-                    summary.sentDate.map { Int64(($0 as Date).timeIntervalSince1970.rounded(.down)) },
-                    header.internalDate, Int64(clamping: header.rawSize), storedSize, header.flags.description, Data(header.sha256),
-                    reference?.folderID, reference?.key.rawValue, run.id, run.time,
-                ])
-            try insert.execute(arguments: arguments + [deleted ? run.id : nil, deleted ? run.time : nil])
+                    summary.sentAt, header.internalDate, Int64(clamping: header.rawSize), storedSize, header.flags.description,
+                    Data(header.sha256), reference?.folderID, reference?.key.rawValue, run.id, run.time,
+                ] + summary.davColumns)
+            try insert.execute(arguments: arguments + [rebuilt.deleted ? run.id : nil, rebuilt.deleted ? run.time : nil])
             report.itemsRebuilt += 1
         }
     }

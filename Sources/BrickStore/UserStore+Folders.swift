@@ -53,7 +53,11 @@ extension UserStore {
         // A new folder gets its directory, `path` file and item file now; an existing
         // one's item file is opened when a value is written or read, so a run that
         // changes nothing never opens the Berkeley DB environment.
-        if result.created { _ = try database(for: result.folder) }
+        if result.created {
+            _ = try database(for: result.folder)
+        } else if dav != nil {
+            try writeDAVFolderFile(result.folder, onlyWhenMissing: false)
+        }
         return result
     }
 

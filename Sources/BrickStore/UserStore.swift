@@ -189,6 +189,7 @@ public final class UserStore: @unchecked Sendable {
             if !FileManager.default.fileExists(atPath: pathFile.path) {
                 try FileSystem.writeAtomically(folder.path.description + "\n", to: pathFile, user: user)
             }
+            try writeDAVFolderFile(folder, onlyWhenMissing: true)
         }
         let database = try withBlobs {
             ItemFile(
