@@ -21,20 +21,33 @@ public actor DAVClient {
         self.bodyLimit = bodyLimit
     }
 
-    /// Sends `request`; a kept-alive connection the server closed meanwhile is
-    /// reopened and the request sent once more. A 401 becomes `authenticationFailed`.
+    /// Sends `request`; when a kept-alive connection the server closed meanwhile fails
+    /// it, the connection is reopened and the request sent once more, but a request
+    /// that changes something (PUT, MKCALENDAR, MKCOL, DELETE) only when none of it
+    /// went out: a PUT the server carried out before the connection broke, sent again
+    /// with `If-None-Match: *`, would be answered 412 and counted as already there.
+    /// Such a request fails with `connectionClosed` instead, and running the restore
+    /// again settles it. A 401 becomes `authenticationFailed`.
     public func send(_ request: HTTPRequestMessage) async throws(DAVError) -> HTTPResponseMessage {
         if aborted { throw .connectionClosed(host: endpoint.host, detail: "aborted") }
         requestCounts[request.method, default: 0] += 1
         let reused = connection?.isActive == true
+        var written = false
         do {
-            return try await checked(sendOnce(request), request)
+            return try await checked(sendOnce(request, written: &written), request)
         } catch {
             guard reused, error.isConnectionLevel, !aborted else { throw error }
+            guard !written || Self.replayableMethods.contains(request.method) else {
+                throw .connectionClosed(
+                    host: endpoint.host, detail: "\(request.method) \(request.path) was sent but not answered; it may have been carried out")
+            }
             await dropConnection()
-            return try await checked(sendOnce(request), request)
+            return try await checked(sendOnce(request, written: &written), request)
         }
     }
+
+    /// Methods that change nothing on the server, so sending them twice is harmless.
+    static let replayableMethods: Set<String> = ["GET", "HEAD", "OPTIONS", "PROPFIND", "REPORT"]
 
     /// Sends `request` and fails unless the status is 2xx (or one of `accepting`).
     public func expectSuccess(_ request: HTTPRequestMessage, accepting: Set<Int> = []) async throws(DAVError) -> HTTPResponseMessage {
@@ -56,10 +69,10 @@ public actor DAVClient {
         await dropConnection()
     }
 
-    private func sendOnce(_ request: HTTPRequestMessage) async throws(DAVError) -> HTTPResponseMessage {
+    private func sendOnce(_ request: HTTPRequestMessage, written: inout Bool) async throws(DAVError) -> HTTPResponseMessage {
         let connection = try await openConnection()
         do {
-            let response = try await connection.send(request, authorization: credentials?.basicAuthorization)
+            let response = try await connection.send(request, authorization: credentials?.basicAuthorization, written: &written)
             if !response.keepAlive { await dropConnection() }
             return response
         } catch {

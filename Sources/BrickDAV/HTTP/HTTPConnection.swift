@@ -56,8 +56,10 @@ final class HTTPConnection: Sendable {
         }
     }
 
-    /// Sends `request` and waits for its whole response.
-    func send(_ request: HTTPRequestMessage, authorization: String?) async throws(DAVError) -> HTTPResponseMessage {
+    /// Sends `request` and waits for its whole response. `written` becomes true once the
+    /// whole request has gone to the socket: from then on the server may have acted on
+    /// it, even when the connection fails before an answer comes.
+    func send(_ request: HTTPRequestMessage, authorization: String?, written: inout Bool) async throws(DAVError) -> HTTPResponseMessage {
         var headers = HTTPHeaders()
         headers.add(name: "Host", value: endpoint.hostHeader)
         headers.add(name: "User-Agent", value: "brick-backup")
@@ -67,6 +69,7 @@ final class HTTPConnection: Sendable {
         let head = HTTPRequestHead(
             version: .http1_1, method: HTTPMethod(rawValue: request.method), uri: request.path, headers: headers)
         let promise = channel.eventLoop.makePromise(of: HTTPResponseMessage.self)
+        let end = channel.eventLoop.makePromise(of: Void.self)
         let channel = self.channel
         let collector = self.collector
         let body = request.body
@@ -76,19 +79,30 @@ final class HTTPConnection: Sendable {
             if !body.isEmpty {
                 channel.write(HTTPClientRequestPart.body(.byteBuffer(ByteBuffer(bytes: body))), promise: nil)
             }
-            channel.writeAndFlush(HTTPClientRequestPart.end(nil), promise: nil)
+            channel.writeAndFlush(HTTPClientRequestPart.end(nil), promise: end)
         }
         do {
-            return try await promise.futureResult.get()
+            let response = try await promise.futureResult.get()
+            written = true
+            return response
         } catch let error as DAVError {
+            written = await settled(end, closing: channel)
             if case .responseTooLarge(_, let limit) = error { throw .responseTooLarge(href: request.path, limit: limit) }
             throw error
         } catch {
+            written = await settled(end, closing: channel)
             if error is NIOSSLError || error is BoringSSLError {
                 throw .tlsFailed(host: endpoint.host, underlying: String(describing: error))
             }
             throw .connectionClosed(host: endpoint.host, detail: String(describing: error))
         }
+    }
+
+    /// Whether the write behind `promise` went out, once the failed connection is
+    /// closed (closing fails every write still pending, so the wait ends).
+    private func settled(_ promise: EventLoopPromise<Void>, closing channel: any Channel) async -> Bool {
+        channel.close(promise: nil)
+        return (try? await promise.futureResult.get()) != nil
     }
 
     /// Closes the connection.
