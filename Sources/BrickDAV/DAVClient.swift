@@ -71,6 +71,8 @@ public actor DAVClient {
 
     private func sendOnce(_ request: HTTPRequestMessage, written: inout Bool) async throws(DAVError) -> HTTPResponseMessage {
         let connection = try await openConnection()
+        var request = request
+        if let actingFor = credentials?.authorizeAs { request.headers.append(("Authorize-As", actingFor)) }
         do {
             let response = try await connection.send(request, authorization: credentials?.basicAuthorization, written: &written)
             if !response.keepAlive { await dropConnection() }
@@ -82,7 +84,7 @@ public actor DAVClient {
     }
 
     private func checked(_ response: HTTPResponseMessage, _ request: HTTPRequestMessage) throws(DAVError) -> HTTPResponseMessage {
-        if response.status == 401 { throw .authenticationFailed(host: endpoint.host, user: credentials?.user ?? user) }
+        if response.status == 401 { throw .authenticationFailed(host: endpoint.host, user: credentials.map { "\($0)" } ?? user) }
         return response
     }
 

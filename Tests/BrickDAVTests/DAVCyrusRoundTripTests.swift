@@ -114,6 +114,50 @@ import Testing
         #expect(again.restored == 0 && again.skippedDuplicates == 7 && again.failures.isEmpty)
     }
 
+    /// Cyrus's admin acting for a user: Basic as `backup-admin` with `Authorize-As`,
+    /// which Cyrus honours only on a Murder backend (the test server's second httpd) and
+    /// refuses (401) on a standalone server and from a user who is not an admin.
+    @Test func adminLoginActsForEachUserWithAuthorizeAs() async throws {
+        try await withDAVServer(.cyrus) { server in
+            let proxy = try #require(server.proxyURL)
+            let alice = try T.client(server.baseURL, user: "alice", password: "pass-alice")
+            try await T.put(alice, "/dav/calendars/user/alice/Default/weekly.ics", try T.fixture("work-weekly.ics"))
+            try await T.put(alice, "/dav/addressbooks/user/alice/Default/emil.vcf", try T.fixture("contact-emil.vcf"))
+            let admin = { (url: String, actingFor: String) in
+                DAVClient(
+                    endpoint: try DAVEndpoint(url: url), user: actingFor,
+                    credentials: DAVCredentials(user: "backup-admin", password: "pass-admin", authorizeAs: actingFor))
+            }
+
+            let dir = T.temporaryDirectory()
+            defer { try? FileManager.default.removeItem(at: dir) }
+            let store = try UserStore(layout: StoreLayout(root: dir, user: "alice"), user: "alice", mode: .readWrite)
+            let backup = try await T.backUp(store, DAVSource(client: try admin(proxy, "alice")))
+            #expect(backup.itemsAdded == 2 && backup.errors.isEmpty, "\(backup.errors)")
+            var stored: [String: [UInt8]] = [:]
+            try store.forEachItem(matching: ItemQuery()) { stored[$0.key.rawValue] = try store.readItem($0).raw }
+            #expect(stored["weekly.ics"] == (try await read(alice, "/dav/calendars/user/alice/Default/weekly.ics")))
+            #expect(stored["emil.vcf"] == (try await read(alice, "/dav/addressbooks/user/alice/Default/emil.vcf")))
+
+            // Into bob's own default calendar, as the admin acting for bob.
+            let restored = try await DAVRestoreJob(
+                store: store, query: ItemQuery(), target: DAVTarget(client: try admin(proxy + "calendars/user/bob/", "bob")),
+                kinds: [.calendar], restoreRoot: nil, overwrite: false, logger: T.logger
+            ).run()
+            #expect(restored.restored == 1 && restored.failures.isEmpty, "\(restored.failures)")
+            let bob = try T.client(server.baseURL, user: "bob", password: "pass-bob")
+            #expect(try await read(bob, "/dav/calendars/user/bob/Default/weekly.ics") == stored["weekly.ics"])
+
+            await #expect(throws: DAVError.authenticationFailed(host: "127.0.0.1", user: "backup-admin for alice")) {
+                _ = try await DAVDiscovery(client: try admin(server.baseURL, "alice")).homes()
+            }
+            let bobForAlice = DAVClient(
+                endpoint: try DAVEndpoint(url: proxy), user: "alice",
+                credentials: DAVCredentials(user: "bob", password: "pass-bob", authorizeAs: "alice"))
+            await #expect(throws: DAVError.self) { _ = try await DAVDiscovery(client: bobForAlice).homes() }
+        }
+    }
+
     /// GET as the backup reads: vCards with `DAVCollectionSync.vCardAccept`.
     private func read(_ client: DAVClient, _ path: String) async throws -> [UInt8] {
         let headers = path.hasSuffix(".vcf") ? [("Accept", DAVCollectionSync.vCardAccept)] : []

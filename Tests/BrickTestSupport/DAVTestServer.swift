@@ -26,6 +26,9 @@ public struct DAVTestServer: Sendable {
     /// The server's DAV root, ending in `/`: `http://127.0.0.1:PORT/` (Radicale) or
     /// `http://127.0.0.1:PORT/dav/` (Cyrus).
     public let baseURL: String
+    /// Cyrus only: the DAV root of the second httpd, which honours `Authorize-As` from
+    /// the admin `backup-admin` (`pass-admin`); nil for Radicale.
+    public let proxyURL: String?
 
     /// True when the tests must run: the server is installed, or CI demands it (then
     /// a missing server fails the tests instead of skipping them).
@@ -52,11 +55,13 @@ public struct DAVTestServer: Sendable {
         let directory = URL(fileURLWithPath: "/tmp/brick-dav-\(UUID().uuidString.prefix(8))")
         let name = kind == .radicale ? "dav-test-server" : "cyrus-test-server"
         let output = try ChildProcess.run("/bin/bash", [script(name), "start", directory.path])
-        let url = output.split(separator: "\n").lazy.compactMap { line -> String? in
-            line.hasPrefix("DAV_URL=") ? String(line.dropFirst("DAV_URL=".count)) : nil
-        }.first
-        guard let url else { throw ServerError(description: "\(name) printed no DAV_URL: \(output)") }
-        return DAVTestServer(kind: kind, directory: directory, baseURL: url)
+        func value(_ name: String) -> String? {
+            output.split(separator: "\n").lazy.compactMap { line -> String? in
+                line.hasPrefix(name + "=") ? String(line.dropFirst(name.count + 1)) : nil
+            }.first
+        }
+        guard let url = value("DAV_URL") else { throw ServerError(description: "\(name) printed no DAV_URL: \(output)") }
+        return DAVTestServer(kind: kind, directory: directory, baseURL: url, proxyURL: value("DAV_PROXY_URL"))
     }
 
     /// Stops the server by its pid and removes its directory.
