@@ -19,6 +19,11 @@ struct DAVOptions: ParsableArguments {
         valueName: "NAME"))
     var user: String?
 
+    @Flag(name: .customLong("dav-authorize-as"), help: ArgumentHelp(
+        "--dav-user is an admin acting for each user: Basic as it, with Cyrus's Authorize-As header naming the user.",
+        discussion: "Cyrus's httpd honours the header only as a Murder backend (mupdate_server set) whose admins or proxyservers list --dav-user; elsewhere it answers 401."))
+    var authorizeAs = false
+
     @Option(name: .customLong("dav-password-file"), help: ArgumentHelp(
         "File whose first line is the DAV password (chmod 600); default: the IMAP --password-file or --password-env.", valueName: "FILE"))
     var passwordFile: String?
@@ -44,6 +49,7 @@ struct DAVOptions: ParsableArguments {
     /// The factory of each user's DAV source; nil without `--dav`.
     func factory(imap: IMAPOptions) throws -> DAVSourceFactory? {
         guard let url else { return nil }
+        if authorizeAs && user == nil { throw UsageError("--dav-authorize-as needs --dav-user, the admin that acts for each user") }
         let endpoint: DAVEndpoint
         do {
             endpoint = try DAVEndpoint(url: url, caFile: imap.caFile, insecure: imap.insecure, readTimeout: imap.timeout)
@@ -63,7 +69,7 @@ struct DAVOptions: ParsableArguments {
         } else {
             password = nil
         }
-        return DAVSourceFactory(endpoint: endpoint, loginUser: user, password: password)
+        return DAVSourceFactory(endpoint: endpoint, loginUser: user, password: password, authorizeAs: authorizeAs)
     }
 }
 
@@ -72,13 +78,15 @@ struct DAVSourceFactory: Sendable {
     let endpoint: DAVEndpoint
     let loginUser: String?
     let password: String?
+    /// True when `loginUser` acts for each user with `Authorize-As`.
+    var authorizeAs = false
 
     /// The endpoint of `user` (`{user}` expanded).
     func endpoint(for user: String) -> DAVEndpoint { endpoint.forUser(user) }
 
     /// The DAV source of `user`.
     func makeSource(user: String) -> DAVSource {
-        let credentials = password.map { DAVCredentials(user: loginUser ?? user, password: $0) }
+        let credentials = password.map { DAVCredentials(user: loginUser ?? user, password: $0, authorizeAs: authorizeAs ? user : nil) }
         return DAVSource(client: DAVClient(endpoint: endpoint(for: user), user: user, credentials: credentials))
     }
 

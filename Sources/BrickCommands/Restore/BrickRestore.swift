@@ -54,6 +54,10 @@ public struct BrickRestoreCommand: AsyncParsableCommand {
         discussion: "A message is the same when its Message-ID (or its bytes) and its internal date to the second match. An interrupted run can leave both copies; running it again removes the extra one. IMAP targets must offer UIDPLUS."))
     var overwrite = false
 
+    @Flag(name: .customLong("dav-authorize-as"), help: ArgumentHelp(
+        "With caldav:, carddav: or dav: and --admin-user: act for --user with Cyrus's Authorize-As header (a Cyrus Murder backend)."))
+    var davAuthorizeAs = false
+
     @Flag(name: [.customLong("dry-run"), .customLong("list")], help: "Only list what would be restored.")
     var dryRun = false
 
@@ -140,9 +144,10 @@ public struct BrickRestoreCommand: AsyncParsableCommand {
         if case .dav(let url, let kinds) = spec {
             let step = DAVRestoreStep(
                 url: url, kinds: kinds, targetUser: targetUser ?? store.user, restoreRoot: restoreRoot, overwrite: overwrite,
-                imap: imap, output: output)
+                authorizeAs: davAuthorizeAs, imap: imap, output: output)
             return try await step.run(store: store, query: query)
         }
+        if davAuthorizeAs { throw UsageError("--dav-authorize-as is for caldav:, carddav: and dav: targets") }
         let progress = RestoreProgress()
         let started = Date()
         let display = output.progress.isEnabled ? ProgressDisplay {

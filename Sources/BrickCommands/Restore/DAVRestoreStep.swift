@@ -6,7 +6,8 @@ import Foundation
 
 /// `brick-restore … --to caldav:URL | carddav:URL | dav:URL`: puts calendar and
 /// contact items back into a user's home on a CalDAV/CardDAV server. The login is
-/// `--admin-user` when given, else the target user; the password comes from
+/// `--admin-user` when given (with `--dav-authorize-as` acting for the target user
+/// through Cyrus's `Authorize-As`), else the target user; the password comes from
 /// `--password-file` or `--password-env`.
 struct DAVRestoreStep {
     var url: String
@@ -14,6 +15,8 @@ struct DAVRestoreStep {
     var targetUser: String
     var restoreRoot: String?
     var overwrite: Bool
+    /// True when `--admin-user` acts for the target user with `Authorize-As`.
+    var authorizeAs = false
     var imap: IMAPOptions
     var output: OutputOptions
 
@@ -26,7 +29,9 @@ struct DAVRestoreStep {
             throw UsageError("--to: \(error)")
         }
         let password = imap.passwordFile != nil || imap.passwordEnv != nil ? try imap.password() : nil
-        let credentials = password.map { DAVCredentials(user: imap.adminUser ?? targetUser, password: $0) }
+        if authorizeAs && imap.adminUser == nil { throw UsageError("--dav-authorize-as needs --admin-user, the admin that acts for --user") }
+        let actingFor = authorizeAs ? targetUser : nil
+        let credentials = password.map { DAVCredentials(user: imap.adminUser ?? targetUser, password: $0, authorizeAs: actingFor) }
         let client = DAVClient(endpoint: endpoint, user: targetUser, credentials: credentials)
         let progress = RestoreProgress()
         let started = Date()

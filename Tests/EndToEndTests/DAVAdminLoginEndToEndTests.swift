@@ -1,0 +1,46 @@
+import BrickTestSupport
+import Foundation
+import Testing
+
+/// The admin login acting for a user, through the built executables and Cyrus's httpd
+/// (tools/cyrus-test-server's Murder-backend httpd, the one that honours
+/// `Authorize-As`): `backup --dav-user backup-admin --dav-authorize-as` backs up
+/// alice's calendar, `brick-restore --admin-user backup-admin --dav-authorize-as`
+/// puts it into bob's, and the flag without an admin is a usage error.
+@Suite(.serialized, .enabled(if: DAVTestServer.shouldRun(.cyrus))) struct DAVAdminLoginEndToEndTests {
+    @Test func adminActsForEachUserInBackupAndRestore() throws {
+        let server = try DAVTestServer.start(.cyrus)
+        defer { server.stop() }
+        let proxy = try #require(server.proxyURL)
+        let work = try Workspace()
+        let event = try Data(contentsOf: Tools.packageRoot.appendingPathComponent("Fixtures/dav-roundtrip/work-review.ics"))
+        let put = try server.request(
+            "PUT", server.calendarURL("alice") + "review.ics", user: "alice", body: Array(event), headers: ["Content-Type: text/calendar"])
+        #expect(put.status == 201)
+        let passwordFile = work.url.appendingPathComponent("admin-pw")
+        FileManager.default.createFile(atPath: passwordFile.path, contents: Data("pass-admin\n".utf8), attributes: [.posixPermissions: 0o600])
+
+        let backup = try Tools.run("brick-backup", [
+            "backup", "--dav", proxy, "--dav-user", "backup-admin", "--dav-authorize-as", "--dav-password-file", passwordFile.path,
+            "-u", "alice", "--store", work.store.path, "--progress", "never",
+        ])
+        #expect(backup.status == 0, "\(backup.stdout)\(backup.stderr)")
+        let items = try index(work.store.appendingPathComponent("alice"))
+        #expect(items.map(\.key) == ["review.ics"])
+
+        let restore = try Tools.run("brick-restore", [
+            work.store.appendingPathComponent("alice").path, "--to", "caldav:\(proxy)calendars/user/{user}/", "--user", "bob",
+            "--admin-user", "backup-admin", "--dav-authorize-as", "--password-file", passwordFile.path, "--progress", "never",
+        ])
+        #expect(restore.status == 0, "\(restore.stdout)\(restore.stderr)")
+        #expect(restore.stdout.contains("restored 1,"), "\(restore.stdout)")
+        let back = try server.request("GET", server.calendarURL("bob") + "review.ics", user: "bob")
+        #expect(back.status == 200 && String(decoding: back.body, as: UTF8.self).contains("UID:review-2026@example.org"))
+
+        let noAdmin = try Tools.run("brick-backup", [
+            "backup", "--dav", proxy, "--dav-authorize-as", "--dav-password-file", passwordFile.path,
+            "-u", "alice", "--store", work.store.path, "--progress", "never",
+        ])
+        #expect(noAdmin.status == 2 && noAdmin.stderr.contains("--dav-authorize-as needs --dav-user"), "\(noAdmin.stderr)")
+    }
+}
