@@ -43,4 +43,37 @@ import Testing
         ])
         #expect(noAdmin.status == 2 && noAdmin.stderr.contains("--dav-authorize-as needs --dav-user"), "\(noAdmin.stderr)")
     }
+
+    /// A restore across users (`--all-users`) into a DAV server: each user's hits back
+    /// into that user's own calendars (`--into-own-mailboxes`), as the admin.
+    @Test func restoreAcrossUsersPutsEachUsersEventsBackIntoTheirOwnCalendar() throws {
+        let server = try DAVTestServer.start(.cyrus)
+        defer { server.stop() }
+        let proxy = try #require(server.proxyURL)
+        let work = try Workspace()
+        let passwordFile = work.url.appendingPathComponent("admin-pw")
+        FileManager.default.createFile(atPath: passwordFile.path, contents: Data("pass-admin\n".utf8), attributes: [.posixPermissions: 0o600])
+        for (user, fixture) in [("alice", "work-review.ics"), ("bob", "work-weekly.ics")] {
+            let event = try Data(contentsOf: Tools.packageRoot.appendingPathComponent("Fixtures/dav-roundtrip/\(fixture)"))
+            let put = try server.request("PUT", server.calendarURL(user) + fixture, user: user, body: Array(event), headers: ["Content-Type: text/calendar"])
+            #expect(put.status == 201)
+            let backup = try Tools.run("brick-backup", [
+                "backup", "--dav", proxy, "--dav-user", "backup-admin", "--dav-authorize-as", "--dav-password-file", passwordFile.path,
+                "-u", user, "--store", work.store.path, "--progress", "never",
+            ])
+            #expect(backup.status == 0, "\(backup.stdout)\(backup.stderr)")
+            #expect(try server.request("DELETE", server.calendarURL(user) + fixture, user: user).status == 204)
+        }
+        let arguments = [
+            work.store.path, "--all-users", "--to", "caldav:\(proxy)calendars/user/{user}/", "--progress", "never",
+            "--admin-user", "backup-admin", "--dav-authorize-as", "--password-file", passwordFile.path,
+        ]
+        let refused = try Tools.run("brick-restore", arguments)
+        #expect(refused.status == 2 && refused.stderr.contains("--into-own-mailboxes"), "\(refused.stderr)")
+        let restore = try Tools.run("brick-restore", arguments + ["--into-own-mailboxes"])
+        #expect(restore.status == 0, "\(restore.stdout)\(restore.stderr)")
+        #expect(restore.stdout.contains("alice: restored 1,") && restore.stdout.contains("bob: restored 1,"), "\(restore.stdout)")
+        #expect(try server.request("GET", server.calendarURL("alice") + "work-review.ics", user: "alice").status == 200)
+        #expect(try server.request("GET", server.calendarURL("bob") + "work-weekly.ics", user: "bob").status == 200)
+    }
 }

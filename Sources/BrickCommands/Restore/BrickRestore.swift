@@ -77,7 +77,7 @@ public struct BrickRestoreCommand: AsyncParsableCommand {
 
     @OptionGroup(title: "Search across users") var search: SearchOptions
 
-    @Flag(name: .customLong("into-own-mailboxes"), help: "Across users, into IMAP: put each user's hits back into that user's own account.")
+    @Flag(name: .customLong("into-own-mailboxes"), help: "Across users, into IMAP or a DAV server: put each user's hits back into that user's own account.")
     var intoOwnMailboxes = false
 
     @OptionGroup var imap: IMAPOptions
@@ -103,7 +103,7 @@ public struct BrickRestoreCommand: AsyncParsableCommand {
             let step = SearchRestoreStep(
                 root: URL(fileURLWithPath: userDirectory.userDirectory), search: search, query: try filters.query(), to: to,
                 targetUser: targetUser, restoreRoot: restoreRoot, intoOwnMailboxes: intoOwnMailboxes, overwrite: overwrite,
-                format: format, imap: imap, output: output)
+                format: format, imap: imap, output: output, davAuthorizeAs: davAuthorizeAs)
             if try await step.run(dryRun: dryRun) { throw CommandFailure(exit: .partialFailure) }
             return
         }

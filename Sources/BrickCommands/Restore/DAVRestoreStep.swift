@@ -19,6 +19,8 @@ struct DAVRestoreStep {
     var authorizeAs = false
     var imap: IMAPOptions
     var output: OutputOptions
+    /// Put before the summary line (a restore across users names the user).
+    var summaryPrefix = ""
 
     /// Runs the restore and prints its summary; returns whether some items failed.
     func run(store: UserStore, query: ItemQuery) async throws -> Bool {
@@ -45,9 +47,9 @@ struct DAVRestoreStep {
             overwrite: overwrite, logger: logger, progress: progress)
         let report = try await job.run()
         display?.finish()
-        for failure in report.failures { Terminal.printError("failed: \(failure)") }
+        for failure in report.failures { Terminal.printError("failed: \(summaryPrefix)\(failure)") }
         let replaced = overwrite ? "replaced \(Formatting.count(report.replaced)), " : ""
-        Terminal.write("restored \(Formatting.count(report.restored)), \(replaced)already there \(Formatting.count(report.skippedDuplicates)), "
+        Terminal.write("\(summaryPrefix)restored \(Formatting.count(report.restored)), \(replaced)already there \(Formatting.count(report.skippedDuplicates)), "
             + "failed \(Formatting.count(report.failures.count - report.foldersFailed))"
             + (report.foldersFailed > 0 ? ", collections refused \(report.foldersFailed) (\(Formatting.count(report.itemsNotTried)) items not tried)" : "")
             + (report.notApplicable > 0 ? ", not calendar or contact items of this target \(Formatting.count(report.notApplicable))" : "")

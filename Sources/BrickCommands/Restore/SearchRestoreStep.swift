@@ -19,6 +19,8 @@ struct SearchRestoreStep {
     var format: ListingFormat?
     var imap: IMAPOptions
     var output: OutputOptions
+    /// `--dav-authorize-as`: the admin acts for each target user (DAV targets).
+    var davAuthorizeAs = false
 
     /// Runs the search (and the restore unless `dryRun`); returns whether something failed.
     func run(dryRun: Bool) async throws -> Bool {
@@ -62,7 +64,10 @@ struct SearchRestoreStep {
         case .eml, .mbox, .calendarFiles:
             guard !intoOwnMailboxes else { throw UsageError("--into-own-mailboxes needs an imap:// or imaps:// target") }
         case .dav:
-            throw UsageError("calendars and contacts are restored one user at a time: give that user's store directory")
+            if intoOwnMailboxes { return }
+            guard targetUser != nil, restoreRoot != nil else {
+                throw UsageError("restoring hits of many users into a DAV server needs --user ACCOUNT and --restore-root NAME (each user a collection named NAME USER), or --into-own-mailboxes")
+            }
         }
     }
 
@@ -71,6 +76,14 @@ struct SearchRestoreStep {
         let store = try UserStore(layout: StoreLayout(userDirectory: root.appendingPathComponent(user)), mode: .readOnly)
         var userQuery = query
         if let keys { userQuery.keys = keys }
+        if case .dav(let url, let kinds) = spec {
+            // Into each user's own home, or into one account's home, a collection per user.
+            let step = DAVRestoreStep(
+                url: url, kinds: kinds, targetUser: intoOwnMailboxes ? user : targetUser ?? user,
+                restoreRoot: intoOwnMailboxes ? restoreRoot : restoreRoot.map { "\($0) \(user)" }, overwrite: overwrite,
+                authorizeAs: davAuthorizeAs, imap: imap, output: output, summaryPrefix: "\(user): ")
+            return try await step.run(store: store, query: userQuery)
+        }
         let base = restoreRoot.map(FolderPath.init(parsing:)) ?? .root
         let logger = CommandLogging.logger(level: output.logLevel, progress: nil)
         let target: any RestoreTarget
