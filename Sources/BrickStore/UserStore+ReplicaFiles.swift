@@ -37,10 +37,12 @@ extension UserStore {
         }
     }
 
-    /// Writes the `path` file of each folder whose directory exists.
+    /// Writes the `path` file (and a DAV folder's `dav` file) of each folder whose
+    /// directory exists.
     func rewritePathFiles(_ folders: [StoredFolder]) throws(StoreError) {
         for folder in folders where FileManager.default.fileExists(atPath: layout.url(folder.directory).path) {
             try FileSystem.writeAtomically(folder.path.description + "\n", to: layout.url(folder.directory + "/path"), user: user)
+            try writeDAVFolderFile(folder, onlyWhenMissing: false)
         }
     }
 
