@@ -91,6 +91,10 @@ import Testing
         #expect(emil.contains("VERSION:4.0"), "the 4.0 card is kept as 4.0")
 
         // Filters select exactly.
+        #expect(try T.selected(store) {
+            $0.periodBegin = date("2026-03-01")
+            $0.periodEnd = date("2026-04-01")
+        } == ["Calendars/Home/holiday.ics", "Calendars/Travel/trip.ics", "Calendars/Work/weekly.ics"])
         #expect(try T.selected(store) { $0.sender = "bob@example.org" } == ["Calendars/Work/weekly.ics"])
         #expect(try T.selected(store) { $0.sender = "dora.private@example.net" }.map { $0.hasSuffix("/dora.vcf") } == [true])
         #expect(try T.selected(store) { $0.folders = [FolderPath(["Calendars", "Home"])] } == ["Calendars/Home/holiday.ics"])
@@ -109,9 +113,34 @@ import Testing
         #expect(Set(bobCalendars.compactMap(\.displayName)).isSuperset(of: ["Work", "Home", "Travel"]))
         #expect(bobCalendars.first { $0.displayName == "Work" }?.color == "#FF0000FF")
 
-        // Twice adds nothing.
+        // Twice adds nothing; --overwrite replaces each, with its current ETag.
         let again = try await restore(store, into: base, user: "bob", overwrite: false)
         #expect(again.restored == 0 && again.skippedDuplicates == 7 && again.failures.isEmpty)
+        let replaced = try await restore(store, into: base, user: "bob", overwrite: true)
+        #expect(replaced.restored == 7 && replaced.failures.isEmpty, "\(replaced.failures)")
+
+        // --restore-root: one new calendar named after it, made with MKCALENDAR. Into
+        // carol: Cyrus keeps a UID once per user, so into bob, who holds these UIDs in
+        // other calendars now, each would be answered "uid-conflict" (already there).
+        let rooted = try await DAVRestoreJob(
+            store: store, query: ItemQuery(), target: DAVTarget(client: try T.client(base + "calendars/user/carol/", user: "carol", password: "pass-carol")),
+            kinds: [.calendar], restoreRoot: "Restored 2026", overwrite: false, logger: T.logger
+        ).run()
+        #expect(rooted.restored == 5 && rooted.failures.isEmpty, "\(rooted.restored) \(rooted.skippedDuplicates) \(rooted.failures)")
+        let carol = try T.client(base, user: "carol", password: "pass-carol")
+        let made = try await DAVDiscovery(client: carol).collections().filter { $0.displayName == "Restored 2026" }
+        #expect(made.map(\.kind) == [.calendar])
+        let intoBob = try await DAVRestoreJob(
+            store: store, query: ItemQuery(), target: DAVTarget(client: try T.client(base + "calendars/user/bob/", user: "bob", password: "pass-bob")),
+            kinds: [.calendar], restoreRoot: "Restored 2026", overwrite: false, logger: T.logger
+        ).run()
+        #expect(intoBob.restored == 0 && intoBob.skippedDuplicates == 5 && intoBob.failures.isEmpty, "\(intoBob.restored) \(intoBob.skippedDuplicates) \(intoBob.failures)")
+    }
+
+    private func date(_ text: String) -> Date {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withFullDate]
+        return formatter.date(from: text)!
     }
 
     /// Cyrus's admin acting for a user: Basic as `backup-admin` with `Authorize-As`,

@@ -64,8 +64,11 @@ public struct DAVTarget: Sendable {
             return .replaced
         }
         // RFC 4791 §5.3.2.1 / RFC 6352 §6.3.2.1: a resource with the same UID under
-        // another name (no-uid-conflict): the item is there already.
-        if [403, 409].contains(response.status), String(decoding: response.body, as: UTF8.self).contains("uid-conflict") {
+        // another name (no-uid-conflict): the item is there already. Cyrus says so for
+        // an event with an ORGANIZER whose UID is in any of the user's calendars with
+        // RFC 6638 §3.2.4.1's unique-scheduling-object-resource.
+        let body = String(decoding: response.body, as: UTF8.self)
+        if [403, 409].contains(response.status), body.contains("uid-conflict") || body.contains("unique-scheduling-object-resource") {
             return .alreadyThere
         }
         throw .httpStatus(method: "PUT", href: href, status: response.status, user: client.user)
