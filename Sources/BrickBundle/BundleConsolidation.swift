@@ -51,8 +51,16 @@ public enum BundleConsolidation {
         let folded = Array(bundles[start...])
         var index = Index()
         var lastChainDigest: [UInt8] = []
+        // The chain digest of each sequence folded, while every bundle says its own.
+        var foldedDigests: [[UInt8]]? = []
         for (fileIndex, bundle) in folded.enumerated() {
             lastChainDigest = try index.add(bundle, fileIndex: fileIndex, schema: schema)
+            let covered = bundle.header.sequence - bundle.header.firstSequence + 1
+            if bundle.header.kind == .consolidated {
+                foldedDigests = bundle.header.foldedDigests.count == covered ? foldedDigests.map { $0 + bundle.header.foldedDigests } : nil
+            } else {
+                foldedDigests = covered == 1 ? foldedDigests.map { $0 + [lastChainDigest] } : nil
+            }
         }
         let first = folded[0].header
         let header = BundleHeader(
@@ -60,7 +68,8 @@ public enum BundleConsolidation {
             parentSequence: first.parentSequence, parentDigest: first.parentDigest,
             kind: first.kind == .full ? .full : .consolidated, createdAt: last.header.createdAt,
             brickVersion: brickVersion, fromRun: first.fromRun, toRun: last.header.toRun,
-            firstSequence: bundles[0].header.firstSequence, replacesDigest: lastChainDigest)
+            firstSequence: bundles[0].header.firstSequence, replacesDigest: lastChainDigest,
+            foldedDigests: first.kind == .full ? [] : foldedDigests ?? [])
         let envelope = recipients.isEmpty ? nil : try EncryptedBundleOutput(recipients: recipients, header: header, output: output)
         let writer = try BundleWriter(header: header, output: envelope ?? output)
         let files = try folded.map { try ReadOnlyFile($0.url) }
