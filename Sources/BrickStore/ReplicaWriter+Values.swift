@@ -37,7 +37,9 @@ extension ReplicaWriter {
         return out
     }
 
-    /// Writes the values waiting, in one Berkeley DB transaction.
+    /// Writes the values waiting, in one Berkeley DB transaction. The segment records
+    /// an older value of a key had beyond the new value's go with it (a segmented
+    /// message replaced by a smaller one leaves none behind).
     func flushValues() throws {
         guard !values.isEmpty else { return }
         var targets: [FolderID: ItemFile] = [:]
@@ -49,8 +51,13 @@ extension ReplicaWriter {
             try store.retryingDeadlocks {
                 let transaction = try store.environment.beginTransaction()
                 for entry in batch {
-                    for (key, bytes) in ReplicaWriter.records(key: Array(entry.key.utf8), logicalValue: entry.value) {
-                        try targets[entry.folder]!.put(key, Array(bytes), in: transaction)
+                    let database = targets[entry.folder]!
+                    let key = Array(entry.key.utf8)
+                    let records = ReplicaWriter.records(key: key, logicalValue: entry.value)
+                    let old = try database.get(key, in: transaction)
+                    try store.deleteSegments(of: key, from: UInt32(records.count - 1), oldValue: old, in: database, transaction: transaction)
+                    for (recordKey, bytes) in records {
+                        try database.put(recordKey, Array(bytes), in: transaction)
                     }
                 }
                 try transaction.commit()
