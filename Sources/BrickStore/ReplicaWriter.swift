@@ -196,7 +196,7 @@ public final class ReplicaWriter {
     /// Upserts the folder rows waiting: rows the replica has are first given placeholder
     /// paths and directories, so that no intermediate state breaks a uniqueness rule.
     /// A folder's item file stays where it was until the catalog is committed.
-    private func applyFolders() throws {
+    func applyFolders() throws {
         if !started {
             started = true
             if full {
