@@ -16,6 +16,11 @@ public enum RecordRole: Sendable, Equatable {
     /// the latest attached data of that identity is kept, and written after the latest
     /// state record.
     case attached
+    /// A change of some columns of the state record of this identity: kept after the
+    /// latest state record (a later change replaces it, a later state record or
+    /// removal drops it); the latest record of the identity when there is no state
+    /// record in the fold.
+    case update(identity: [UInt8])
     /// Kept wherever it appears.
     case keepAll
 }
@@ -51,8 +56,16 @@ public enum BundleConsolidation {
         let folded = Array(bundles[start...])
         var index = Index()
         var lastChainDigest: [UInt8] = []
+        // The chain digest of each sequence folded, while every bundle says its own.
+        var foldedDigests: [[UInt8]]? = []
         for (fileIndex, bundle) in folded.enumerated() {
             lastChainDigest = try index.add(bundle, fileIndex: fileIndex, schema: schema)
+            let covered = bundle.header.sequence - bundle.header.firstSequence + 1
+            if bundle.header.kind == .consolidated {
+                foldedDigests = bundle.header.foldedDigests.count == covered ? foldedDigests.map { $0 + bundle.header.foldedDigests } : nil
+            } else {
+                foldedDigests = covered == 1 ? foldedDigests.map { $0 + [lastChainDigest] } : nil
+            }
         }
         let first = folded[0].header
         let header = BundleHeader(
@@ -60,13 +73,15 @@ public enum BundleConsolidation {
             parentSequence: first.parentSequence, parentDigest: first.parentDigest,
             kind: first.kind == .full ? .full : .consolidated, createdAt: last.header.createdAt,
             brickVersion: brickVersion, fromRun: first.fromRun, toRun: last.header.toRun,
-            firstSequence: bundles[0].header.firstSequence, replacesDigest: lastChainDigest)
+            firstSequence: bundles[0].header.firstSequence, replacesDigest: lastChainDigest,
+            foldedDigests: first.kind == .full ? [] : foldedDigests ?? [])
         let envelope = recipients.isEmpty ? nil : try EncryptedBundleOutput(recipients: recipients, header: header, output: output)
         let writer = try BundleWriter(header: header, output: envelope ?? output)
         let files = try folded.map { try ReadOnlyFile($0.url) }
         for entry in index.emissionOrder() {
             try copy(entry.state, from: files, to: writer)
             if !entry.isRemoval, let attached = entry.attached { try copy(attached, from: files, to: writer) }
+            if !entry.isRemoval, let update = entry.update { try copy(update, from: files, to: writer) }
         }
         let trailer = try writer.finish()
         try envelope?.finish(chainDigest: header.replacesDigest.isEmpty ? trailer.digest : header.replacesDigest)
@@ -102,6 +117,10 @@ public enum BundleConsolidation {
             var state: Location
             var isRemoval: Bool
             var attached: Location?
+            /// The latest change after a state record of the fold.
+            var update: Location?
+            /// True when `state` is itself a change (no state record in the fold).
+            var stateIsUpdate = false
         }
         var entries: [[UInt8]: Entry] = [:]
         var keptAsIs: [Location] = []
@@ -123,6 +142,16 @@ public enum BundleConsolidation {
                     let attached = isRemoval ? nil : entries[identity]?.attached
                     entries[identity] = Entry(state: location, isRemoval: isRemoval, attached: attached)
                     previousIdentity = identity
+                case .update(let identity):
+                    if let entry = entries[identity], !entry.stateIsUpdate {
+                        guard !entry.isRemoval else {
+                            throw BundleError.damagedRecord(index: head.index, offset: head.offset, detail: "a change of a record removed before it")
+                        }
+                        entries[identity]?.update = location
+                    } else {
+                        entries[identity] = Entry(state: location, isRemoval: false, attached: nil, stateIsUpdate: true)
+                    }
+                    previousIdentity = nil
                 case .attached:
                     guard let identity = previousIdentity, entries[identity] != nil else {
                         throw BundleError.damagedRecord(index: head.index, offset: head.offset, detail: "data with no record before it")

@@ -45,13 +45,18 @@ public struct BundleHeader: Sendable, Equatable {
     /// For a consolidated bundle, the chain digest of the bundle it stands in for (the
     /// last one folded), which later bundles name as their parent; empty otherwise.
     public var replacesDigest: [UInt8]
+    /// For a consolidated bundle, the chain digest of every bundle it folded, first
+    /// sequence to last (header tag 13), so that a replica already past the first can
+    /// check where it stands in the range; empty when not known.
+    public var foldedDigests: [[UInt8]]
 
     /// Creates a header.
     public init(
         storeID: String, user: String, sequence: UInt64, parentSequence: UInt64, parentDigest: [UInt8],
         kind: BundleKind, createdAt: Date, brickVersion: String, fromRun: Int64, toRun: Int64,
-        firstSequence: UInt64? = nil, replacesDigest: [UInt8] = []
+        firstSequence: UInt64? = nil, replacesDigest: [UInt8] = [], foldedDigests: [[UInt8]] = []
     ) {
+        self.foldedDigests = foldedDigests
         self.firstSequence = firstSequence ?? sequence
         self.replacesDigest = replacesDigest
         self.storeID = storeID
@@ -80,6 +85,7 @@ public struct BundleHeader: Sendable, Equatable {
         static let toRun: UInt16 = 10
         static let firstSequence: UInt16 = 11
         static let replacesDigest: UInt16 = 12
+        static let foldedDigests: UInt16 = 13
     }
 
     var fields: BundleFields {
@@ -96,6 +102,7 @@ public struct BundleHeader: Sendable, Equatable {
         fields.set(Tag.toRun, toRun)
         if firstSequence != sequence { fields.set(Tag.firstSequence, Int64(bitPattern: firstSequence)) }
         if !replacesDigest.isEmpty { fields.set(Tag.replacesDigest, bytes: replacesDigest) }
+        if !foldedDigests.isEmpty { fields.set(Tag.foldedDigests, bytes: foldedDigests.flatMap { $0 }) }
         return fields
     }
 
@@ -111,6 +118,8 @@ public struct BundleHeader: Sendable, Equatable {
                 throw BundleError.damagedHeader("a digest that is not 32 bytes")
             }
             let sequence = UInt64(bitPattern: try fields.requiredInt(Tag.sequence))
+            let folded = fields.bytes(Tag.foldedDigests) ?? []
+            guard folded.count % 32 == 0 else { throw BundleError.damagedHeader("folded digests that are not 32 bytes each") }
             self.init(
                 storeID: try fields.requiredString(Tag.storeID),
                 user: try fields.requiredString(Tag.user),
@@ -123,7 +132,8 @@ public struct BundleHeader: Sendable, Equatable {
                 fromRun: try fields.requiredInt(Tag.fromRun),
                 toRun: try fields.requiredInt(Tag.toRun),
                 firstSequence: try fields.int(Tag.firstSequence).map { UInt64(bitPattern: $0) } ?? sequence,
-                replacesDigest: replacesDigest)
+                replacesDigest: replacesDigest,
+                foldedDigests: stride(from: 0, to: folded.count, by: 32).map { Array(folded[$0..<$0 + 32]) })
         } catch let error as BundleError {
             if case .badField(let tag, let detail) = error { throw .damagedHeader("field \(tag): \(detail)") }
             throw error

@@ -100,6 +100,15 @@ public struct BundleExporter {
             report.folders += 1
         }
         try store.forEachChangedItem(after: cursor) { row, valueChanged in
+            if kind == .incremental && !valueChanged {
+                // Added before the cursor, same value: only flags, MODSEQ or the
+                // deletion mark can have changed (FORMAT.md §8.5, record 10).
+                try writer.append(.itemChange, RowCoding.fields(of: row.filter { OffsiteColumns.itemChangeNames.contains($0.key) },
+                                                                 table: "items", columns: OffsiteColumns.itemChange, user: user))
+                report.items += 1
+                progress(report.items)
+                return
+            }
             try writer.append(.item, RowCoding.fields(of: row, table: "items", columns: OffsiteColumns.items, user: user))
             report.items += 1
             if valueChanged {

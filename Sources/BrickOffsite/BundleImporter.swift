@@ -87,7 +87,17 @@ public final class BundleImporter {
                 ? .alreadyApplied : .refused(.conflictingBundle(user: header.user, bundle: label, sequence: header.sequence))
         }
         let last = try store.lastAppliedBundle()
-        if header.kind != .full {
+        if header.kind == .consolidated, let last, header.parentSequence < last.sequence, last.sequence < header.sequence,
+            header.firstSequence <= last.sequence
+        {
+            // The replica applied part of the folded range: applying the rest is safe when
+            // its last bundle is the one folded there (rows travel whole, so the latest
+            // state of each identity overwrites whatever the replica had).
+            guard Self.folds(header, at: last) else {
+                return .refused(.partlyApplied(
+                    user: header.user, bundle: label, first: header.firstSequence, last: header.sequence, at: last.sequence))
+            }
+        } else if header.kind != .full {
             guard let last, header.parentSequence == last.sequence else {
                 let have = try store.lastAppliedBundle()?.sequence ?? 0
                 return .refused(.chainBroken(
@@ -106,6 +116,14 @@ public final class BundleImporter {
         }
         try RecordApplier(reader: reader, label: label, options: options).apply(to: store, report: &report)
         return .applied
+    }
+
+    /// True when consolidated `header` names the chain digest of `last` among the
+    /// bundles it folded, at `last`'s sequence.
+    static func folds(_ header: BundleHeader, at last: AppliedBundle) -> Bool {
+        let count = header.sequence - header.firstSequence + 1
+        guard UInt64(header.foldedDigests.count) == count, last.sequence >= header.firstSequence else { return false }
+        return header.foldedDigests[Int(last.sequence - header.firstSequence)] == last.digest
     }
 
     /// Reads the rest of a bundle without applying it, checking its digest.

@@ -18,11 +18,15 @@ public enum ExportResumption {
             .appendingPathComponent(BundleFileOutput.fileName(sequence: sequence))
         guard FileManager.default.fileExists(atPath: url.path) else { return false }
         guard let (header, digest) = try? readWhole(url) else { return false }
+        // A cursor of run 0 after a sequence is one a rebuilt catalog took over: the
+        // file's runs are numbered as in the old catalog, so the next export stays full.
+        let restored = state.map { $0.lastRun == 0 && $0.lastSequence > 0 } ?? false
         guard header.storeID == (try store.storeID()), header.user == store.user, header.sequence == sequence,
               header.parentSequence == (state?.lastSequence ?? 0), header.parentDigest == (state?.lastDigest ?? []),
-              header.toRun <= (try store.latestRunID())
+              try restored || header.toRun <= store.latestRunID()
         else { return false }
-        try store.recordExport(target: target, sequence: sequence, run: header.toRun, digest: digest, at: header.createdAt)
+        try store.recordExport(
+            target: target, sequence: sequence, run: restored ? 0 : header.toRun, digest: digest, at: header.createdAt)
         return true
     }
 

@@ -7,6 +7,10 @@ public enum OffsiteError: Error, CustomStringConvertible, Sendable {
     case chainBroken(user: String, bundle: String, missing: UInt64, detail: String)
     /// The bundle comes from another primary store than the replica's.
     case foreignStore(user: String, bundle: String, found: String, expected: String)
+    /// A consolidated bundle folds sequences `first` … `last`, the replica stands at
+    /// `at` inside that range, and the bundle cannot show that the replica's `at` is
+    /// the one it folded; nothing was applied.
+    case partlyApplied(user: String, bundle: String, first: UInt64, last: UInt64, at: UInt64)
     /// A bundle with this sequence was applied already, with other content.
     case conflictingBundle(user: String, bundle: String, sequence: UInt64)
     /// The replica directory holds a store that is not a replica (it has runs of its own
@@ -27,6 +31,10 @@ public enum OffsiteError: Error, CustomStringConvertible, Sendable {
             return "user \(user): bundle \(bundle) refused: sequence \(missing) is missing (\(detail)); the replica is unchanged"
         case .foreignStore(let user, let bundle, let found, let expected):
             return "user \(user): bundle \(bundle) refused: it comes from store \(found), the replica copies store \(expected)"
+        case .partlyApplied(let user, let bundle, let first, let last, let at):
+            return "user \(user): bundle \(bundle) refused: it folds sequences \(first) to \(last) and the replica is at \(at), "
+                + "which the bundle does not confirm (folded by an older brick, or another chain); the replica is unchanged: "
+                + "import a full bundle (export --full) or the bundles after \(at) as they were before consolidation"
         case .conflictingBundle(let user, let bundle, let sequence):
             return "user \(user): bundle \(bundle) refused: sequence \(sequence) was applied already with another digest"
         case .notAReplica(let user, let path):

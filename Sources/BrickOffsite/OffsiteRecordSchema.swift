@@ -18,6 +18,8 @@ public struct OffsiteRecordSchema: BundleRecordSchema {
             return .attached
         case .item:
             return .state(identity: try itemIdentity(fields, folder: 2, key: 3, head), isRemoval: false)
+        case .itemChange:
+            return .update(identity: try itemIdentity(fields, folder: 2, key: 3, head))
         case .purgedItem:
             return .state(identity: try itemIdentity(fields, folder: PurgeTag.folder, key: PurgeTag.key, head), isRemoval: true)
         case .run:

@@ -22,6 +22,9 @@ extension BundleRecordType {
     static let purgedSetting = BundleRecordType(rawValue: 8)
     /// A legal hold row, whole (fields: `OffsiteColumns.holds`); skippable.
     static let hold = BundleRecordType(rawValue: 9)
+    /// The flags, MODSEQ and deletion mark of an item row that changed nothing else
+    /// (fields: `OffsiteColumns.itemChange`, the item row's tags); not skippable.
+    static let itemChange = BundleRecordType(rawValue: 10)
 }
 
 /// Field tags of the setting purge record.
@@ -64,6 +67,12 @@ enum OffsiteColumns {
         ("body_folder_id", .integer), ("body_key", .text), ("email_id", .text), ("value_run", .integer),
         ("kind", .text), ("item_uid", .text), ("ends_at", .integer), ("open_ended", .integer),
     ])
+
+    /// The columns an item change (record 10) carries: the row's identity and what a
+    /// backup changes in a row it keeps (flags, MODSEQ, deletion mark), with the
+    /// tags of `items`.
+    static let itemChange = items.filter { itemChangeNames.contains($0.name) }
+    static let itemChangeNames: Set<String> = ["folder_id", "key", "modseq", "flags", "updated_run", "updated_at", "deleted_run", "deleted_at"]
 
     static let runs = table([
         ("id", .integer), ("kind", .text), ("source", .text), ("started_at", .integer), ("finished_at", .integer),

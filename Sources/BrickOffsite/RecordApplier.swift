@@ -31,6 +31,9 @@ struct RecordApplier {
                 case .item:
                     try writer.item(RowCoding.row(of: reader.readFields(), columns: OffsiteColumns.items))
                     counts.items += 1
+                case .itemChange:
+                    try writer.itemChange(RowCoding.row(of: reader.readFields(), columns: OffsiteColumns.itemChange))
+                    counts.items += 1
                 case .value:
                     // Read piece by piece: a segmented value is written as it comes.
                     let length = try writer.value { sink in try reader.readPayload(chunkSize: 1 << 20, sink) }

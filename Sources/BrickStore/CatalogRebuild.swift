@@ -55,6 +55,7 @@ struct CatalogRebuild {
             try CatalogSchema.migrator.migrate(queue)
             try queue.write { db in
                 try db.execute(sql: "INSERT INTO meta(key, value) VALUES ('user', ?)", arguments: [user])
+                try restoreExportState(db, into: &report)
                 let time = Int64(Date().timeIntervalSince1970)
                 try db.execute(sql: "INSERT INTO runs(kind, source, started_at, finished_at, status) VALUES ('repair', 'rebuilt catalog', ?, ?, 'ok')", arguments: [time, time])
                 let run = RunHandle(id: db.lastInsertedRowID, time: time)
@@ -110,6 +111,21 @@ struct CatalogRebuild {
             throw .io(user: user, path: building.path, operation: "rename", errno: errno)
         }
         FileSystem.syncDirectory(layout.userDirectory)
+    }
+
+    /// Takes the store's identity and its export targets from `export-cursors`: each
+    /// target's cursor keeps its last sequence and digest with run 0, so its next
+    /// export is a full bundle that follows the last one (FORMAT.md §5a).
+    private func restoreExportState(_ db: GRDB.Database, into report: inout RepairReport) throws {
+        guard let saved = ExportCursorFile.read(layout) else { return }
+        try db.execute(sql: "UPDATE meta SET value = ? WHERE key = 'store_id'", arguments: [saved.storeID])
+        report.storeIdentityKept = true
+        for target in saved.targets {
+            try db.execute(
+                sql: "INSERT INTO export_targets(name, last_sequence, last_run, last_digest, last_exported_at) VALUES (?, ?, 0, ?, ?)",
+                arguments: [target.name, Int64(target.lastSequence), Data(target.lastDigest), target.lastExportedAt])
+            report.exportTargetsKept.append(target.name)
+        }
     }
 
     /// Inserts the folders whose directories are in `directory/folders`, parents first.

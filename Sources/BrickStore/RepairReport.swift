@@ -25,6 +25,11 @@ public struct RepairReport: Sendable {
     public var damagedCatalogKeptAt: String?
     /// Why the catalog was rebuilt.
     public var catalogProblem: String?
+    /// True when the rebuilt catalog took the store's identity from `export-cursors`.
+    public var storeIdentityKept = false
+    /// Export targets whose cursors the rebuilt catalog took from `export-cursors`: the
+    /// next export of each is a full bundle numbered after the last one.
+    public var exportTargetsKept: [String] = []
     /// Folders and items the rebuilt catalog holds.
     public var foldersRebuilt = 0, itemsRebuilt = 0
     /// Values that do not even decode a header, left in place (verify lists them as orphans).

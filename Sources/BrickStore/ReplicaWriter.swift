@@ -44,8 +44,10 @@ public final class ReplicaWriter {
     var seenSettings = Set<Int64>()
     var seenHolds = Set<Int64>()
     var lastItem: (folder: FolderID, key: String)?
-    private var values: [(folder: FolderID, key: String, value: [UInt8])] = []
-    private var valueBytes = 0
+    /// Live folders whose path a folder row of the bundle took (see `applyFolders`).
+    private var displaced = Set<FolderID>()
+    var values: [(folder: FolderID, key: String, value: [UInt8])] = []
+    var valueBytes = 0
     private var outcome: Outcome?
 
     init(store: UserStore, db: GRDB.Database, full: Bool, keepPurged: Bool) {
@@ -111,18 +113,6 @@ public final class ReplicaWriter {
         lastItem = (folder, key)
     }
 
-    /// The stored value of the item whose row came last, bytes exactly as the primary
-    /// holds them.
-    public func value(_ bytes: [UInt8]) throws {
-        guard let (folder, key) = lastItem else {
-            throw StoreError.corrupt(user: store.user, detail: "a value without an item row before it")
-        }
-        values.append((folder, key, bytes))
-        valueBytes += bytes.count
-        lastItem = nil
-        if valueBytes >= 8 << 20 { try flushValues() }
-    }
-
     /// A run row, whole (its id is the primary's).
     public func run(_ row: CatalogRow) throws {
         try applyFolders()
@@ -161,6 +151,13 @@ public final class ReplicaWriter {
     /// the removal of what it does not hold, and the record of the bundle.
     public func finish(_ bundle: AppliedBundle, primaryStoreID: String) throws {
         try applyFolders()
+        for id in displaced.sorted() {
+            let path = try String.fetchOne(db, sql: "SELECT path FROM folders WHERE id = ? AND deleted_run IS NULL", arguments: [id])
+            if path == "\u{1}\(id)" {
+                throw StoreError.corrupt(
+                    user: store.user, detail: "the bundle gave the path of folder #\(id) to another folder and no new path to it")
+            }
+        }
         try flushValues()
         if full && !keepPurged { try removeAbsentRows() }
         if full && keepPurged { try markAbsentRowsDeleted(run: bundle.toRun) }
@@ -199,7 +196,7 @@ public final class ReplicaWriter {
     /// Upserts the folder rows waiting: rows the replica has are first given placeholder
     /// paths and directories, so that no intermediate state breaks a uniqueness rule.
     /// A folder's item file stays where it was until the catalog is committed.
-    private func applyFolders() throws {
+    func applyFolders() throws {
         if !started {
             started = true
             if full {
@@ -224,6 +221,18 @@ public final class ReplicaWriter {
         }
         for row in pendingFolders {
             let id = row["id"]!.integer!
+            // A replica past the start of a consolidated bundle sees older folder rows
+            // again: one may name a path another folder has taken since. That folder
+            // gets a placeholder path until its own later row in the bundle (`finish`
+            // checks that it came).
+            if row["deleted_run"]?.integer == nil, let path = row["path"]?.text {
+                let holders = try FolderID.fetchAll(
+                    db, sql: "SELECT id FROM folders WHERE path = ? AND deleted_run IS NULL AND id <> ?", arguments: [path, id])
+                for other in holders {
+                    try db.execute(sql: "UPDATE folders SET path = char(1) || id WHERE id = ?", arguments: [other])
+                    displaced.insert(other)
+                }
+            }
             try upsert("folders", row, replacing: false)
             seenFolders.insert(id)
             if locations[id] == nil { locations[id] = try UserStore.folder(db, id: id) }
@@ -239,50 +248,6 @@ public final class ReplicaWriter {
         }
         locations[folder] = stored
         return stored
-    }
-
-    /// The Berkeley DB records of a logical value from a bundle: the value itself, or
-    /// for body kind 2 its record followed by the frame, cut into segment records of
-    /// `SegmentKey.segmentSize` (FORMAT.md §3, §8.5).
-    static func records(key: [UInt8], logicalValue value: [UInt8]) -> [([UInt8], ArraySlice<UInt8>)] {
-        guard value.count > ItemHeader.fixedSize, value[5] == 2,
-            let keywordCount = Optional(Int(value[68]) | Int(value[69]) << 8),
-            value.count >= ItemHeader.fixedSize + keywordCount + 12
-        else { return [(key, value[...])] }
-        let mainLength = ItemHeader.fixedSize + keywordCount + 12
-        var out: [([UInt8], ArraySlice<UInt8>)] = [(key, value[..<mainLength])]
-        var start = mainLength
-        var index: UInt32 = 0
-        while start < value.count {
-            let end = min(start + SegmentKey.segmentSize, value.count)
-            out.append((SegmentKey.key(item: key, index: index), value[start..<end]))
-            start = end
-            index += 1
-        }
-        return out
-    }
-
-    /// Writes the values waiting, in one Berkeley DB transaction.
-    func flushValues() throws {
-        guard !values.isEmpty else { return }
-        var targets: [FolderID: ItemFile] = [:]
-        for entry in values where targets[entry.folder] == nil {
-            targets[entry.folder] = try store.database(for: try location(of: entry.folder))
-        }
-        let batch = values
-        try store.withBlobs {
-            try store.retryingDeadlocks {
-                let transaction = try store.environment.beginTransaction()
-                for entry in batch {
-                    for (key, bytes) in ReplicaWriter.records(key: Array(entry.key.utf8), logicalValue: entry.value) {
-                        try targets[entry.folder]!.put(key, Array(bytes), in: transaction)
-                    }
-                }
-                try transaction.commit()
-            }
-        }
-        values = []
-        valueBytes = 0
     }
 
     /// Inserts a whole row, or replaces the one with its id. Column names come from the

@@ -49,8 +49,10 @@ extension UserStore {
     }
 
     /// Advances target `name` to a bundle that is durably written, then drops the
-    /// tombstones every target has exported.
+    /// tombstones every target has exported. The cursors and the store's identity are
+    /// first written to `export-cursors` too, which survives a catalog rebuild.
     public func recordExport(target name: String, sequence: UInt64, run: RunID, digest: [UInt8], at date: Date) throws(StoreError) {
+        try writeExportCursorFile(target: name, sequence: sequence, digest: digest, at: date)
         try withCatalog { db in
             try db.execute(
                 sql: """
@@ -64,6 +66,20 @@ extension UserStore {
             try db.execute(sql: "DELETE FROM purged_folders WHERE run_id <= ?", arguments: [oldest])
             try db.execute(sql: "DELETE FROM purged_settings WHERE run_id <= ?", arguments: [oldest])
         }
+    }
+
+    /// Writes `export-cursors` with the catalog's targets, target `name` moved to `sequence`.
+    private func writeExportCursorFile(target name: String, sequence: UInt64, digest: [UInt8], at date: Date) throws(StoreError) {
+        var targets = try readCatalog { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM export_targets WHERE name <> ?", arguments: [name]).map {
+                ExportCursorFile.Target(
+                    name: $0["name"], lastSequence: UInt64($0["last_sequence"] as Int64), lastDigest: [UInt8]($0["last_digest"] as Data),
+                    lastExportedAt: $0["last_exported_at"])
+            }
+        }
+        targets.append(ExportCursorFile.Target(
+            name: name, lastSequence: sequence, lastDigest: digest, lastExportedAt: Int64(date.timeIntervalSince1970)))
+        try ExportCursorFile(storeID: try storeID(), targets: targets).write(layout, user: user)
     }
 
     /// Each folder row added, changed or deleted after run `cursor`, whole, parents

@@ -41,6 +41,9 @@ enum RepairSummary {
             lines.append("\(user): catalog unreadable (\(problem)): rebuilt from the item values with "
                 + "\(Formatting.count(report.foldersRebuilt)) folders and \(Formatting.count(report.itemsRebuilt)) items\(kept)")
             lines.append("\(user): deletion marks, run history and sync tokens were in the old catalog: every item is listed as present until the next backup compares each folder in full")
+            if !report.exportTargetsKept.isEmpty {
+                lines.append("\(user): the next export to \(report.exportTargetsKept.joined(separator: ", ")) writes a full bundle, which replicas apply after their last one")
+            }
         }
         if report.undecodableValues > 0 {
             lines.append("\(user): \(Formatting.count(report.undecodableValues)) values do not decode and were left out (verify lists them as orphans)")
