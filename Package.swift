@@ -25,10 +25,13 @@ let package = Package(
         .systemLibrary(name: "CBerkeleyDB", path: "Sources/CBerkeleyDB"),
         .systemLibrary(name: "CLZ4", path: "Sources/CLZ4", pkgConfig: "liblz4",
                        providers: [.apt(["liblz4-dev"])]),
+        .systemLibrary(name: "CLibCrypto", path: "Sources/CLibCrypto", pkgConfig: "libcrypto",
+                       providers: [.apt(["libssl-dev"])]),
 
         // Safe Swift wrappers, no mail concepts.
         .target(name: "BerkeleyDB", dependencies: ["CBerkeleyDB"]),
         .target(name: "LZ4", dependencies: ["CLZ4"]),
+        .target(name: "LibCrypto", dependencies: ["CLibCrypto"]),
 
         // Shared value types: folder paths, keys, flags, the source contract.
         .target(name: "BrickCore"),
@@ -37,7 +40,7 @@ let package = Package(
 
         // The per-user store: Berkeley DB items + SQLite catalog + lock.
         .target(name: "BrickStore", dependencies: [
-            "BrickCore", "BrickMessage", "BrickCalendar", "BerkeleyDB", "LZ4",
+            "BrickCore", "BrickMessage", "BrickCalendar", "BerkeleyDB", "LZ4", "LibCrypto",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
@@ -109,6 +112,7 @@ let package = Package(
         .target(name: "BrickTestSupport", path: "Tests/BrickTestSupport"),
         .testTarget(name: "BerkeleyDBTests", dependencies: ["BerkeleyDB"]),
         .testTarget(name: "LZ4Tests", dependencies: ["LZ4"]),
+        .testTarget(name: "LibCryptoTests", dependencies: ["LibCrypto", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "BrickCoreTests", dependencies: ["BrickCore"]),
         .testTarget(name: "BrickBundleTests", dependencies: ["BrickBundle"]),
         .testTarget(name: "BrickMessageTests", dependencies: ["BrickMessage", "BrickCore"]),

@@ -1,4 +1,5 @@
 import CBerkeleyDB
+import Glibc
 
 /// A cursor walking a database in key order. Use it on the task that opened it; it
 /// closes in `deinit`.
@@ -21,6 +22,19 @@ public final class Cursor {
         if code == DB_NOTFOUND { return nil }
         if code != 0 { throw BerkeleyDBError(function: "DBC->get", code: code, file: file) }
         return (takeBytes(&k), takeBytes(&v))
+    }
+
+    /// Hands the next record to `body`, its value in the buffer the library read it
+    /// into, with no copy (valid only during the call); nil past the last one.
+    public func next<T>(_ body: (_ key: [UInt8], _ value: UnsafeRawBufferPointer) throws -> T) throws -> T? {
+        var k = DBT(); k.flags = UInt32(DB_DBT_MALLOC)
+        var v = DBT(); v.flags = UInt32(DB_DBT_MALLOC)
+        LibraryMessages.clear()
+        let code = handle.pointee.get(handle, &k, &v, UInt32(DB_NEXT))
+        if code == DB_NOTFOUND { return nil }
+        if code != 0 { throw BerkeleyDBError(function: "DBC->get", code: code, file: file) }
+        defer { free(v.data) }
+        return try body(takeBytes(&k), UnsafeRawBufferPointer(start: v.data, count: Int(v.size)))
     }
 
     /// Closes the cursor.

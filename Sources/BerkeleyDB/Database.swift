@@ -69,6 +69,22 @@ public final class Database: @unchecked Sendable {
 
     /// The value under `key`, or nil when there is none.
     public func get(_ key: [UInt8], in transaction: Transaction? = nil) throws(BerkeleyDBError) -> [UInt8]? {
+        guard var value = try fetch(key, in: transaction) else { return nil }
+        return takeBytes(&value)
+    }
+
+    /// Hands the value under `key` to `body` in the buffer the library read it into,
+    /// with no copy (valid only during the call), and returns what `body` returns; nil
+    /// when there is no value.
+    public func withValue<T>(_ key: [UInt8], in transaction: Transaction? = nil, _ body: (UnsafeRawBufferPointer) throws -> T) throws -> T? {
+        guard let value = try fetch(key, in: transaction) else { return nil }
+        defer { free(value.data) }
+        return try body(UnsafeRawBufferPointer(start: value.data, count: Int(value.size)))
+    }
+
+    /// The value under `key` in memory the library allocated (`DB_DBT_MALLOC`, the
+    /// caller frees it), or nil when there is none.
+    private func fetch(_ key: [UInt8], in transaction: Transaction?) throws(BerkeleyDBError) -> DBT? {
         var key = key
         var v = DBT()
         v.flags = UInt32(DB_DBT_MALLOC)
@@ -81,7 +97,7 @@ public final class Database: @unchecked Sendable {
         }
         if code == DB_NOTFOUND { return nil }
         if code != 0 { throw BerkeleyDBError(function: "DB->get", code: code, file: file) }
-        return takeBytes(&v)
+        return v
     }
 
     /// Deletes `key`; returns false when it was not there.

@@ -36,7 +36,7 @@ public enum BrickExit: Int32, CaseIterable, Sendable {
             switch store {
             case .locked: return .locked
             case .invalidUserName, .storeNotFound, .folderNotFound, .itemNotFound, .formatTooNew: return .usage
-            case .keyRequired, .wrongKey, .unusableSecret, .catalogTextSealed: return .usage
+            case .keyRequired, .wrongKey, .unusableSecret, .catalogTextSealed, .textIndexNotKept: return .usage
             default: return .partialFailure
             }
         case is UsageError, is ValidationError: return .usage

@@ -31,8 +31,7 @@ final class ItemFile {
 
     /// The plain record under `key`, or nil when there is none.
     func get(_ key: [UInt8], in transaction: Transaction? = nil) throws -> [UInt8]? {
-        guard let stored = try database.get(key, in: transaction) else { return nil }
-        return try plain(stored, key: key)
+        try database.withValue(key, in: transaction) { try plain($0, key: key) }
     }
 
     /// Deletes `key`; returns false when it was not there.
@@ -70,11 +69,13 @@ final class ItemFile {
         }
     }
 
-    fileprivate func plain(_ stored: [UInt8], key: [UInt8]) throws -> [UInt8] {
+    /// The plain record of the stored bytes in `stored` (Berkeley DB's buffer): copied
+    /// out of a plain store, decrypted straight out of it in a sealed one.
+    fileprivate func plain(_ stored: UnsafeRawBufferPointer, key: [UInt8]) throws -> [UInt8] {
         switch sealing {
         case .plain:
             if ValueSeal.isSealed(stored) { throw StoreError.sealing(detail: "a sealed record in a store without a sealing file") }
-            return stored
+            return Array(stored)
         case .open(let seal, _): return try seal.open(stored, folder: folderID, recordKey: key)
         case .locked: throw StoreError.keyRequired(user: user)
         }
@@ -93,19 +94,19 @@ final class ItemCursor {
 
     /// The next record, opened, or nil past the last one.
     func next() throws -> (key: [UInt8], value: [UInt8])? {
-        guard let (key, stored) = try cursor.next() else { return nil }
-        return (key, try file.plain(stored, key: key))
+        try cursor.next { key, stored in (key, try file.plain(stored, key: key)) }
     }
 
     /// The next record with its opened value, or the reason it does not open (for
     /// walks that report a damaged record and go on).
     func nextRecord() throws -> (key: [UInt8], value: Result<[UInt8], StoreError>)? {
-        guard let (key, stored) = try cursor.next() else { return nil }
-        do {
-            return (key, .success(try file.plain(stored, key: key)))
-        } catch let error as StoreError {
-            if case .keyRequired = error { throw error }
-            return (key, .failure(error))
+        try cursor.next { key, stored in
+            do {
+                return (key, .success(try file.plain(stored, key: key)))
+            } catch let error as StoreError {
+                if case .keyRequired = error { throw error }
+                return (key, .failure(error))
+            }
         }
     }
 

@@ -46,6 +46,9 @@ public enum StoreError: Error, CustomStringConvertible, Sendable {
     /// A filter on sender, subject or text in a store whose catalog text is sealed
     /// (docs/FORMAT.md §10.6), without the key.
     case catalogTextSealed(user: String)
+    /// A message text index was asked of a store whose catalog text is sealed: such a
+    /// store keeps none (docs/FORMAT.md §10.6).
+    case textIndexNotKept(user: String)
 
     public var description: String {
         switch self {
@@ -94,6 +97,9 @@ public enum StoreError: Error, CustomStringConvertible, Sendable {
         case .catalogTextSealed(let user):
             return "the catalog text of user \(user) is sealed: filters by sender, subject or text need its key "
                 + "(BRICK_STORE_KEY_FILE, BRICK_STORE_PASSPHRASE_FILE or BRICK_STORE_PASSPHRASE); folder, period and key filters work without it"
+        case .textIndexNotKept(let user):
+            return "the catalog text of user \(user) is sealed: its store keeps no text index "
+                + "(an index of words in clear would give away what the sealing hides); nothing was done"
         }
     }
 

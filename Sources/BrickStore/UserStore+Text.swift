@@ -40,9 +40,7 @@ extension UserStore {
     /// empty text. Commits every 500 items, so an interrupted rebuild keeps its work;
     /// `progress` is called after each commit with the items done and the total.
     public func rebuildTextIndex(maxSize: Int64 = 64 << 20, progress: (Int, Int) -> Void = { _, _ in }) throws(StoreError) -> (indexed: Int, skipped: Int) {
-        guard !sealsCatalogText else {
-            throw .sealing(detail: "the catalog text of user \(user) is sealed: its store keeps no text index (message text is not indexed)")
-        }
+        guard !sealsCatalogText else { throw .textIndexNotKept(user: user) }
         try enableTextIndex()
         var query = ItemQuery()
         query.deleted = .yes

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import LibCrypto
 
 /// Seals and opens the records of one user's item files with a key derived from the
 /// store key (docs/FORMAT.md §10.2). Every record (an item's value, a segment of a
@@ -15,46 +16,81 @@ public struct ValueSeal: Sendable {
     static let valueInfo = Array("brick-store-v1 values".utf8)
     static let associatedLabel = Array("brick-store-v1 value".utf8)
 
-    private let keyBytes: [UInt8]
-    private var key: SymmetricKey { SymmetricKey(data: keyBytes) }
+    private let cipher: ChaCha20Poly1305
 
     /// The seal of the user whose `sealing` file holds `userSalt`, under `storeKey`.
     public init(storeKey: StoreKey, userSalt: [UInt8]) {
-        keyBytes = HKDF<SHA256>.deriveKey(
+        cipher = ChaCha20Poly1305(key: HKDF<SHA256>.deriveKey(
             inputKeyMaterial: SymmetricKey(data: storeKey.bytes), salt: userSalt, info: ValueSeal.valueInfo, outputByteCount: 32
-        ).withUnsafeBytes { Array($0) }
+        ).withUnsafeBytes { Array($0) })
     }
 
-    /// The sealed form of `plain`, the record stored under `recordKey` in folder `folder`.
+    /// The sealed form of `plain`, the record stored under `recordKey` in folder `folder`:
+    /// written in one pass into the one array returned (FORMAT.md §10.2).
     public func seal(_ plain: [UInt8], folder: FolderID, recordKey: [UInt8]) throws -> [UInt8] {
-        let box = try ChaChaPoly.seal(plain, using: key, authenticating: ValueSeal.associatedData(folder: folder, recordKey: recordKey))
-        var out = [UInt8]()
-        out.reserveCapacity(plain.count + ValueSeal.overhead)
-        out += ValueSeal.magic
-        out.append(ValueSeal.version)
-        out += box.nonce
-        out += box.ciphertext
-        out += box.tag
-        return out
+        let associated = ValueSeal.associatedData(folder: folder, recordKey: recordKey)
+        let nonce = ChaChaPoly.Nonce()
+        let count = plain.count + ValueSeal.overhead
+        let tagStart = count - ChaCha20Poly1305.tagCount
+        return try [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+            let out = UnsafeMutableRawBufferPointer(buffer)
+            out.copyBytes(from: ValueSeal.magic)
+            out[4] = ValueSeal.version
+            let nonceSlot = UnsafeMutableRawBufferPointer(rebasing: out[5..<17])
+            nonce.withUnsafeBytes { nonceSlot.copyMemory(from: $0) }
+            try plain.withUnsafeBytes { plain in
+                try associated.withUnsafeBytes { associated in
+                    try cipher.seal(
+                        plain, nonce: UnsafeRawBufferPointer(nonceSlot), associatedData: associated,
+                        into: UnsafeMutableRawBufferPointer(rebasing: out[17..<tagStart]),
+                        tag: UnsafeMutableRawBufferPointer(rebasing: out[tagStart...]))
+                }
+            }
+            initialized = count
+        }
     }
 
     /// The plain record, or a `StoreError.sealing` when `sealed` is not a sealed record
     /// or does not authenticate under this key for this folder and key.
     public func open(_ sealed: [UInt8], folder: FolderID, recordKey: [UInt8]) throws(StoreError) -> [UInt8] {
+        try sealed.withUnsafeBytes { sealed in
+            Result { () throws(StoreError) in try open(sealed, folder: folder, recordKey: recordKey) }
+        }.get()
+    }
+
+    /// The plain record of the sealed record in `sealed` (a buffer the caller owns, such
+    /// as the one Berkeley DB read it into), decrypted straight into the array returned.
+    func open(_ sealed: UnsafeRawBufferPointer, folder: FolderID, recordKey: [UInt8]) throws(StoreError) -> [UInt8] {
         guard ValueSeal.isSealed(sealed), sealed.count >= ValueSeal.overhead else {
             throw .sealing(detail: "record \(ValueSeal.name(folder, recordKey)) is not sealed")
         }
+        let associated = ValueSeal.associatedData(folder: folder, recordKey: recordKey)
+        let count = sealed.count - ValueSeal.overhead
         do {
-            let box = try ChaChaPoly.SealedBox(
-                nonce: ChaChaPoly.Nonce(data: sealed[5..<17]), ciphertext: sealed[17..<(sealed.count - 16)], tag: sealed.suffix(16))
-            return Array(try ChaChaPoly.open(box, using: key, authenticating: ValueSeal.associatedData(folder: folder, recordKey: recordKey)))
-        } catch {
+            return try [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+                try associated.withUnsafeBytes { associated in
+                    try cipher.open(
+                        UnsafeRawBufferPointer(rebasing: sealed[17..<(17 + count)]),
+                        tag: UnsafeRawBufferPointer(rebasing: sealed[(17 + count)...]),
+                        nonce: UnsafeRawBufferPointer(rebasing: sealed[5..<17]),
+                        associatedData: associated, into: UnsafeMutableRawBufferPointer(buffer))
+                }
+                initialized = count
+            }
+        } catch LibCryptoError.authenticationFailed {
             throw .sealing(detail: "record \(ValueSeal.name(folder, recordKey)) does not authenticate (damaged, moved from another key, or another store's)")
+        } catch {
+            throw .sealing(detail: "record \(ValueSeal.name(folder, recordKey)) could not be opened: \(error)")
         }
     }
 
     /// True when `record` starts like a sealed record (magic and version).
     public static func isSealed(_ record: [UInt8]) -> Bool {
+        record.withUnsafeBytes { isSealed($0) }
+    }
+
+    /// True when the bytes in `record` start like a sealed record.
+    static func isSealed(_ record: UnsafeRawBufferPointer) -> Bool {
         record.count >= 5 && record[0..<4].elementsEqual(magic) && record[4] == version
     }
 

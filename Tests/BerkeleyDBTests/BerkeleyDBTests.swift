@@ -55,6 +55,25 @@ import Testing
         }
     }
 
+    @Test func valuesAreHandedOverInTheLibrarysBufferByKeyAndByCursor() throws {
+        try withEnvironment { env in
+            let db = try Database(file: "t.db", in: env)
+            let txn = try env.beginTransaction()
+            try db.put([1], [10, 11, 12], in: txn)
+            try db.put([2], [], in: txn)
+            try txn.commit()
+            #expect(try db.withValue([1]) { Array($0) } == [10, 11, 12])
+            #expect(try db.withValue([2]) { $0.count } == 0)
+            #expect(try db.withValue([3]) { _ in Issue.record("called for a missing key") } == nil)
+            let cursor = try db.cursor()
+            var records: [[UInt8]: [UInt8]] = [:]
+            while let (key, value) = try cursor.next({ ($0, Array($1)) }) { records[key] = value }
+            cursor.close()
+            #expect(records == [[1]: [10, 11, 12], [2]: []])
+            db.close()
+        }
+    }
+
     @Test func errorsNameTheFunctionAndFile() throws {
         try withEnvironment { env in
             do {

@@ -113,6 +113,19 @@ import Testing
         #expect(listed.count == 4 && listed.allSatisfy { $0.subject == nil && $0.fromAddress == nil })
     }
 
+    @Test func aTextIndexRebuildIsRefusedAndIndexesNothing() throws {
+        let dir = TemporaryDirectory()
+        let store = try open(dir, try sealedRoot(dir))
+        try fill(store)
+        #expect(throws: StoreError.self) { _ = try store.rebuildTextIndex() }
+        do {
+            _ = try store.rebuildTextIndex()
+        } catch StoreError.textIndexNotKept(let user) {
+            #expect(user == "alice")
+        }
+        #expect(try !store.indexesText)
+    }
+
     @Test func aHoldOnASenderKeepsItsItemsFromPurge() throws {
         let dir = TemporaryDirectory()
         let store = try open(dir, try sealedRoot(dir))

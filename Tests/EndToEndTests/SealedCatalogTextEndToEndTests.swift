@@ -100,6 +100,20 @@ import Testing
         #expect(try listing(replicaAlice, []).allSatisfy { $0.hasSuffix("||") })
     }
 
+    @Test func aTextIndexRebuildIsRefusedWithOneLineAndExitCode2() throws {
+        let work = try Workspace()
+        let (_, sealed, key) = try twoStores(work)
+        let alice = sealed.appendingPathComponent("alice").path
+        let searched = try listing(sealed.appendingPathComponent("alice"), ["--subject", "munchen"], key)
+        for environment in [key, [:]] {
+            let refused = try Tools.run("brick-backup", ["index", alice, "--rebuild-text"], environment: environment)
+            #expect(refused.status == 2 && refused.stderr.split(separator: "\n").count == 1, "\(refused.stdout)\(refused.stderr)")
+        }
+        let withKey = try Tools.run("brick-backup", ["index", alice, "--rebuild-text"], environment: key)
+        #expect(withKey.stderr.contains("keeps no text index") && withKey.stdout.isEmpty, "\(withKey.stderr)")
+        #expect(try listing(sealed.appendingPathComponent("alice"), ["--subject", "munchen"], key) == searched)
+    }
+
     @Test func theGoldenStoreListsItsTextWithTheKeyAndTakesABackup() throws {
         let work = try Workspace()
         let secret = work.url.appendingPathComponent("secret").path
