@@ -9,7 +9,7 @@ import Foundation
 /// items are deletions the store has not seen yet.
 final class AuditSink: ChangeSink, @unchecked Sendable {
     private let store: UserStore
-    private let folder: StoredFolder
+    private let path: FolderPath
     /// Keys left out of the store's present items so that the source sends their bytes.
     private let sampled: [ItemKey: CatalogItem]
     private let stored: [ItemKey: ItemFlags]
@@ -17,9 +17,11 @@ final class AuditSink: ChangeSink, @unchecked Sendable {
     private var report: AuditReport
     private var sampledSeen = Set<ItemKey>()
 
-    init(store: UserStore, folder: StoredFolder, sampled: [ItemKey: CatalogItem], stored: [ItemKey: ItemFlags]) {
+    /// A sink for the folder at `path`, whose present items the store holds as `stored`
+    /// (none for a folder the store lacks).
+    init(store: UserStore, path: FolderPath, sampled: [ItemKey: CatalogItem], stored: [ItemKey: ItemFlags]) {
         self.store = store
-        self.folder = folder
+        self.path = path
         self.sampled = sampled
         self.stored = stored
         self.report = AuditReport(user: store.user)
@@ -31,14 +33,13 @@ final class AuditSink: ChangeSink, @unchecked Sendable {
         lock.withLock {
             var result = report
             result.notYetDeleted += sampled.keys.filter { !sampledSeen.contains($0) }.sorted { $0.rawValue < $1.rawValue }
-                .map { AuditReport.Entry(folder: folder.path, key: $0, detail: nil) }
+                .map { AuditReport.Entry(folder: path, key: $0, detail: nil) }
             return result
         }
     }
 
     func commit(_ batch: ChangeBatch) async throws {
         var found = AuditReport(user: store.user)
-        let path = folder.path
         if batch.retirePresentItems {
             found.notYetDeleted += stored.keys.sorted { $0.rawValue < $1.rawValue }.map {
                 AuditReport.Entry(folder: path, key: $0, detail: "UIDVALIDITY changed upstream")
@@ -70,7 +71,7 @@ final class AuditSink: ChangeSink, @unchecked Sendable {
     /// A message the source sent: a sampled one is compared, any other is missing.
     private func check(_ key: ItemKey, digest upstream: [UInt8], into found: inout AuditReport) throws {
         guard let item = sampled[key] else {
-            found.missing.append(AuditReport.Entry(folder: folder.path, key: key, detail: nil))
+            found.missing.append(AuditReport.Entry(folder: path, key: key, detail: nil))
             return
         }
         found.sampled += 1
@@ -79,10 +80,10 @@ final class AuditSink: ChangeSink, @unchecked Sendable {
             let raw = try store.readItem(item).raw
             let storedDigest = Array(SHA256.hash(data: raw))
             if storedDigest != upstream {
-                found.sampleMismatches.append(AuditReport.Entry(folder: folder.path, key: key, detail: "stored bytes differ from upstream"))
+                found.sampleMismatches.append(AuditReport.Entry(folder: path, key: key, detail: "stored bytes differ from upstream"))
             }
         } catch {
-            found.sampleMismatches.append(AuditReport.Entry(folder: folder.path, key: key, detail: "stored value unreadable: \(error)"))
+            found.sampleMismatches.append(AuditReport.Entry(folder: path, key: key, detail: "stored value unreadable: \(error)"))
         }
     }
 

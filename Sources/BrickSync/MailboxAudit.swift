@@ -31,13 +31,12 @@ public struct MailboxAudit: Sendable {
         let upstream = try await source.listFolders().filter { selection.includes($0) }
         let upstreamPaths = Set(upstream.map(\.path))
         for folder in upstream {
-            guard let stored = try store.folder(at: folder.path) else {
-                if folder.selectable { report.missingFolders.append(folder.path) }
-                continue
-            }
             guard folder.selectable else { continue }
+            let stored = try store.folder(at: folder.path)
+            if stored == nil { report.missingFolders.append(folder.path) }
             report.folders += 1
             do {
+                // A folder the store lacks is compared with nothing: its messages are missing.
                 let found = try await compare(folder, with: stored)
                 report.upstreamItems += found.upstreamItems
                 report.missing += found.missing
@@ -63,8 +62,15 @@ public struct MailboxAudit: Sendable {
         return report
     }
 
-    /// Compares one folder.
-    private func compare(_ folder: SourceFolder, with stored: StoredFolder) async throws -> AuditReport {
+    /// Compares one folder with the store's folder at its path, or with nothing.
+    private func compare(_ folder: SourceFolder, with stored: StoredFolder?) async throws -> AuditReport {
+        guard let stored else {
+            let sink = AuditSink(store: store, path: folder.path, sampled: [:], stored: [:])
+            try await source.synchronize(folder, from: FolderSyncState(token: source.auditToken(for: nil)) { [:] }, into: sink)
+            var found = sink.findings
+            found.upstreamItems = found.missing.count
+            return found
+        }
         let present = try store.presentItems(in: stored.id)
         var sampled: [ItemKey: CatalogItem] = [:]
         if samplePercent > 0 {
@@ -76,7 +82,7 @@ public struct MailboxAudit: Sendable {
         }
         let shown = present.filter { sampled[$0.key] == nil }
         let state = FolderSyncState(token: source.auditToken(for: stored.syncToken)) { shown }
-        let sink = AuditSink(store: store, folder: stored, sampled: sampled, stored: present)
+        let sink = AuditSink(store: store, path: stored.path, sampled: sampled, stored: present)
         try await source.synchronize(folder, from: state, into: sink)
         var found = sink.findings
         found.upstreamItems = present.count + found.missing.count - found.notYetDeleted.count

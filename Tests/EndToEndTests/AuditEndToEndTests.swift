@@ -72,6 +72,28 @@ import Testing
         #expect(result.status == 0 && result.stdout.contains("not yet seen deleted 1"), "\(result.stdout)")
     }
 
+    @Test func aFolderMissingFromTheStoreCountsItsMessagesAsMissing() throws {
+        let work = try Workspace()
+        let backup = try Tools.run("brick-backup", ["backup", "--source", work.source, "-u", "alice", "--store", work.store.path, "--progress", "never"])
+        #expect(backup.status == 0, "\(backup.stdout)\(backup.stderr)")
+        // A folder made upstream after the backup, holding two of the inbox's messages.
+        let inbox = work.maildir("alice").appendingPathComponent("cur")
+        let projects = work.maildir("alice").appendingPathComponent(".Projects")
+        for part in ["cur", "new", "tmp"] {
+            try FileManager.default.createDirectory(at: projects.appendingPathComponent(part), withIntermediateDirectories: true)
+        }
+        let files = try FileManager.default.contentsOfDirectory(atPath: inbox.path).sorted().prefix(2)
+        #expect(files.count == 2)
+        for file in files {
+            try FileManager.default.copyItem(at: inbox.appendingPathComponent(file), to: projects.appendingPathComponent("cur/\(file)"))
+        }
+        let result = try Tools.run("brick-backup", ["audit", "--source", work.source, "-u", "alice", "--store", work.store.path, "--progress", "never"])
+        #expect(result.status == 1, "\(result.stdout)\(result.stderr)")
+        #expect(result.stdout.contains("alice: INCOMPLETE") && result.stdout.contains("missing 2 and 1 folders,"), "\(result.stdout)")
+        #expect(result.stdout.contains("  folder missing: Projects") && result.stdout.contains("  missing: Projects "), "\(result.stdout)")
+        #expect(result.stdout.contains("missing 2,"), "\(result.stdout)")
+    }
+
     @Test func auditOfManyUsersInParallelPrintsWhatOneWorkerPrints() throws {
         let work = try Workspace()
         for user in ["carol", "dave", "erin", "frank"] {
