@@ -39,6 +39,7 @@ import Testing
 
         let first = try await T.backUp(store, DAVSource(client: try T.client(server.baseURL, user: "alice", password: "pass-alice")))
         #expect(first.itemsAdded == 6 && first.errors.isEmpty)
+        #expect(first.dav.description == "events 3 new; tasks 1 new; contacts 2 new")
         let folders = try store.folders().filter { $0.davHref != nil }.map(\.path.description)
         #expect(folders == ["Calendars", "Calendars/Calendar", "Calendars/Home", "Calendars/Work", "Contacts", "Contacts/Contacts"])
 
@@ -62,6 +63,7 @@ import Testing
 
         let second = try await T.backUp(store, DAVSource(client: try T.client(server.baseURL, user: "alice", password: "pass-alice")))
         #expect(second.itemsAdded == 2 && second.itemsUpdated == 1 && second.itemsDeleted == 1 && second.foldersAdded == 1)
+        #expect(second.dav.description == "events 2 new, 1 changed; tasks 1 deleted")
 
         // What the store holds is what the server serves now, byte for byte.
         var served: [String: [UInt8]] = [:]
