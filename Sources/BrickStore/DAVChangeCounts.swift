@@ -46,14 +46,18 @@ public struct DAVChangeCounts: Sendable, Hashable {
 
     /// One line such as `events 3 new, 1 changed; contacts 2 deleted`, kinds in a
     /// fixed order and only those with counts; empty when nothing was counted.
-    public var description: String {
+    public var description: String { description(count: { String($0) }) }
+
+    /// `description` with each number written by `count` (the command layer groups
+    /// thousands).
+    public func description(count: (Int) -> String) -> String {
         let names: [(DAVItemKind, String)] = [
             (.event, "events"), (.task, "tasks"), (.journal, "journal entries"), (.contact, "contacts"), (.other, "other"),
         ]
         return names.compactMap { kind, name -> String? in
             guard let tally = byKind[kind], tally.total > 0 else { return nil }
             let parts = [(tally.added, "new"), (tally.changed, "changed"), (tally.deleted, "deleted")]
-                .filter { $0.0 > 0 }.map { "\($0.0) \($0.1)" }
+                .filter { $0.0 > 0 }.map { "\(count($0.0)) \($0.1)" }
             return name + " " + parts.joined(separator: ", ")
         }.joined(separator: "; ")
     }

@@ -37,10 +37,10 @@ enum BackupSummary {
         ]))
         var davTotal = DAVChangeCounts()
         for report in reports where !report.totals.dav.isEmpty {
-            lines.append("calendars and contacts of \(report.user): \(report.totals.dav.description)")
+            lines.append("calendars and contacts of \(report.user): \(report.totals.dav.description(count: Formatting.count))")
             davTotal.add(report.totals.dav)
         }
-        if reports.count > 1 && !davTotal.isEmpty { lines.append("calendars and contacts in all: \(davTotal.description)") }
+        if reports.count > 1 && !davTotal.isEmpty { lines.append("calendars and contacts in all: \(davTotal.description(count: Formatting.count))") }
         var noted: [String: [String]] = [:]
         var order: [String] = []
         for report in reports {
