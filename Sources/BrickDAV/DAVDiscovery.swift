@@ -36,7 +36,12 @@ public struct DAVDiscovery: Sendable {
 
     /// Every calendar and address book in the user's homes, in href order.
     public func collections() async throws(DAVError) -> [DAVCollection] {
-        let homes = try await homes()
+        try await collections(in: try await homes())
+    }
+
+    /// Every calendar and address book in `homes`, in href order: one PROPFIND
+    /// Depth 1 per home, which also gives each collection's sync-token and getctag.
+    public func collections(in homes: Homes) async throws(DAVError) -> [DAVCollection] {
         var found: [String: DAVCollection] = [:]
         for home in Set([homes.calendars, homes.addressBooks].compactMap { $0 }) {
             for response in try await propfind(home, depth: 1, body: DAVRequestBody.collectionProperties) {

@@ -20,6 +20,8 @@ public struct BatchOutcome: Sendable, Hashable {
     /// Calendar and contact items kept as served though they do not parse, one line
     /// each (folder, key, reasons).
     public var notes: [String] = []
+    /// The calendar and contact items among those counted above, by kind.
+    public var dav = DAVChangeCounts()
 
     /// An outcome with nothing changed.
     public init() {}
@@ -126,10 +128,12 @@ extension UserStore {
                 if try insertRow(db, entry, folder: folder.id, run: run) {
                     outcome.added += 1
                     outcome.bytes += Int64(entry.rawSize)
-                } else if entry.dav != nil {
+                    if let dav = entry.dav { outcome.dav.count(dav.kind.rawValue, \.added) }
+                } else if let dav = entry.dav {
                     // A calendar or contact item is fetched again only when its ETag changed.
                     outcome.updated += 1
                     outcome.bytes += Int64(entry.rawSize)
+                    outcome.dav.count(dav.kind.rawValue, \.changed)
                 }
                 if let problems = entry.dav?.problems, !problems.isEmpty {
                     outcome.notes.append(
@@ -151,9 +155,14 @@ extension UserStore {
             let markDeleted = try db.cachedStatement(sql: """
                 UPDATE items SET deleted_run = ?, deleted_at = ? WHERE folder_id = ? AND key = ? AND deleted_run IS NULL
                 """)
+            let kindOf = try db.cachedStatement(sql: "SELECT kind FROM items WHERE folder_id = ? AND key = ?")
             for key in batch.vanished {
                 try markDeleted.execute(arguments: [run.id, run.time, folder.id, key.rawValue])
-                outcome.deleted += db.changesCount
+                let deleted = db.changesCount
+                outcome.deleted += deleted
+                if deleted > 0 && folder.davHref != nil {
+                    outcome.dav.count(try String.fetchOne(kindOf, arguments: [folder.id, key.rawValue]), \.deleted)
+                }
             }
             if let token = batch.token {
                 try db.execute(

@@ -40,6 +40,9 @@ public struct RunTotals: Sendable, Hashable {
     /// What the source said of settings it does not offer ("no ManageSieve"), one line
     /// each; not errors, and not kept in the `runs` row.
     public var notes: [String] = []
+    /// The calendar and contact items among the item counts, by kind (not kept in
+    /// the `runs` row).
+    public var dav = DAVChangeCounts()
 
     /// Creates empty totals.
     public init() {}
@@ -58,6 +61,7 @@ public struct RunTotals: Sendable, Hashable {
         errors += other.errors
         settingsChanged += other.settingsChanged
         notes += other.notes
+        dav.add(other.dav)
     }
 }
 

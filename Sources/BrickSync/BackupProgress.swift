@@ -10,6 +10,9 @@ public final class BackupProgress: @unchecked Sendable {
         public var folders = 0
         /// Items added.
         public var items = 0
+        /// Calendar and contact items added, changed or deleted (apart from `items`,
+        /// which counts items added of every kind).
+        public var davItems = 0
         /// Raw bytes added.
         public var bytes: Int64 = 0
         /// Users in progress.
@@ -40,9 +43,10 @@ public final class BackupProgress: @unchecked Sendable {
 
     func folderDone() { update { $0.folders += 1 } }
 
-    func added(items: Int, bytes: Int64) {
+    func added(items: Int, bytes: Int64, dav: Int = 0) {
         update {
             $0.items += items
+            $0.davItems += dav
             $0.bytes += bytes
         }
     }

@@ -46,13 +46,14 @@ final class StoreSink: ChangeSink, @unchecked Sendable {
     }
 
     private func record(_ outcome: BatchOutcome) {
-        progress?.added(items: outcome.added, bytes: outcome.bytes)
+        progress?.added(items: outcome.added, bytes: outcome.bytes, dav: outcome.dav.total)
         lock.withLock {
             totals.added += outcome.added
             totals.updated += outcome.updated
             totals.deleted += outcome.deleted
             totals.bytes += outcome.bytes
             totals.notes += outcome.notes
+            totals.dav.add(outcome.dav)
         }
     }
 

@@ -164,6 +164,7 @@ public struct UserBackup: Sendable {
         totals.itemsDeleted += outcome.deleted
         totals.bytesAdded += outcome.bytes
         totals.notes += outcome.notes
+        totals.dav.add(outcome.dav)
         for skipped in sink.skipped {
             logger.warning("item skipped", metadata: [
                 "user": "\(store.user)", "folder": "\(upstream.path)", "key": "\(skipped.key.rawValue)", "reason": "\(skipped.reason)",

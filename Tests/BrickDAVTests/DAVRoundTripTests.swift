@@ -39,15 +39,17 @@ import Testing
 
         let first = try await T.backUp(store, DAVSource(client: try T.client(server.baseURL, user: "alice", password: "pass-alice")))
         #expect(first.itemsAdded == 6 && first.errors.isEmpty)
+        #expect(first.dav.description == "events 3 new; tasks 1 new; contacts 2 new")
         let folders = try store.folders().filter { $0.davHref != nil }.map(\.path.description)
         #expect(folders == ["Calendars", "Calendars/Calendar", "Calendars/Home", "Calendars/Work", "Contacts", "Contacts/Contacts"])
 
-        // No change: one REPORT per collection after discovery, nothing fetched.
+        // No change: discovery alone (the start URL, the principal, the one home, whose
+        // listing gives every collection's sync-token); nothing else asked.
         let quiet = try T.client(server.baseURL, user: "alice", password: "pass-alice")
         let none = try await T.backUp(store, DAVSource(client: quiet))
         #expect(none.itemsAdded == 0 && none.itemsUpdated == 0 && none.itemsDeleted == 0)
         let counts = await quiet.requestCounts
-        #expect(counts["REPORT"] == 4 && counts["GET"] == nil)
+        #expect(counts == ["PROPFIND": 3])
 
         // Change one item, delete one, add one, and add a collection.
         var review = String(decoding: try T.fixture("work-review.ics"), as: UTF8.self)
@@ -61,6 +63,7 @@ import Testing
 
         let second = try await T.backUp(store, DAVSource(client: try T.client(server.baseURL, user: "alice", password: "pass-alice")))
         #expect(second.itemsAdded == 2 && second.itemsUpdated == 1 && second.itemsDeleted == 1 && second.foldersAdded == 1)
+        #expect(second.dav.description == "events 2 new, 1 changed; tasks 1 deleted")
 
         // What the store holds is what the server serves now, byte for byte.
         var served: [String: [UInt8]] = [:]

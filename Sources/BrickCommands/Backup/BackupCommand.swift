@@ -160,6 +160,7 @@ struct BackupCommand: AsyncParsableCommand {
             let remaining = elapsed / Double(state.usersDone) * Double(state.usersTotal - state.usersDone)
             parts.append("ETA " + Formatting.duration(remaining))
         }
+        if state.davItems > 0 { parts.insert("calendar/contact changes \(Formatting.count(state.davItems))", at: 3) }
         if !state.active.isEmpty { parts.append(state.active.joined(separator: ",")) }
         return parts.joined(separator: " · ")
     }

@@ -1,3 +1,4 @@
+import BrickStore
 import BrickSync
 import Foundation
 
@@ -34,6 +35,12 @@ enum BackupSummary {
             Formatting.bytes(total.bytes), String(format: "%.1f", seconds),
             total.failed == 0 ? "ok" : "\(total.failed) of \(reports.count) users with errors",
         ]))
+        var davTotal = DAVChangeCounts()
+        for report in reports where !report.totals.dav.isEmpty {
+            lines.append("calendars and contacts of \(report.user): \(report.totals.dav.description(count: Formatting.count))")
+            davTotal.add(report.totals.dav)
+        }
+        if reports.count > 1 && !davTotal.isEmpty { lines.append("calendars and contacts in all: \(davTotal.description(count: Formatting.count))") }
         var noted: [String: [String]] = [:]
         var order: [String] = []
         for report in reports {

@@ -11,7 +11,7 @@ struct DAVCollectionSync {
     let state: FolderSyncState
     let sink: any ChangeSink
 
-    private var client: DAVClient { source.client }
+    var client: DAVClient { source.client }
 
     /// What a contact's GET asks for. Cyrus keeps a vCard in the version it was PUT in
     /// and converts on the way out: asked for nothing (3.0) it hands a 4.0 card out
@@ -29,6 +29,7 @@ struct DAVCollectionSync {
     }
 
     func run() async throws {
+        if isUnchanged { return }
         if let stored = state.token, stored.hasPrefix("ctag:") {
             try await listAndCompare(storedCtag: String(stored.dropFirst(5)))
             return
@@ -93,6 +94,16 @@ struct DAVCollectionSync {
         }
     }
 
+    /// True when the token or ctag the home's listing gave for the collection is the
+    /// one the folder holds: nothing changed, so nothing more is asked (one PROPFIND
+    /// per home in all for a user without changes).
+    var isUnchanged: Bool {
+        guard let stored = state.token else { return false }
+        if let token = collection.syncToken, stored == "sync:" + token { return true }
+        if let ctag = collection.ctag, stored == "ctag:" + ctag { return true }
+        return false
+    }
+
     /// Compares an ETag listing with the store (servers without sync-collection):
     /// nothing but the getctag when it has not changed.
     private func listAndCompare(storedCtag: String?) async throws {
@@ -107,49 +118,6 @@ struct DAVCollectionSync {
         let listed = Set(members.map { ItemKey(DAVPath.lastSegment(of: $0.href)) })
         let vanished = try state.loadPresentItems().keys.filter { !listed.contains($0) }
         _ = try await fetch(members, vanished: Array(vanished), token: ctag.map { "ctag:" + $0 } ?? "ctag:")
-    }
-
-    /// Fetches the members whose ETag the store does not hold, in batches; the last
-    /// batch carries the vanished keys and the token, unless a member was skipped
-    /// (then the token stays and true is returned).
-    private func fetch(_ members: [Member], vanished: [ItemKey], token: String?) async throws -> Bool {
-        let versions = try state.loadItemVersions()
-        var batch = ChangeBatch()
-        var bytes = 0
-        var skippedAny = false
-        var gone = vanished
-        for member in members {
-            let key = ItemKey(DAVPath.lastSegment(of: member.href))
-            if let etag = member.etag, versions[key] == ETagHash.of(etag) { continue }
-            let accept = collection.kind == .addressbook ? [("Accept", Self.vCardAccept)] : []
-            let response = try await client.send(HTTPRequestMessage(method: "GET", path: member.href, headers: accept))
-            if response.status == 404 {
-                gone.append(key)
-                continue
-            }
-            guard response.isSuccess else {
-                batch.skipped.append(SkippedItem(key: key, reason: "GET \(member.href) answered HTTP \(response.status)"))
-                skippedAny = true
-                continue
-            }
-            let etag = response.header("ETag") ?? member.etag
-            batch.added.append(SourceItem(
-                key: key, flags: ItemFlags(), internalDate: HTTPDate.parse(response.header("Last-Modified")) ?? Date(),
-                modSeq: etag.map(ETagHash.of), raw: response.body))
-            bytes += response.body.count
-            if bytes >= source.batchBytes {
-                try await sink.commit(batch)
-                batch = ChangeBatch()
-                bytes = 0
-            }
-        }
-        batch.vanished = gone
-        // Skipped members keep the token where it was, so the next run asks again.
-        batch.token = skippedAny ? nil : token
-        if !batch.isEmpty || (batch.token != nil && batch.token != state.token) || !batch.skipped.isEmpty {
-            try await sink.commit(batch)
-        }
-        return skippedAny
     }
 
     private func propfind(depth: Int, body: [UInt8]) async throws -> [DAVResponse] {

@@ -6,20 +6,39 @@ import Foundation
 /// item keyed by its file name, its bytes exactly as a GET serves them.
 ///
 /// Changes come from sync-collection (RFC 6578) from the stored token; a server
-/// without it is compared by getctag and an ETag listing. Bodies are fetched with
-/// GET, one resource at a time on the kept-alive connection, not with
-/// calendar-multiget: a multiget carries the data inside XML, whose parsers turn CRLF
-/// into LF, so the bytes would not be the server's.
+/// without it is compared by getctag and an ETag listing. A collection whose
+/// sync-token or getctag in its home's listing equals the stored one is not asked
+/// anything more. Bodies are fetched with calendar-multiget / addressbook-multiget,
+/// `multigetSize` resources per request, their carriage returns kept through the
+/// XML (`CarriageReturnGuard`); GET, one resource at a time on the kept-alive
+/// connection, for what a multiget does not bring and on servers that refuse it.
 public final class DAVSource: MailSource, @unchecked Sendable {
     let client: DAVClient
     let batchBytes: Int
+    let multigetSize: Int
     private let lock = NSLock()
     private var collections: [String: DAVCollection] = [:]
+    private var refusedMultiget = false
 
     /// A source reading through `client`; batches carry about `batchBytes` of data.
-    public init(client: DAVClient, batchBytes: Int = 4 << 20) {
+    public convenience init(client: DAVClient, batchBytes: Int = 4 << 20) {
+        self.init(client: client, batchBytes: batchBytes, multigetSize: 200)
+    }
+
+    /// A source asking for at most `multigetSize` resources per multiget (tests set
+    /// it small to cross batch boundaries).
+    init(client: DAVClient, batchBytes: Int, multigetSize: Int) {
         self.client = client
         self.batchBytes = batchBytes
+        self.multigetSize = multigetSize
+    }
+
+    /// True once the server refused a multiget in this run: the rest goes by GET.
+    var multigetRefused: Bool { lock.withLock { refusedMultiget } }
+
+    /// Remembers that the server refuses multiget.
+    func refuseMultiget() {
+        lock.withLock { refusedMultiget = true }
     }
 
     /// `Calendars` and `Contacts` (not selectable; their hrefs are the homes) and one
@@ -27,7 +46,7 @@ public final class DAVSource: MailSource, @unchecked Sendable {
     public func listFolders() async throws -> [SourceFolder] {
         let discovery = DAVDiscovery(client: client)
         let homes = try await discovery.homes()
-        let found = try await discovery.collections()
+        let found = try await discovery.collections(in: homes)
         lock.withLock { collections = Dictionary(found.map { ($0.href, $0) }, uniquingKeysWith: { first, _ in first }) }
         var folders: [SourceFolder] = []
         for (root, home, kind) in [

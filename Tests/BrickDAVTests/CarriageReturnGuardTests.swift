@@ -1,0 +1,37 @@
+@testable import BrickDAV
+import Testing
+
+/// Carriage returns in character data survive the XML parser once guarded, in plain
+/// text and in CDATA, while CR in markup and comments is left alone.
+@Suite struct CarriageReturnGuardTests {
+    private func calendarData(_ document: String) throws -> String? {
+        let page = try Multistatus(parsing: CarriageReturnGuard.protect(Array(document.utf8)), href: "/c/")
+        return page.responses.first?.property(XMLNamespace.caldav, "calendar-data")?.text
+    }
+
+    private func document(_ data: String) -> String {
+        "<?xml version=\"1.0\"?>\r\n<d:multistatus xmlns:d=\"DAV:\"\r\n xmlns:c=\"urn:ietf:params:xml:ns:caldav\"><!-- a\r\ncomment -->"
+            + "<d:response><d:href>/c/a.ics</d:href><d:propstat><d:prop attr='x\r\ny'><c:calendar-data>\(data)</c:calendar-data>"
+            + "</d:prop></d:propstat></d:response></d:multistatus>\r\n"
+    }
+
+    @Test func rawCarriageReturnsInTextAreKept() throws {
+        #expect(try calendarData(document("BEGIN:VCALENDAR\r\nSUMMARY:a &amp; b\r\n\r\rEND:VCALENDAR\r\n"))
+            == "BEGIN:VCALENDAR\r\nSUMMARY:a & b\r\n\r\rEND:VCALENDAR\r\n")
+    }
+
+    @Test func carriageReturnsInsideCDATAAreKept() throws {
+        #expect(try calendarData(document("<![CDATA[BEGIN:VCALENDAR\r\nSUMMARY:a & <b>\r\nEND:VCALENDAR\r\n]]>"))
+            == "BEGIN:VCALENDAR\r\nSUMMARY:a & <b>\r\nEND:VCALENDAR\r\n")
+    }
+
+    @Test func withoutTheGuardTheParserWouldTurnCRLFIntoLF() throws {
+        let page = try Multistatus(parsing: Array(document("A\r\nB").utf8), href: "/c/")
+        #expect(page.responses.first?.property(XMLNamespace.caldav, "calendar-data")?.text == "A\nB")
+    }
+
+    @Test func aDocumentWithoutCarriageReturnsIsUnchanged() {
+        let bytes = Array("<a>b\nc</a>".utf8)
+        #expect(CarriageReturnGuard.protect(bytes) == bytes)
+    }
+}
