@@ -55,7 +55,7 @@ enum CatalogFormat {
     /// Refuses stores of a newer format; migrates older ones. A reader migrates only
     /// when no writer holds the store (taking the lock for the migration). A store of
     /// the current format costs one read.
-    static func check(_ catalog: DatabasePool, layout: StoreLayout, user: String, migrate: Bool) throws(StoreError) {
+    static func check(_ catalog: any DatabaseWriter, layout: StoreLayout, user: String, migrate: Bool) throws(StoreError) {
         if isCurrent(catalog) { return }
         do {
             let migrator = CatalogSchema.migrator

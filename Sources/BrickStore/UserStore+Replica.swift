@@ -64,6 +64,7 @@ extension UserStore {
     /// files of purged rows go.
     public func applyBundle(full: Bool, keepPurged: Bool, _ body: (ReplicaWriter) throws -> Void) throws {
         guard isWritable else { throw StoreError.readOnly(user: user) }
+        try writePendingRunNow()
         mutex.lock()
         defer { mutex.unlock() }
         let outcome: ReplicaWriter.Outcome

@@ -71,19 +71,29 @@ extension UserStore {
     /// older than the run that made the change.
     static let latestRunSQL = "(SELECT MAX(id) FROM runs)"
 
-    /// Records the start of a `backup` or `purge` run. A later run always gets a larger
-    /// time than an earlier one, even within the same second, so "as of" is exact.
+    /// Starts a `backup` or `purge` run. A later run always gets a larger time than an
+    /// earlier one, even within the same second, so "as of" is exact.
+    ///
+    /// The run's row is not written here: it goes into the first catalog transaction
+    /// of the run (its first batch, or `finishRun`), so a run that changes nothing costs
+    /// one transaction, not two. The store's writer lock makes this handle the only
+    /// writer, so the id read here is the one the row gets. A process killed before the
+    /// run wrote anything leaves no row (it changed nothing either).
     public func beginRun(kind: String, source: String? = nil, at date: Date = Date()) throws(StoreError) -> RunHandle {
-        try withCatalog { db in
-            let last = try Int64.fetchOne(db, sql: "SELECT MAX(started_at) FROM runs") ?? 0
-            let time = max(Int64(date.timeIntervalSince1970.rounded(.down)), last + 1)
-            try db.execute(
-                sql: "INSERT INTO runs(kind, source, started_at) VALUES (?, ?, ?)", arguments: [kind, source, time])
-            return RunHandle(id: db.lastInsertedRowID, time: time)
+        guard isWritable else { throw .readOnly(user: user) }
+        try writePendingRunNow()
+        let (lastID, lastTime) = try readCatalog { db -> (Int64, Int64) in
+            let row = try Row.fetchOne(db, sql: "SELECT MAX(id), MAX(started_at) FROM runs")
+            return (row?[0] ?? 0, row?[1] ?? 0)
         }
+        let time = max(Int64(date.timeIntervalSince1970.rounded(.down)), lastTime + 1)
+        let run = RunHandle(id: lastID + 1, time: time)
+        runLock.withLock { pendingRun = PendingRun(run: run, kind: kind, source: source) }
+        return run
     }
 
-    /// Records the end of a run with its totals and status (`ok`, `partial`, `failed`).
+    /// Records the end of a run with its totals and status (`ok`, `partial`, `failed`),
+    /// in one transaction with the run's row when nothing else wrote it.
     /// The end is never before the start: a start moved forward past the clock (runs
     /// within one second are stamped a second apart) ends at its stamped start.
     public func finishRun(_ run: RunHandle, totals: RunTotals, status: String, at date: Date = Date()) throws(StoreError) {

@@ -11,36 +11,45 @@ extension UserStore {
     /// Records what a source read in `run`: within the snapshot's scopes, a setting new
     /// or with other content gets a new version (the old one marked replaced), a stored
     /// one not read any more is marked replaced. Settings outside the scopes (a kind the
-    /// source does not offer, a folder it could not read) stay as they are. One catalog
-    /// transaction.
+    /// source does not offer, a folder it could not read) stay as they are. The stored
+    /// settings are compared in a read; what changed is written in one catalog
+    /// transaction, and nothing when nothing changed (this handle is the store's only
+    /// writer, so nothing changes them between the two).
     public func recordSettings(_ snapshot: SettingsSnapshot, run: RunHandle) throws(StoreError) -> SettingsChange {
         var read: [SettingIdentity: MailSetting] = [:]
         for setting in snapshot.settings where snapshot.covers(kind: setting.kind, folder: setting.folder) {
             read[SettingIdentity(setting)] = setting
         }
-        return try withCatalog { db in
-            var change = SettingsChange()
-            let live = try Row.fetchAll(db, sql: "SELECT * FROM settings WHERE replaced_run IS NULL").map(StoredSetting.init(row:))
-            var stored: [SettingIdentity: StoredSetting] = [:]
-            for version in live { stored[SettingIdentity(version.setting)] = version }
-            for (identity, version) in stored where snapshot.covers(kind: version.setting.kind, folder: version.setting.folder) {
-                guard let now = read[identity] else {
-                    try UserStore.markReplaced(db, id: version.id, run: run)
-                    change.removed += 1
-                    continue
-                }
-                if now.content != version.setting.content {
-                    try UserStore.markReplaced(db, id: version.id, run: run)
-                    try UserStore.insert(db, now, run: run)
-                    change.changed += 1
-                }
-            }
-            for (identity, setting) in read where stored[identity] == nil {
-                try UserStore.insert(db, setting, run: run)
-                change.added += 1
-            }
-            return change
+        let live = try readCatalog { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM settings WHERE replaced_run IS NULL").map(StoredSetting.init(row:))
         }
+        var change = SettingsChange()
+        var replaced: [Int64] = []
+        var inserted: [MailSetting] = []
+        var stored: [SettingIdentity: StoredSetting] = [:]
+        for version in live { stored[SettingIdentity(version.setting)] = version }
+        for (identity, version) in stored where snapshot.covers(kind: version.setting.kind, folder: version.setting.folder) {
+            guard let now = read[identity] else {
+                replaced.append(version.id)
+                change.removed += 1
+                continue
+            }
+            if now.content != version.setting.content {
+                replaced.append(version.id)
+                inserted.append(now)
+                change.changed += 1
+            }
+        }
+        for (identity, setting) in read where stored[identity] == nil {
+            inserted.append(setting)
+            change.added += 1
+        }
+        guard !replaced.isEmpty || !inserted.isEmpty else { return change }
+        try withCatalog { db in
+            for id in replaced { try UserStore.markReplaced(db, id: id, run: run) }
+            for setting in inserted { try UserStore.insert(db, setting, run: run) }
+        }
+        return change
     }
 
     /// The settings as they were after the last backup run on or before `asOf`, or

@@ -26,7 +26,9 @@ public final class UserStore: @unchecked Sendable {
     /// Whether this handle may write.
     public let isWritable: Bool
 
-    let catalog: DatabasePool
+    /// The catalog: one SQLite connection for a writer (a `DatabaseQueue`), GRDB's
+    /// pool of a writer and readers for a reader (docs/DESIGN.md, "The store").
+    let catalog: any DatabaseWriter
     let mutex = NSLock()
     /// The Berkeley DB environment once something needed it (guarded by
     /// `environmentLock`); a run that reads and writes no value never opens it.
@@ -42,6 +44,12 @@ public final class UserStore: @unchecked Sendable {
     /// Folders whose item file failed to read as a Berkeley DB file, with the failure
     /// (guarded by `mutex`): later reads fail at once instead of trying again.
     var damagedFiles: [FolderID: String] = [:]
+    /// A run begun but not yet written (guarded by `runLock`): its row goes into the
+    /// first catalog transaction that writes anything (see `beginRun`).
+    var pendingRun: PendingRun?
+    let runLock = NSLock()
+    /// Catalog write transactions committed through this handle (guarded by `runLock`).
+    var catalogWrites = 0
 
     /// Opens the store of `user` in `layout.userDirectory`; a sealed store finds its key
     /// in `keyring` (docs/FORMAT.md §10).
@@ -74,9 +82,7 @@ public final class UserStore: @unchecked Sendable {
             writerLock = nil
         }
         do {
-            var configuration = mode == .readOnly ? StoreCatalog.readOnlyConfiguration : Configuration()
-            configuration.busyMode = .timeout(30)
-            catalog = try DatabasePool(path: UserStore.catalogPath(layout, mode: mode), configuration: configuration)
+            catalog = try CatalogConnection.open(layout, mode: mode)
         } catch {
             throw .catalog(user: user, underlying: error)
         }
@@ -121,17 +127,6 @@ public final class UserStore: @unchecked Sendable {
         return openedEnvironment
     }
 
-    /// Where SQLite opens the catalog. On media this process cannot write (a read-only
-    /// mount, a snapshot) a reader opens it `immutable`: SQLite then needs no `-shm`
-    /// file, which it could not create there (docs/DESIGN.md, "Read-only media").
-    private static func catalogPath(_ layout: StoreLayout, mode: Mode) -> String {
-        let path = layout.catalog.path
-        guard mode == .readOnly, !Environment.isWritable(layout.userDirectory.path) else { return path }
-        let escaped = path.replacingOccurrences(of: "%", with: "%25")
-            .replacingOccurrences(of: "?", with: "%3f").replacingOccurrences(of: "#", with: "%23")
-        return "file:\(escaped)?immutable=1"
-    }
-
     deinit {
         for database in databases.values { database.close() }
         if isWritable { try? openedEnvironment?.checkpoint() }
@@ -152,11 +147,17 @@ public final class UserStore: @unchecked Sendable {
     }
 
     /// Runs one write transaction on the catalog, mapping errors (a full disk to
-    /// `writeFailed`).
+    /// `writeFailed`). A run begun and not yet written is written first, in the same
+    /// transaction.
     func withCatalog<T>(_ body: (GRDB.Database) throws -> T) throws(StoreError) -> T {
         guard isWritable else { throw .readOnly(user: user) }
         do {
-            return try catalog.write(body)
+            let (written, result) = try catalog.write { db in
+                let written = try writePendingRun(db)
+                return (written, try body(db))
+            }
+            committedCatalogWrite(writtenRun: written)
+            return result
         } catch let error as StoreError {
             throw error
         } catch {

@@ -26,9 +26,12 @@ public struct UserBackupTask: Sendable {
 /// Backs up many users, `workers` at a time, largest first (by the size of their
 /// catalog, which grows with their items; users never backed up go first since their
 /// first run is the longest).
-/// One user's failure is reported and does not stop the others.
+/// One user's failure is reported and does not stop the others. A user's task is made
+/// when a worker takes the user, so a job of many users holds their names, not a task
+/// (a source closure, a layout, a description) for each of them.
 public struct BackupJob: Sendable {
-    private let tasks: [UserBackupTask]
+    private let users: [String]
+    private let makeTask: @Sendable (Int) throws -> UserBackupTask
     private let selection: FolderSelection
     private let workers: Int
     private let logger: Logger
@@ -37,17 +40,42 @@ public struct BackupJob: Sendable {
     private let readsSettings: Bool
     private let indexText: Bool
 
-    /// Prepares a job (`readsSettings`: see `UserBackup`; `indexText`: turn on the
-    /// message text index of each store, which stays on). `userTimeout` bounds each user's backup in seconds: when it
-    /// passes, the user's source is aborted (its connection closed) and the user fails
-    /// with `UserFailure.timedOut`; what was committed stays, the next run resumes.
+    /// Prepares a job of the tasks given (`readsSettings`: see `UserBackup`; `indexText`:
+    /// turn on the message text index of each store, which stays on). `userTimeout`
+    /// bounds each user's backup in seconds: when it passes, the user's source is
+    /// aborted (its connection closed) and the user fails with `UserFailure.timedOut`;
+    /// what was committed stays, the next run resumes.
     public init(
         tasks: [UserBackupTask], selection: FolderSelection, workers: Int, logger: Logger, progress: BackupProgress?,
         userTimeout: Double? = nil, readsSettings: Bool = true, indexText: Bool = false
     ) {
+        self.init(
+            users: tasks.map(\.user), selection: selection, workers: workers, logger: logger, progress: progress,
+            userTimeout: userTimeout, readsSettings: readsSettings, indexText: indexText, makeTask: { tasks[$0] })
+    }
+
+    /// Prepares a job of `users`, each user's task made by `task` when a worker takes
+    /// the user (and once, briefly, to find the size of the user's store for the
+    /// order); a user whose task cannot be made fails with that error. The other
+    /// arguments are those of `init(tasks:…)`.
+    public init(
+        users: [String], selection: FolderSelection, workers: Int, logger: Logger, progress: BackupProgress?,
+        userTimeout: Double? = nil, readsSettings: Bool = true, indexText: Bool = false,
+        task: @escaping @Sendable (String) throws -> UserBackupTask
+    ) {
+        self.init(
+            users: users, selection: selection, workers: workers, logger: logger, progress: progress,
+            userTimeout: userTimeout, readsSettings: readsSettings, indexText: indexText, makeTask: { try task(users[$0]) })
+    }
+
+    private init(
+        users: [String], selection: FolderSelection, workers: Int, logger: Logger, progress: BackupProgress?,
+        userTimeout: Double?, readsSettings: Bool, indexText: Bool, makeTask: @escaping @Sendable (Int) throws -> UserBackupTask
+    ) {
+        self.users = users
+        self.makeTask = makeTask
         self.readsSettings = readsSettings
         self.indexText = indexText
-        self.tasks = tasks
         self.selection = selection
         self.workers = max(1, workers)
         self.logger = logger
@@ -57,16 +85,16 @@ public struct BackupJob: Sendable {
 
     /// Runs every user and returns one report per user, in the order given.
     public func run() async -> [UserBackupReport] {
-        let sizes = tasks.map { Self.previousSize($0.layout) }
-        let ordered = tasks.enumerated().sorted { sizes[$0.offset] > sizes[$1.offset] }
-        var reports = [UserBackupReport?](repeating: nil, count: tasks.count)
+        let sizes = users.indices.map { index in (try? makeTask(index)).map { Self.previousSize($0.layout) } ?? Int64.max }
+        let ordered = users.indices.sorted { sizes[$0] > sizes[$1] }
+        var reports = [UserBackupReport?](repeating: nil, count: users.count)
         await withTaskGroup(of: (Int, UserBackupReport).self) { group in
             var next = 0
             func startNext() {
                 guard next < ordered.count else { return }
-                let (index, task) = ordered[next]
+                let index = ordered[next]
                 next += 1
-                group.addTask { (index, await backUp(task)) }
+                group.addTask { (index, await backUp(index)) }
             }
             for _ in 0..<workers { startNext() }
             for await (index, report) in group {
@@ -75,6 +103,20 @@ public struct BackupJob: Sendable {
             }
         }
         return reports.map { $0! }
+    }
+
+    /// Backs up the user at `index`, whose task cannot be made, or that fails, in the report.
+    private func backUp(_ index: Int) async -> UserBackupReport {
+        let task: UserBackupTask
+        do {
+            task = try makeTask(index)
+        } catch {
+            var report = UserBackupReport(user: users[index])
+            report.failure = UserFailure(error)
+            logger.error("backup failed: \(error)", metadata: ["user": "\(users[index])"])
+            return report
+        }
+        return await backUp(task)
     }
 
     /// Backs up one user and never throws: failures land in the report.

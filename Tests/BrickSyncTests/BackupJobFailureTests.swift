@@ -38,6 +38,15 @@ private final class HangingSource: MailSource, @unchecked Sendable {
     var wasAborted: Bool { lock.withLock { aborted } }
 }
 
+/// The users a job made a task for, in order.
+private final class MadeTasks: @unchecked Sendable {
+    private let lock = NSLock()
+    private var made: [String] = []
+
+    func add(_ user: String) { lock.withLock { made.append(user) } }
+    var users: [String] { lock.withLock { made } }
+}
+
 @Suite struct BackupJobFailureTests {
     private func directory() throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("brick-job-\(UUID().uuidString)")
@@ -95,5 +104,30 @@ private final class HangingSource: MailSource, @unchecked Sendable {
         let run = try #require(try store.runs().last)
         #expect(run.status == "partial" && run.itemsSkipped == 1 && run.foldersSkipped == 1)
         #expect(run.errors?.contains("item gone skipped: FETCH returned no body") == true)
+    }
+    @Test func aUserWhoseTaskCannotBeMadeFailsAloneAndTheOthersAreBackedUp() async throws {
+        let root = try directory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let made = MadeTasks()
+        let job = BackupJob(
+            users: ["alice", "broken", "bob"], selection: FolderSelection(), workers: 1, logger: Logger(label: "test"), progress: nil
+        ) { user in
+            made.add(user)
+            if user == "broken" { throw StoreError.readOnly(user: user) }
+            let source = ScriptedSource()
+            source.set(.inbox, items: ["a": .none])
+            return UserBackupTask(user: user, layout: try StoreLayout(root: root, user: user), sourceDescription: "scripted",
+                                  makeSource: { source })
+        }
+        let reports = await job.run()
+        #expect(reports.map(\.user) == ["alice", "broken", "bob"])
+        #expect(reports[0].succeeded && reports[0].totals.itemsAdded == 1)
+        #expect(reports[2].succeeded && reports[2].totals.itemsAdded == 1)
+        guard case .failed? = reports[1].failure else {
+            Issue.record("expected the task's error, got \(String(describing: reports[1].failure))")
+            return
+        }
+        // Once to find the store's size for the order, once when the user's turn came.
+        #expect(made.users.sorted() == ["alice", "alice", "bob", "bob", "broken", "broken"])
     }
 }

@@ -118,21 +118,23 @@ struct BackupCommand: AsyncParsableCommand {
         let display = output.progress.isEnabled ? ProgressDisplay { BackupCommand.progressLine(progress.snapshot, started: started) } : nil
         var logger = CommandLogging.logger(level: level, format: format, progress: display)
         logger[metadataKey: "group"] = "\(plan.group)"
-        let factory = plan.factory, davFactory = plan.dav
-        let tasks = try plan.users.map { user in
-            let descriptions = [plan.spec?.description(for: user), davFactory?.endpoint(for: user).description].compactMap { $0 }
+        let factory = plan.factory, davFactory = plan.dav, spec = plan.spec
+        // Every name is checked before any user starts; each task is made when its user's turn comes.
+        for user in plan.users { _ = try StoreLayout(root: root, user: user) }
+        let job = BackupJob(
+            users: plan.users, selection: plan.selection, workers: plan.workers, logger: logger, progress: progress,
+            userTimeout: plan.userTimeout > 0 ? plan.userTimeout : nil, readsSettings: !noSettings, indexText: indexText
+        ) { [logger] user in
+            let descriptions = [spec?.description(for: user), davFactory?.endpoint(for: user).description].compactMap { $0 }
             return UserBackupTask(
                 user: user, layout: try StoreLayout(root: root, user: user),
                 sourceDescription: descriptions.joined(separator: " + "),
-                makeSource: { [logger] in
+                makeSource: {
                     let mail = try await factory?.makeSource(user: user, logger: logger)
                     guard let davFactory else { return mail! }
                     return davFactory.combined(with: mail, user: user)
                 })
         }
-        let job = BackupJob(
-            tasks: tasks, selection: plan.selection, workers: plan.workers, logger: logger, progress: progress,
-            userTimeout: plan.userTimeout > 0 ? plan.userTimeout : nil, readsSettings: !noSettings, indexText: indexText)
         let reports = await job.run()
         display?.finish()
         for report in reports {

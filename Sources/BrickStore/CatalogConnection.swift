@@ -1,0 +1,42 @@
+import BerkeleyDB
+import Foundation
+import GRDB
+
+/// How a user store opens its catalog (docs/DESIGN.md, "The store"): a writer holds
+/// the store's lock and is its only writing process, so it needs one connection, not
+/// GRDB's pool of a writer and readers, each of which parses the schema when it opens.
+enum CatalogConnection {
+    /// Opens the catalog of `layout` for `mode`: a writer gets one connection in WAL
+    /// mode with `synchronous = NORMAL` (what GRDB's pool sets, without the empty write
+    /// the pool makes so that its own readers find a `-wal` file); a reader gets a
+    /// read-only pool, `immutable` on media this process cannot write.
+    static func open(_ layout: StoreLayout, mode: UserStore.Mode) throws -> any DatabaseWriter {
+        switch mode {
+        case .readOnly:
+            return try DatabasePool(path: readerPath(layout), configuration: StoreCatalog.readOnlyConfiguration)
+        case .readWrite:
+            let path = layout.catalog.path
+            var configuration = Configuration()
+            configuration.busyMode = .timeout(30)
+            configuration.prepareDatabase { db in
+                let journalMode = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
+                guard journalMode == "wal" else {
+                    throw DatabaseError(message: "could not set WAL mode on \(path)")
+                }
+                try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            }
+            return try DatabaseQueue(path: path, configuration: configuration)
+        }
+    }
+
+    /// Where a reader opens the catalog. On media this process cannot write (a read-only
+    /// mount, a snapshot) it opens it `immutable`: SQLite then needs no `-shm` file,
+    /// which it could not create there (docs/DESIGN.md, "Read-only media").
+    private static func readerPath(_ layout: StoreLayout) -> String {
+        let path = layout.catalog.path
+        guard !Environment.isWritable(layout.userDirectory.path) else { return path }
+        let escaped = path.replacingOccurrences(of: "%", with: "%25")
+            .replacingOccurrences(of: "?", with: "%3f").replacingOccurrences(of: "#", with: "%23")
+        return "file:\(escaped)?immutable=1"
+    }
+}
