@@ -21,28 +21,35 @@ public actor DAVClient {
         self.bodyLimit = bodyLimit
     }
 
-    /// Sends `request`; when a kept-alive connection the server closed meanwhile fails
-    /// it, the connection is reopened and the request sent once more, but a request
-    /// that changes something (PUT, MKCALENDAR, MKCOL, DELETE) only when none of it
-    /// went out: a PUT the server carried out before the connection broke, sent again
-    /// with `If-None-Match: *`, would be answered 412 and counted as already there.
-    /// Such a request fails with `connectionClosed` instead, and running the restore
-    /// again settles it. A 401 becomes `authenticationFailed`.
+    /// Sends `request`. When the connection fails it, the request goes again on a new
+    /// connection: at once when the failed one was kept alive from an earlier request
+    /// (the server closed it meanwhile), after a pause of 0.25, 0.5, 1 and 2 s when it
+    /// was new and none of the request went out (a busy server resets new
+    /// connections), five attempts in all. A request that changes something (PUT,
+    /// MKCALENDAR, MKCOL, DELETE) goes again only when none of it went out: a PUT the
+    /// server carried out before the connection broke, sent again with
+    /// `If-None-Match: *`, would be answered 412 and counted as already there. Such a
+    /// request fails with `connectionClosed` instead, and running the restore again
+    /// settles it. A 401 becomes `authenticationFailed`.
     public func send(_ request: HTTPRequestMessage) async throws(DAVError) -> HTTPResponseMessage {
         if aborted { throw .connectionClosed(host: endpoint.host, detail: "aborted") }
         requestCounts[request.method, default: 0] += 1
-        let reused = connection?.isActive == true
-        var written = false
-        do {
-            return try await checked(sendOnce(request, written: &written), request)
-        } catch {
-            guard reused, error.isConnectionLevel, !aborted else { throw error }
-            guard !written || Self.replayableMethods.contains(request.method) else {
-                throw .connectionClosed(
-                    host: endpoint.host, detail: "\(request.method) \(request.path) was sent but not answered; it may have been carried out")
+        var attempt = 1
+        while true {
+            let reused = connection?.isActive == true
+            var written = false
+            do {
+                return try await checked(sendOnce(request, written: &written), request)
+            } catch {
+                guard error.isConnectionLevel, !aborted, attempt < 5 else { throw error }
+                guard !written || Self.replayableMethods.contains(request.method) else {
+                    throw .connectionClosed(
+                        host: endpoint.host, detail: "\(request.method) \(request.path) was sent but not answered; it may have been carried out")
+                }
+                guard reused || !written else { throw error }
+                if !reused { try? await Task.sleep(nanoseconds: 125_000_000 << UInt64(attempt)) }
+                attempt += 1
             }
-            await dropConnection()
-            return try await checked(sendOnce(request, written: &written), request)
         }
     }
 
