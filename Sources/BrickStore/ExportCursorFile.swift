@@ -34,7 +34,7 @@ struct ExportCursorFile: Equatable {
     var text: String {
         var lines = ["store-id\t\(storeID)"]
         for target in targets.sorted(by: { $0.name < $1.name }) {
-            let digest = target.lastDigest.map { String(format: "%02x", $0) }.joined()
+            let digest = Hex.encode(target.lastDigest)
             lines.append("target\t\(target.lastSequence)\t\(digest)\t\(target.lastExportedAt)\t\(target.name)")
         }
         return lines.joined(separator: "\n") + "\n"
@@ -51,7 +51,7 @@ struct ExportCursorFile: Equatable {
             case "store-id" where fields.count == 2 && !fields[1].isEmpty:
                 storeID = fields[1]
             case "target" where fields.count == 5:
-                guard let sequence = UInt64(fields[1]), let digest = Self.bytes(hex: fields[2]), let time = Int64(fields[3]),
+                guard let sequence = UInt64(fields[1]), let digest = Hex.decode(fields[2]), let time = Int64(fields[3]),
                     !fields[4].isEmpty
                 else { return nil }
                 targets.append(Target(name: fields[4], lastSequence: sequence, lastDigest: digest, lastExportedAt: time))
@@ -77,27 +77,5 @@ struct ExportCursorFile: Equatable {
     /// Writes the file of `layout` atomically (temporary file, fsync, rename).
     func write(_ layout: StoreLayout, user: String) throws(StoreError) {
         try FileSystem.writeAtomically(text, to: Self.url(layout), user: user)
-    }
-
-    private static func bytes(hex: String) -> [UInt8]? {
-        let digits = Array(hex.utf8)
-        guard digits.count % 2 == 0 else { return nil }
-        var result: [UInt8] = []
-        result.reserveCapacity(digits.count / 2)
-        var index = 0
-        while index < digits.count {
-            guard let high = hexValue(digits[index]), let low = hexValue(digits[index + 1]) else { return nil }
-            result.append(high << 4 | low)
-            index += 2
-        }
-        return result
-    }
-
-    private static func hexValue(_ digit: UInt8) -> UInt8? {
-        switch digit {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): digit - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): digit - UInt8(ascii: "a") + 10
-        default: nil
-        }
     }
 }
