@@ -25,6 +25,8 @@ let package = Package(
         .systemLibrary(name: "CBerkeleyDB", path: "Sources/CBerkeleyDB"),
         .systemLibrary(name: "CLZ4", path: "Sources/CLZ4", pkgConfig: "liblz4",
                        providers: [.apt(["liblz4-dev"])]),
+        .systemLibrary(name: "CSQLiteTuning", path: "Sources/CSQLiteTuning",
+                       providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CLibCrypto", path: "Sources/CLibCrypto", pkgConfig: "libcrypto",
                        providers: [.apt(["libssl-dev"])]),
 
@@ -40,7 +42,7 @@ let package = Package(
 
         // The per-user store: Berkeley DB items + SQLite catalog + lock.
         .target(name: "BrickStore", dependencies: [
-            "BrickCore", "BrickMessage", "BrickCalendar", "BerkeleyDB", "LZ4", "LibCrypto",
+            "BrickCore", "BrickMessage", "BrickCalendar", "BerkeleyDB", "LZ4", "LibCrypto", "CSQLiteTuning",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),

@@ -1,4 +1,5 @@
 import ArgumentParser
+import BrickStore
 import Foundation
 
 /// Runs a root command the way both tools do: parse errors and usage errors exit with
@@ -6,6 +7,7 @@ import Foundation
 enum CommandMain {
     static func run<Command: AsyncParsableCommand>(_ type: Command.Type, toolName: String) async -> Never {
         umask(0o077)
+        SQLiteProcessSettings.apply()
         do {
             var command = try type.parseAsRoot()
             StoreKeySecrets.loadWhenNeeded()

@@ -1,0 +1,6 @@
+#include <sqlite3.h>
+
+/* sqlite3_config is variadic, which Swift cannot call: this fixes its arguments. */
+static inline int brick_sqlite_config_memory_statistics(int enabled) {
+    return sqlite3_config(SQLITE_CONFIG_MEMSTATUS, enabled);
+}
