@@ -38,6 +38,9 @@ extension UserStore {
         if let existing = try readCatalog({ db in try UserStore.liveFolder(db, path: path) }),
            !UserStore.differs(existing, upstreamName: upstreamName, specialUse: specialUse, identity: identity),
            dav.map({ $0.href == existing.davHref && $0.properties == existing.davProperties }) ?? true {
+            // A store written before folders kept a `dav` file gets it on its next DAV
+            // night, so a later repair finds the collection (two `stat` calls when it is there).
+            if dav != nil { try writeDAVFolderFile(existing, onlyWhenMissing: true) }
             return (existing, false)
         }
         let result = try withCatalog { db in

@@ -28,6 +28,31 @@ import Testing
         try await withDAVServer(.radicale) { try await repairRoundTrip($0) }
     }
 
+    @Test func aStoreWithoutDAVFilesGetsThemBackOnItsNextNight() async throws {
+        try await withDAVServer(.radicale) { server in
+            let dir = T.temporaryDirectory()
+            defer { try? FileManager.default.removeItem(at: dir) }
+            let layout = try StoreLayout(root: dir, user: "alice")
+            try await T.put(try T.client(server.baseURL, user: "alice", password: "pass-alice"), "/alice/calendar/task.ics", try T.fixture("home-task.ics"))
+            let store = try UserStore(layout: layout, user: "alice", mode: .readWrite)
+            _ = try await T.backUp(store, DAVSource(client: try T.client(server.baseURL, user: "alice", password: "pass-alice")))
+            let written = davFiles(layout)
+            #expect(!written.isEmpty)
+            // As a store backed up before the files existed: none there.
+            for file in written { try FileManager.default.removeItem(atPath: file) }
+            let next = try await T.backUp(store, DAVSource(client: try T.client(server.baseURL, user: "alice", password: "pass-alice")))
+            #expect(next.itemsAdded == 0 && next.itemsUpdated == 0 && next.errors.isEmpty)
+            #expect(davFiles(layout) == written)
+        }
+    }
+
+    /// The `dav` files under the user directory of `layout`, sorted.
+    private func davFiles(_ layout: StoreLayout) -> [String] {
+        let root = layout.userDirectory.path
+        let paths = FileManager.default.enumerator(atPath: root)?.compactMap { $0 as? String } ?? []
+        return paths.filter { ($0 as NSString).lastPathComponent == "dav" }.map { root + "/" + $0 }.sorted()
+    }
+
     private func repairRoundTrip(_ server: DAVTestServer) async throws {
         let dir = T.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
