@@ -7,46 +7,6 @@ import Foundation
 import GRDB
 import LZ4
 
-/// What committing one batch changed.
-public struct BatchOutcome: Sendable, Hashable {
-    /// Items new in the store (or back after being marked deleted).
-    public var added = 0
-    /// Items whose flags changed.
-    public var updated = 0
-    /// Items newly marked deleted.
-    public var deleted = 0
-    /// Raw bytes of the added items.
-    public var bytes: Int64 = 0
-    /// Calendar and contact items kept as served though they do not parse, one line
-    /// each (folder, key, reasons).
-    public var notes: [String] = []
-    /// The calendar and contact items among those counted above, by kind.
-    public var dav = DAVChangeCounts()
-
-    /// An outcome with nothing changed.
-    public init() {}
-}
-
-/// An item ready to be written: its catalog fields and its encoded value.
-struct PreparedItem {
-    var item: SourceItem
-    var summary: MessageSummary
-    var header: ItemHeader
-    var value: [UInt8]
-    /// Set when the value is a reference to the item holding the same bytes.
-    var sharedBody: BodyReference?
-    /// Bytes the item takes in the store when more than its value (a segmented value:
-    /// its segments too).
-    var storedBytes: Int?
-    /// The message's text for the full-text index, when the store indexes it.
-    var text: String?
-    /// What the catalog keeps of a calendar or contact item (a DAV folder's item).
-    var dav: DAVItemSummary? = nil
-
-    var sha256: [UInt8] { header.sha256 }
-    var rawSize: Int { Int(header.rawSize) }
-}
-
 extension UserStore {
     /// Commits one batch of changes to `folder`, following the store's write order
     /// (docs/FORMAT.md §6): item values in one Berkeley DB transaction, flushed; then
