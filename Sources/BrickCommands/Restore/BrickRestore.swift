@@ -150,10 +150,7 @@ public struct BrickRestoreCommand: AsyncParsableCommand {
         if davAuthorizeAs { throw UsageError("--dav-authorize-as is for caldav:, carddav: and dav: targets") }
         let progress = RestoreProgress()
         let started = Date()
-        let display = output.progress.isEnabled ? ProgressDisplay {
-            let state = progress.snapshot
-            return "items \(Formatting.count(state.done))/\(Formatting.count(state.total)) · \(Formatting.bytes(state.bytes))"
-        } : nil
+        let display = ProgressDisplay.restore(progress, output: output, showingBytes: true)
         let logger = CommandLogging.logger(level: output.logLevel, progress: display)
         let target = try await spec.open(user: targetUser ?? store.user, imap: imap, logger: logger)
         let job = RestoreJob(

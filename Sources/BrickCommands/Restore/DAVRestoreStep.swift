@@ -37,10 +37,7 @@ struct DAVRestoreStep {
         let client = DAVClient(endpoint: endpoint, user: targetUser, credentials: credentials)
         let progress = RestoreProgress()
         let started = Date()
-        let display = output.progress.isEnabled ? ProgressDisplay {
-            let state = progress.snapshot
-            return "items \(Formatting.count(state.done))/\(Formatting.count(state.total))"
-        } : nil
+        let display = ProgressDisplay.restore(progress, output: output, showingBytes: false)
         let logger = CommandLogging.logger(level: output.logLevel, progress: display)
         let job = DAVRestoreJob(
             store: store, query: query, target: DAVTarget(client: client), kinds: kinds, restoreRoot: restoreRoot,
