@@ -112,17 +112,16 @@ extension UserStore {
                 ])
                 outcome.updated += db.changesCount
             }
+            // RETURNING hands back the kind of the row it marked, so a calendar or contact
+            // item is counted by kind without reading its row again.
             let markDeleted = try db.cachedStatement(sql: """
                 UPDATE items SET deleted_run = ?, deleted_at = ? WHERE folder_id = ? AND key = ? AND deleted_run IS NULL
+                RETURNING kind
                 """)
-            let kindOf = try db.cachedStatement(sql: "SELECT kind FROM items WHERE folder_id = ? AND key = ?")
             for key in batch.vanished {
-                try markDeleted.execute(arguments: [run.id, run.time, folder.id, key.rawValue])
-                let deleted = db.changesCount
-                outcome.deleted += deleted
-                if deleted > 0 && folder.davHref != nil {
-                    outcome.dav.count(try String.fetchOne(kindOf, arguments: [folder.id, key.rawValue]), \.deleted)
-                }
+                guard let marked = try Row.fetchOne(markDeleted, arguments: [run.id, run.time, folder.id, key.rawValue]) else { continue }
+                outcome.deleted += 1
+                if folder.davHref != nil { outcome.dav.count(marked[0] as String?, \.deleted) }
             }
             if let token = batch.token {
                 try db.execute(
