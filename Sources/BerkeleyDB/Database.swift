@@ -8,8 +8,12 @@ import Glibc
 public final class Database: @unchecked Sendable {
     /// Page size of item files created from now on (docs/FORMAT.md §3): fixed, so a
     /// large value takes a bounded number of overflow pages whatever the file system's
-    /// block size, and small enough that a folder's file starts at 32 KB. Files are created with page checksums (`DB_CHKSUM`), so a
-    /// damaged page is detected when read. Existing files keep what they were created with.
+    /// block size, and small enough that a folder's file starts at 32 KB. Existing files
+    /// keep what they were created with.
+    ///
+    /// Files are created with page checksums (`DB_CHKSUM`) unless told otherwise: without
+    /// them a damaged internal page can send Berkeley DB's search into an endless loop
+    /// (docs/RELIABILITY.md, "Damaged pages"), which no check above it can stop.
     public static let pageSize: UInt32 = 16 * 1024
 
     let handle: UnsafeMutablePointer<DB>
@@ -22,9 +26,12 @@ public final class Database: @unchecked Sendable {
 
     /// Opens (creating when missing) the btree `file` in `environment`. In a read-only
     /// environment the file is opened read-only and never created. A file created here
-    /// gets `pageSize`; an existing file keeps the page size it was created with.
+    /// gets `pageSize`, and page checksums (`DB_CHKSUM`) when `pageChecksums` is true;
+    /// an existing file keeps the page size and checksums it was created with (Berkeley
+    /// DB reads both from its metadata page).
     public init(
-        file: String, in environment: Environment, create: Bool = true, readOnly: Bool = false, pageSize: UInt32 = Database.pageSize
+        file: String, in environment: Environment, create: Bool = true, readOnly: Bool = false,
+        pageSize: UInt32 = Database.pageSize, pageChecksums: Bool = true
     ) throws(BerkeleyDBError) {
         var db: UnsafeMutablePointer<DB>?
         try environment.ensureOpen("db_create")
@@ -37,7 +44,9 @@ public final class Database: @unchecked Sendable {
         if readOnly || environment.isReadOnly { flags = UInt32(DB_THREAD | DB_RDONLY) }
         do {
             try check("DB->set_pagesize", file: file) { handle.pointee.set_pagesize(handle, pageSize) }
-            try check("DB->set_flags", file: file) { handle.pointee.set_flags(handle, UInt32(DB_CHKSUM)) }
+            if pageChecksums {
+                try check("DB->set_flags", file: file) { handle.pointee.set_flags(handle, UInt32(DB_CHKSUM)) }
+            }
             try check("DB->open", file: file) { handle.pointee.open(handle, nil, file, nil, DB_BTREE, flags, 0o600) }
         } catch {
             _ = handle.pointee.close(handle, 0)
@@ -98,6 +107,23 @@ public final class Database: @unchecked Sendable {
         if code == DB_NOTFOUND { return nil }
         if code != 0 { throw BerkeleyDBError(function: "DB->get", code: code, file: file) }
         return v
+    }
+
+    /// Whether a search for `key` from the root finds it (`DB->exists`: the value is
+    /// not read). A cursor walks the leaf pages from the first one; this follows the
+    /// internal pages that a `get` follows, so it finds what damage to them hides.
+    public func exists(_ key: [UInt8], in transaction: Transaction? = nil) throws(BerkeleyDBError) -> Bool {
+        var key = key
+        guard isOpen else { throw closedError("DB->exists") }
+        guard key.count <= UInt32.max else { return false }
+        LibraryMessages.clear()
+        let code = key.withUnsafeMutableBytes { keyBytes in
+            var k = DBT(); k.data = keyBytes.baseAddress; k.size = UInt32(keyBytes.count)
+            return handle.pointee.exists(handle, transaction?.handle, &k, 0)
+        }
+        if code == DB_NOTFOUND { return false }
+        if code != 0 { throw BerkeleyDBError(function: "DB->exists", code: code, file: file) }
+        return true
     }
 
     /// Deletes `key`; returns false when it was not there.

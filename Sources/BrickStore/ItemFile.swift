@@ -34,6 +34,9 @@ final class ItemFile {
         try database.withValue(key, in: transaction) { try plain($0, key: key) }
     }
 
+    /// Whether a search by `key` finds its record (see `BerkeleyDB.Database.exists`).
+    func contains(_ key: [UInt8]) throws -> Bool { try database.exists(key) }
+
     /// Deletes `key`; returns false when it was not there.
     @discardableResult
     func delete(_ key: [UInt8], in transaction: Transaction) throws -> Bool {
