@@ -60,18 +60,24 @@ public final class Database: @unchecked Sendable {
     /// Stores `value` under `key`, replacing what was there. Berkeley DB reads both
     /// from the arrays' own storage: neither is copied first.
     public func put(_ key: [UInt8], _ value: [UInt8], in transaction: Transaction) throws(BerkeleyDBError) {
+        try value.withUnsafeBytes { valueBytes in
+            Result { () throws(BerkeleyDBError) in try put(key, bytes: valueBytes, in: transaction) }
+        }.get()
+    }
+
+    /// Stores the bytes in `value` (a buffer the caller owns, such as part of a larger
+    /// array or a buffer reused from record to record) under `key`, without a copy.
+    public func put(_ key: [UInt8], bytes value: UnsafeRawBufferPointer, in transaction: Transaction) throws(BerkeleyDBError) {
         guard isOpen else { throw closedError("DB->put") }
         guard key.count <= UInt32.max, value.count <= UInt32.max else {
             throw BerkeleyDBError(function: "DB->put", code: EFBIG, file: file)
         }
         LibraryMessages.clear()
         let code = key.withUnsafeBytes { keyBytes in
-            value.withUnsafeBytes { valueBytes in
-                // DB->put does not write through the DBTs' data pointers.
-                var k = DBT(); k.data = UnsafeMutableRawPointer(mutating: keyBytes.baseAddress); k.size = UInt32(keyBytes.count)
-                var v = DBT(); v.data = UnsafeMutableRawPointer(mutating: valueBytes.baseAddress); v.size = UInt32(valueBytes.count)
-                return handle.pointee.put(handle, transaction.handle, &k, &v, 0)
-            }
+            // DB->put does not write through the DBTs' data pointers.
+            var k = DBT(); k.data = UnsafeMutableRawPointer(mutating: keyBytes.baseAddress); k.size = UInt32(keyBytes.count)
+            var v = DBT(); v.data = UnsafeMutableRawPointer(mutating: value.baseAddress); v.size = UInt32(value.count)
+            return handle.pointee.put(handle, transaction.handle, &k, &v, 0)
         }
         if code != 0 { throw BerkeleyDBError(function: "DB->put", code: code, file: file) }
     }

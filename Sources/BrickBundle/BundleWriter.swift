@@ -2,19 +2,21 @@ import Crypto
 
 /// Writes one bundle: the header, then records in the order given, then the trailer
 /// with the counts and the bundle's digest (docs/FORMAT.md §8). Each record is
-/// checksummed as it is written; values are streamed, so memory stays bounded whatever
-/// the bundle's size.
+/// checksummed as it is written, on a second thread; values are streamed, so memory
+/// stays bounded whatever the bundle's size.
 public final class BundleWriter {
     private let output: any BundleOutput
-    private var buffer: [UInt8] = []
-    private var digest = SHA256()
+    private let pipe: RecordPipe
+    private var pending: [RecordPiece] = []
+    private var pendingBytes = 0
     private var recordCount: UInt64 = 0
     private var payloadBytes: UInt64 = 0
     private var counts: [UInt16: UInt64] = [:]
     private var finished = false
-    private static let flushThreshold = 256 << 10
+    private static let batchBytes = 256 << 10
 
-    /// Writes the header to `output`.
+    /// Writes the header to `output`; records are hashed and written on a second
+    /// thread (`RecordPipe`) while the caller produces the next ones.
     public init(header: BundleHeader, output: any BundleOutput) throws {
         self.output = output
         var start = BundleFormat.magic
@@ -23,9 +25,14 @@ public final class BundleWriter {
         start.appendLittleEndian(UInt32(fields.count))
         start += fields
         let checksum = Array(SHA256.hash(data: start))
+        var digest = SHA256()
         digest.update(data: checksum)
-        buffer = start + checksum
+        pipe = RecordPipe(output: output, digest: digest)
+        queue(.raw(start + checksum))
     }
+
+    /// Stops the writing thread when the bundle was abandoned before `finish()`.
+    deinit { if !finished { pipe.cancel() } }
 
     /// Appends a structured record.
     public func append(_ type: BundleRecordType, _ fields: BundleFields, skippable: Bool = false) throws {
@@ -47,61 +54,54 @@ public final class BundleWriter {
         counts[type.rawValue, default: 0] += 1
     }
 
-    /// Writes the trailer, the digest and the end mark, and hands everything to the
-    /// output. The caller then commits the output (a file) or flushes it (a stream).
+    /// Writes the trailer, waits for every record to be hashed and written, then writes
+    /// the digest and the end mark. The caller then commits the output (a file) or
+    /// flushes it (a stream).
     @discardableResult
     public func finish() throws -> BundleTrailer {
         guard !finished else { throw BundleError.misuse("finish() twice") }
-        finished = true
         var trailer = BundleTrailer(digest: [], recordCount: recordCount, payloadBytes: payloadBytes, counts: counts)
         let payload = trailer.fields.encoded()
         try writeRecord(BundleRecordType.trailer.rawValue, flags: 0, length: UInt64(payload.count)) { write in
             try write(payload)
         }
-        trailer.digest = Array(digest.finalize())
-        try emit(trailer.digest)
-        try emit(BundleFormat.endMagic)
-        try flush()
+        finished = true
+        try pipe.send(pending)
+        pending = []
+        trailer.digest = Array(try pipe.close().finalize())
+        try (trailer.digest + BundleFormat.endMagic).withUnsafeBytes { try output.write($0) }
         return trailer
     }
 
     private func writeRecord(
         _ type: UInt16, flags: UInt16, length: UInt64, _ produce: (_ write: ([UInt8]) throws -> Void) throws -> Void
     ) throws {
-        let head = RecordHead(type: type, flags: flags, index: recordCount, length: length).encoded
-        var checksum = SHA256()
-        checksum.update(data: head)
-        try emit(head)
+        queue(.head(RecordHead(type: type, flags: flags, index: recordCount, length: length).encoded))
         var written: UInt64 = 0
         try produce { chunk in
             written += UInt64(chunk.count)
             guard written <= length else {
                 throw BundleError.misuse("record of type \(type) longer than its declared \(length) bytes")
             }
-            checksum.update(data: chunk)
-            try self.emit(chunk)
+            self.queue(.payload(chunk))
+            if self.pendingBytes >= BundleWriter.batchBytes { try self.sendPending() }
         }
         guard written == length else {
             throw BundleError.misuse("record of type \(type) has \(written) of its declared \(length) bytes")
         }
-        let sum = Array(checksum.finalize())
-        digest.update(data: sum)
-        try emit(sum)
+        queue(.end)
+        if pendingBytes >= BundleWriter.batchBytes { try sendPending() }
     }
 
-    private func emit(_ bytes: [UInt8]) throws {
-        if bytes.count >= BundleWriter.flushThreshold {
-            try flush()
-            try bytes.withUnsafeBytes { try output.write($0) }
-            return
-        }
-        buffer += bytes
-        if buffer.count >= BundleWriter.flushThreshold { try flush() }
+    private func queue(_ piece: RecordPiece) {
+        pending.append(piece)
+        pendingBytes += piece.count
     }
 
-    private func flush() throws {
-        guard !buffer.isEmpty else { return }
-        try buffer.withUnsafeBytes { try output.write($0) }
-        buffer.removeAll(keepingCapacity: true)
+    private func sendPending() throws {
+        try pipe.send(pending)
+        pending = []
+        pending.reserveCapacity(64)
+        pendingBytes = 0
     }
 }

@@ -6,17 +6,22 @@ enum RowCoding {
     /// The fields of a row; a column without a field is an error, a NULL is left out.
     static func fields(of row: CatalogRow, table: String, columns: [OffsiteColumn], user: String) throws -> BundleFields {
         var fields = BundleFields()
-        let known = Set(columns.map(\.name))
-        if let stray = row.keys.sorted().first(where: { !known.contains($0) }) {
-            throw OffsiteError.unmappedColumn(user: user, table: table, column: stray)
-        }
+        var mapped = 0
         for column in columns {
-            switch row[column.name] ?? .null {
+            guard let value = row[column.name] else { continue }
+            mapped += 1
+            switch value {
             case .null: break
             case .integer(let number): fields.set(column.tag, number)
             case .text(let text): fields.set(column.tag, text)
             case .blob(let bytes): fields.set(column.tag, bytes: bytes)
             }
+        }
+        // Every column of the row has a field unless some column is not in `columns`.
+        if mapped != row.count {
+            let known = Set(columns.map(\.name))
+            let stray = row.keys.sorted().first { !known.contains($0) } ?? ""
+            throw OffsiteError.unmappedColumn(user: user, table: table, column: stray)
         }
         return fields
     }

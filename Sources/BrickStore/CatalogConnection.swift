@@ -31,8 +31,10 @@ enum CatalogConnection {
 
     /// Where a reader opens the catalog. On media this process cannot write (a read-only
     /// mount, a snapshot) it opens it `immutable`: SQLite then needs no `-shm` file,
-    /// which it could not create there (docs/DESIGN.md, "Read-only media").
-    private static func readerPath(_ layout: StoreLayout) -> String {
+    /// which it could not create there (docs/DESIGN.md, "Read-only media"). The search
+    /// across users opens catalogs the same way (`StoreCatalog`, `PlainCatalogSearch`);
+    /// the path is then a URI, which the opener must allow (`SQLITE_OPEN_URI`).
+    static func readerPath(_ layout: StoreLayout) -> String {
         let path = layout.catalog.path
         guard !Environment.isWritable(layout.userDirectory.path) else { return path }
         let escaped = path.replacingOccurrences(of: "%", with: "%25")

@@ -11,12 +11,16 @@ final class ItemFile {
     let folderID: FolderID
     private let sealing: StoreSealing
     private let user: String
+    private let sealBuffer: RecordBuffer
 
-    init(database: BerkeleyDB.Database, folderID: FolderID, sealing: StoreSealing, user: String) {
+    /// `sealBuffer` is where records are sealed before Berkeley DB copies them: the
+    /// store shares one among its item files.
+    init(database: BerkeleyDB.Database, folderID: FolderID, sealing: StoreSealing, user: String, sealBuffer: RecordBuffer = RecordBuffer()) {
         self.database = database
         self.folderID = folderID
         self.sealing = sealing
         self.user = user
+        self.sealBuffer = sealBuffer
     }
 
     /// Whether the handle is open.
@@ -26,7 +30,24 @@ final class ItemFile {
 
     /// Stores the plain record `value` under `key`, sealed when the store is.
     func put(_ key: [UInt8], _ value: [UInt8], in transaction: Transaction) throws {
-        try database.put(key, try stored(value, key: key), in: transaction)
+        try value.withUnsafeBytes { try put(key, bytes: $0, in: transaction) }
+    }
+
+    /// Stores the plain record in `value` (a buffer the caller owns, such as a segment's
+    /// part of a larger array) under `key`: no copy of it in a plain store, sealed into
+    /// the store's reused buffer in a sealed one.
+    func put(_ key: [UInt8], bytes value: UnsafeRawBufferPointer, in transaction: Transaction) throws {
+        switch sealing {
+        case .plain:
+            try database.put(key, bytes: value, in: transaction)
+        case .open(let seal, _):
+            try sealBuffer.with(count: value.count + ValueSeal.overhead) { sealed in
+                try seal.seal(value, folder: folderID, recordKey: key, into: sealed)
+                try database.put(key, bytes: UnsafeRawBufferPointer(sealed), in: transaction)
+            }
+        case .locked:
+            throw StoreError.keyRequired(user: user)
+        }
     }
 
     /// The plain record under `key`, or nil when there is none.
@@ -62,14 +83,6 @@ final class ItemFile {
     var isLocked: Bool {
         if case .locked = sealing { return true }
         return false
-    }
-
-    private func stored(_ value: [UInt8], key: [UInt8]) throws -> [UInt8] {
-        switch sealing {
-        case .plain: return value
-        case .open(let seal, _): return try seal.seal(value, folder: folderID, recordKey: key)
-        case .locked: throw StoreError.keyRequired(user: user)
-        }
     }
 
     /// The plain record of the stored bytes in `stored` (Berkeley DB's buffer): copied

@@ -27,7 +27,7 @@ enum PlainCatalogSearch {
         }
         if let sealing = try UserSealing.read(userDirectory: directory, user: user), sealing.sealsCatalogText { return false }
         do {
-            let connection = try PlainSQLite(path: layout.catalog.path)
+            let connection = try PlainSQLite(path: CatalogConnection.readerPath(layout))
             guard try isPlainAndCurrent(connection) else { return false }
             var (conditions, arguments) = try ItemQuerySQL.conditions(query, db: nil, text: .clear(user: user))
             if !query.folders.isEmpty {

@@ -10,10 +10,11 @@ import GRDBSQLite
 final class PlainSQLite {
     private var handle: OpaquePointer?
 
-    /// Opens the database at `path` read-only (`SQLITE_OPEN_READONLY`: no writes, no
-    /// checkpoint at close), waiting up to `busyMilliseconds` for a writer's lock.
+    /// Opens the database at `path` (a file name, or a `file:` URI such as one with
+    /// `immutable=1`) read-only (`SQLITE_OPEN_READONLY`: no writes, no checkpoint at
+    /// close), waiting up to `busyMilliseconds` for a writer's lock.
     init(path: String, busyMilliseconds: Int32 = 30_000) throws {
-        let flags = SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX
+        let flags = SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI
         let code = sqlite3_open_v2(path, &handle, flags, nil)
         guard code == SQLITE_OK else {
             let message = handle.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"

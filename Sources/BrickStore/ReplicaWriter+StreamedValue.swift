@@ -97,7 +97,9 @@ final class SegmentedValueWriter {
         var start = 0
         while pending.count - start >= SegmentKey.segmentSize || (all && start < pending.count) {
             let end = min(start + SegmentKey.segmentSize, pending.count)
-            try database.put(SegmentKey.key(item: key, index: segments), Array(pending[start..<end]), in: transaction)
+            try pending.withUnsafeBytes { bytes in
+                try database.put(SegmentKey.key(item: key, index: segments), bytes: UnsafeRawBufferPointer(rebasing: bytes[start..<end]), in: transaction)
+            }
             segments += 1
             start = end
         }

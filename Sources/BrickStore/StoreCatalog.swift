@@ -32,11 +32,11 @@ public final class StoreCatalog: @unchecked Sendable {
         }
         do {
             let configuration = StoreCatalog.readOnlyConfiguration
-            var queue = try DatabaseQueue(path: layout.catalog.path, configuration: configuration)
+            var queue = try DatabaseQueue(path: CatalogConnection.readerPath(layout), configuration: configuration)
             if !CatalogFormat.isCurrent(queue) {
                 try queue.close()
                 _ = try UserStore(layout: layout, user: user, mode: .readOnly)
-                queue = try DatabaseQueue(path: layout.catalog.path, configuration: configuration)
+                queue = try DatabaseQueue(path: CatalogConnection.readerPath(layout), configuration: configuration)
             }
             self.queue = queue
         } catch let error as StoreError {

@@ -68,18 +68,33 @@ extension UserStore {
         }
     }
 
+    /// Writes `export-cursors` from the catalog when the file is missing and the catalog
+    /// has export cursors: a store last exported by a Brick older than the file gets it
+    /// at its next run, so a later `repair` keeps its identity. Called at the end of each run.
+    public func writeMissingExportCursorFile() throws(StoreError) {
+        guard isWritable, !FileManager.default.fileExists(atPath: ExportCursorFile.url(layout).path) else { return }
+        let targets = try exportCursorTargets(except: nil)
+        guard !targets.isEmpty else { return }
+        try ExportCursorFile(storeID: try storeID(), targets: targets).write(layout, user: user)
+    }
+
     /// Writes `export-cursors` with the catalog's targets, target `name` moved to `sequence`.
     private func writeExportCursorFile(target name: String, sequence: UInt64, digest: [UInt8], at date: Date) throws(StoreError) {
-        var targets = try readCatalog { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM export_targets WHERE name <> ?", arguments: [name]).map {
+        var targets = try exportCursorTargets(except: name)
+        targets.append(ExportCursorFile.Target(
+            name: name, lastSequence: sequence, lastDigest: digest, lastExportedAt: Int64(date.timeIntervalSince1970)))
+        try ExportCursorFile(storeID: try storeID(), targets: targets).write(layout, user: user)
+    }
+
+    /// The catalog's export targets as `export-cursors` lists them, all but `name`.
+    private func exportCursorTargets(except name: String?) throws(StoreError) -> [ExportCursorFile.Target] {
+        try readCatalog { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM export_targets WHERE name IS NOT ?", arguments: [name]).map {
                 ExportCursorFile.Target(
                     name: $0["name"], lastSequence: UInt64($0["last_sequence"] as Int64), lastDigest: [UInt8]($0["last_digest"] as Data),
                     lastExportedAt: $0["last_exported_at"])
             }
         }
-        targets.append(ExportCursorFile.Target(
-            name: name, lastSequence: sequence, lastDigest: digest, lastExportedAt: Int64(date.timeIntervalSince1970)))
-        try ExportCursorFile(storeID: try storeID(), targets: targets).write(layout, user: user)
     }
 
     /// Each folder row added, changed or deleted after run `cursor`, whole, parents

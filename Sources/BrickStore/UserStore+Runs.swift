@@ -113,6 +113,7 @@ extension UserStore {
                     totals.errors.isEmpty ? nil : totals.errors.joined(separator: "\n"), run.id,
                 ])
         }
+        try writeMissingExportCursorFile()
     }
 
     /// Every run, oldest first.

@@ -64,7 +64,9 @@ extension UserStore {
             var start = 0
             while pending.count - start >= SegmentKey.segmentSize || (all && start < pending.count) {
                 let end = min(start + SegmentKey.segmentSize, pending.count)
-                try database.put(SegmentKey.key(item: keyBytes, index: segments), Array(pending[start..<end]), in: transaction)
+                try pending.withUnsafeBytes { bytes in
+                    try database.put(SegmentKey.key(item: keyBytes, index: segments), bytes: UnsafeRawBufferPointer(rebasing: bytes[start..<end]), in: transaction)
+                }
                 frameLength += UInt64(end - start)
                 segments += 1
                 start = end

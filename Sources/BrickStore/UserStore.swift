@@ -39,6 +39,8 @@ public final class UserStore: @unchecked Sendable {
     let sealing: StoreSealing
     private let writerLock: WriterLock?
     private var databases: [FolderID: ItemFile] = [:]
+    /// Where the item files seal records before writing them (one for the store).
+    private let sealBuffer = RecordBuffer()
     /// Value bytes committed since the last checkpoint (guarded by `mutex`).
     var bytesSinceCheckpoint = 0
     /// Folders whose item file failed to read as a Berkeley DB file, with the failure
@@ -195,7 +197,7 @@ public final class UserStore: @unchecked Sendable {
         let database = try withBlobs {
             ItemFile(
                 database: try BerkeleyDB.Database(file: file, in: try environment, create: isWritable),
-                folderID: folder.id, sealing: sealing, user: user)
+                folderID: folder.id, sealing: sealing, user: user, sealBuffer: sealBuffer)
         }
         databases[folder.id] = database
         return database

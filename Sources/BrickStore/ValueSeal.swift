@@ -28,25 +28,29 @@ public struct ValueSeal: Sendable {
     /// The sealed form of `plain`, the record stored under `recordKey` in folder `folder`:
     /// written in one pass into the one array returned (FORMAT.md §10.2).
     public func seal(_ plain: [UInt8], folder: FolderID, recordKey: [UInt8]) throws -> [UInt8] {
-        let associated = ValueSeal.associatedData(folder: folder, recordKey: recordKey)
-        let nonce = ChaChaPoly.Nonce()
         let count = plain.count + ValueSeal.overhead
-        let tagStart = count - ChaCha20Poly1305.tagCount
         return try [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
-            let out = UnsafeMutableRawBufferPointer(buffer)
-            out.copyBytes(from: ValueSeal.magic)
-            out[4] = ValueSeal.version
-            let nonceSlot = UnsafeMutableRawBufferPointer(rebasing: out[5..<17])
-            nonce.withUnsafeBytes { nonceSlot.copyMemory(from: $0) }
             try plain.withUnsafeBytes { plain in
-                try associated.withUnsafeBytes { associated in
-                    try cipher.seal(
-                        plain, nonce: UnsafeRawBufferPointer(nonceSlot), associatedData: associated,
-                        into: UnsafeMutableRawBufferPointer(rebasing: out[17..<tagStart]),
-                        tag: UnsafeMutableRawBufferPointer(rebasing: out[tagStart...]))
-                }
+                try seal(plain, folder: folder, recordKey: recordKey, into: UnsafeMutableRawBufferPointer(buffer))
             }
             initialized = count
+        }
+    }
+
+    /// Seals the record in `plain` into `out`, which must hold exactly
+    /// `plain.count + overhead` bytes (a buffer the caller owns and may reuse).
+    func seal(_ plain: UnsafeRawBufferPointer, folder: FolderID, recordKey: [UInt8], into out: UnsafeMutableRawBufferPointer) throws {
+        precondition(out.count == plain.count + ValueSeal.overhead, "a sealed record is its plain form plus \(ValueSeal.overhead) bytes")
+        let tagStart = out.count - ChaCha20Poly1305.tagCount
+        out.copyBytes(from: ValueSeal.magic)
+        out[4] = ValueSeal.version
+        let nonceSlot = UnsafeMutableRawBufferPointer(rebasing: out[5..<17])
+        ChaChaPoly.Nonce().withUnsafeBytes { nonceSlot.copyMemory(from: $0) }
+        try ValueSeal.associatedData(folder: folder, recordKey: recordKey).withUnsafeBytes { associated in
+            try cipher.seal(
+                plain, nonce: UnsafeRawBufferPointer(nonceSlot), associatedData: associated,
+                into: UnsafeMutableRawBufferPointer(rebasing: out[17..<tagStart]),
+                tag: UnsafeMutableRawBufferPointer(rebasing: out[tagStart...]))
         }
     }
 

@@ -47,6 +47,8 @@ struct DAVTestServerTests {
                     #expect(get.body == bytes, "Cyrus keeps a vCard 3.0 byte for byte: \(name)")
                 }
             }
+            // Xandikos has no authentication of its own (a proxy in front does it).
+            guard kind != .xandikos else { return }
             let other = try server.request("GET", server.calendarURL("alice") + "item-0.ics", user: "bob")
             // Radicale answers 403, Cyrus redirects (301): either way not the event.
             #expect(other.status != 200 && DAVItemParser.summarize(other.body).uid == nil, "\(kind): bob must not read alice's calendar")

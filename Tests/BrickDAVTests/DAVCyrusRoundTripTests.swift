@@ -12,9 +12,9 @@ import Testing
 /// and restored into a user who has only Cyrus's default collections.
 ///
 /// Cyrus keeps its calendars and address books in two homes
-/// (`calendars/user/<name>/`, `addressbooks/user/<name>/`), so the restore runs once
-/// as `caldav:` into the calendar home and once as `carddav:` into the address book
-/// home. Cyrus re-serializes iCalendar on PUT and its own serialization again gives the
+/// (`calendars/user/<name>/`, `addressbooks/user/<name>/`); the restore is given the
+/// server's root, as `dav:`, and puts each kind into the home discovery finds for it.
+/// Cyrus re-serializes iCalendar on PUT and its own serialization again gives the
 /// same bytes, so everything is compared byte for byte: the store against what Cyrus
 /// serves, the restored user's resources against the original user's. A vCard is read
 /// with `Accept: text/vcard; version=4.0` (`DAVCollectionSync.vCardAccept`): Cyrus
@@ -101,8 +101,8 @@ import Testing
         #expect(try T.selected(store) { $0.folders = [FolderPath(["Calendars", "Home"])] } == ["Calendars/Home/holiday.ics"])
         #expect(try T.selected(store) { $0.deleted = .only } == ["Calendars/Home/task.ics"])
 
-        // Restore everything present into bob: calendars into his calendar home,
-        // contacts into his address book home.
+        // Restore everything present into bob through the server's root: calendars
+        // land in his calendar home, contacts in his address book home.
         let restored = try await restore(store, into: base, user: "bob", overwrite: false)
         #expect(restored.restored == 7 && restored.failures.isEmpty, "\(restored.failures)")
         let bob = try T.client(base, user: "bob", password: "pass-bob")
@@ -200,18 +200,13 @@ import Testing
         var failures: [String] = []
     }
 
+    /// One restore of both kinds (`dav:`) given the server's root URL only.
     private func restore(_ store: UserStore, into base: String, user: String, overwrite: Bool) async throws -> Totals {
-        var total = Totals()
-        for (home, kind) in [("calendars", DAVCollection.Kind.calendar), ("addressbooks", .addressbook)] {
-            let client = try T.client(base + "\(home)/user/\(user)/", user: user, password: "pass-\(user)")
-            let report = try await DAVRestoreJob(
-                store: store, query: ItemQuery(), target: DAVTarget(client: client), kinds: [kind], restoreRoot: nil,
-                overwrite: overwrite, logger: T.logger
-            ).run()
-            total.restored += report.restored
-            total.skippedDuplicates += report.skippedDuplicates
-            total.failures += report.failures
-        }
-        return total
+        let client = try T.client(base, user: user, password: "pass-\(user)")
+        let report = try await DAVRestoreJob(
+            store: store, query: ItemQuery(), target: DAVTarget(client: client), kinds: [.calendar, .addressbook], restoreRoot: nil,
+            overwrite: overwrite, logger: T.logger
+        ).run()
+        return Totals(restored: report.restored, skippedDuplicates: report.skippedDuplicates, failures: report.failures)
     }
 }

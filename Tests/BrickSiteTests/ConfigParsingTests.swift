@@ -159,4 +159,26 @@ struct DAVSourceConfigTests {
             #expect(error.problems.map(\.description) == ["site.toml:3: sources.imap.dav: must start with http:// or https:// (is \"ftp://dav\")"])
         }
     }
+
+    @Test("dav-authorize-as is read with dav-user, and without dav-user it is a located problem")
+    func davAuthorizeAsNeedsAnAdmin() throws {
+        let good = try SiteConfig.parse(text: """
+            [sources.cyrus]
+            url = "imaps://mail.example.org"
+            dav = "https://mail.example.org/dav/"
+            dav-user = "backup-admin"
+            dav-authorize-as = true
+            [sources.plain]
+            url = "imaps://mail.example.org"
+            dav = "https://dav.example.org/"
+            """, file: "site.toml")
+        #expect(good.source(named: "cyrus")?.davAuthorizeAs == true)
+        #expect(good.source(named: "plain")?.davAuthorizeAs == nil)
+        do {
+            _ = try SiteConfig.parse(text: "[sources.cyrus]\nurl = \"imaps://mail.example.org\"\ndav-authorize-as = true\n", file: "site.toml")
+            Issue.record("dav-authorize-as without dav-user was accepted")
+        } catch {
+            #expect(error.problems.map(\.description) == ["site.toml:3: sources.cyrus.dav-authorize-as: needs dav-user, the admin that acts for each user"])
+        }
+    }
 }

@@ -1,9 +1,10 @@
 import Foundation
 
 /// A throwaway CalDAV/CardDAV server for one test, started with the tools/ scripts on
-/// 127.0.0.1 and stopped by its pid: Radicale (tools/dav-test-server) or Cyrus's
-/// httpd (tools/cyrus-test-server, with cyrus-caldav installed). Test users alice,
-/// bob, carol and dave have the password `pass-<user>`.
+/// 127.0.0.1 and stopped by its pid: Radicale (tools/dav-test-server), Cyrus's
+/// httpd (tools/cyrus-test-server, with cyrus-caldav installed) or Xandikos
+/// (tools/xandikos-test-server, one user a server, no authentication). Test users
+/// alice, bob, carol and dave have the password `pass-<user>`.
 public struct DAVTestServer: Sendable {
     /// Which server.
     public enum Kind: String, Sendable, CaseIterable {
@@ -11,6 +12,9 @@ public struct DAVTestServer: Sendable {
         case radicale
         /// Cyrus IMAP 3.6's httpd with `httpmodules: caldav carddav`.
         case cyrus
+        /// Xandikos, the Git-backed standalone server: one user (`alice` unless
+        /// started for another), any password.
+        case xandikos
     }
 
     /// Why a server could not be started or asked.
@@ -23,8 +27,8 @@ public struct DAVTestServer: Sendable {
     public let kind: Kind
     /// Its directory (config, storage, pid file).
     public let directory: URL
-    /// The server's DAV root, ending in `/`: `http://127.0.0.1:PORT/` (Radicale) or
-    /// `http://127.0.0.1:PORT/dav/` (Cyrus).
+    /// The server's DAV root, ending in `/`: `http://127.0.0.1:PORT/` (Radicale,
+    /// Xandikos) or `http://127.0.0.1:PORT/dav/` (Cyrus).
     public let baseURL: String
     /// Cyrus only: the DAV root of the second httpd, which honours `Authorize-As` from
     /// the admin `backup-admin` (`pass-admin`); nil for Radicale.
@@ -39,6 +43,7 @@ public struct DAVTestServer: Sendable {
         case .cyrus:
             installed = FileManager.default.isExecutableFile(atPath: "/usr/lib/cyrus/bin/httpd")
                 && ["/opt/cyrus-imapd/bin/imapd", "/usr/lib/cyrus/bin/imapd"].contains { FileManager.default.isExecutableFile(atPath: $0) }
+        case .xandikos: installed = FileManager.default.isExecutableFile(atPath: "/usr/bin/xandikos")
         }
         return installed || ProcessInfo.processInfo.environment["CI"] == "true"
     }
@@ -48,13 +53,22 @@ public struct DAVTestServer: Sendable {
             .appendingPathComponent("tools/\(name)").path
     }
 
-    private var scriptPath: String { Self.script(kind == .radicale ? "dav-test-server" : "cyrus-test-server") }
+    private static func scriptName(_ kind: Kind) -> String {
+        switch kind {
+        case .radicale: "dav-test-server"
+        case .cyrus: "cyrus-test-server"
+        case .xandikos: "xandikos-test-server"
+        }
+    }
 
-    /// Starts a server of `kind` in a new temporary directory (short: Cyrus's socket paths are).
-    public static func start(_ kind: Kind) throws -> DAVTestServer {
+    private var scriptPath: String { Self.script(Self.scriptName(kind)) }
+
+    /// Starts a server of `kind` in a new temporary directory (short: Cyrus's socket
+    /// paths are); a Xandikos serves `user` (the others serve all test users).
+    public static func start(_ kind: Kind, user: String = "alice") throws -> DAVTestServer {
         let directory = URL(fileURLWithPath: "/tmp/brick-dav-\(UUID().uuidString.prefix(8))")
-        let name = kind == .radicale ? "dav-test-server" : "cyrus-test-server"
-        let output = try ChildProcess.run("/bin/bash", [script(name), "start", directory.path])
+        let name = scriptName(kind)
+        let output = try ChildProcess.run("/bin/bash", [script(name), "start", directory.path] + (kind == .xandikos ? ["--user", user] : []))
         func value(_ name: String) -> String? {
             output.split(separator: "\n").lazy.compactMap { line -> String? in
                 line.hasPrefix(name + "=") ? String(line.dropFirst(name.count + 1)) : nil
@@ -72,12 +86,20 @@ public struct DAVTestServer: Sendable {
 
     /// The URL of `user`'s calendar that exists from the start.
     public func calendarURL(_ user: String) -> String {
-        kind == .radicale ? "\(baseURL)\(user)/calendar/" : "\(baseURL)calendars/user/\(user)/Default/"
+        switch kind {
+        case .radicale: "\(baseURL)\(user)/calendar/"
+        case .cyrus: "\(baseURL)calendars/user/\(user)/Default/"
+        case .xandikos: "\(baseURL)\(user)/calendars/calendar/"
+        }
     }
 
     /// The URL of `user`'s address book that exists from the start.
     public func addressBookURL(_ user: String) -> String {
-        kind == .radicale ? "\(baseURL)\(user)/contacts/" : "\(baseURL)addressbooks/user/\(user)/Default/"
+        switch kind {
+        case .radicale: "\(baseURL)\(user)/contacts/"
+        case .cyrus: "\(baseURL)addressbooks/user/\(user)/Default/"
+        case .xandikos: "\(baseURL)\(user)/contacts/addressbook/"
+        }
     }
 
     /// The password of a test user.
@@ -105,9 +127,11 @@ public struct DAVTestServer: Sendable {
     }
 }
 
-/// Runs `body` with a fresh server of `kind` and always stops it.
-public func withDAVServer<T>(_ kind: DAVTestServer.Kind, _ body: (DAVTestServer) async throws -> T) async throws -> T {
-    let server = try DAVTestServer.start(kind)
+/// Runs `body` with a fresh server of `kind` (a Xandikos for `user`) and always stops it.
+public func withDAVServer<T>(
+    _ kind: DAVTestServer.Kind, user: String = "alice", _ body: (DAVTestServer) async throws -> T
+) async throws -> T {
+    let server = try DAVTestServer.start(kind, user: user)
     do {
         let result = try await body(server)
         server.stop()

@@ -44,6 +44,51 @@ import Testing
         #expect(noAdmin.status == 2 && noAdmin.stderr.contains("--dav-authorize-as needs --dav-user"), "\(noAdmin.stderr)")
     }
 
+    /// The same admin login from the configuration file: a source with `dav-user` and
+    /// `dav-authorize-as = true`, backed up by its group, reads alice's calendar as the
+    /// admin acting for her; without the key the admin's own (empty) calendars are read.
+    @Test func configuredSourceWithDavAuthorizeAsActsForEachUserOfItsGroup() throws {
+        let server = try DAVTestServer.start(.cyrus)
+        defer { server.stop() }
+        let proxy = try #require(server.proxyURL)
+        let work = try Workspace()
+        let event = try Data(contentsOf: Tools.packageRoot.appendingPathComponent("Fixtures/dav-roundtrip/work-review.ics"))
+        let put = try server.request(
+            "PUT", server.calendarURL("alice") + "review.ics", user: "alice", body: Array(event), headers: ["Content-Type: text/calendar"])
+        #expect(put.status == 201)
+        let passwordFile = work.url.appendingPathComponent("admin-pw")
+        FileManager.default.createFile(atPath: passwordFile.path, contents: Data("pass-admin\n".utf8), attributes: [.posixPermissions: 0o600])
+        func config(_ authorizeAs: String) throws -> String {
+            let name = authorizeAs.isEmpty ? "plain" : "admin"
+            let path = work.url.appendingPathComponent("site-\(name).toml").path
+            try """
+                store = "\(work.url.appendingPathComponent("store-\(name)").path)"
+
+                [sources.cyrus]
+                url = "\(work.source)"
+                dav = "\(proxy)"
+                dav-user = "backup-admin"
+                dav-password-file = "\(passwordFile.path)"
+                \(authorizeAs)
+
+                [groups.calendars]
+                source = "cyrus"
+                users = ["alice"]
+                """.write(toFile: path, atomically: true, encoding: .utf8)
+            return path
+        }
+
+        let backup = try Tools.run("brick-backup", ["backup", "--config", try config("dav-authorize-as = true"), "--group", "calendars", "--progress", "never"])
+        #expect(backup.status == 0, "\(backup.stdout)\(backup.stderr)")
+        let items = try index(work.url.appendingPathComponent("store-admin/alice"))
+        #expect(items.filter { $0.key == "review.ics" }.count == 1, "\(items.map(\.key))")
+
+        // Without the key the admin logs in as itself and never reaches alice's calendar.
+        _ = try Tools.run("brick-backup", ["backup", "--config", try config(""), "--group", "calendars", "--progress", "never"])
+        let plainItems = (try? index(work.url.appendingPathComponent("store-plain/alice"))) ?? []
+        #expect(!plainItems.contains { $0.key == "review.ics" })
+    }
+
     /// A restore across users (`--all-users`) into a DAV server: each user's hits back
     /// into that user's own calendars (`--into-own-mailboxes`), as the admin.
     @Test func restoreAcrossUsersPutsEachUsersEventsBackIntoTheirOwnCalendar() throws {

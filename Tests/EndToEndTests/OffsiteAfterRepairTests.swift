@@ -70,4 +70,31 @@ import Testing
         #expect(try site.bundleFiles("alice").count == 3)
         _ = try site.importAndCompareAlice()
     }
+
+    @Test func aStoreExportedBeforeTheCursorFileExistedGetsItAtItsNextBackupAndKeepsItsIdentity() throws {
+        let site = OffsiteWorkspace(work: try Workspace())
+        let mail = MaildirChanges(root: site.work.maildir("alice"))
+        try site.backup()
+        try site.export()
+        #expect(try site.importing([site.bundles.path]).status == 0)
+        let alice = site.work.store.appendingPathComponent("alice")
+        let file = alice.appendingPathComponent("export-cursors")
+        let written = try String(contentsOf: file, encoding: .utf8)
+        // As an older Brick left it: export cursors in the catalog, no file.
+        try FileManager.default.removeItem(at: file)
+
+        try mail.addMessage(name: "1800000001.M1P1.upgraded", subject: "first night after the upgrade")
+        try site.backup()
+        #expect(try String(contentsOf: file, encoding: .utf8) == written)
+
+        for suffix in ["", "-wal", "-shm"] { unlink(alice.appendingPathComponent("catalog.sqlite" + suffix).path) }
+        let repair = try Tools.run("brick-backup", ["repair", alice.path])
+        #expect(repair.status == 0, "\(repair.stdout)\(repair.stderr)")
+        #expect(repair.stdout.contains("the next export to offsite writes a full bundle"), "\(repair.stdout)")
+        try site.backup()
+        let exported = try site.export()
+        #expect(exported.stdout.contains("full"), "\(exported.stdout)")
+        let items = try site.importAndCompareAlice()
+        #expect(items.contains { $0.subject == "first night after the upgrade" })
+    }
 }

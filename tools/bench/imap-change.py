@@ -1,19 +1,21 @@
 #!/usr/bin/env python3
 """Change a share of a user's mailbox over IMAP, deterministically, as a day of
 mail use would: flag changes (60% of the changes), new messages (20%) and
-expunges (20%), spread over the folders in proportion to their size. With
+expunges (20%), spread over the folders in proportion to their size. A new
+message is a copy of a message of the mailbox picked at random, with one more
+header line (as maildir-change.py makes them), so new mail follows the
+corpus's own size distribution and its digest is new. With
 --move, MOVE that share of the messages to another folder instead (as a user
 filing mail, or an administrator reorganizing folders).
 
 Usage: imap-change.py --port N --user NAME --password-file FILE [--percent 1] [--seed 1] [--move]
-Prints "flags=N new=N expunged=N", or "moved=N bytes=B", on stdout.
+Prints "flags=N new=N expunged=N new_bytes=B", or "moved=N bytes=B", on stdout.
 """
 
 import argparse
 import imaplib
 import random
 import re
-import time
 
 LIST_LINE = re.compile(rb'^\(([^)]*)\) (?:"(?:[^"\\]|\\.)*"|NIL) (.*)$')
 
@@ -44,19 +46,19 @@ def quoted(name):
     return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def new_message(rng, n):
-    ts = time.time() - rng.randrange(86400)
-    date = time.strftime("%a, %d %b %Y %H:%M:%S +0000", time.gmtime(ts))
-    body = ("Line %d of a new message arriving during the day.\r\n" % n) * rng.randint(20, 200)
-    text = ("From: Day Sender <day.sender@example.net>\r\n"
-            "To: Bench User <bench.user@example.org>\r\n"
-            "Subject: New mail %d\r\n"
-            "Date: %s\r\n"
-            "Message-ID: <day.%d.%08x@example.net>\r\n"
-            "MIME-Version: 1.0\r\n"
-            "Content-Type: text/plain; charset=utf-8\r\n"
-            "\r\n" % (n, date, n, rng.getrandbits(32))) + body
-    return text.encode(), imaplib.Time2Internaldate(ts)
+def fetch_message(imap, name, uid):
+    """The bytes and INTERNALDATE of one message, without setting \\Seen."""
+    imap.select(quoted(name), readonly=True)
+    status, data = imap.uid("FETCH", str(uid), "(INTERNALDATE BODY.PEEK[])")
+    for item in data:
+        if isinstance(item, tuple):
+            return item[1], imaplib.Internaldate2tuple(item[0])
+    raise SystemExit("FETCH of %s UID %d failed" % (name, uid))
+
+
+def new_message(original, seed, n):
+    """A copy of `original` with one more header line: realistic bytes, a new digest."""
+    return ("X-Bench-Change: %d.%d\r\n" % (seed, n)).encode() + original
 
 
 def move(imap, rng, uids, count):
@@ -119,8 +121,10 @@ def main():
 
     # Pick messages across all folders, uniformly over messages.
     everything = [(name, uid) for name in sorted(uids) for uid in uids[name]]
-    picked = rng.sample(everything, min(len(everything), n_flags + n_expunge))
-    flag_picks, expunge_picks = picked[:n_flags], picked[n_flags:]
+    picked = rng.sample(everything, min(len(everything), n_flags + n_expunge + n_new))
+    flag_picks, expunge_picks = picked[:n_flags], picked[n_flags:n_flags + n_expunge]
+    # The originals of the new messages, read before anything is expunged.
+    originals = [fetch_message(imap, name, uid) for name, uid in picked[n_flags + n_expunge:]]
 
     by_folder = {}
     for name, uid in flag_picks:
@@ -147,14 +151,16 @@ def main():
 
     folders = sorted(uids)
     weights = [len(uids[f]) + 1 for f in folders]
-    for i in range(n_new):
+    new_bytes = 0
+    for i, (original, date) in enumerate(originals):
         folder = rng.choices(folders, weights=weights)[0]
-        data, date = new_message(rng, i)
+        data = new_message(original, args.seed, i)
         flags = "(\\Seen)" if rng.random() < 0.5 else "()"
         imap.append(quoted(folder), flags, date, data)
+        new_bytes += len(data)
 
     imap.logout()
-    print("flags=%d new=%d expunged=%d" % (len(flag_picks), n_new, len(expunge_picks)))
+    print("flags=%d new=%d expunged=%d new_bytes=%d" % (len(flag_picks), len(originals), len(expunge_picks), new_bytes))
 
 
 if __name__ == "__main__":

@@ -39,6 +39,7 @@ struct DAVOptions: ParsableArguments {
         var options = self
         if options.url == nil { options.url = source.dav }
         if options.user == nil { options.user = source.davUser }
+        if !options.authorizeAs { options.authorizeAs = source.davAuthorizeAs ?? false }
         if options.passwordFile == nil && options.passwordEnv == nil {
             options.passwordFile = source.davPasswordFile
             options.passwordEnv = source.davPasswordEnv

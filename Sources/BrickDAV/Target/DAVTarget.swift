@@ -8,12 +8,15 @@ public enum DAVPutOutcome: Sendable, Equatable {
     case replaced
 }
 
-/// A user's home on a CalDAV/CardDAV server as a restore target: collections are
+/// A user's homes on a CalDAV/CardDAV server as a restore target: calendars go into
+/// the user's `calendar-home-set` and address books into the `addressbook-home-set`,
+/// found from the endpoint's URL as backup's discovery finds them (a server naming no
+/// home for a kind gets that kind's collections right under the URL); collections are
 /// created when missing (MKCALENDAR, extended MKCOL) with their display name and
 /// colour, and resources are PUT with `If-None-Match: *`, so a restore never writes
 /// over what is there, unless asked to (then with `If-Match` and the current ETag).
 public struct DAVTarget: Sendable {
-    /// The connection to the server; its endpoint's path is the home.
+    /// The connection to the server; its endpoint's path is where discovery starts.
     public let client: DAVClient
 
     /// A target writing into the home at `client.endpoint.path`.
@@ -24,7 +27,7 @@ public struct DAVTarget: Sendable {
     /// The href of the collection named `segment` in the home, created like `model`
     /// (kind, display name, colour, components) when missing.
     public func prepareCollection(segment: String, like model: DAVCollection, displayName: String?) async throws(DAVError) -> String {
-        let href = DAVPath.asCollection(client.endpoint.path) + DAVPath.encodeSegment(segment) + "/"
+        let href = try await home(for: model.kind) + DAVPath.encodeSegment(segment) + "/"
         if let existing = try await DAVDiscovery(client: client).collection(at: href) {
             guard existing.kind == model.kind else {
                 throw .httpStatus(method: "PROPFIND", href: href, status: 409, user: client.user)
@@ -44,6 +47,25 @@ public struct DAVTarget: Sendable {
         }
         _ = try await client.expectSuccess(request)
         return href
+    }
+
+    /// Where collections of `kind` go: the user's home for that kind as discovery
+    /// finds it from the endpoint (Cyrus: `calendars/user/NAME/` and
+    /// `addressbooks/user/NAME/`), else the endpoint's path itself, when the server
+    /// names no home for the kind or answers the discovery with a client error.
+    public func home(for kind: DAVCollection.Kind) async throws(DAVError) -> String {
+        let fallback = DAVPath.asCollection(client.endpoint.path)
+        let homes: DAVDiscovery.Homes
+        do {
+            homes = try await DAVDiscovery(client: client).homes()
+        } catch {
+            switch error {
+            case .discoveryFailed, .malformedResponse: return fallback
+            case .httpStatus(_, _, let status, _) where (400..<500).contains(status): return fallback
+            default: throw error
+            }
+        }
+        return (kind == .calendar ? homes.calendars : homes.addressBooks) ?? fallback
     }
 
     /// Writes `bytes` as the resource `name` of the collection at `collection`.

@@ -35,6 +35,10 @@ extension SourceConfig {
         source.davUser = reader.string("dav-user", &found)
         source.davPasswordFile = reader.string("dav-password-file", &found)
         source.davPasswordEnv = reader.string("dav-password-env", &found)
+        source.davAuthorizeAs = reader.bool("dav-authorize-as", &found)
+        if source.davAuthorizeAs == true && source.davUser == nil {
+            found.append((reader.keyPath("dav-authorize-as"), "needs dav-user, the admin that acts for each user"))
+        }
         if source.passwordFile != nil && source.passwordEnv != nil {
             found.append((reader.keyPath("password-env"), "give password-file or password-env, not both"))
         }

@@ -30,6 +30,9 @@ public struct SourceConfig: Sendable, Hashable {
     public var davPasswordFile: String?
     /// `dav-password-env`: environment variable holding the DAV password.
     public var davPasswordEnv: String?
+    /// `dav-authorize-as`: `dav-user` is an admin acting for each user with Cyrus's
+    /// `Authorize-As` header (as `--dav-authorize-as`).
+    public var davAuthorizeAs: Bool?
 
     /// Creates a source with a URL.
     public init(name: String, url: String) {
