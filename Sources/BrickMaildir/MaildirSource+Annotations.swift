@@ -23,7 +23,7 @@ extension MaildirSource {
         let path = attributeDictionaryPath
         let bytes: [UInt8]?
         do {
-            let parent = (path as NSString).deletingLastPathComponent
+            let parent = PathText.parent(of: path)
             bytes = try NoFollowDirectory.open(parent.isEmpty ? "." : parent)?
                 .readSmallFile((path as NSString).lastPathComponent, limit: 64 << 20)
         } catch {

@@ -17,7 +17,7 @@ extension MaildirTarget {
 
     func writeAnnotations(_ annotations: [MailSetting], report: inout SettingsWriteReport) throws {
         let path = attributeDictionaryPath
-        let parent = (path as NSString).deletingLastPathComponent
+        let parent = PathText.parent(of: path)
         let name = (path as NSString).lastPathComponent
         guard let directory = try NoFollowDirectory.open(parent.isEmpty ? "." : parent, create: true) else {
             throw MaildirError.notADirectory(path: parent)

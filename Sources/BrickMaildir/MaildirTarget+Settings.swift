@@ -91,7 +91,7 @@ extension MaildirTarget: SettingsTarget {
     private func activate(_ name: String, at location: SieveLocation, setting: MailSetting, report: inout SettingsWriteReport) throws {
         guard SieveLocation.isValidScriptName(name) else { throw MaildirError.invalidSettingName(kind: "active Sieve script", name: name) }
         let relative = (location.directory as NSString).lastPathComponent + "/" + name + SieveLocation.scriptSuffix
-        let parent = (location.activeLink as NSString).deletingLastPathComponent
+        let parent = PathText.parent(of: location.activeLink)
         guard let directory = try NoFollowDirectory.open(parent) else { throw MaildirError.notADirectory(path: parent) }
         if let current = try MaildirSource.linkTarget(location.activeLink) {
             if current == relative || current == location.directory + "/" + name + SieveLocation.scriptSuffix {

@@ -1,3 +1,4 @@
+import BrickCore
 import Foundation
 import Glibc
 
@@ -48,7 +49,7 @@ public final class NoFollowDirectory: @unchecked Sendable {
     public static func open(_ location: String, create: Bool = false, followingLast: Bool) throws -> NoFollowDirectory? {
         if followingLast { return try openPlain(location) }
         let trimmed = location.count > 1 && location.hasSuffix("/") ? String(location.dropLast()) : location
-        let parentPath = (trimmed as NSString).deletingLastPathComponent
+        let parentPath = PathText.parent(of: trimmed)
         let name = (trimmed as NSString).lastPathComponent
         if trimmed == "/" || name.isEmpty || name == "." || name == ".." {
             return try openPlain(trimmed.isEmpty ? "." : trimmed)

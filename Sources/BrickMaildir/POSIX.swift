@@ -1,3 +1,4 @@
+import BrickCore
 import Foundation
 import Glibc
 
@@ -84,7 +85,7 @@ extension POSIX {
     /// Creates `path` and its missing parents, each 0700.
     static func makeDirectories(_ path: String) throws {
         if isDirectory(path) { return }
-        let parent = (path as NSString).deletingLastPathComponent
+        let parent = PathText.parent(of: path)
         if !parent.isEmpty, parent != path { try makeDirectories(parent) }
         try makeDirectory(path)
     }

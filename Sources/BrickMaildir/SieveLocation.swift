@@ -1,3 +1,4 @@
+import BrickCore
 import Foundation
 
 /// Where Pigeonhole keeps a user's Sieve scripts beside a Maildir: the script
@@ -20,7 +21,7 @@ public struct SieveLocation: Sendable, Hashable {
     public init(directory: String) {
         let trimmed = directory.count > 1 && directory.hasSuffix("/") ? String(directory.dropLast()) : directory
         self.directory = trimmed
-        let parent = (trimmed as NSString).deletingLastPathComponent
+        let parent = PathText.parent(of: trimmed)
         activeLink = (parent.isEmpty ? "." : parent) + "/" + SieveLocation.activeLinkName
     }
 

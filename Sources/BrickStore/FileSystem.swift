@@ -1,3 +1,4 @@
+import BrickCore
 import Foundation
 
 /// Small POSIX helpers with the store's permissions (0700 directories, 0600 files)
@@ -50,7 +51,7 @@ enum FileSystem {
     /// `writeFailed` (the run stops), anything else `io`.
     static func failure(user: String, path: String, operation: String, errno code: Int32) -> StoreError {
         guard [ENOSPC, EDQUOT, EIO].contains(code) else { return .io(user: user, path: path, operation: operation, errno: code) }
-        return .writeFailed(user: user, path: (path as NSString).deletingLastPathComponent, writing: path, errno: code)
+        return .writeFailed(user: user, path: PathText.parent(of: path), writing: path, errno: code)
     }
 
     /// Removes a directory tree; missing is fine.

@@ -13,12 +13,13 @@ enum Tools {
         URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
     }
 
-    /// Runs `brick-backup` or `brick-restore` with `arguments`.
+    /// Runs `brick-backup` or `brick-restore` with `arguments`, in `directory` when given.
     @discardableResult
-    static func run(_ tool: String, _ arguments: [String], environment: [String: String] = [:]) throws -> Result {
+    static func run(_ tool: String, _ arguments: [String], environment: [String: String] = [:], directory: URL? = nil) throws -> Result {
         let process = Process()
         process.executableURL = binDirectory.appendingPathComponent(tool)
         process.arguments = arguments
+        if let directory { process.currentDirectoryURL = directory }
         var env = ProcessInfo.processInfo.environment
         env.merge(environment) { $1 }
         process.environment = env

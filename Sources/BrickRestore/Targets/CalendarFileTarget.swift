@@ -74,7 +74,7 @@ public actor CalendarFileTarget: RestoreTarget {
     /// Creates the directory the folder's file or files go in.
     public func prepareFolder(_ path: FolderPath, specialUse: SpecialUse?) async throws {
         let location = location(for: path)
-        try makeDirectories(split ? location : (location as NSString).deletingLastPathComponent)
+        try makeDirectories(split ? location : PathText.parent(of: location))
     }
 
     /// The items the manifest lists for `path` whose file is still there.
@@ -182,7 +182,7 @@ public actor CalendarFileTarget: RestoreTarget {
 
     private func writeCollection(_ items: [RestoreItem], path: FolderPath) throws -> [Outcome] {
         let file = location(for: path)
-        let parent = (file as NSString).deletingLastPathComponent
+        let parent = PathText.parent(of: file)
         let handle = try makeDirectories(parent)
         let name = (file as NSString).lastPathComponent
         let relative = String(file.dropFirst(directory.count + 1))

@@ -142,7 +142,7 @@ public actor EMLTarget: RestoreTarget {
             if unlink(absolute) == -1 && errno != ENOENT {
                 throw FileTargetError.system(operation: "unlink", path: absolute, errno: errno)
             }
-            directories.insert((absolute as NSString).deletingLastPathComponent)
+            directories.insert(PathText.parent(of: absolute))
         }
         try FileOperations.flush(directories)
     }

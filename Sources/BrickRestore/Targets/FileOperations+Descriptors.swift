@@ -26,7 +26,7 @@ extension FileOperations {
     /// created and opened without following a link; without, the directory is the
     /// part an administrator typed. A link, FIFO or device at `file` is refused.
     static func openForAppend(_ file: String, under base: String?) throws -> Int32 {
-        let directoryPath = (file as NSString).deletingLastPathComponent
+        let directoryPath = PathText.parent(of: file)
         let name = (file as NSString).lastPathComponent
         let directory = try openDirectory(directoryPath.isEmpty ? "." : directoryPath, under: base)
         return try translating {

@@ -79,7 +79,7 @@ enum FileOperations {
             return stat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFDIR
         }
         if isDirectory(path) { return }
-        let parent = (path as NSString).deletingLastPathComponent
+        let parent = PathText.parent(of: path)
         if !parent.isEmpty && parent != path { try makeDirectories(parent) }
         if mkdir(path, 0o700) == -1 && !(errno == EEXIST && isDirectory(path)) {
             throw FileTargetError.system(operation: "mkdir", path: path, errno: errno)
@@ -113,7 +113,7 @@ enum FileOperations {
     /// access and modification times set to `modified`; with `sync`, the file is
     /// fsynced before the rename, so a crash leaves the old or the new contents.
     static func writeFileAtomically(_ bytes: [UInt8], to path: String, modified: Date, sync: Bool = false) throws {
-        let directory = (path as NSString).deletingLastPathComponent
+        let directory = PathText.parent(of: path)
         let name = (path as NSString).lastPathComponent
         let temporary = (directory as NSString).appendingPathComponent(".\(name).\(getpid()).tmp")
         try fillTemporary(temporary, renamedOver: path) { descriptor in
@@ -214,7 +214,7 @@ enum FileOperations {
             if info.st_mode & S_IFMT == S_IFLNK { throw FileTargetError.symbolicLink(path: path) }
             throw FileTargetError.system(operation: "open", path: path, errno: EINVAL)
         }
-        let directory = (path as NSString).deletingLastPathComponent
+        let directory = PathText.parent(of: path)
         let name = (path as NSString).lastPathComponent
         let temporary = (directory.isEmpty ? "" : directory + "/") + ".\(name).\(getpid()).rewrite"
         try fillTemporary(temporary, renamedOver: path) { descriptor in

@@ -14,7 +14,7 @@ extension EMLTarget: SettingsTarget {
 extension MboxTarget: SettingsTarget {
     /// Writes the settings beside the mbox files.
     public nonisolated func writeSettings(_ settings: [MailSetting], overwrite: Bool) async throws -> SettingsWriteReport {
-        let parent = (location as NSString).deletingLastPathComponent
+        let parent = PathText.parent(of: location)
         let files = isSingleFile
             ? SettingsFiles(base: parent.isEmpty ? "." : parent, name: (location as NSString).lastPathComponent + ".settings")
             : SettingsFiles(base: location, name: SettingsFiles.directoryName)

@@ -158,7 +158,7 @@ public actor MboxTarget: RestoreTarget {
     /// a directory location without following a link) when missing.
     private func openFile(_ file: String) throws -> Int32 {
         let descriptor = try FileOperations.openForAppend(file, under: isSingleFile ? nil : location)
-        let directory = (file as NSString).deletingLastPathComponent
+        let directory = PathText.parent(of: file)
         if !directory.isEmpty { touched.insert(directory) }
         touched.insert(file)
         return descriptor
