@@ -1,3 +1,5 @@
+import Logging
+
 /// A DAV server as the backup and restore see it: HTTP requests with Basic auth on a
 /// kept-alive connection, reopened when the server closed it. One request at a time.
 public actor DAVClient {
@@ -7,15 +9,21 @@ public actor DAVClient {
     public let user: String
     private let credentials: DAVCredentials?
     private let bodyLimit: Int
+    private let logger: Logger
     private var connection: HTTPConnection?
     private var aborted = false
     /// Requests sent, by method (for tests and the no-change check).
     public private(set) var requestCounts: [String: Int] = [:]
 
     /// Creates a client; nothing connects until the first request. `bodyLimit` bounds
-    /// a response body (default 256 MiB: a contact with a large photo fits).
-    public init(endpoint: DAVEndpoint, user: String, credentials: DAVCredentials?, bodyLimit: Int = 256 << 20) {
+    /// a response body (default 256 MiB: a contact with a large photo fits). Each new
+    /// connection logs a warning to `logger` when certificate checking is off.
+    public init(
+        endpoint: DAVEndpoint, user: String, credentials: DAVCredentials?, bodyLimit: Int = 256 << 20,
+        logger: Logger = Logger(label: "brick.dav")
+    ) {
         self.endpoint = endpoint
+        self.logger = logger
         self.user = user
         self.credentials = credentials
         self.bodyLimit = bodyLimit
@@ -104,7 +112,7 @@ public actor DAVClient {
         var attempt = 1
         while true {
             do {
-                let fresh = try await HTTPConnection.connect(to: endpoint, bodyLimit: bodyLimit)
+                let fresh = try await HTTPConnection.connect(to: endpoint, bodyLimit: bodyLimit, logger: logger)
                 connection = fresh
                 return fresh
             } catch {

@@ -49,6 +49,8 @@ public final class ReplicaWriter {
     var values: [(folder: FolderID, key: String, value: [UInt8])] = []
     var valueBytes = 0
     private var outcome: Outcome?
+    /// The prepared `INSERT OR REPLACE` of each table, with its column order.
+    var replaceStatements: [String: RowReplacement] = [:]
 
     init(store: UserStore, db: GRDB.Database, full: Bool, keepPurged: Bool) {
         self.store = store
@@ -248,22 +250,5 @@ public final class ReplicaWriter {
         }
         locations[folder] = stored
         return stored
-    }
-
-    /// Inserts a whole row, or replaces the one with its id. Column names come from the
-    /// bundle's field table, never from the bundle's bytes.
-    private func upsert(_ table: String, _ row: CatalogRow, replacing: Bool) throws {
-        let columns = row.keys.sorted()
-        let list = columns.map { "\"\($0)\"" }.joined(separator: ", ")
-        let marks = Array(repeating: "?", count: columns.count).joined(separator: ", ")
-        let arguments = StatementArguments(columns.map { row[$0]!.databaseValue })
-        if replacing {
-            // Every row of a table has the same columns: the statement is prepared once.
-            try db.cachedStatement(sql: "INSERT OR REPLACE INTO \(table)(\(list)) VALUES (\(marks))").execute(arguments: arguments)
-        } else {
-            let updates = columns.filter { $0 != "id" }.map { "\"\($0)\" = excluded.\"\($0)\"" }.joined(separator: ", ")
-            try db.execute(
-                sql: "INSERT INTO \(table)(\(list)) VALUES (\(marks)) ON CONFLICT(id) DO UPDATE SET \(updates)", arguments: arguments)
-        }
     }
 }

@@ -8,13 +8,15 @@ import GRDB
 import LZ4
 
 extension UserStore {
-    /// Commits one batch of changes to `folder`, following the store's write order
-    /// (docs/FORMAT.md §6): item values in one Berkeley DB transaction, flushed; then
-    /// catalog rows, flag changes, deletions and the new sync token in one SQLite
-    /// transaction. A crash between the two leaves values with no row, which the next
-    /// run overwrites and `verify` reports; it never leaves a row without its value.
-    /// An item whose bytes the store already holds is written as a reference to them.
+    /// Commits one batch of changes to `folder`: `prepare(_:for:)`, then
+    /// `commit(_:to:run:)` of the prepared batch.
     public func commit(_ batch: ChangeBatch, to folder: StoredFolder, run: RunHandle) throws(StoreError) -> BatchOutcome {
+        try commit(try prepare(batch, for: folder), to: folder, run: run)
+    }
+
+    /// Hashes, compresses and parses the new items of `batch` for `folder`, on all
+    /// cores and without the store's lock; touches nothing on disk.
+    public func prepare(_ batch: ChangeBatch, for folder: StoredFolder) throws(StoreError) -> PreparedBatch {
         var batch = batch
         // A large message that arrived whole is written in segments all the same.
         let large = batch.added.filter { UInt64($0.raw.count) > StreamedItem.threshold }
@@ -31,7 +33,22 @@ extension UserStore {
             }
         }
         let indexText = try indexesText
-        var prepared = try prepare(batch.added, folder: folder, indexText: indexText)
+        let items = try prepare(batch.added, folder: folder, indexText: indexText)
+        batch.added = []
+        return PreparedBatch(batch: batch, items: items, largeDAVSummaries: largeDAVSummaries, indexText: indexText)
+    }
+
+    /// Commits one prepared batch to `folder`, following the store's write order
+    /// (docs/FORMAT.md §6): item values in one Berkeley DB transaction, flushed; then
+    /// catalog rows, flag changes, deletions and the new sync token in one SQLite
+    /// transaction. A crash between the two leaves values with no row, which the next
+    /// run overwrites and `verify` reports; it never leaves a row without its value.
+    /// An item whose bytes the store already holds is written as a reference to them.
+    public func commit(_ preparedBatch: PreparedBatch, to folder: StoredFolder, run: RunHandle) throws(StoreError) -> BatchOutcome {
+        let batch = preparedBatch.batch
+        let largeDAVSummaries = preparedBatch.largeDAVSummaries
+        var prepared = preparedBatch.items
+        let indexText = preparedBatch.indexText
         mutex.lock()
         defer { mutex.unlock() }
         let existingKeys = prepared.isEmpty ? [] : try shareKnownBodies(&prepared, folder: folder)
@@ -209,8 +226,12 @@ extension UserStore {
                         flags: item.flags, internalDate: Int64(item.internalDate.timeIntervalSince1970.rounded(.down)),
                         rawSize: UInt64(item.raw.count), uid: item.uid ?? 0, modSeq: item.modSeq ?? 0, sha256: sha)
                     let value = try ItemValue.encode(header: header, raw: item.raw, compressor: compressor)
+                    // The raw bytes are not needed past here: the value holds them, so a
+                    // batch waiting for its write keeps them once, not twice.
+                    var kept = item
+                    kept.raw = []
                     return PreparedItem(
-                        item: item, summary: MessageSummary(parsing: item.raw), header: header, value: value,
+                        item: kept, summary: MessageSummary(parsing: item.raw), header: header, value: value,
                         text: indexText ? MessageText.extract(item.raw) : nil,
                         dav: isDAV ? DAVItemParser.summarize(item.raw) : nil)
                 }

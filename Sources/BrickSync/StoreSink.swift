@@ -4,10 +4,11 @@ import Foundation
 
 /// Commits a source's batches for one folder into the store and keeps the counts.
 ///
-/// Commits run one at a time, in order, on a task of their own: `commit` returns as
-/// soon as the previous batch is durable and this one is under way, so the source reads
-/// the next batch while this one is hashed, compressed and written. `finish` waits for
-/// the last one. At most two batches are in memory.
+/// Each batch is prepared (hashed, compressed, parsed) on a task of its own while the
+/// batch before it is written; writes run one at a time, in order, each after the one
+/// before is durable. `commit` returns once the previous batch is prepared, so the
+/// source reads the next batch meanwhile; `finish` waits for the last write. At most
+/// three batches are in memory: one being written, one prepared, one being read.
 final class StoreSink: ChangeSink, @unchecked Sendable {
     private let store: UserStore
     private let folder: StoredFolder
@@ -17,6 +18,10 @@ final class StoreSink: ChangeSink, @unchecked Sendable {
     private var totals = BatchOutcome()
     private var skippedItems: [SkippedItem] = []
     private var pending: Task<Void, any Error>?
+    /// Done when the batch of `pending` is prepared.
+    private var pendingPrepared: Task<Void, any Error>?
+    /// The write of the batch before `pending`'s.
+    private var olderPending: Task<Void, any Error>?
 
     init(store: UserStore, folder: StoredFolder, run: RunHandle, progress: BackupProgress?) {
         self.store = store
@@ -26,20 +31,34 @@ final class StoreSink: ChangeSink, @unchecked Sendable {
     }
 
     func commit(_ batch: ChangeBatch) async throws {
-        try await finish()
+        let (previous, previousPrepared, older) = lock.withLock { (pending, pendingPrepared, olderPending) }
+        if let older, case .failure(let error) = await older.result {
+            _ = await previous?.result
+            throw error
+        }
+        // A failed prepare fails its write task too, which the next call or `finish` rethrows.
+        _ = try? await previousPrepared?.value
         if !batch.skipped.isEmpty { lock.withLock { skippedItems += batch.skipped } }
         let (store, folder, run) = (self.store, self.folder, self.run)
+        let prepared = Task.detached { try store.prepare(batch, for: folder) }
         let task = Task.detached { [weak self] in
-            let outcome = try store.commit(batch, to: folder, run: run)
+            // The write before finishes first, even when this prepare failed.
+            let ready = await prepared.result
+            try await previous?.value
+            let outcome = try store.commit(try ready.get(), to: folder, run: run)
             self?.record(outcome)
         }
-        lock.withLock { pending = task }
+        lock.withLock {
+            olderPending = previous
+            pending = task
+            pendingPrepared = Task { _ = try await prepared.value }
+        }
     }
 
     /// Waits until every batch handed over so far is durable; rethrows a failure.
     func finish() async throws {
         let task = lock.withLock { () -> Task<Void, any Error>? in
-            defer { pending = nil }
+            defer { pending = nil; pendingPrepared = nil; olderPending = nil }
             return pending
         }
         try await task?.value

@@ -52,47 +52,89 @@ public final class LZ4Frame {
         if LZ4F_isError(written) != 0 { throw error("LZ4F_compressFrame", written) }
     }
 
-    /// Decompresses one frame, checking its content checksum. `expectedSize` only sizes
-    /// the first allocation (bounded by what the frame can expand to); output beyond
-    /// `limit` bytes, when given, stops decompression with an error.
+    /// Decompresses one frame, checking its content checksum. liblz4 writes straight
+    /// into the returned array's free space: when the frame header gives the content
+    /// size, that is the one allocation; otherwise `expectedSize` sizes the first
+    /// allocation (bounded by what the frame can expand to) and the array doubles as
+    /// needed. Output beyond `limit` bytes, when given, stops decompression with an error.
     public func decompress(_ frame: ArraySlice<UInt8>, expectedSize: Int? = nil, limit: Int? = nil) throws(LZ4Error) -> [UInt8] {
-        if decompressionContext == nil {
-            var context: OpaquePointer?
-            let code = LZ4F_createDecompressionContext(&context, UInt32(LZ4F_VERSION))
-            if LZ4F_isError(code) != 0 { throw error("LZ4F_createDecompressionContext", code) }
-            decompressionContext = context
-        }
-        let context = decompressionContext
-        LZ4F_resetDecompressionContext(context)
-        var output = [UInt8]()
-        let bound = frame.count.multipliedReportingOverflow(by: 256)
-        let most = bound.overflow ? Int.max : bound.partialValue
-        output.reserveCapacity(max(0, min(expectedSize ?? frame.count * 3, most, 1 << 30)))
-        var chunk = [UInt8](repeating: 0, count: 256 * 1024)
-        var finished = false
-        var failure: LZ4Error?
         guard !frame.isEmpty else { throw LZ4Error(function: "LZ4F_decompress", name: "empty frame") }
-        frame.withUnsafeBytes { source in
-            var offset = 0
-            while true {
-                var sourceSize = source.count - offset
-                var chunkSize = chunk.count
-                let hint = chunk.withUnsafeMutableBytes { out in
-                    LZ4F_decompress(context, out.baseAddress, &chunkSize, source.baseAddress! + offset, &sourceSize, nil)
-                }
-                if LZ4F_isError(hint) != 0 { failure = error("LZ4F_decompress", hint); return }
-                if let limit, output.count + chunkSize > limit {
-                    failure = LZ4Error(function: "LZ4F_decompress", name: "frame holds more than \(limit) bytes"); return
-                }
-                output.append(contentsOf: chunk[0..<chunkSize])
-                offset += sourceSize
-                if hint == 0 { finished = true; return }
-                if offset >= source.count && chunkSize == 0 { return }
+        let context = try readyDecompressionContext()
+        LZ4F_resetDecompressionContext(context)
+        let result = frame.withUnsafeBytes { (source: UnsafeRawBufferPointer) -> Result<[UInt8], LZ4Error> in
+            Result(catching: { () throws(LZ4Error) -> [UInt8] in try decompress(source, context: context, expectedSize: expectedSize, limit: limit) })
+        }
+        return try result.get()
+    }
+
+    private func decompress(
+        _ source: UnsafeRawBufferPointer, context: OpaquePointer?, expectedSize: Int?, limit: Int?
+    ) throws(LZ4Error) -> [UInt8] {
+        let bound = source.count.multipliedReportingOverflow(by: 256)
+        let most = bound.overflow ? Int.max : bound.partialValue
+        var info = LZ4F_frameInfo_t()
+        var offset = source.count
+        let code = LZ4F_getFrameInfo(context, &info, source.baseAddress, &offset)
+        if LZ4F_isError(code) != 0 { throw error("LZ4F_getFrameInfo", code) }
+        var capacity = max(1, min(expectedSize ?? source.count * 3, most, 1 << 30))
+        if info.contentSize > 0 {
+            if let limit, info.contentSize > UInt64(limit) { throw tooLarge(limit) }
+            capacity = Int(min(info.contentSize, UInt64(most)))
+        }
+        var output: [UInt8] = []
+        while true {
+            var step = DecodeStep.full
+            output = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, count in
+                let base = UnsafeMutableRawPointer(buffer.baseAddress!)
+                output.withUnsafeBytes { if let old = $0.baseAddress { base.copyMemory(from: old, byteCount: $0.count) } }
+                count = output.count
+                step = decode(context, source, from: &offset, into: base, filled: &count, capacity: capacity, limit: limit)
+            }
+            switch step {
+            case .finished: return output
+            case .failed(let failure): throw failure
+            case .full:
+                capacity = output.count > Int.max / 2 ? Int.max : max(2 * output.count, 64)
+                if let limit { capacity = min(capacity, max(limit, output.count) + 1) }
             }
         }
-        if let failure { throw failure }
-        if !finished { throw LZ4Error(function: "LZ4F_decompress", name: "truncated frame") }
-        return output
+    }
+
+    private enum DecodeStep { case finished, full, failed(LZ4Error) }
+
+    /// Runs liblz4 on `source` from `offset` into `base[filled..<capacity]` until the
+    /// frame ends, the space is used up, or an error.
+    private func decode(
+        _ context: OpaquePointer?, _ source: UnsafeRawBufferPointer, from offset: inout Int,
+        into base: UnsafeMutableRawPointer, filled: inout Int, capacity: Int, limit: Int?
+    ) -> DecodeStep {
+        while true {
+            var sourceSize = source.count - offset
+            var written = capacity - filled
+            let hint = LZ4F_decompress(context, base + filled, &written, source.baseAddress! + offset, &sourceSize, nil)
+            if LZ4F_isError(hint) != 0 { return .failed(error("LZ4F_decompress", hint)) }
+            filled += written
+            offset += sourceSize
+            if let limit, filled > limit { return .failed(tooLarge(limit)) }
+            if hint == 0 { return .finished }
+            if filled == capacity { return .full }
+            if offset >= source.count && written == 0 {
+                return .failed(LZ4Error(function: "LZ4F_decompress", name: "truncated frame"))
+            }
+        }
+    }
+
+    private func readyDecompressionContext() throws(LZ4Error) -> OpaquePointer? {
+        if let decompressionContext { return decompressionContext }
+        var context: OpaquePointer?
+        let code = LZ4F_createDecompressionContext(&context, UInt32(LZ4F_VERSION))
+        if LZ4F_isError(code) != 0 { throw error("LZ4F_createDecompressionContext", code) }
+        decompressionContext = context
+        return context
+    }
+
+    private func tooLarge(_ limit: Int) -> LZ4Error {
+        LZ4Error(function: "LZ4F_decompress", name: "frame holds more than \(limit) bytes")
     }
 
     private func error(_ function: String, _ code: Int) -> LZ4Error {

@@ -132,7 +132,7 @@ struct BackupCommand: AsyncParsableCommand {
                 makeSource: {
                     let mail = try await factory?.makeSource(user: user, logger: logger)
                     guard let davFactory else { return mail! }
-                    return davFactory.combined(with: mail, user: user)
+                    return davFactory.combined(with: mail, user: user, logger: logger)
                 })
         }
         let reports = await job.run()

@@ -4,6 +4,7 @@ import BrickDAV
 import BrickSite
 import BrickSync
 import Foundation
+import Logging
 
 /// The options of the calendar and contact server (CalDAV/CardDAV) backed up beside
 /// the mail. The password comes from a file or an environment variable (the DAV
@@ -85,14 +86,14 @@ struct DAVSourceFactory: Sendable {
     /// The endpoint of `user` (`{user}` expanded).
     func endpoint(for user: String) -> DAVEndpoint { endpoint.forUser(user) }
 
-    /// The DAV source of `user`.
-    func makeSource(user: String) -> DAVSource {
+    /// The DAV source of `user`, logging to `logger`.
+    func makeSource(user: String, logger: Logger) -> DAVSource {
         let credentials = password.map { DAVCredentials(user: loginUser ?? user, password: $0, authorizeAs: authorizeAs ? user : nil) }
-        return DAVSource(client: DAVClient(endpoint: endpoint(for: user), user: user, credentials: credentials))
+        return DAVSource(client: DAVClient(endpoint: endpoint(for: user), user: user, credentials: credentials, logger: logger))
     }
 
     /// `mail` (nil: none) with the user's calendars and contacts beside it.
-    func combined(with mail: (any MailSource)?, user: String) -> any MailSource {
-        CombinedSource(mail: mail, dav: makeSource(user: user), davDescription: endpoint(for: user).description)
+    func combined(with mail: (any MailSource)?, user: String, logger: Logger) -> any MailSource {
+        CombinedSource(mail: mail, dav: makeSource(user: user, logger: logger), davDescription: endpoint(for: user).description)
     }
 }

@@ -34,11 +34,11 @@ struct DAVRestoreStep {
         if authorizeAs && imap.adminUser == nil { throw UsageError("--dav-authorize-as needs --admin-user, the admin that acts for --user") }
         let actingFor = authorizeAs ? targetUser : nil
         let credentials = password.map { DAVCredentials(user: imap.adminUser ?? targetUser, password: $0, authorizeAs: actingFor) }
-        let client = DAVClient(endpoint: endpoint, user: targetUser, credentials: credentials)
         let progress = RestoreProgress()
         let started = Date()
         let display = ProgressDisplay.restore(progress, output: output, showingBytes: false)
         let logger = CommandLogging.logger(level: output.logLevel, progress: display)
+        let client = DAVClient(endpoint: endpoint, user: targetUser, credentials: credentials, logger: logger)
         let job = DAVRestoreJob(
             store: store, query: query, target: DAVTarget(client: client), kinds: kinds, restoreRoot: restoreRoot,
             overwrite: overwrite, logger: logger, progress: progress)

@@ -1,3 +1,4 @@
+import Logging
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -19,11 +20,15 @@ final class HTTPConnection: Sendable {
     /// True while the server has not closed the connection.
     var isActive: Bool { channel.isActive }
 
-    /// Connects to `endpoint`.
+    /// Connects to `endpoint`, warning on `logger` when TLS goes unverified.
     static func connect(
-        to endpoint: DAVEndpoint, bodyLimit: Int, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+        to endpoint: DAVEndpoint, bodyLimit: Int, logger: Logger,
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) async throws(DAVError) -> HTTPConnection {
         let host = endpoint.host
+        if endpoint.insecure && endpoint.tls {
+            logger.warning("TLS certificate verification is off (insecure)", metadata: ["host": "\(host)"])
+        }
         let tlsContext = try endpoint.tls ? makeTLSContext(endpoint) : nil
         let loop = group.next()
         let bootstrap = ClientBootstrap(group: loop)
