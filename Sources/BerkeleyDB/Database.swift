@@ -100,52 +100,43 @@ public final class Database: @unchecked Sendable {
     /// The value under `key` in memory the library allocated (`DB_DBT_MALLOC`, the
     /// caller frees it), or nil when there is none.
     private func fetch(_ key: [UInt8], in transaction: Transaction?) throws(BerkeleyDBError) -> DBT? {
-        var key = key
         var v = DBT()
         v.flags = UInt32(DB_DBT_MALLOC)
-        guard isOpen else { throw closedError("DB->get") }
-        guard key.count <= UInt32.max else { return nil }
+        let handle = self.handle
+        guard try found("DB->get", key: key, { handle.pointee.get(handle, transaction?.handle, &$0, &v, 0) }) else { return nil }
+        return v
+    }
+
+    /// Calls `call` with `key` as a DBT and returns whether the key was found: false on
+    /// `DB_NOTFOUND` (and for a key too long to be stored), true on success; any other
+    /// answer throws, named `function`.
+    private func found(_ function: String, key: [UInt8], _ call: (inout DBT) -> Int32) throws(BerkeleyDBError) -> Bool {
+        guard isOpen else { throw closedError(function) }
+        guard key.count <= UInt32.max else { return false }
         LibraryMessages.clear()
+        var key = key
         let code = key.withUnsafeMutableBytes { keyBytes in
             var k = DBT(); k.data = keyBytes.baseAddress; k.size = UInt32(keyBytes.count)
-            return handle.pointee.get(handle, transaction?.handle, &k, &v, 0)
+            return call(&k)
         }
-        if code == DB_NOTFOUND { return nil }
-        if code != 0 { throw BerkeleyDBError(function: "DB->get", code: code, file: file) }
-        return v
+        if code == DB_NOTFOUND { return false }
+        if code != 0 { throw BerkeleyDBError(function: function, code: code, file: file) }
+        return true
     }
 
     /// Whether a search for `key` from the root finds it (`DB->exists`: the value is
     /// not read). A cursor walks the leaf pages from the first one; this follows the
     /// internal pages that a `get` follows, so it finds what damage to them hides.
     public func exists(_ key: [UInt8], in transaction: Transaction? = nil) throws(BerkeleyDBError) -> Bool {
-        var key = key
-        guard isOpen else { throw closedError("DB->exists") }
-        guard key.count <= UInt32.max else { return false }
-        LibraryMessages.clear()
-        let code = key.withUnsafeMutableBytes { keyBytes in
-            var k = DBT(); k.data = keyBytes.baseAddress; k.size = UInt32(keyBytes.count)
-            return handle.pointee.exists(handle, transaction?.handle, &k, 0)
-        }
-        if code == DB_NOTFOUND { return false }
-        if code != 0 { throw BerkeleyDBError(function: "DB->exists", code: code, file: file) }
-        return true
+        let handle = self.handle
+        return try found("DB->exists", key: key) { handle.pointee.exists(handle, transaction?.handle, &$0, 0) }
     }
 
     /// Deletes `key`; returns false when it was not there.
     @discardableResult
     public func delete(_ key: [UInt8], in transaction: Transaction) throws(BerkeleyDBError) -> Bool {
-        var key = key
-        guard isOpen else { throw closedError("DB->del") }
-        guard key.count <= UInt32.max else { return false }
-        LibraryMessages.clear()
-        let code = key.withUnsafeMutableBytes { keyBytes in
-            var k = DBT(); k.data = keyBytes.baseAddress; k.size = UInt32(keyBytes.count)
-            return handle.pointee.del(handle, transaction.handle, &k, 0)
-        }
-        if code == DB_NOTFOUND { return false }
-        if code != 0 { throw BerkeleyDBError(function: "DB->del", code: code, file: file) }
-        return true
+        let handle = self.handle
+        return try found("DB->del", key: key) { handle.pointee.del(handle, transaction.handle, &$0, 0) }
     }
 
     /// The page size of the file as it was created (read from its metadata page).

@@ -55,7 +55,7 @@ extension UserStore {
             case .SQLITE_FULL:
                 return .writeFailed(user: user, path: layout.userDirectory.path, writing: "catalog.sqlite", errno: ENOSPC)
             case .SQLITE_IOERR:
-                let code = (try? catalog.writeWithoutTransaction { db in sqlite3_system_errno(db.sqliteConnection) }) ?? 0
+                let code = catalog.writeWithoutTransaction { db in sqlite3_system_errno(db.sqliteConnection) }
                 let known = [ENOSPC, EDQUOT, EIO].contains(code) ? code : EIO
                 return .writeFailed(user: user, path: layout.userDirectory.path, writing: "catalog.sqlite", errno: known)
             default: break

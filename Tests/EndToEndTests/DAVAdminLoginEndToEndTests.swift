@@ -8,17 +8,27 @@ import Testing
 /// alice's calendar, `brick-restore --admin-user backup-admin --dav-authorize-as`
 /// puts it into bob's, and the flag without an admin is a usage error.
 @Suite(.serialized, .enabled(if: DAVTestServer.shouldRun(.cyrus))) struct DAVAdminLoginEndToEndTests {
+    /// The admin's password in a file of `work` only its owner reads.
+    func adminPasswordFile(in work: Workspace) -> URL {
+        let file = work.url.appendingPathComponent("admin-pw")
+        FileManager.default.createFile(atPath: file.path, contents: Data("pass-admin\n".utf8), attributes: [.posixPermissions: 0o600])
+        return file
+    }
+
+    /// Puts the fixture event `fixture` into `user`'s calendar as `name`, as that user.
+    func putEvent(_ fixture: String, as name: String, for user: String, on server: DAVTestServer) throws {
+        let event = try Data(contentsOf: Tools.packageRoot.appendingPathComponent("Fixtures/dav-roundtrip/\(fixture)"))
+        let put = try server.request("PUT", server.calendarURL(user) + name, user: user, body: Array(event), headers: ["Content-Type: text/calendar"])
+        #expect(put.status == 201)
+    }
+
     @Test func adminActsForEachUserInBackupAndRestore() throws {
         let server = try DAVTestServer.start(.cyrus)
         defer { server.stop() }
         let proxy = try #require(server.proxyURL)
         let work = try Workspace()
-        let event = try Data(contentsOf: Tools.packageRoot.appendingPathComponent("Fixtures/dav-roundtrip/work-review.ics"))
-        let put = try server.request(
-            "PUT", server.calendarURL("alice") + "review.ics", user: "alice", body: Array(event), headers: ["Content-Type: text/calendar"])
-        #expect(put.status == 201)
-        let passwordFile = work.url.appendingPathComponent("admin-pw")
-        FileManager.default.createFile(atPath: passwordFile.path, contents: Data("pass-admin\n".utf8), attributes: [.posixPermissions: 0o600])
+        try putEvent("work-review.ics", as: "review.ics", for: "alice", on: server)
+        let passwordFile = adminPasswordFile(in: work)
 
         let backup = try Tools.run("brick-backup", [
             "backup", "--dav", proxy, "--dav-user", "backup-admin", "--dav-authorize-as", "--dav-password-file", passwordFile.path,
@@ -52,12 +62,8 @@ import Testing
         defer { server.stop() }
         let proxy = try #require(server.proxyURL)
         let work = try Workspace()
-        let event = try Data(contentsOf: Tools.packageRoot.appendingPathComponent("Fixtures/dav-roundtrip/work-review.ics"))
-        let put = try server.request(
-            "PUT", server.calendarURL("alice") + "review.ics", user: "alice", body: Array(event), headers: ["Content-Type: text/calendar"])
-        #expect(put.status == 201)
-        let passwordFile = work.url.appendingPathComponent("admin-pw")
-        FileManager.default.createFile(atPath: passwordFile.path, contents: Data("pass-admin\n".utf8), attributes: [.posixPermissions: 0o600])
+        try putEvent("work-review.ics", as: "review.ics", for: "alice", on: server)
+        let passwordFile = adminPasswordFile(in: work)
         func config(_ authorizeAs: String) throws -> String {
             let name = authorizeAs.isEmpty ? "plain" : "admin"
             let path = work.url.appendingPathComponent("site-\(name).toml").path
@@ -96,12 +102,9 @@ import Testing
         defer { server.stop() }
         let proxy = try #require(server.proxyURL)
         let work = try Workspace()
-        let passwordFile = work.url.appendingPathComponent("admin-pw")
-        FileManager.default.createFile(atPath: passwordFile.path, contents: Data("pass-admin\n".utf8), attributes: [.posixPermissions: 0o600])
+        let passwordFile = adminPasswordFile(in: work)
         for (user, fixture) in [("alice", "work-review.ics"), ("bob", "work-weekly.ics")] {
-            let event = try Data(contentsOf: Tools.packageRoot.appendingPathComponent("Fixtures/dav-roundtrip/\(fixture)"))
-            let put = try server.request("PUT", server.calendarURL(user) + fixture, user: user, body: Array(event), headers: ["Content-Type: text/calendar"])
-            #expect(put.status == 201)
+            try putEvent(fixture, as: fixture, for: user, on: server)
             let backup = try Tools.run("brick-backup", [
                 "backup", "--dav", proxy, "--dav-user", "backup-admin", "--dav-authorize-as", "--dav-password-file", passwordFile.path,
                 "-u", user, "--store", work.store.path, "--progress", "never",
