@@ -18,6 +18,8 @@ public enum DAVPutOutcome: Sendable, Equatable {
 public struct DAVTarget: Sendable {
     /// The connection to the server; its endpoint's path is where discovery starts.
     public let client: DAVClient
+    /// The homes found by the first collection prepared, reused by the others.
+    private let discovered = DiscoveredHomes()
 
     /// A target writing into the home at `client.endpoint.path`.
     public init(client: DAVClient) {
@@ -56,14 +58,19 @@ public struct DAVTarget: Sendable {
     public func home(for kind: DAVCollection.Kind) async throws(DAVError) -> String {
         let fallback = DAVPath.asCollection(client.endpoint.path)
         let homes: DAVDiscovery.Homes
-        do {
-            homes = try await DAVDiscovery(client: client).homes()
-        } catch {
-            switch error {
-            case .discoveryFailed, .malformedResponse: return fallback
-            case .httpStatus(_, _, let status, _) where (400..<500).contains(status): return fallback
-            default: throw error
+        if let known = await discovered.homes {
+            homes = known
+        } else {
+            do {
+                homes = try await DAVDiscovery(client: client).homes()
+            } catch {
+                switch error {
+                case .discoveryFailed, .malformedResponse: homes = DAVDiscovery.Homes()
+                case .httpStatus(_, _, let status, _) where (400..<500).contains(status): homes = DAVDiscovery.Homes()
+                default: throw error
+                }
             }
+            await discovered.keep(homes)
         }
         return (kind == .calendar ? homes.calendars : homes.addressBooks) ?? fallback
     }
@@ -95,4 +102,11 @@ public struct DAVTarget: Sendable {
         }
         throw .httpStatus(method: "PUT", href: href, status: response.status, user: client.user)
     }
+}
+
+/// The homes a `DAVTarget` found, kept for the rest of its restore.
+private actor DiscoveredHomes {
+    private(set) var homes: DAVDiscovery.Homes?
+
+    func keep(_ found: DAVDiscovery.Homes) { homes = found }
 }
