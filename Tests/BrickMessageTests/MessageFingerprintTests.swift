@@ -30,3 +30,22 @@ func lineEndsToCRLF() {
     let canonical = Array("Subject: x\r\n\r\nbody\r\n".utf8)
     #expect(LineEnds.crlf(canonical) == canonical)
 }
+
+@Test("line ends: random mixes of CR, LF and text, at every length up to 64, match a byte-by-byte rewrite")
+func lineEndsMatchTheByteByByteRewrite() {
+    var generator = SystemRandomNumberGenerator()
+    let alphabet: [UInt8] = [10, 13, 65, 0]
+    for length in 0...64 {
+        for _ in 0..<50 {
+            let bytes = (0..<length).map { _ in alphabet[Int(generator.next() % 4)] }
+            var expected: [UInt8] = []
+            var previous: UInt8 = 0
+            for byte in bytes {
+                if byte == 10 && previous != 13 { expected.append(13) }
+                expected.append(byte)
+                previous = byte
+            }
+            #expect(LineEnds.crlf(bytes) == expected, "input \(bytes)")
+        }
+    }
+}
