@@ -58,6 +58,7 @@ struct DAVOptions: ParsableArguments {
         } catch {
             throw UsageError("--dav: \(error)")
         }
+        InsecureWarning.printForDAV(url: url, insecure: imap.insecure)
         let password: String?
         if let passwordFile {
             password = try PasswordFile.read(passwordFile)

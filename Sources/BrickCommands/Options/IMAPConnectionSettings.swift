@@ -26,7 +26,7 @@ struct IMAPConnectionSettings: Sendable {
             throw UsageError("\(error)")
         }
         if options.insecure {
-            Terminal.printError("warning: --insecure: the server's certificate is not verified; anyone in the path can read the mail and the password")
+            InsecureWarning.print(server: "the server", exposing: "the mail")
         }
         sievePort = options.sievePort == 0 ? nil : options.sievePort
         password = try options.password()

@@ -30,6 +30,7 @@ struct DAVRestoreStep {
         } catch {
             throw UsageError("--to: \(error)")
         }
+        InsecureWarning.printForDAV(url: url, insecure: imap.insecure)
         let password = imap.passwordFile != nil || imap.passwordEnv != nil ? try imap.password() : nil
         if authorizeAs && imap.adminUser == nil { throw UsageError("--dav-authorize-as needs --admin-user, the admin that acts for --user") }
         let actingFor = authorizeAs ? targetUser : nil
