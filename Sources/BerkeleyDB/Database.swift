@@ -147,6 +147,15 @@ public final class Database: @unchecked Sendable {
         return size
     }
 
+    /// Whether the file was created with page checksums (`DB_CHKSUM`, read from its
+    /// metadata page): files of versions before 16 KiB pages have none.
+    public func hasPageChecksums() throws(BerkeleyDBError) -> Bool {
+        guard isOpen else { throw closedError("DB->get_flags") }
+        var flags: UInt32 = 0
+        try check("DB->get_flags", file: file) { handle.pointee.get_flags(handle, &flags) }
+        return flags & UInt32(DB_CHKSUM) != 0
+    }
+
     /// Opens a cursor over all records in key order.
     public func cursor(in transaction: Transaction? = nil) throws(BerkeleyDBError) -> Cursor {
         var cursor: UnsafeMutablePointer<DBC>?

@@ -1,6 +1,6 @@
 import ArgumentParser
 
-/// The `brick-backup` tool: backup, purge, index, settings, stats, verify, repair, export, import, bundles, keygen, runs, status, config, init.
+/// The `brick-backup` tool: backup, purge, index, settings, stats, verify, repair, export, import, bundles, keygen, runs, status, config, init, upgrade.
 public struct BrickBackup: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "brick-backup",
@@ -11,7 +11,7 @@ public struct BrickBackup: AsyncParsableCommand {
             BackupCommand.self, PurgeCommand.self, IndexCommand.self, StatsCommand.self, VerifyCommand.self, RepairCommand.self,
             SettingsCommand.self, ExportCommand.self, ImportCommand.self, BundlesCommand.self, KeygenCommand.self,
             RunsCommand.self, StatusCommand.self, ConfigCommand.self,
-            HoldCommand.self, AuditCommand.self, InitCommand.self,
+            HoldCommand.self, AuditCommand.self, InitCommand.self, UpgradeCommand.self,
         ])
 
     public init() {}

@@ -45,11 +45,21 @@ struct UserDirectoryArgument: ParsableArguments {
 
     /// Opens the store read-only.
     func openReadOnly() throws -> UserStore {
+        try UserStore(layout: StoreLayout(userDirectory: storeURL()), mode: .readOnly)
+    }
+
+    /// Opens the store for writing, taking its writer lock.
+    func openReadWrite() throws -> UserStore {
+        try UserStore(layout: StoreLayout(userDirectory: storeURL()), mode: .readWrite)
+    }
+
+    /// The directory, refused with one line unless it holds a catalog.
+    private func storeURL() throws -> URL {
         let url = URL(fileURLWithPath: userDirectory)
         guard FileManager.default.fileExists(atPath: url.appendingPathComponent("catalog.sqlite").path) else {
             throw UsageError("\(userDirectory) is not a Brick user store (no catalog.sqlite in it)")
         }
-        return try UserStore(layout: StoreLayout(userDirectory: url), mode: .readOnly)
+        return url
     }
 
     /// Opens the store read-only, refusing a sealed store without its key (one line,
