@@ -100,7 +100,7 @@ import Testing
         _ = try store.commit(ChangeBatch(added: [makeItem("1", raw: randomMessage(10_000))]), to: inbox, run: run)
         // A sparse file of 256 MB takes no blocks.
         let sparse = store.layout.url("folders/sparse")
-        FileManager.default.createFile(atPath: sparse.path, contents: nil)
+        #expect(FileManager.default.createFile(atPath: sparse.path, contents: nil))
         try FileHandle(forWritingTo: sparse).truncate(atOffset: 256 << 20)
         #expect(try store.stats().diskBytes < 16 << 20)
     }

@@ -65,7 +65,7 @@ struct EIOShimTests {
             "BRICK_EIO_ERRNO": String(failure),
         ]
         let (failing, message) = try runWriter(root, environment: environment) {
-            FileManager.default.createFile(atPath: trigger.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: trigger.path, contents: nil)
         }
         #expect(failing.terminationReason == .exit, "the writer was killed by signal \(failing.terminationStatus)")
         #expect(failing.terminationStatus == 1)
