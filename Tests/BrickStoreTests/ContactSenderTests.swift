@@ -1,6 +1,7 @@
 import BrickCore
 @testable import BrickStore
 import Foundation
+import GRDB
 import Testing
 
 /// `--sender` finds a contact by any of its e-mail addresses, or by the domain of any,
@@ -56,5 +57,21 @@ import Testing
         #expect(store.sealsCatalogText)
         try fill(store)
         try expectContactsFoundByEveryAddress(store)
+    }
+
+    @Test(arguments: ["dora.berg@private-mail.example", "@private-mail.example"])
+    func aPlainSenderSearchUsesTheSenderAndKindIndexesInsteadOfScanningItems(sender: String) throws {
+        let dir = TemporaryDirectory()
+        try fill(try openStore(dir.url))
+        let catalog = try DatabaseQueue(path: dir.url.appendingPathComponent("alice/catalog.sqlite").path)
+        var query = ItemQuery()
+        query.sender = sender
+        let plan = try catalog.read { db -> [String] in
+            let (sql, arguments) = try ItemQuerySQL.select(query, db: db, user: "alice", text: .clear(user: "alice"))
+            return try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: arguments).map { $0["detail"] as String }
+        }
+        #expect(plan.contains("MULTI-INDEX OR"), "\(plan)")
+        #expect(plan.contains { $0.hasPrefix("SEARCH i USING INDEX items_kind ") }, "\(plan)")
+        #expect(!plan.contains { $0.hasPrefix("SCAN i") }, "\(plan)")
     }
 }
