@@ -3,10 +3,10 @@ import Foundation
 /// The summary of a calendar object resource: its master VEVENT, VTODO or VJOURNAL
 /// (the one without RECURRENCE-ID) and the overrides of single occurrences.
 ///
-/// The end is that of the last occurrence: DTEND, DUE (tasks), or DTSTART plus
-/// DURATION (a DATE start without either lasts one day; a DATE-TIME start, no time);
-/// for a recurring master the RRULE's last occurrence (see
-/// `RecurrenceRule.lastStart`), later RDATEs and the overrides, whichever ends last.
+/// The start is that of the first occurrence and the end that of the last
+/// (`OccurrenceSpan`); one occurrence lasts from DTSTART to DTEND, DUE (tasks), or
+/// DTSTART plus DURATION (a DATE start without either lasts one day; a DATE-TIME
+/// start, no time); an override lasts as its own properties say.
 enum CalendarObjectSummary {
     private static let kinds: [String: DAVItemKind] = ["VEVENT": .event, "VTODO": .task, "VJOURNAL": .journal]
 
@@ -37,35 +37,26 @@ enum CalendarObjectSummary {
         if start == nil && master.name == "VEVENT" && master.property("RECURRENCE-ID") == nil {
             problems.append("VEVENT without DTSTART")
         }
-        if let start { summary.start = date(zones.utcSeconds(start)) }
+        let overrides = items.filter { $0.property("RECURRENCE-ID") != nil }.map { override in
+            let overrideStart = override.property("DTSTART").flatMap(DateValue.init)
+            let length = overrideStart.map { occurrenceLength(override, start: $0, zones: &zones, problems: &problems) } ?? 0
+            return (component: override, length: length, start: overrideStart)
+        }
 
         var end: Int?
         if let start {
             let duration = occurrenceLength(master, start: start, zones: &zones, problems: &problems)
-            end = zones.utcSeconds(start).saturatingAdding(duration)
-            if let ruleLine = master.property("RRULE") {
-                if let rule = RecurrenceRule(ruleLine.rawText) {
-                    if rule.isBounded {
-                        let last = rule.lastStart(from: start, untilWall: untilWall(rule, start: start, zones: &zones))
-                        end = zones.utcSeconds(start.at(last.wall)).saturatingAdding(duration)
-                    } else {
-                        summary.isOpenEnded = true
-                    }
-                } else {
-                    problems.append("RRULE not understood")
-                }
+            let span = OccurrenceSpan(master: master, overrides: overrides, start: start, duration: duration, zones: &zones, problems: &problems)
+            summary.start = date(span.start)
+            end = span.end
+            summary.isOpenEnded = span.end == nil
+        } else {
+            if master.name == "VTODO", let due = master.property("DUE").flatMap(DateValue.init) { end = zones.utcSeconds(due) }
+            for override in overrides {
+                guard let overrideStart = override.start else { continue }
+                let overrideEnd = zones.utcSeconds(overrideStart).saturatingAdding(override.length)
+                end = max(end ?? overrideEnd, overrideEnd)
             }
-            for rdate in master.properties("RDATE") {
-                for value in rdateEnds(rdate, duration: duration, zones: &zones) { end = max(end ?? value, value) }
-            }
-        } else if master.name == "VTODO", let due = master.property("DUE").flatMap(DateValue.init) {
-            end = zones.utcSeconds(due)
-        }
-        for override in items where override.property("RECURRENCE-ID") != nil {
-            guard let overrideStart = override.property("DTSTART").flatMap(DateValue.init) else { continue }
-            let length = occurrenceLength(override, start: overrideStart, zones: &zones, problems: &problems)
-            let overrideEnd = zones.utcSeconds(overrideStart).saturatingAdding(length)
-            end = max(end ?? overrideEnd, overrideEnd)
         }
         if !summary.isOpenEnded { summary.end = end.map { date(CalendarTime.clamped($0)) } }
         for tzid in zones.unknown.sorted() { problems.append("unknown time zone \(tzid), read as UTC") }
@@ -105,31 +96,6 @@ enum CalendarObjectSummary {
             problems.append("DURATION not understood")
         }
         return start.isDate && component.name == "VEVENT" ? 86_400 : 0
-    }
-
-    /// UNTIL in the wall clock of `start`: a UTC UNTIL converted to the start's zone,
-    /// a DATE UNTIL as the end of that day.
-    private static func untilWall(_ rule: RecurrenceRule, start: DateValue, zones: inout ZoneResolver) -> Int? {
-        guard let until = rule.until else { return nil }
-        switch until.form {
-        case .date: return until.wallSeconds + (start.isDate ? 0 : 86_399)
-        case .utc: return zones.wallSeconds(utc: until.wallSeconds, like: start)
-        default: return until.wallSeconds
-        }
-    }
-
-    /// The end instants of the occurrences an RDATE adds (DATE, DATE-TIME or PERIOD).
-    private static func rdateEnds(_ line: ContentLine, duration: Int, zones: inout ZoneResolver) -> [Int] {
-        let tzid = line.parameter("TZID")
-        return line.rawText.split(separator: ",").compactMap { item in
-            let parts = item.trimmingSpaces.split(separator: "/", maxSplits: 1)
-            guard let first = parts.first, let start = DateValue(first, tzid: tzid) else { return nil }
-            if parts.count == 2 {
-                if let end = DateValue(parts[1], tzid: tzid) { return zones.utcSeconds(end) }
-                if let length = DurationValue.seconds(String(parts[1])) { return zones.utcSeconds(start) + length }
-            }
-            return zones.utcSeconds(start).saturatingAdding(duration)
-        }
     }
 
     private static func date(_ seconds: Int) -> Date { Date(timeIntervalSince1970: Double(seconds)) }

@@ -8,12 +8,13 @@ public struct DAVItemSummary: Sendable, Equatable {
     public var uid: String?
     /// SUMMARY of the master component, or vCard FN (unfolded, unescaped).
     public var title: String?
-    /// DTSTART of the master: all-day dates at 00:00 UTC, floating times read as UTC,
-    /// TZID times converted with the object's VTIMEZONE or Foundation's TimeZone; nil
-    /// for contacts.
+    /// Start of the first occurrence, the master's DTSTART unless an EXDATE or an
+    /// override moves it: all-day dates at 00:00 UTC, floating times read as UTC, TZID
+    /// times converted with the object's VTIMEZONE or Foundation's TimeZone; nil for
+    /// contacts.
     public var start: Date?
-    /// End of the last occurrence (RRULE UNTIL/COUNT, RDATE, overridden RECURRENCE-IDs);
-    /// nil when open-ended or without an end.
+    /// End of the last occurrence (RRULE UNTIL/COUNT, RDATE, less EXDATE, overridden
+    /// RECURRENCE-IDs where moved; `OccurrenceSpan`); nil when open-ended or without an end.
     public var end: Date?
     /// True for an RRULE with neither UNTIL nor COUNT.
     public var isOpenEnded: Bool

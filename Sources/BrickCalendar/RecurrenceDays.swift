@@ -1,4 +1,4 @@
-/// The days a recurrence rule picks within one period.
+/// Weekday and month-day arithmetic of recurrence rules and VTIMEZONE transitions.
 enum RecurrenceDays {
     /// The `ordinal`-th `weekday` of the month (negative: counted from the end).
     static func nthWeekday(_ ordinal: Int, _ weekday: Int, year: Int, month: Int) -> CivilDate? {
@@ -18,35 +18,5 @@ enum RecurrenceDays {
         let length = CivilDate.days(inMonth: month, year: year)
         let resolved = day > 0 ? day : length + 1 + day
         return resolved >= 1 && resolved <= length ? CivilDate(year: year, month: month, day: resolved) : nil
-    }
-
-    /// The days of one month a MONTHLY (or YEARLY with BYMONTH) rule picks, sorted:
-    /// BYDAY (with ordinals: the n-th such weekday; without: every such weekday) and
-    /// BYMONTHDAY intersected when both are given; neither: the start's day, when the
-    /// month has it.
-    static func inMonth(_ rule: RecurrenceRule, year: Int, month: Int, startDay: Int) -> [CivilDate] {
-        var days: Set<CivilDate> = []
-        if !rule.byDay.isEmpty {
-            for entry in rule.byDay {
-                if let ordinal = entry.ordinal {
-                    if let day = nthWeekday(ordinal, entry.weekday, year: year, month: month) { days.insert(day) }
-                } else {
-                    var day = nthWeekday(1, entry.weekday, year: year, month: month)
-                    while let current = day, current.month == month {
-                        days.insert(current)
-                        day = current.adding(days: 7)
-                    }
-                }
-            }
-            if !rule.byMonthDay.isEmpty {
-                let picked = Set(rule.byMonthDay.compactMap { monthDay($0, year: year, month: month) })
-                days.formIntersection(picked)
-            }
-        } else if !rule.byMonthDay.isEmpty {
-            days = Set(rule.byMonthDay.compactMap { monthDay($0, year: year, month: month) })
-        } else if let day = monthDay(startDay, year: year, month: month) {
-            days = [day]
-        }
-        return days.sorted()
     }
 }

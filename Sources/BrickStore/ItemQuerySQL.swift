@@ -45,20 +45,25 @@ enum ItemQuerySQL {
         var conditions: [String] = []
         var arguments: [(any DatabaseValueConvertible)?] = []
         if let sender = query.sender?.lowercased().trimmingCharacters(in: .whitespaces), !sender.isEmpty {
+            let domain = sender.hasPrefix("@")
             if text.sealed {
+                // A contact's other addresses are in its sealed to_addrs: the contacts
+                // are opened and matched (FORMAT.md §10.6).
                 let seal = try text.requireSeal()
-                let domain = sender.hasPrefix("@")
-                conditions.append(domain ? "i.from_domain_mac = ?" : "i.from_addr_mac = ?")
+                guard let db else { throw StoreError.catalogTextSealed(user: text.user) }
+                let contacts = try SealedTextSearch.contactIDs(db: db, seal: seal, sender: sender)
+                let other = contacts.isEmpty ? "" : " OR i.id IN (\(contacts.map(String.init).joined(separator: ",")))"
+                conditions.append("(\(domain ? "i.from_domain_mac" : "i.from_addr_mac") = ?\(other))")
                 arguments.append(Data(domain ? seal.domainIndex(String(sender.dropFirst())) : seal.addressIndex(sender)))
-            } else if sender.hasPrefix("@") {
-                conditions.append("i.from_domain = ?")
-                arguments.append(String(sender.dropFirst()))
             } else {
                 // A contact's other e-mail addresses are in to_addrs (FORMAT.md §4).
-                conditions.append("(i.from_addr = ? OR (i.kind = 'contact' AND (', ' || i.to_addrs || ', ') LIKE ? ESCAPE '\\'))")
                 let escaped = sender.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
                     .replacingOccurrences(of: "_", with: "\\_")
-                arguments += [sender, "%, " + escaped + ", %"]
+                conditions.append("""
+                    (\(domain ? "i.from_domain" : "i.from_addr") = ? \
+                    OR (i.kind = 'contact' AND (', ' || i.to_addrs || ', ') LIKE ? ESCAPE '\\'))
+                    """)
+                arguments += [domain ? String(sender.dropFirst()) : sender, (domain ? "%" : "%, ") + escaped + ", %"]
             }
         }
         if query.periodBegin != nil || query.periodEnd != nil {

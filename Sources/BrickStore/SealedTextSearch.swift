@@ -45,4 +45,19 @@ enum SealedTextSearch {
         try flush()
         return ids
     }
+
+    /// Ids of the contact rows one of whose other e-mail addresses (`to_addrs`, the
+    /// first is `from_addr` and found through the blind index) is `sender`, or lies in
+    /// its domain when `sender` is `@domain`. Opens only the contact rows (`items_kind`).
+    static func contactIDs(db: GRDB.Database, seal: CatalogTextSeal, sender: String) throws -> [Int64] {
+        var ids: [Int64] = []
+        let rows = try Row.fetchCursor(db, sql: "SELECT id, folder_id, key, sealed_text FROM items WHERE kind = 'contact' AND sealed_text IS NOT NULL")
+        while let row = try rows.next() {
+            guard let sealed = row["sealed_text"] as Data? else { continue }
+            let text = try seal.open([UInt8](sealed), folder: row["folder_id"], key: row["key"])
+            let addresses = (text["to_addrs"] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+            if addresses.contains(where: { sender.hasPrefix("@") ? $0.hasSuffix(sender) : $0 == sender }) { ids.append(row["id"]) }
+        }
+        return ids
+    }
 }
