@@ -9,7 +9,7 @@ public struct HTTPRequestMessage: Sendable {
     /// The body, empty for none.
     public var body: [UInt8]
     /// Takes the body of a 207 answer as it arrives (the response's own body then
-    /// stays empty, and the client's body limit does not apply); nil: held whole.
+    /// stays empty; the client's body limit still applies); nil: held whole.
     public var consumer: (any HTTPBodyConsumer)?
 
     /// Creates a request.

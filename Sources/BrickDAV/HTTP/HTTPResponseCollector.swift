@@ -4,8 +4,9 @@ import NIOHTTP1
 /// The channel handler that turns response parts into whole responses, one per
 /// request written, in order (the client sends one request at a time on a
 /// connection). A 207 body goes to the request's consumer as it arrives when it has
-/// one; any other body larger than `limit` fails the request and closes the
-/// connection; a read timeout or a closed connection fails what is waiting.
+/// one, else is held whole; either way a body larger than `limit` fails the request
+/// and closes the connection. A read timeout or a closed connection fails what is
+/// waiting.
 final class HTTPResponseCollector: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPClientResponsePart
 
@@ -14,6 +15,7 @@ final class HTTPResponseCollector: ChannelInboundHandler, RemovableChannelHandle
     private var waiting: [(promise: EventLoopPromise<HTTPResponseMessage>, consumer: (any HTTPBodyConsumer)?)] = []
     private var head: HTTPResponseHead?
     private var streaming: (any HTTPBodyConsumer)?
+    private var received = 0
     private var body: [UInt8] = []
     private var overflow = false
     private var inactive = false
@@ -38,22 +40,24 @@ final class HTTPResponseCollector: ChannelInboundHandler, RemovableChannelHandle
         case .head(let responseHead):
             head = responseHead
             body.removeAll(keepingCapacity: true)
+            received = 0
             overflow = false
             streaming = responseHead.status.code == 207 ? waiting.first?.consumer : nil
             streaming?.restart()
         case .body(var buffer):
-            if let streaming {
-                buffer.withUnsafeReadableBytes { streaming.consume($0) }
-                return
-            }
             guard !overflow else { return }
-            if body.count + buffer.readableBytes > limit {
+            received += buffer.readableBytes
+            if received > limit {
                 overflow = true
                 failFirst(DAVError.responseTooLarge(href: "", limit: limit))
                 context.close(promise: nil)
                 return
             }
-            body += buffer.readBytes(length: buffer.readableBytes) ?? []
+            if let streaming {
+                buffer.withUnsafeReadableBytes { streaming.consume($0) }
+            } else {
+                body += buffer.readBytes(length: buffer.readableBytes) ?? []
+            }
         case .end:
             guard let head, !overflow else { return }
             self.head = nil
