@@ -29,6 +29,8 @@ let package = Package(
                        providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CLibCrypto", path: "Sources/CLibCrypto", pkgConfig: "libcrypto",
                        providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CLibXML2", path: "Sources/CLibXML2", pkgConfig: "libxml-2.0",
+                       providers: [.apt(["libxml2-dev"])]),
 
         // Safe Swift wrappers, no mail concepts.
         .target(name: "BerkeleyDB", dependencies: ["CBerkeleyDB"]),
@@ -66,7 +68,7 @@ let package = Package(
         ]),
         // CalDAV/CardDAV: an HTTP/1.1 WebDAV client, discovery, and the DAV source.
         .target(name: "BrickDAV", dependencies: [
-            "BrickCore",
+            "BrickCore", "CLibXML2",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -1,7 +1,7 @@
 /// Finds a user's calendars and address books the way clients do (RFC 6764 §6,
 /// RFC 4791 §6.2.1, RFC 6352 §7.1.1): `current-user-principal` from the start URL,
 /// the principal's `calendar-home-set` and `addressbook-home-set`, then each home's
-/// members (PROPFIND Depth 1) with their names, colours, components and tokens.
+/// members (PROPFIND Depth 1) with their names, colours, components and sync-tokens.
 public struct DAVDiscovery: Sendable {
     private let client: DAVClient
 
@@ -40,11 +40,12 @@ public struct DAVDiscovery: Sendable {
     }
 
     /// Every calendar and address book in `homes`, in href order: one PROPFIND
-    /// Depth 1 per home, which also gives each collection's sync-token and getctag.
+    /// Depth 1 per home, which also gives each collection's sync-token (not its
+    /// getctag: `DAVRequestBody.homeListing`).
     public func collections(in homes: Homes) async throws(DAVError) -> [DAVCollection] {
         var found: [String: DAVCollection] = [:]
         for home in Set([homes.calendars, homes.addressBooks].compactMap { $0 }) {
-            for response in try await propfind(home, depth: 1, body: DAVRequestBody.collectionProperties) {
+            for response in try await propfind(home, depth: 1, body: DAVRequestBody.homeListing) {
                 if let collection = DAVCollection(response) { found[collection.href] = collection }
             }
         }
@@ -65,14 +66,16 @@ public struct DAVDiscovery: Sendable {
     }
 
     private func propfind(_ path: String, depth: Int, body: [UInt8], accepting: Set<Int> = []) async throws(DAVError) -> [DAVResponse] {
+        let reader = MultistatusReader(href: path)
         let request = HTTPRequestMessage(
             method: "PROPFIND", path: path,
-            headers: [("Depth", String(depth)), ("Content-Type", "application/xml; charset=utf-8")], body: body)
+            headers: [("Depth", String(depth)), ("Content-Type", "application/xml; charset=utf-8")], body: body,
+            consumer: reader)
         let response = try await client.send(request)
         if accepting.contains(response.status) { return [] }
         guard response.status == 207 else {
             throw .httpStatus(method: "PROPFIND", href: path, status: response.status, user: client.user)
         }
-        return try Multistatus(parsing: response.body, href: path).responses
+        return try reader.finish().responses
     }
 }

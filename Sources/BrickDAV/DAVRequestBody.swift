@@ -16,10 +16,21 @@ enum DAVRequestBody {
         "d:current-user-principal", "c:calendar-home-set", "card:addressbook-home-set", "d:resourcetype",
     ])
 
-    /// What discovery asks of each collection in a home.
+    /// What restore asks of one collection (Depth 0): everything discovery keeps,
+    /// getctag included.
     static let collectionProperties = propfind([
         "d:resourcetype", "d:displayname", "ic:calendar-color", "c:calendar-description",
         "card:addressbook-description", "c:supported-calendar-component-set", "d:sync-token", "cs:getctag",
+    ])
+
+    /// What the nightly home listing (Depth 1) asks of each collection: what the
+    /// catalog keeps and the sync-token, not getctag. Xandikos and Radicale compute a
+    /// sync-token and a getctag each from the whole collection, so asking for both
+    /// doubles the night's cost; a collection without a sync-token has its getctag
+    /// asked on its own (`DAVCollectionSync`).
+    static let homeListing = propfind([
+        "d:resourcetype", "d:displayname", "ic:calendar-color", "c:calendar-description",
+        "card:addressbook-description", "c:supported-calendar-component-set", "d:sync-token",
     ])
 
     /// The collection's change tag only (the no-change check without sync-collection).

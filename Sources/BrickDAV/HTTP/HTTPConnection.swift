@@ -78,8 +78,9 @@ final class HTTPConnection: Sendable {
         let channel = self.channel
         let collector = self.collector
         let body = request.body
+        let consumer = request.consumer
         channel.eventLoop.execute {
-            collector.value.expect(promise)
+            collector.value.expect(promise, consumer: consumer)
             channel.write(HTTPClientRequestPart.head(head), promise: nil)
             if !body.isEmpty {
                 channel.write(HTTPClientRequestPart.body(.byteBuffer(ByteBuffer(bytes: body))), promise: nil)

@@ -8,13 +8,20 @@ public struct HTTPRequestMessage: Sendable {
     public var headers: [(String, String)]
     /// The body, empty for none.
     public var body: [UInt8]
+    /// Takes the body of a 207 answer as it arrives (the response's own body then
+    /// stays empty; the client's body limit still applies); nil: held whole.
+    public var consumer: (any HTTPBodyConsumer)?
 
     /// Creates a request.
-    public init(method: String, path: String, headers: [(String, String)] = [], body: [UInt8] = []) {
+    public init(
+        method: String, path: String, headers: [(String, String)] = [], body: [UInt8] = [],
+        consumer: (any HTTPBodyConsumer)? = nil
+    ) {
         self.method = method
         self.path = path
         self.headers = headers
         self.body = body
+        self.consumer = consumer
     }
 }
 

@@ -4,7 +4,8 @@ import Foundation
 /// One collection's change-sync (see `DAVSource`). Tokens as the folder keeps them:
 /// `sync:<sync-token>` after a sync-collection, `ctag:<getctag>` after an ETag
 /// listing (FORMAT.md §4). Each present item's MODSEQ holds a hash of its ETag, so a
-/// full listing fetches only resources whose ETag changed.
+/// full listing fetches only resources whose ETag changed. Listings are read as they
+/// arrive (`MultistatusReader`): of each member only its href and ETag are kept.
 struct DAVCollectionSync {
     let source: DAVSource
     let collection: DAVCollection
@@ -38,10 +39,11 @@ struct DAVCollectionSync {
         var fullListing = token == nil
         var listed: Set<ItemKey> = []
         while true {
+            let reader = MultistatusReader(href: collection.href)
             let request = HTTPRequestMessage(
                 method: "REPORT", path: collection.href,
                 headers: [("Depth", "1"), ("Content-Type", "application/xml; charset=utf-8")],
-                body: DAVRequestBody.syncCollection(token: token))
+                body: DAVRequestBody.syncCollection(token: token), consumer: reader)
             let response = try await client.send(request)
             if response.status != 207 {
                 if token != nil && [400, 403, 409, 412].contains(response.status) {
@@ -58,7 +60,7 @@ struct DAVCollectionSync {
                 }
                 throw DAVError.httpStatus(method: "REPORT", href: collection.href, status: response.status, user: client.user)
             }
-            let page = try Multistatus(parsing: response.body, href: collection.href)
+            let page = try reader.finish()
             var changed: [Member] = []
             var vanished: [ItemKey] = []
             var truncated = false
@@ -94,9 +96,10 @@ struct DAVCollectionSync {
         }
     }
 
-    /// True when the token or ctag the home's listing gave for the collection is the
-    /// one the folder holds: nothing changed, so nothing more is asked (one PROPFIND
-    /// per home in all for a user without changes).
+    /// True when the sync-token the home's listing gave for the collection is the one
+    /// the folder holds: nothing changed, so nothing more is asked (one PROPFIND per
+    /// home in all for a user without changes). The listing does not ask for getctag;
+    /// a folder kept by ctag has it asked Depth 0 in `listAndCompare`, one request.
     var isUnchanged: Bool {
         guard let stored = state.token else { return false }
         if let token = collection.syncToken, stored == "sync:" + token { return true }
@@ -121,13 +124,15 @@ struct DAVCollectionSync {
     }
 
     private func propfind(depth: Int, body: [UInt8]) async throws -> [DAVResponse] {
+        let reader = MultistatusReader(href: collection.href)
         let request = HTTPRequestMessage(
             method: "PROPFIND", path: collection.href,
-            headers: [("Depth", String(depth)), ("Content-Type", "application/xml; charset=utf-8")], body: body)
+            headers: [("Depth", String(depth)), ("Content-Type", "application/xml; charset=utf-8")], body: body,
+            consumer: reader)
         let response = try await client.send(request)
         guard response.status == 207 else {
             throw DAVError.httpStatus(method: "PROPFIND", href: collection.href, status: response.status, user: client.user)
         }
-        return try Multistatus(parsing: response.body, href: collection.href).responses
+        return try reader.finish().responses
     }
 }

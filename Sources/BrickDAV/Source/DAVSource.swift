@@ -7,8 +7,10 @@ import Foundation
 ///
 /// Changes come from sync-collection (RFC 6578) from the stored token; a server
 /// without it is compared by getctag and an ETag listing. A collection whose
-/// sync-token or getctag in its home's listing equals the stored one is not asked
-/// anything more. Bodies are fetched with calendar-multiget / addressbook-multiget,
+/// sync-token in its home's listing equals the stored one is not asked anything
+/// more; one kept by getctag is asked for it alone first. Names, colours and new or
+/// removed collections come from the same listing, so they too are seen each night.
+/// Bodies are fetched with calendar-multiget / addressbook-multiget,
 /// `multigetSize` resources per request, their carriage returns kept through the
 /// XML (`CarriageReturnGuard`); GET, one resource at a time on the kept-alive
 /// connection, for what a multiget does not bring and on servers that refuse it.

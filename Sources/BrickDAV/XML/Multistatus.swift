@@ -34,35 +34,19 @@ public struct Multistatus: Sendable, Equatable {
     /// The top-level `DAV:sync-token` (RFC 6578), when present.
     public var syncToken: String?
 
-    /// Parses `body`; anything but a well-formed `DAV:multistatus` is an error naming
-    /// `href` (the request's target).
-    public init(parsing body: [UInt8], href: String) throws(DAVError) {
-        let root: XMLNode
-        do {
-            root = try XMLTreeParser.parse(body)
-        } catch {
-            throw .malformedResponse(href: href, reason: error.reason)
-        }
-        guard root.is(XMLNamespace.dav, "multistatus") else {
-            throw .malformedResponse(href: href, reason: "root element is \(root.name), not DAV:multistatus")
-        }
-        var responses: [DAVResponse] = []
-        for node in root.children(XMLNamespace.dav, "response") {
-            guard let hrefNode = node.child(XMLNamespace.dav, "href") else {
-                throw .malformedResponse(href: href, reason: "a response without href")
-            }
-            var properties: [XMLNode] = []
-            for propstat in node.children(XMLNamespace.dav, "propstat") {
-                let code = propstat.child(XMLNamespace.dav, "status").flatMap { Self.statusCode($0.trimmedText) } ?? 200
-                guard (200..<300).contains(code) else { continue }
-                properties += propstat.child(XMLNamespace.dav, "prop")?.children ?? []
-            }
-            let status = node.child(XMLNamespace.dav, "status").flatMap { Self.statusCode($0.trimmedText) }
-            responses.append(DAVResponse(href: hrefNode.trimmedText, status: status, properties: properties))
-        }
+    /// An answer read already.
+    public init(responses: [DAVResponse], syncToken: String?) {
         self.responses = responses
-        let token = root.child(XMLNamespace.dav, "sync-token")?.trimmedText
-        self.syncToken = token?.isEmpty == false ? token : nil
+        self.syncToken = syncToken
+    }
+
+    /// Parses `body`; anything but a well-formed `DAV:multistatus` is an error naming
+    /// `href` (the request's target). The same reading as `MultistatusReader`'s, fed
+    /// the whole body at once.
+    public init(parsing body: [UInt8], href: String) throws(DAVError) {
+        let reader = MultistatusReader(href: href)
+        reader.consume(body)
+        self = try reader.finish()
     }
 
     /// The code of a status line such as `HTTP/1.1 404 Not Found`.
