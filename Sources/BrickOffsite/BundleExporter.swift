@@ -52,7 +52,7 @@ public struct BundleExporter {
 
     /// Exports `store` into `output`; `commit` makes the written bundle durable (file
     /// synced and renamed, or stream flushed) and runs before the cursor moves.
-    /// `progress` is called after each item with the items written so far.
+    /// `progress` is called after each page of item rows with the items handed over so far.
     public func export(
         _ store: UserStore, to output: any BundleOutput, commit: () throws -> Void, progress: (Int) -> Void = { _ in }
     ) throws -> ExportReport {
@@ -99,32 +99,9 @@ public struct BundleExporter {
             try writer.append(.folder, RowCoding.fields(of: row, table: "folders", columns: OffsiteColumns.folders, user: user))
             report.folders += 1
         }
-        try store.forEachChangedItem(after: cursor) { row, valueChanged in
-            if kind == .incremental && !valueChanged {
-                // Added before the cursor, same value: only flags, MODSEQ or the
-                // deletion mark can have changed (FORMAT.md §8.5, record 10).
-                try writer.append(.itemChange, RowCoding.fields(of: row.filter { OffsiteColumns.itemChangeNames.contains($0.key) },
-                                                                 table: "items", columns: OffsiteColumns.itemChange, user: user))
-                report.items += 1
-                progress(report.items)
-                return
-            }
-            try writer.append(.item, RowCoding.fields(of: row, table: "items", columns: OffsiteColumns.items, user: user))
-            report.items += 1
-            if valueChanged {
-                let folder = row["folder_id"]?.integer ?? 0
-                let key = row["key"]?.text ?? ""
-                // A value of body kind 2 goes as one record: its own bytes, then its
-                // segments' (FORMAT.md §8.5); memory holds one segment.
-                guard let value = try store.storedValuePieces(folderID: folder, key: key) else {
-                    throw StoreError.itemNotFound(user: user, folder: "#\(folder)", key: key)
-                }
-                try writer.appendStreamed(.value, length: value.length) { write in try value.forEach(write) }
-                report.values += 1
-                report.valueBytes += Int64(value.length)
-            }
-            progress(report.items)
-        }
+        let values = try exportItems(store, after: cursor, kind: kind, into: writer, report: &report, progress: progress)
+        report.values = values.values
+        report.valueBytes = values.bytes
         try store.forEachChangedSetting(after: cursor) { row in
             try writer.append(
                 .setting, RowCoding.fields(of: row, table: "settings", columns: OffsiteColumns.settings, user: user), skippable: true)
@@ -145,6 +122,55 @@ public struct BundleExporter {
         report.bundleBytes = counting.count
         try store.recordExport(target: target, sequence: header.sequence, run: latest, digest: trailer.digest, at: header.createdAt)
         return report
+    }
+}
+
+extension BundleExporter {
+    /// Rows read from the catalog at a time (one short read each, FORMAT.md §8.5's order).
+    static let itemPage = 256
+
+    /// Appends the item records and values after run `cursor` (FORMAT.md §8.5, part 3):
+    /// this thread reads the catalog rows a page at a time and codes them, an
+    /// `ItemStage` appends them with the values it reads. Returns the values and their
+    /// bytes; `report` gets the items and `progress` their count after each page.
+    func exportItems(
+        _ store: UserStore, after cursor: RunID, kind: BundleKind, into writer: BundleWriter, report: inout ExportReport,
+        progress: (Int) -> Void
+    ) throws -> (values: Int, bytes: Int64) {
+        let user = store.user
+        let stage = ItemStage(store: store, writer: writer)
+        do {
+            var position: ItemPosition?
+            while true {
+                let page = try store.changedItems(after: cursor, following: position, limit: BundleExporter.itemPage)
+                guard let last = page.last?.row else { break }
+                position = ItemPosition(folderID: last["folder_id"]?.integer ?? 0, key: last["key"]?.text ?? "")
+                var jobs: [ItemJob] = []
+                jobs.reserveCapacity(page.count)
+                for (row, valueChanged) in page {
+                    if kind == .incremental && !valueChanged {
+                        // Added before the cursor, same value: only flags, MODSEQ or the
+                        // deletion mark can have changed (FORMAT.md §8.5, record 10).
+                        jobs.append(ItemJob(
+                            type: .itemChange,
+                            fields: try RowCoding.fields(of: row.filter { OffsiteColumns.itemChangeNames.contains($0.key) },
+                                                     table: "items", columns: OffsiteColumns.itemChange, user: user)))
+                    } else {
+                        jobs.append(ItemJob(
+                            type: .item, fields: try RowCoding.fields(of: row, table: "items", columns: OffsiteColumns.items, user: user),
+                            value: valueChanged ? (row["folder_id"]?.integer ?? 0, row["key"]?.text ?? "") : nil))
+                    }
+                }
+                try stage.send(jobs)
+                report.items += page.count
+                progress(report.items)
+                if page.count < BundleExporter.itemPage { break }
+            }
+            return try stage.finish()
+        } catch {
+            stage.cancel()
+            throw error
+        }
     }
 }
 

@@ -109,20 +109,42 @@ extension UserStore {
         }
     }
 
-    /// Each item row added, changed, deleted or given a new value after run `cursor`,
-    /// whole, with whether its value is new since then, folder by folder in key order.
-    public func forEachChangedItem(after cursor: RunID, _ body: (CatalogRow, _ valueChanged: Bool) throws -> Void) throws {
+    /// Up to `limit` item rows added, changed, deleted or given a new value after run
+    /// `cursor`, whole, each with whether its value is new since then, in folder then key
+    /// order, starting after the row at `position` (from the start when nil). Each page
+    /// is one short read, so the catalog is free between pages for a thread that reads
+    /// values (whose error path and first use of an item file read the catalog).
+    public func changedItems(
+        after cursor: RunID, following position: ItemPosition?, limit: Int
+    ) throws -> [(row: CatalogRow, valueChanged: Bool)] {
         try readCatalogPassingErrors { db in
             let rows = try Row.fetchCursor(db, sql: """
                 SELECT * FROM items
-                WHERE added_run > ?1 OR updated_run > ?1 OR deleted_run > ?1 OR value_run > ?1
-                ORDER BY folder_id, key
-                """, arguments: [cursor])
+                WHERE (added_run > ?1 OR updated_run > ?1 OR deleted_run > ?1 OR value_run > ?1)
+                  AND (folder_id, key) > (?2, ?3)
+                ORDER BY folder_id, key LIMIT ?4
+                """, arguments: [cursor, position?.folderID ?? FolderID.min, position?.key ?? "", limit])
+            var page: [(row: CatalogRow, valueChanged: Bool)] = []
+            page.reserveCapacity(limit)
             while let row = try rows.next() {
                 let added: RunID = row["added_run"]
                 let rewritten: RunID? = row["value_run"]
-                try body(try openedItemRow(row.catalogRow), added > cursor || (rewritten ?? 0) > cursor)
+                page.append((try openedItemRow(row.catalogRow), added > cursor || (rewritten ?? 0) > cursor))
             }
+            return page
+        }
+    }
+
+    /// Each item row added, changed, deleted or given a new value after run `cursor`,
+    /// whole, with whether its value is new since then, folder by folder in key order;
+    /// read a page at a time (`changedItems`), `body` runs outside the catalog read.
+    public func forEachChangedItem(after cursor: RunID, _ body: (CatalogRow, _ valueChanged: Bool) throws -> Void) throws {
+        var position: ItemPosition?
+        while true {
+            let page = try changedItems(after: cursor, following: position, limit: 256)
+            for (row, valueChanged) in page { try body(row, valueChanged) }
+            guard page.count == 256, let last = page.last?.row else { return }
+            position = ItemPosition(folderID: last["folder_id"]?.integer ?? 0, key: last["key"]?.text ?? "")
         }
     }
 
@@ -214,6 +236,20 @@ extension UserStore {
             guard let database = try database(forFolderID: folderID) else { return nil }
             return try withBlobs { try database.get(key) }
         }
+    }
+}
+
+/// Where a walk of item rows has got to: the folder and key of the last row read.
+public struct ItemPosition: Sendable, Hashable {
+    /// The folder of the last row read.
+    public var folderID: FolderID
+    /// Its key.
+    public var key: String
+
+    /// The position after the row of `folderID` and `key`.
+    public init(folderID: FolderID, key: String) {
+        self.folderID = folderID
+        self.key = key
     }
 }
 
