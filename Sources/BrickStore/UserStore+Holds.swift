@@ -56,13 +56,19 @@ extension UserStore {
     }
 
     /// SQL true for an item row of `table` (a table name or alias) that a hold active
-    /// at `now` covers.
+    /// at `now` covers. A hold on a sender covers a contact by any of its addresses
+    /// (or their domains), as `--sender` finds it; where the catalog text is sealed
+    /// those addresses cannot be read without the key, so a hold on a sender keeps
+    /// every contact there (more kept, never less).
     static func heldSQL(_ table: String, now: Int64) -> String {
         """
         EXISTS (SELECT 1 FROM holds lh WHERE lh.removed_run IS NULL AND (lh.until_at IS NULL OR lh.until_at > \(now))
             AND (lh.sender IS NULL OR lh.sender = \(table).from_addr
                 OR (substr(lh.sender, 1, 1) = '@' AND substr(lh.sender, 2) = \(table).from_domain)
-                OR lh.sender_mac = \(table).from_addr_mac OR lh.sender_mac = \(table).from_domain_mac)
+                OR lh.sender_mac = \(table).from_addr_mac OR lh.sender_mac = \(table).from_domain_mac
+                OR (\(table).kind = 'contact' AND (\(table).sealed_text IS NOT NULL
+                    OR instr(', ' || lower(COALESCE(\(table).to_addrs, '')) || ', ',
+                        CASE WHEN substr(lh.sender, 1, 1) = '@' THEN lh.sender || ', ' ELSE ', ' || lh.sender || ', ' END) > 0)))
             AND (lh.period_begin IS NULL OR \(table).received_at >= lh.period_begin)
             AND (lh.period_end IS NULL OR \(table).received_at < lh.period_end))
         """
