@@ -18,10 +18,10 @@ public func fuzzIMAPResponse(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt
         framer.append(Array(stream[offset..<end]))
         offset = end
         while true {
-            let next: ByteBuffer?
+            let next: ResponseFrame?
             do { next = try framer.nextFrame() } catch { return 0 }
             guard let frame = next else { break }
-            let bytes = Array(frame.readableBytesView)
+            let bytes = frame.bytes
             precondition(bytes[...] == stream[(stream.startIndex + framed)..<(stream.startIndex + framed + bytes.count)],
                          "a frame is not the next bytes of the stream")
             framed += bytes.count

@@ -20,7 +20,8 @@ extension ParseBuffer {
     }
 
     /// A literal `{n}CRLF` followed by n bytes, or a binary literal `~{n}CRLF…`
-    /// (literal8, RFC 3516). The bytes are copied out of the frame once.
+    /// (literal8, RFC 3516). The bytes are the frame's literal, as the framer filled
+    /// it: no copy.
     mutating func literal() throws(ParseError) -> [UInt8] {
         _ = consume(UInt8(ascii: "~"))
         try expect(UInt8(ascii: "{"))
@@ -31,7 +32,7 @@ extension ParseBuffer {
         try expect(UInt8(ascii: "}"))
         _ = consume(UInt8(ascii: "\r"))
         try expect(UInt8(ascii: "\n"))
-        return try take(count: count)
+        return try takeLiteral(count: count)
     }
 
     /// A quoted string or a literal.

@@ -5,16 +5,17 @@ import NIOCore
 struct ParseBuffer {
     private var buffer: ByteBuffer
     private let start: Int
+    /// The frame's literals, handed out in order by `literal()`.
+    private var literals: [[UInt8]]
+    private let literalOffsets: [Int]
+    private var nextLiteral = 0
 
     /// Wraps a complete response frame.
-    init(_ buffer: ByteBuffer) {
-        self.buffer = buffer
-        self.start = buffer.readerIndex
-    }
-
-    /// Wraps bytes (for tests and for parsing small texts).
-    init(_ bytes: [UInt8]) {
-        self.init(ByteBuffer(bytes: bytes))
+    init(_ frame: ResponseFrame) {
+        self.buffer = frame.text
+        self.start = frame.text.readerIndex
+        self.literals = frame.literals
+        self.literalOffsets = frame.literalOffsets
     }
 
     /// The offset from the start of the frame, for error messages.
@@ -79,7 +80,7 @@ struct ParseBuffer {
         while consume(UInt8(ascii: " ")) {}
         _ = consume(UInt8(ascii: "\r"))
         try expect(UInt8(ascii: "\n"))
-        guard isAtEnd else { throw error("end of response") }
+        guard isAtEnd, nextLiteral == literals.count else { throw error("end of response") }
     }
 
     /// True when the next bytes end the line (trailing spaces allowed).
@@ -99,7 +100,20 @@ struct ParseBuffer {
 
     /// Consumes `count` bytes exactly.
     mutating func take(count: Int) throws(ParseError) -> [UInt8] {
-        guard let bytes = buffer.readBytes(length: count) else { throw error("\(count) literal bytes") }
+        guard let bytes = buffer.readBytes(length: count) else { throw error("\(count) bytes") }
+        return bytes
+    }
+
+    /// The contents of the literal whose announcement (`{count}` and CRLF) was just
+    /// consumed: the frame's next literal, handed over without a copy.
+    mutating func takeLiteral(count: Int) throws(ParseError) -> [UInt8] {
+        guard nextLiteral < literals.count, literalOffsets[nextLiteral] == offset, literals[nextLiteral].count == count else {
+            throw error("\(count) literal bytes")
+        }
+        let bytes = literals[nextLiteral]
+        // Let go here, so the caller's array is the only reference the parse keeps.
+        literals[nextLiteral] = []
+        nextLiteral += 1
         return bytes
     }
 

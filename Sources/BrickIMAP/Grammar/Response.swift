@@ -68,16 +68,24 @@ enum UntaggedResponse: Equatable, Sendable {
 /// Parses complete response frames.
 enum ResponseParser {
     /// Parses one frame, as cut by `ResponseFramer`.
-    static func parse(_ frame: ByteBuffer) throws(ParseError) -> Response {
+    static func parse(_ frame: ResponseFrame) throws(ParseError) -> Response {
         var buffer = ParseBuffer(frame)
         let response = try parse(&buffer)
         try buffer.endOfLine()
         return response
     }
 
-    /// Parses one complete response given as bytes.
+    /// Parses one complete response given as bytes (nothing before or after it).
     static func parse(_ bytes: [UInt8]) throws(ParseError) -> Response {
-        try parse(ByteBuffer(bytes: bytes))
+        var framer = ResponseFramer()
+        framer.append(bytes)
+        guard let frame = try framer.nextFrame() else {
+            throw ParseError(expected: "a complete response", offset: bytes.count)
+        }
+        guard framer.bufferedByteCount == 0 else {
+            throw ParseError(expected: "end of response", offset: bytes.count - framer.bufferedByteCount)
+        }
+        return try parse(frame)
     }
 
     private static func parse(_ buffer: inout ParseBuffer) throws(ParseError) -> Response {
