@@ -76,8 +76,8 @@ import Testing
         let old = try Self.catalogAfterWrites(old: true)
         #expect(new == old)
         // The checks are not vacuous: the body survived the import's replace and the
-        // copy, and the moved and reused ids hold their own text.
-        #expect(new.contains("merger: [1]"))
+        // copy (id 3, moved to 4), and the reused id holds its own text.
+        #expect(new.contains("merger: [1, 4]"))
         #expect(new.contains("replaced: [1]"))
         #expect(new.contains("reused: [3]"))
         #expect(new.contains("lunch: [2]"))

@@ -58,7 +58,7 @@ import Testing
                 "--store", store, "-u", "alice", "--progress", "never",
             ]
             #expect(try Tools.run("brick-backup", args).status == 0)
-            try put(server.baseURL + "alice/calendar/e1.ics", event("e2e-1", "Planning, moved"), type: "text/calendar", in: work)
+            try put(server.baseURL + "alice/calendar/e1.ics", event("e2e-1", "Planning moved"), type: "text/calendar", in: work)
             try delete(server.baseURL + "alice/contacts/dora.vcf")
             let second = try Tools.run("brick-backup", args)
             #expect(second.status == 0, "\(second.stderr)")
@@ -80,7 +80,7 @@ import Testing
             ])
             #expect(export.status == 0, "\(export.stderr)")
             let replica = work.appendingPathComponent("replica").path
-            let imported = try Tools.run("brick-backup", ["import", bundles + "/alice", "--store", replica, "--progress", "never"])
+            let imported = try Tools.run("brick-backup", ["import", bundles, "--store", replica, "--progress", "never"])
             #expect(imported.status == 0, "\(imported.stderr)")
             #expect(try kindCounts(replica + "/alice") == expected)
         }
@@ -89,6 +89,7 @@ import Testing
     /// The non-zero per-kind counts of each run in `runs --format json`.
     private func kindCounts(_ userDirectory: String) throws -> [[String: Int]] {
         let listed = try Tools.run("brick-backup", ["runs", userDirectory, "--format", "json"])
+        #expect(listed.status == 0, "\(listed.stderr)")
         let runs = try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [[String: Any]] ?? []
         let names = ["events", "tasks", "journals", "contacts", "dav_other"].flatMap { ["\($0)_added", "\($0)_changed", "\($0)_deleted"] }
         return runs.map { run in
