@@ -79,6 +79,13 @@ enum OffsiteColumns {
         ("status", .text), ("items_added", .integer), ("items_updated", .integer), ("items_deleted", .integer),
         ("items_purged", .integer), ("folders_added", .integer), ("folders_deleted", .integer), ("bytes_added", .integer),
         ("error_count", .integer), ("errors", .text), ("items_skipped", .integer), ("folders_skipped", .integer),
+        // Format 11: calendar and contact items by kind; a bundle of an older store
+        // lacks them, and the replica's columns then keep their default, 0.
+        ("events_added", .integer), ("events_changed", .integer), ("events_deleted", .integer),
+        ("tasks_added", .integer), ("tasks_changed", .integer), ("tasks_deleted", .integer),
+        ("journals_added", .integer), ("journals_changed", .integer), ("journals_deleted", .integer),
+        ("contacts_added", .integer), ("contacts_changed", .integer), ("contacts_deleted", .integer),
+        ("dav_other_added", .integer), ("dav_other_changed", .integer), ("dav_other_deleted", .integer),
     ])
 
     static let settings = table([

@@ -170,6 +170,9 @@ public struct RunRecord: Sendable, Hashable {
     public var source: String?
     /// Errors recorded, one per line.
     public var errors: String?
+    /// The calendar and contact items among the item counts, by kind (none in a run
+    /// recorded before format 11).
+    public var dav: DAVChangeCounts
 
     init(row: Row) {
         id = row["id"]
@@ -187,6 +190,7 @@ public struct RunRecord: Sendable, Hashable {
         errorCount = row["error_count"] ?? 0
         source = row["source"]
         errors = row["errors"]
+        dav = DAVChangeCounts(runRow: row)
     }
 }
 

@@ -5,7 +5,7 @@ import GRDB
 /// A shipped migration is never edited: a change is a new migration.
 enum CatalogSchema {
     /// Format constant: the store format version this code writes (FORMAT.md §5).
-    static let formatVersion = sealedCatalogTextFormat
+    static let formatVersion = runKindsFormat
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -244,15 +244,24 @@ enum CatalogSchema {
                 """)
             try db.execute(sql: "UPDATE meta SET value = ? WHERE key = 'format_version'", arguments: [String(sealedCatalogTextFormat)])
         }
+        // Format 11: per-kind counts of calendar and contact items in the runs row, and
+        // search-index triggers that read a kept body from the FTS5 content table instead
+        // of querying the index (FORMAT.md §4); a store without the triggers (sealed
+        // catalog text) gets none.
+        migrator.registerMigration("v11-run-kinds-text-triggers") { db in
+            try db.execute(sql: DAVChangeCounts.runColumnNames.map {
+                "ALTER TABLE runs ADD COLUMN \($0) INTEGER NOT NULL DEFAULT 0;"
+            }.joined(separator: "\n"))
+            if try db.triggerExists("item_text_insert") {
+                try db.execute(sql: """
+                    DROP TRIGGER item_text_insert;
+                    DROP TRIGGER item_text_update;
+                    \(textTriggers)
+                    """)
+            }
+            try db.execute(sql: "UPDATE meta SET value = ? WHERE key = 'format_version'", arguments: [String(runKindsFormat)])
+        }
         return migrator
-    }
-
-    /// The subject, sender and recipients text of the items row `row` (a table or a
-    /// trigger's `new`), as the `item_text` columns hold them.
-    private static func textColumns(_ row: String) -> String {
-        "COALESCE(\(row).subject, ''), "
-            + "COALESCE(\(row).from_name, '') || ' ' || COALESCE(\(row).from_addr, ''), "
-            + "COALESCE(\(row).to_addrs, '') || ' ' || COALESCE(\(row).cc_addrs, '')"
     }
 }
 
@@ -265,4 +274,7 @@ extension CatalogSchema {
     /// Format constant: the format version of migration `v10-sealed-catalog-text`
     /// (FORMAT.md §4, §10.6).
     static let sealedCatalogTextFormat = 10
+    /// Format constant: the format version of migration `v11-run-kinds-text-triggers`
+    /// (FORMAT.md §4).
+    static let runKindsFormat = 11
 }

@@ -1,8 +1,8 @@
 import BrickCalendar
 
 /// Calendar and contact items a run added, changed and marked deleted, by kind:
-/// what the progress line and the summary show apart from mail. (Their totals are
-/// also in the run's item counts; the `runs` row keeps no per-kind columns.)
+/// what the progress line and the summary show apart from mail. Their totals are
+/// also in the run's item counts; from format 11 the `runs` row keeps them by kind.
 public struct DAVChangeCounts: Sendable, Hashable {
     /// Counts of one kind.
     public struct Tally: Sendable, Hashable {
@@ -18,7 +18,7 @@ public struct DAVChangeCounts: Sendable, Hashable {
     }
 
     /// Counts by kind (`event`, `task`, `journal`, `contact`, `other`).
-    public private(set) var byKind: [DAVItemKind: Tally] = [:]
+    public internal(set) var byKind: [DAVItemKind: Tally] = [:]
 
     /// No counts.
     public init() {}

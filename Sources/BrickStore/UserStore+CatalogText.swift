@@ -45,6 +45,7 @@ extension UserStore {
             }
             try db.execute(sql: """
                 DROP TRIGGER IF EXISTS item_text_insert;
+                DROP TRIGGER IF EXISTS item_text_reinsert;
                 DROP TRIGGER IF EXISTS item_text_update;
                 DROP TRIGGER IF EXISTS item_text_delete;
                 DELETE FROM item_text;

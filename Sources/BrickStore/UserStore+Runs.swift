@@ -40,8 +40,8 @@ public struct RunTotals: Sendable, Hashable {
     /// What the source said of settings it does not offer ("no ManageSieve"), one line
     /// each; not errors, and not kept in the `runs` row.
     public var notes: [String] = []
-    /// The calendar and contact items among the item counts, by kind (not kept in
-    /// the `runs` row).
+    /// The calendar and contact items among the item counts, by kind (kept in the
+    /// `runs` row's per-kind columns from format 11).
     public var dav = DAVChangeCounts()
 
     /// Creates empty totals.
@@ -103,15 +103,16 @@ extension UserStore {
                 sql: """
                     UPDATE runs SET finished_at = ?, status = ?, items_added = ?, items_updated = ?,
                         items_deleted = ?, items_purged = ?, folders_added = ?, folders_deleted = ?,
-                        bytes_added = ?, items_skipped = ?, folders_skipped = ?, error_count = ?, errors = ?
+                        bytes_added = ?, items_skipped = ?, folders_skipped = ?, error_count = ?, errors = ?,
+                        \(DAVChangeCounts.runColumnNames.map { "\($0) = ?" }.joined(separator: ", "))
                     WHERE id = ?
                     """,
-                arguments: [
+                arguments: StatementArguments([
                     finished, status, totals.itemsAdded, totals.itemsUpdated,
                     totals.itemsDeleted, totals.itemsPurged, totals.foldersAdded, totals.foldersDeleted,
                     totals.bytesAdded, totals.itemsSkipped, totals.foldersSkipped, totals.errors.count,
-                    totals.errors.isEmpty ? nil : totals.errors.joined(separator: "\n"), run.id,
-                ])
+                    totals.errors.isEmpty ? nil : totals.errors.joined(separator: "\n"),
+                ] as [(any DatabaseValueConvertible)?]) + StatementArguments(totals.dav.runColumnValues) + [run.id])
         }
         try writeMissingExportCursorFile()
     }

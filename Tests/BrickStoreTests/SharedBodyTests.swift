@@ -183,6 +183,7 @@ import Testing
         try pool.write { db in
             try db.execute(sql: """
                 DROP TRIGGER item_text_insert;
+                DROP TRIGGER item_text_reinsert;
                 DROP TRIGGER item_text_update;
                 DROP TRIGGER item_text_delete;
                 DROP TABLE item_text;

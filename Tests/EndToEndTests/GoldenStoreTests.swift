@@ -5,7 +5,7 @@ import Testing
 /// docs/FORMAT.md §5): today's executables must migrate it, verify it, list the items
 /// the old code listed, and back up into it.
 @Suite(.serialized) struct GoldenStoreTests {
-    @Test(arguments: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]) func storeWrittenByAnEarlierFormatMigratesVerifiesAndListsItsItems(format: Int) throws {
+    @Test(arguments: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]) func storeWrittenByAnEarlierFormatMigratesVerifiesAndListsItsItems(format: Int) throws {
         let golden = Tools.packageRoot.appendingPathComponent("Fixtures/golden-stores/format-\(format)")
         let work = try Workspace()
         let alice = work.store.appendingPathComponent("alice")
@@ -30,6 +30,9 @@ import Testing
         // Only a store of format 7 or later was backed up with --index-text: the body's words are found.
         let bodyHits = try index(alice, ["--text", "\"RFC 2047 Q-encoded\" flagged"])
         #expect(bodyHits.map(\.key) == (format >= 7 ? ["1700000200.M3P1.fixture"] : []))
+        // From format 11 the runs rows keep the calendar and contact counts by kind.
+        let runs = try Tools.run("brick-backup", ["runs", alice.path, "--format", "csv"])
+        #expect(runs.stdout.contains("events 2 new; contacts 1 new") == (format >= 11), "\(runs.stdout)")
         let holds = try Tools.run("brick-backup", ["hold", "list", "--store", work.store.path, "--format", "csv"])
         #expect(holds.status == 0, "\(holds.stderr)")
         #expect(holds.stdout.contains("Golden case") == (format >= 7), "\(holds.stdout)")

@@ -36,6 +36,7 @@ struct StatsCommand: AsyncParsableCommand {
         if let run = stats.lastRun {
             lines.append("last run: \(run.kind) #\(run.id) started \(Formatting.date(run.startedAt)), \(run.status): "
                 + "\(run.itemsAdded) new, \(run.itemsUpdated) changed, \(run.itemsDeleted) deleted, \(run.itemsPurged) purged")
+            if !run.dav.isEmpty { lines.append("  of which calendars and contacts: \(run.dav.description(count: Formatting.count))") }
         }
         Terminal.write(lines.joined(separator: "\n") + "\n")
     }
