@@ -11,7 +11,8 @@ struct ImportCommand: AsyncParsableCommand {
         abstract: "Apply off-site bundles, in sequence, to replica stores under --store.",
         discussion: """
             Bundles come from files, from directories (every *.bundle below, in name order: \
-            DIR/<user>/<sequence>.bundle), or from standard output of an export (-). Each user's \
+            DIR/<user>/<sequence>.bundle, or one user's DIR/<user>; a directory holding no bundle \
+            is refused), or from standard output of an export (-). Each user's \
             replica takes a bundle only when it follows the last one applied (same primary \
             store, next sequence, parent digest): a gap, another store's bundle or a damaged \
             bundle is refused with one line and the replica is left unchanged; a bundle \
