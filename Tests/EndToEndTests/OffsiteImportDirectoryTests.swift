@@ -1,8 +1,9 @@
 import Foundation
 import Testing
 
-/// `import DIR` takes a bundle root (DIR/<user>/…) or one user's directory of bundles,
-/// and refuses a directory holding neither instead of ending with nothing applied.
+/// `import DIR` and `bundles list|verify|consolidate DIR` take a bundle root
+/// (DIR/<user>/…) or one user's directory of bundles, and refuse a directory holding
+/// neither instead of ending with nothing done.
 @Suite struct OffsiteImportDirectoryTests {
     @Test func importOfAUsersOwnBundleDirectoryBuildsTheReplica() throws {
         let work = try Workspace()
@@ -25,5 +26,23 @@ import Testing
             #expect(result.stderr.contains("no bundles in"), "\(result.stderr)")
         }
         #expect(!FileManager.default.fileExists(atPath: site.replica.appendingPathComponent("alice").path))
+    }
+
+    @Test func bundlesCommandsReadAUsersOwnDirectoryAndRefuseOneWithoutBundles() throws {
+        let work = try Workspace()
+        let site = OffsiteWorkspace(work: work)
+        try site.backup(["alice"])
+        try site.export()
+        let own = site.bundles.appendingPathComponent("alice").path
+        let list = try Tools.run("brick-backup", ["bundles", "list", own])
+        #expect(list.status == 0 && list.stdout.contains("alice") && list.stdout.contains("ok"), "\(list.stdout)\(list.stderr)")
+        let verify = try Tools.run("brick-backup", ["bundles", "verify", own])
+        #expect(verify.status == 0 && verify.stdout.contains("1 bundles checked"), "\(verify.stdout)\(verify.stderr)")
+        let empty = work.url.appendingPathComponent("empty")
+        try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
+        for command in [["list"], ["verify"], ["consolidate", "--keep-daily", "7"]] {
+            let result = try Tools.run("brick-backup", ["bundles"] + command + [empty.path])
+            #expect(result.status == 2 && result.stderr.contains("no bundles in"), "\(command): \(result.stdout)\(result.stderr)")
+        }
     }
 }

@@ -30,27 +30,10 @@ enum BundleSources {
         return result
     }
 
-    /// Every user's chain in a bundle directory, user by user. A user's own directory
-    /// (`DIR/<user>`, holding `*.bundle` files) is that user's chain; a directory with
-    /// neither is refused, so an import never ends "successfully" having applied nothing.
+    /// Every user's chain in a bundle directory (a root or one user's directory; see
+    /// `BundleRoot`), user by user.
     private static func chains(in directory: URL) throws -> [URL] {
-        if holdsBundles(directory) {
-            let own = directory.standardizedFileURL
-            return try BundleDirectory.chain(in: own.deletingLastPathComponent(), user: own.lastPathComponent).bundles.map(\.url)
-        }
-        var files: [URL] = []
-        for user in try BundleDirectory.users(in: directory) {
-            files += try BundleDirectory.chain(in: directory, user: user).bundles.map(\.url)
-        }
-        guard !files.isEmpty else {
-            throw UsageError("no bundles in \(directory.path): expected DIR/<user>/<sequence>.bundle or a user's directory of bundles")
-        }
-        return files
-    }
-
-    /// Whether `directory` itself holds `*.bundle` files.
-    private static func holdsBundles(_ directory: URL) -> Bool {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
-        return names.contains { $0.hasSuffix(".bundle") && !$0.hasPrefix(".") }
+        let root = try BundleRoot(directory.path)
+        return try root.users.flatMap { try BundleDirectory.chain(in: root.url, user: $0).bundles.map(\.url) }
     }
 }

@@ -26,7 +26,7 @@ struct BundlesConsolidateCommand: AsyncParsableCommand {
             \(BrickExit.helpText)
             """)
 
-    @Argument(help: ArgumentHelp("A bundle directory.", valueName: "DIR"))
+    @Argument(help: ArgumentHelp("A bundle directory (DIR/<user>/<sequence>.bundle), or one user's directory of bundles.", valueName: "DIR"))
     var directory: String
 
     @Option(name: .customLong("keep-last"), help: ArgumentHelp("The newest bundles to keep, whatever their dates.", valueName: "N"))
@@ -65,16 +65,16 @@ struct BundlesConsolidateCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let root = URL(fileURLWithPath: directory)
+        let root = try BundleRoot(directory)
         let policy = BundleRetention(last: keepLast, daily: keepDaily, weekly: keepWeekly, monthly: keepMonthly)
         let keys = ConsolidationKeys(
             identities: try BundleKeyOptions.identities(identity), recipients: try BundleKeyOptions.recipients(encryptTo),
             allowDroppingRecipients: allowDroppingRecipients)
         var failures = 0
-        for user in users.isEmpty ? try BundleDirectory.users(in: root) : users {
+        for user in users.isEmpty ? root.users : users {
             do {
                 let report = try BundleConsolidation.run(
-                    directory: root, user: user, policy: policy, schema: OffsiteRecordSchema(),
+                    directory: root.url, user: user, policy: policy, schema: OffsiteRecordSchema(),
                     brickVersion: BrickVersion.current, dryRun: dryRun, keys: keys)
                 Terminal.write(Self.describe(report, dryRun: dryRun) + "\n")
             } catch {

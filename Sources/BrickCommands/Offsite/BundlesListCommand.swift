@@ -14,15 +14,15 @@ struct BundlesListCommand: AsyncParsableCommand {
             \(BrickExit.helpText)
             """)
 
-    @Argument(help: ArgumentHelp("A bundle directory.", valueName: "DIR"))
+    @Argument(help: ArgumentHelp("A bundle directory (DIR/<user>/<sequence>.bundle), or one user's directory of bundles.", valueName: "DIR"))
     var directory: String
 
     func run() async throws {
-        let root = URL(fileURLWithPath: directory)
+        let root = try BundleRoot(directory)
         Terminal.write(BundleTable.header + "\n")
         var plain = 0
-        for user in try BundleChainCheck.users(in: root) {
-            for entry in try BundleChainCheck.check(directory: root, user: user, readData: { _ in false }) {
+        for user in root.users {
+            for entry in try BundleChainCheck.check(directory: root.url, user: user, readData: { _ in false }) {
                 Terminal.write(BundleTable.row(user: user, entry) + "\n")
                 if entry.recipients.isEmpty { plain += 1 }
             }

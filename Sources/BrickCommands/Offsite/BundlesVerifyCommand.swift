@@ -10,7 +10,7 @@ struct BundlesVerifyCommand: AsyncParsableCommand {
         abstract: "Check every bundle's records and digest and every user's chain; exit 4 on damage.",
         discussion: BrickExit.helpText)
 
-    @Argument(help: ArgumentHelp("A bundle directory.", valueName: "DIR"))
+    @Argument(help: ArgumentHelp("A bundle directory (DIR/<user>/<sequence>.bundle), or one user's directory of bundles.", valueName: "DIR"))
     var directory: String
 
     @Option(name: .customLong("read-data-subset"), help: ArgumentHelp(
@@ -35,16 +35,16 @@ struct BundlesVerifyCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let root = URL(fileURLWithPath: directory)
+        let root = try BundleRoot(directory)
         let (part, of) = try part()
         let identities = try BundleKeyOptions.identities(identity)
         var problems = 0
         var bundles = 0
         var read = 0
         var unchecked = 0
-        for user in try BundleChainCheck.users(in: root) {
+        for user in root.users {
             for entry in try BundleChainCheck.check(
-                directory: root, user: user, identities: identities, readData: { $0 % of == part - 1 })
+                directory: root.url, user: user, identities: identities, readData: { $0 % of == part - 1 })
             {
                 bundles += 1
                 if entry.dataRead { read += 1 }
