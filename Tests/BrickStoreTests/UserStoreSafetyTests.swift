@@ -72,7 +72,7 @@ import Testing
             _ = try openStore(dir.url)
             Issue.record("newer format was opened")
         } catch let StoreError.formatTooNew(_, found, supported) {
-            #expect(found == 99 && supported == 10)
+            #expect(found == 99 && supported == 11)
         }
     }
 }
