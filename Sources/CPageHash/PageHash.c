@@ -80,6 +80,13 @@ static int choose_variant(void) {
     return chosen;
 }
 
+/// Chooses the variant and fills the tables when the executable is loaded, before any
+/// thread can hash a page, so the tables are never written while being read.
+__attribute__((constructor))
+static void choose_variant_at_load(void) {
+    choose_variant();
+}
+
 uint32_t brick_page_hash_reference(const void *data, uint32_t len) {
     const uint8_t *p = data;
     uint32_t h = 0;
