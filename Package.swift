@@ -32,8 +32,14 @@ let package = Package(
         .systemLibrary(name: "CLibXML2", path: "Sources/CLibXML2", pkgConfig: "libxml-2.0",
                        providers: [.apt(["libxml2-dev"])]),
 
+        // libdb's page checksum, vectorized, exported so libdb's PLT calls land on it
+        // (docs/DESIGN.md "Page checksum"); every executable that opens item files links it.
+        .target(name: "CPageHash",
+                cSettings: [.unsafeFlags(["-O3"])],
+                linkerSettings: [.unsafeFlags(["-Xlinker", "--export-dynamic-symbol=__ham_func4"])]),
+
         // Safe Swift wrappers, no mail concepts.
-        .target(name: "BerkeleyDB", dependencies: ["CBerkeleyDB"]),
+        .target(name: "BerkeleyDB", dependencies: ["CBerkeleyDB", "CPageHash"]),
         .target(name: "LZ4", dependencies: ["CLZ4"]),
         .target(name: "LibCrypto", dependencies: ["CLibCrypto"]),
 
@@ -115,7 +121,7 @@ let package = Package(
 
         // Tests mirror the sources; BrickTestSupport holds what several test targets share.
         .target(name: "BrickTestSupport", path: "Tests/BrickTestSupport"),
-        .testTarget(name: "BerkeleyDBTests", dependencies: ["BerkeleyDB"]),
+        .testTarget(name: "BerkeleyDBTests", dependencies: ["BerkeleyDB", "CPageHash"]),
         .testTarget(name: "LZ4Tests", dependencies: ["LZ4"]),
         .testTarget(name: "LibCryptoTests", dependencies: ["LibCrypto", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "BrickCoreTests", dependencies: ["BrickCore"]),
