@@ -23,12 +23,13 @@ extension UserStore {
 
     /// The folders whose item file has no page checksums: files written by versions
     /// before 16 KiB pages (docs/FORMAT.md §3). Berkeley DB cannot tell a damaged page
-    /// there from a good one, and a damaged internal page can make a search loop.
+    /// there from a good one, and a damaged internal page can make a search loop. A file
+    /// that does not open is left out: `verify` reports it as damaged.
     public func foldersWithoutPageChecksums() throws(StoreError) -> [FolderPath] {
         mutex.lock()
         defer { mutex.unlock() }
         var found: [FolderPath] = []
-        for folder in try folders(includeDeleted: true) where try itemFileLacksChecksums(folder) {
+        for folder in try folders(includeDeleted: true) where (try? itemFileLacksChecksums(folder)) == true {
             found.append(folder.path)
         }
         return found

@@ -51,7 +51,7 @@ struct VerifyCommand: AsyncParsableCommand {
             Terminal.write("\(store.user): the store is sealed and no key was given: \(Formatting.count(report.sealedNotChecked)) items "
                 + "were found as sealed records but not opened, decompressed or hashed (give the key to check them)\n")
         }
-        let unchecked = try store.foldersWithoutPageChecksums()
+        let unchecked = (try? store.foldersWithoutPageChecksums()) ?? []
         if !unchecked.isEmpty {
             Terminal.write("\(store.user): \(Formatting.count(unchecked.count)) item files were written by an older version without page checksums "
                 + "(\(unchecked.map(\.description).joined(separator: ", "))): brick-backup upgrade \(userDirectory.userDirectory) rewrites them with checksums\n")
