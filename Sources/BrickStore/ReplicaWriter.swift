@@ -107,6 +107,7 @@ public final class ReplicaWriter {
                 sql: "UPDATE items SET id = (SELECT MAX(id) FROM items) + 1 WHERE id = ? AND NOT (folder_id = ? AND key = ?)"
             ).execute(arguments: [row["id"]?.integer, folder, key])
         }
+        try deleteDisplacedItems(id: row["id"]!.integer!, folder: folder, key: key)
         try upsert("items", try store.storedItemRow(row), replacing: true)
         if full {
             try db.cachedStatement(sql: "INSERT OR IGNORE INTO temp.replica_seen_items(id) VALUES (?)").execute(arguments: [row["id"]?.integer])

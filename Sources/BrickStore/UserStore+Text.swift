@@ -37,11 +37,17 @@ extension UserStore {
 
     /// Indexes the text of every item (deleted ones too), replacing what the index held,
     /// and turns text indexing on for later backups. Messages above `maxSize` keep an
-    /// empty text. Commits every 500 items, so an interrupted rebuild keeps its work;
-    /// `progress` is called after each commit with the items done and the total.
+    /// empty text. Index entries of ids no item row has are removed first: imports by
+    /// earlier versions replaced rows of other ids without the delete trigger, leaving
+    /// such entries, whose text a later row of the id would take. Commits every
+    /// 500 items, so an interrupted rebuild keeps its work; `progress` is called after
+    /// each commit with the items done and the total.
     public func rebuildTextIndex(maxSize: Int64 = 64 << 20, progress: (Int, Int) -> Void = { _, _ in }) throws(StoreError) -> (indexed: Int, skipped: Int) {
         guard !sealsCatalogText else { throw .textIndexNotKept(user: user) }
         try enableTextIndex()
+        try withCatalog { db in
+            try db.execute(sql: "DELETE FROM item_text WHERE rowid IN (SELECT id FROM item_text_content WHERE id NOT IN (SELECT id FROM items))")
+        }
         var query = ItemQuery()
         query.deleted = .yes
         let total = try count(matching: query).items
@@ -62,6 +68,7 @@ extension UserStore {
         try forEachItem(matching: query) { items.append($0) }
         for item in items {
             guard item.size <= maxSize else {
+                batch.append((item.folderID, item.key.rawValue, ""))
                 skipped += 1
                 continue
             }
