@@ -1,5 +1,6 @@
 import BrickTestSupport
 import Foundation
+import Testing
 
 /// A throwaway IMAP server from tools/ (Dovecot or Cyrus), started for one test and
 /// stopped by pid when the value goes away.
@@ -45,6 +46,9 @@ final class IMAPServerFixture {
         }
         imapPort = port
         self.values = values
+        // Names the test in the log the stop keeps (tools/dovecot-test-server).
+        try? Data("\(Test.current.map { String(describing: $0.id) } ?? "no test")\n".utf8)
+            .write(to: directory.appendingPathComponent("test-name"))
         adminPasswordFile = directory.appendingPathComponent("admin-password")
         try Data("pass-admin\n".utf8).write(to: adminPasswordFile)
         // Refused unless private, as ssh refuses a private key others can read.

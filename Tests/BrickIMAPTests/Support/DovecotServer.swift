@@ -48,6 +48,9 @@ struct DovecotServer: Sendable {
         guard let imap = values["IMAP_PORT"].flatMap(Int.init), let imaps = values["IMAPS_PORT"].flatMap(Int.init),
               let ca = values["CA_FILE"], let mail = values["MAIL_DIR"], let conf = values["DOVECOT_CONF"]
         else { throw ServerError(message: "unexpected output: \(output)") }
+        // Names the test in the log the stop keeps (tools/dovecot-test-server).
+        try? Data("\(Test.current.map { String(describing: $0.id) } ?? "no test")\n".utf8)
+            .write(to: directory.appendingPathComponent("test-name"))
         return DovecotServer(directory: directory, imapPort: imap, imapsPort: imaps, caFile: ca, mailDirectory: mail, configFile: conf)
     }
 
@@ -107,11 +110,21 @@ let testLogger: Logger = {
 /// A server a test starts and must stop, whatever happens.
 protocol TestServer: Sendable {
     func stop()
+    /// The server's own log, if it keeps one: shown when the test fails.
+    var logFile: URL? { get }
 }
 
-extension DovecotServer: TestServer {}
+extension TestServer {
+    var logFile: URL? { nil }
+}
 
-/// Runs `body` with a server `start` gives and always stops it.
+extension DovecotServer: TestServer {
+    var logFile: URL? { directory.appendingPathComponent("log/dovecot.log") }
+}
+
+/// Runs `body` with a server `start` gives and always stops it; when `body` throws,
+/// the last lines of the server's log go to standard error first, so that a failure
+/// such as a connection the server closed can be told from a client's fault.
 func withServer<Server: TestServer, T>(_ start: () throws -> Server, _ body: (Server) async throws -> T) async throws -> T {
     let server = try start()
     do {
@@ -119,9 +132,19 @@ func withServer<Server: TestServer, T>(_ start: () throws -> Server, _ body: (Se
         server.stop()
         return result
     } catch {
+        printLogTail(of: server, after: error)
         server.stop()
         throw error
     }
+}
+
+/// Writes the last 80 lines of `server`'s log to standard error, naming the test and
+/// the error it failed with.
+func printLogTail(of server: some TestServer, after error: any Error) {
+    guard let file = server.logFile, let text = try? String(contentsOf: file, encoding: .utf8) else { return }
+    let test = Test.current.map { String(describing: $0.id) } ?? "a test"
+    let tail = text.split(separator: "\n", omittingEmptySubsequences: false).suffix(80).joined(separator: "\n")
+    FileHandle.standardError.write(Data("\(test) failed (\(error)); the end of \(file.path):\n\(tail)\n".utf8))
 }
 
 /// Runs `body` with a fresh Dovecot and always stops it.
