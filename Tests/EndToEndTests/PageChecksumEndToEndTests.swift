@@ -5,22 +5,6 @@ import Testing
 /// itself computes: Debian's `db_verify`, a separate process using libdb's own function,
 /// accepts every one.
 @Suite(.serialized) struct PageChecksumEndToEndTests {
-    private func runTool(_ path: String, _ arguments: [String]) throws -> Tools.Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Tools.Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                            stderr: String(decoding: errData, as: UTF8.self))
-    }
-
     private func itemFiles(_ userStore: URL) -> [String] {
         let folders = userStore.appendingPathComponent("folders")
         guard let walker = FileManager.default.enumerator(at: folders, includingPropertiesForKeys: nil) else { return [] }
@@ -30,7 +14,7 @@ import Testing
 
     @Test func theExecutablesExportThePageChecksumForLibdb() throws {
         for tool in ["brick-backup", "brick-restore"] {
-            let symbols = try runTool("/usr/bin/nm", ["-D", "--defined-only", Tools.binDirectory.appendingPathComponent(tool).path])
+            let symbols = try Tools.runProgram("/usr/bin/nm", ["-D", "--defined-only", Tools.binDirectory.appendingPathComponent(tool).path])
             #expect(symbols.status == 0, "\(symbols.stderr)")
             #expect(symbols.stdout.split(separator: "\n").contains { $0.hasSuffix(" T __ham_func4") }, "\(tool)")
         }
@@ -51,7 +35,7 @@ import Testing
         let files = itemFiles(userStore)
         #expect(files.count >= 2)
         for file in files {
-            let verified = try runTool("/usr/bin/db5.3_verify", ["-h", userStore.appendingPathComponent("env").path, file])
+            let verified = try Tools.runProgram("/usr/bin/db5.3_verify", ["-h", userStore.appendingPathComponent("env").path, file])
             #expect(verified.status == 0, "\(file): \(verified.stdout)\(verified.stderr)")
         }
         let verify = try Tools.run("brick-backup", ["verify", userStore.path, "--progress", "never"])

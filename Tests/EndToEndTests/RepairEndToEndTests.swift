@@ -10,7 +10,7 @@ import Testing
         let backup = ["backup", "--source", work.source, "-u", "alice", "--store", work.store.path, "--progress", "never"]
         #expect(try Tools.run("brick-backup", backup).status == 0)
         let everything = try index(alice)
-        let inboxFile = try #require(try folderDirectory(alice, path: "INBOX")).appendingPathComponent("items.db")
+        let inboxFile = try #require(try ItemFilePages.folderDirectory(alice, path: "INBOX")).appendingPathComponent("items.db")
         try FileManager.default.removeItem(at: inboxFile)
         let inboxCount = everything.filter { $0.folder == "INBOX" }.count
 
@@ -59,17 +59,5 @@ import Testing
         let next = try Tools.run("brick-backup", backup)
         #expect(next.status == 0, "\(next.stderr)")
         #expect(try index(alice).count == everything.count)
-    }
-
-    /// The directory of the live folder at `path`, found through its `path` file.
-    private func folderDirectory(_ userDirectory: URL, path: String) throws -> URL? {
-        let folders = userDirectory.appendingPathComponent("folders")
-        guard let walker = FileManager.default.enumerator(at: folders, includingPropertiesForKeys: nil) else { return nil }
-        for case let file as URL in walker where file.lastPathComponent == "path" {
-            if try String(contentsOf: file, encoding: .utf8).trimmingCharacters(in: .newlines) == path {
-                return file.deletingLastPathComponent()
-            }
-        }
-        return nil
     }
 }

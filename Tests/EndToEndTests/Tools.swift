@@ -16,8 +16,16 @@ enum Tools {
     /// Runs `brick-backup` or `brick-restore` with `arguments`, in `directory` when given.
     @discardableResult
     static func run(_ tool: String, _ arguments: [String], environment: [String: String] = [:], directory: URL? = nil) throws -> Result {
+        try runProgram(binDirectory.appendingPathComponent(tool).path, arguments, environment: environment, directory: directory)
+    }
+
+    /// Runs any program (`nm`, `db5.3_verify`, `curl`) with `arguments` and no input,
+    /// in `directory` when given, with `environment` added to the test's; both output
+    /// pipes are read at once, so neither fills and blocks the child.
+    @discardableResult
+    static func runProgram(_ path: String, _ arguments: [String], environment: [String: String] = [:], directory: URL? = nil) throws -> Result {
         let process = Process()
-        process.executableURL = binDirectory.appendingPathComponent(tool)
+        process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
         if let directory { process.currentDirectoryURL = directory }
         var env = ProcessInfo.processInfo.environment
@@ -41,22 +49,9 @@ enum Tools {
     static func runMeasured(_ tool: String, _ arguments: [String]) throws -> (result: Result, maxResidentKiB: Int) {
         let report = FileManager.default.temporaryDirectory.appendingPathComponent("brick-time-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: report) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/time")
-        process.arguments = ["-f", "%M", "-o", report.path, binDirectory.appendingPathComponent(tool).path] + arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let collected = ErrorCollector(err.fileHandleForReading)
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = collected.wait()
-        process.waitUntilExit()
+        let result = try runProgram("/usr/bin/time", ["-f", "%M", "-o", report.path, binDirectory.appendingPathComponent(tool).path] + arguments)
         let text = (try? String(contentsOf: report, encoding: .utf8)) ?? ""
         let kib = text.split(separator: "\n").last.flatMap { Int($0.trimmingCharacters(in: .whitespaces)) } ?? Int.max
-        let result = Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                            stderr: String(decoding: errData, as: UTF8.self))
         return (result, kib)
     }
 
