@@ -59,5 +59,5 @@ struct CyrusServer: TestServer {
 
 /// Runs `body` with a fresh Cyrus and always stops it.
 func withCyrus<T>(_ body: (CyrusServer) async throws -> T) async throws -> T {
-    try await withServer(CyrusServer.start, body)
+    try await withServer({ try CyrusServer.start() }, body)
 }

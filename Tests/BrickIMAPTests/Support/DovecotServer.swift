@@ -35,8 +35,11 @@ struct DovecotServer: Sendable {
     }
 
     /// Starts a server in a new temporary directory; `capability` replaces what it
-    /// announces after login; `noStartTLS` turns TLS off, so STARTTLS is not offered.
-    static func start(capability: String? = nil, noStartTLS: Bool = false) throws -> DovecotServer {
+    /// announces after login; `noStartTLS` turns TLS off, so STARTTLS is not offered;
+    /// `test` names the test in the server's kept log.
+    static func start(
+        capability: String? = nil, noStartTLS: Bool = false, test: String? = Test.current.map { String(describing: $0.id) }
+    ) throws -> DovecotServer {
         let directory = URL(fileURLWithPath: "/tmp/brick-imap-test-\(UUID().uuidString)")
         let options = (capability.map { ["--capability", $0] } ?? []) + (noStartTLS ? ["--no-starttls"] : [])
         let output = try run(["start", directory.path] + options)
@@ -49,7 +52,7 @@ struct DovecotServer: Sendable {
               let ca = values["CA_FILE"], let mail = values["MAIL_DIR"], let conf = values["DOVECOT_CONF"]
         else { throw ServerError(message: "unexpected output: \(output)") }
         // Names the test in the log the stop keeps (tools/dovecot-test-server).
-        try? Data("\(Test.current.map { String(describing: $0.id) } ?? "no test")\n".utf8)
+        try? Data("\(test ?? "no test")\n".utf8)
             .write(to: directory.appendingPathComponent("test-name"))
         return DovecotServer(directory: directory, imapPort: imap, imapsPort: imaps, caFile: ca, mailDirectory: mail, configFile: conf)
     }
@@ -124,17 +127,32 @@ extension DovecotServer: TestServer {
 
 /// Runs `body` with a server `start` gives and always stops it; when `body` throws,
 /// the last lines of the server's log go to standard error first, so that a failure
-/// such as a connection the server closed can be told from a client's fault.
-func withServer<Server: TestServer, T>(_ start: () throws -> Server, _ body: (Server) async throws -> T) async throws -> T {
-    let server = try start()
+/// such as a connection the server closed can be told from a client's fault. Start
+/// and stop run off the concurrency pool (`offThePool`).
+func withServer<Server: TestServer, T>(
+    _ start: @escaping @Sendable () throws -> Server, _ body: (Server) async throws -> T
+) async throws -> T {
+    let server = try await offThePool(start)
     do {
         let result = try await body(server)
-        server.stop()
+        try await offThePool { server.stop() }
         return result
     } catch {
         printLogTail(of: server, after: error)
-        server.stop()
+        try? await offThePool { server.stop() }
         throw error
+    }
+}
+
+/// Runs `work`, which blocks its thread (a child process and the wait for it), on a
+/// thread of its own instead of one of the Swift concurrency pool's. The pool has one
+/// thread per core: a few tests starting or stopping servers at once (seconds each on
+/// a loaded machine) would stall every other test's tasks meanwhile, so that a client
+/// that got its answer does not send its next command for longer than its read
+/// timeout, or than a server waits.
+func offThePool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread { continuation.resume(with: Result { try work() }) }.start()
     }
 }
 
@@ -149,5 +167,6 @@ func printLogTail(of server: some TestServer, after error: any Error) {
 
 /// Runs `body` with a fresh Dovecot and always stops it.
 func withDovecot<T>(capability: String? = nil, noStartTLS: Bool = false, _ body: (DovecotServer) async throws -> T) async throws -> T {
-    try await withServer({ try DovecotServer.start(capability: capability, noStartTLS: noStartTLS) }, body)
+    let test = Test.current.map { String(describing: $0.id) }
+    return try await withServer({ try DovecotServer.start(capability: capability, noStartTLS: noStartTLS, test: test) }, body)
 }
