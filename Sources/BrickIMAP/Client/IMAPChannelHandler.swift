@@ -33,12 +33,15 @@ final class IMAPChannelHandler: ChannelDuplexHandler {
     private let host: String
     private let logger: Logger
     private let greetingPromise: EventLoopPromise<ResponseText>
+    private let end: ConnectionEnd
 
-    /// Creates a handler; `greeting` is fulfilled by the server's first response.
-    init(host: String, logger: Logger, greeting: EventLoopPromise<ResponseText>) {
+    /// Creates a handler; `greeting` is fulfilled by the server's first response;
+    /// `end` receives the error the connection ends with.
+    init(host: String, logger: Logger, greeting: EventLoopPromise<ResponseText>, end: ConnectionEnd) {
         self.host = host
         self.logger = logger
         self.greetingPromise = greeting
+        self.end = end
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
@@ -139,6 +142,7 @@ final class IMAPChannelHandler: ChannelDuplexHandler {
 
     private func fail(_ error: IMAPError, context: ChannelHandlerContext?) {
         if failure == nil { failure = error }
+        end.record(error)
         greetingPromise.fail(error)
         let pending = promises
         promises.removeAll()

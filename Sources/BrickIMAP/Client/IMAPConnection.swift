@@ -17,6 +17,11 @@ actor IMAPConnection {
     private(set) var serverID: [String: String] = [:]
     private let channel: any Channel
     private let logger: Logger
+    private let end: ConnectionEnd
+
+    /// Completes when the connection has closed, from either side (for tests and
+    /// diagnostics).
+    nonisolated var closed: EventLoopFuture<Void> { channel.closeFuture }
 
     /// Records the server's ID answer.
     func recordServerID(_ fields: [IDField]) {
@@ -26,7 +31,8 @@ actor IMAPConnection {
     /// The server's known defects that change what the client asks for.
     var quirks: ServerQuirks { ServerQuirks(serverID: serverID) }
 
-    private init(endpoint: IMAPEndpoint, channel: any Channel, capabilities: Capabilities, logger: Logger) {
+    private init(endpoint: IMAPEndpoint, channel: any Channel, capabilities: Capabilities, logger: Logger, end: ConnectionEnd) {
+        self.end = end
         self.endpoint = endpoint
         self.channel = channel
         self.capabilities = capabilities
@@ -45,6 +51,7 @@ actor IMAPConnection {
         let tlsContext = try endpoint.tls == .never ? nil : makeTLSContext(endpoint)
         let loop = group.next()
         let greeting = loop.makePromise(of: ResponseText.self)
+        let end = ConnectionEnd()
         let implicitContext = endpoint.tls == .implicit ? tlsContext : nil
         let bootstrap = ClientBootstrap(group: loop)
             .connectTimeout(.milliseconds(Int64(endpoint.connectTimeout * 1000)))
@@ -55,7 +62,7 @@ actor IMAPConnection {
                         try pipeline.addHandler(NIOSSLClientHandler(context: implicitContext, serverHostname: sniName(host)))
                     }
                     try pipeline.addHandler(IdleStateHandler(readTimeout: .milliseconds(Int64(endpoint.readTimeout * 1000))))
-                    try pipeline.addHandler(IMAPChannelHandler(host: host, logger: logger, greeting: greeting))
+                    try pipeline.addHandler(IMAPChannelHandler(host: host, logger: logger, greeting: greeting, end: end))
                 }
             }
         let channel: any Channel
@@ -74,7 +81,7 @@ actor IMAPConnection {
         }
         var capabilities = Capabilities([])
         if case .capability(let names) = text.code { capabilities = Capabilities(names) }
-        let connection = IMAPConnection(endpoint: endpoint, channel: channel, capabilities: capabilities, logger: logger)
+        let connection = IMAPConnection(endpoint: endpoint, channel: channel, capabilities: capabilities, logger: logger, end: end)
         do {
             if capabilities.names.isEmpty { try await connection.refreshCapabilities() }
             if let tlsContext, endpoint.tls == .startTLS {
@@ -132,11 +139,14 @@ actor IMAPConnection {
             onUntagged: onUntagged)
         commandCounts[command.name, default: 0] += 1
         // A write to a channel that has closed never reaches the handler: fail the
-        // command here, or its caller would wait forever.
+        // command here, or its caller would wait forever, with why the connection
+        // ended when the handler saw it (a server's BYE, say "Disconnected for
+        // inactivity"), else with the write's own error.
         let written = channel.eventLoop.makePromise(of: Void.self)
         let host = endpoint.host
+        let end = self.end
         written.futureResult.whenFailure { error in
-            promise.fail(IMAPError.connectionClosed(host: host, serverText: String(describing: error)))
+            promise.fail(end.recorded ?? IMAPError.connectionClosed(host: host, serverText: String(describing: error)))
         }
         if flush {
             channel.writeAndFlush(request, promise: written)
