@@ -23,20 +23,29 @@ import Testing
         }
     }
 
-    @Test func rowsThatChangedIdsKeepNoOtherItemsWords() throws {
-        let dir = TemporaryDirectory()
+    /// k1, a message about a merger.
+    static let quarterly = makeItem("k1", raw: makeMessage(subject: "Quarterly report", body: "The merger contract is signed.\r\n"))
+
+    /// A primary whose first run backed up `items` into INBOX, and a replica that
+    /// imported it as a full bundle and indexed the messages' text.
+    private func shipped(in dir: TemporaryDirectory, _ items: [SourceItem]) throws
+        -> (primary: UserStore, replica: UserStore, first: RunHandle, inbox: StoredFolder)
+    {
         let primary = try openStore(dir.url.appendingPathComponent("primary"))
         let replica = try openStore(dir.url.appendingPathComponent("replica"))
         let first = try primary.beginRun(kind: "backup")
         let inbox = try primary.ensureFolder(.inbox, run: first).folder
-        let lunch = makeMessage(subject: "Lunch", body: "Sandwiches at noon.\r\n")
-        _ = try primary.commit(ChangeBatch(added: [
-            makeItem("k1", raw: makeMessage(subject: "Quarterly report", body: "The merger contract is signed.\r\n")),
-            makeItem("k2", raw: lunch),
-        ]), to: inbox, run: first)
+        _ = try primary.commit(ChangeBatch(added: items), to: inbox, run: first)
         try primary.finishRun(first, totals: RunTotals(), status: "ok")
         try ship(primary, after: 0, to: replica, sequence: 1)
         _ = try replica.rebuildTextIndex()
+        return (primary, replica, first, inbox)
+    }
+
+    @Test func rowsThatChangedIdsKeepNoOtherItemsWords() throws {
+        let dir = TemporaryDirectory()
+        let lunch = makeMessage(subject: "Lunch", body: "Sandwiches at noon.\r\n")
+        let (primary, replica, _, _) = try shipped(in: dir, [Self.quarterly, makeItem("k2", raw: lunch)])
         #expect(try search(replica, "merger") == ["k1"])
         #expect(try search(replica, "sandwiches") == ["k2"])
 
@@ -64,16 +73,7 @@ import Testing
 
     @Test func aKeyBackUnderANewIdLeavesNoEntryForTheOldIdToPassOn() throws {
         let dir = TemporaryDirectory()
-        let primary = try openStore(dir.url.appendingPathComponent("primary"))
-        let replica = try openStore(dir.url.appendingPathComponent("replica"))
-        let first = try primary.beginRun(kind: "backup")
-        let inbox = try primary.ensureFolder(.inbox, run: first).folder
-        _ = try primary.commit(ChangeBatch(added: [
-            makeItem("k1", raw: makeMessage(subject: "Quarterly report", body: "The merger contract is signed.\r\n")),
-        ]), to: inbox, run: first)
-        try primary.finishRun(first, totals: RunTotals(), status: "ok")
-        try ship(primary, after: 0, to: replica, sequence: 1)
-        _ = try replica.rebuildTextIndex()
+        let (primary, replica, first, inbox) = try shipped(in: dir, [Self.quarterly])
 
         // k1 comes back under id 7; later another message is given id 1.
         try primary.withCatalog { db in try db.execute(sql: "UPDATE items SET id = 7") }
