@@ -6,6 +6,8 @@ public enum BundleError: Error, CustomStringConvertible, Sendable, Equatable {
     case notABundle
     /// A bundle of a newer format than this code reads.
     case unsupportedVersion(UInt16)
+    /// The record checksum's hash function failed (it could not allocate its state).
+    case hashing(String)
     /// The header is damaged (its checksum does not match, or a field is missing).
     case damagedHeader(String)
     /// A record's head or payload does not match its checksum.
@@ -37,7 +39,9 @@ public enum BundleError: Error, CustomStringConvertible, Sendable, Equatable {
         switch self {
         case .notABundle: return "not a Brick bundle"
         case .unsupportedVersion(let version):
-            return "bundle format \(version) is newer than this Brick reads (\(BundleFormat.version))"
+            let readable = BundleFormat.readableVersions
+            return "bundle format \(version) is newer than this Brick reads (\(readable.lowerBound) to \(readable.upperBound))"
+        case .hashing(let detail): return "record checksum: \(detail)"
         case .damagedHeader(let detail): return "damaged bundle header: \(detail)"
         case .damagedRecord(let index, let offset, let detail):
             return "damaged record \(index) at byte \(offset): \(detail)"
