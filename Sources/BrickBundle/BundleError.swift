@@ -6,6 +6,8 @@ public enum BundleError: Error, CustomStringConvertible, Sendable, Equatable {
     case notABundle
     /// A bundle of a newer format than this code reads.
     case unsupportedVersion(UInt16)
+    /// An encrypted bundle's envelope of a newer version than this code reads (§9.2).
+    case unsupportedEnvelopeVersion(UInt16)
     /// The record checksum's hash function failed (it could not allocate its state).
     case hashing(String)
     /// The header is damaged (its checksum does not match, or a field is missing).
@@ -41,6 +43,8 @@ public enum BundleError: Error, CustomStringConvertible, Sendable, Equatable {
         case .unsupportedVersion(let version):
             let readable = BundleFormat.readableVersions
             return "bundle format \(version) is newer than this Brick reads (\(readable.lowerBound) to \(readable.upperBound))"
+        case .unsupportedEnvelopeVersion(let version):
+            return "bundle envelope version \(version) is newer than this Brick reads (\(EnvelopeFormat.version))"
         case .hashing(let detail): return "record checksum: \(detail)"
         case .damagedHeader(let detail): return "damaged bundle header: \(detail)"
         case .damagedRecord(let index, let offset, let detail):

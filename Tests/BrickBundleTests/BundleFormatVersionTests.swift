@@ -104,6 +104,15 @@ import Testing
         #expect("\(BundleError.unsupportedVersion(3))" == "bundle format 3 is newer than this Brick reads (1 to 2)")
     }
 
+    @Test func aNewerEnvelopeIsRefusedAsAnEnvelopeNotAsABundleFormat() throws {
+        var bytes = [UInt8](try Data(contentsOf: Self.fixtures.appendingPathComponent("encrypted.bundle")))
+        bytes[8] = 2
+        #expect(throws: BundleError.unsupportedEnvelopeVersion(2)) {
+            _ = try BundleReader.open(from: BundleMemoryInput(bytes), identities: [])
+        }
+        #expect("\(BundleError.unsupportedEnvelopeVersion(2))" == "bundle envelope version 2 is newer than this Brick reads (1)")
+    }
+
     @Test func aFlippedChecksumByteOfAVersionTwoRecordIsNamedAndTheScanGoesOn() throws {
         defer { try? FileManager.default.removeItem(at: directory) }
         var bytes = try BundleSamples.bundle(valueSize: 30_000).bytes
