@@ -8,6 +8,9 @@ public enum BundleError: Error, CustomStringConvertible, Sendable, Equatable {
     case unsupportedVersion(UInt16)
     /// An encrypted bundle's envelope of a newer version than this code reads (§9.2).
     case unsupportedEnvelopeVersion(UInt16)
+    /// A bundle file of a directory whose header does not read (damaged, or of a newer
+    /// format), so its user's chain cannot be listed.
+    case unreadableBundle(path: String, detail: String)
     /// The record checksum's hash function failed (it could not allocate its state).
     case hashing(String)
     /// The header is damaged (its checksum does not match, or a field is missing).
@@ -45,6 +48,7 @@ public enum BundleError: Error, CustomStringConvertible, Sendable, Equatable {
             return "bundle format \(version) is newer than this Brick reads (\(readable.lowerBound) to \(readable.upperBound))"
         case .unsupportedEnvelopeVersion(let version):
             return "bundle envelope version \(version) is newer than this Brick reads (\(EnvelopeFormat.version))"
+        case .unreadableBundle(let path, let detail): return "\(path): \(detail)"
         case .hashing(let detail): return "record checksum: \(detail)"
         case .damagedHeader(let detail): return "damaged bundle header: \(detail)"
         case .damagedRecord(let index, let offset, let detail):

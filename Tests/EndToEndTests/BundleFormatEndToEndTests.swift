@@ -93,5 +93,11 @@ import Testing
         #expect(imported.status != 0)
         let lines = imported.stderr.split(separator: "\n")
         #expect(lines.count == 1 && lines[0].contains(file.lastPathComponent) && lines[0].contains("bundle format 3"), "\(imported.stderr)")
+        let fromDirectory = try site.importing([site.bundles.path])
+        #expect(fromDirectory.status != 0)
+        let directoryLines = fromDirectory.stderr.split(separator: "\n")
+        #expect(
+            directoryLines.count == 1 && directoryLines[0].contains(file.path) && directoryLines[0].contains("bundle format 3"),
+            "\(fromDirectory.stderr)")
     }
 }
