@@ -45,6 +45,36 @@ import Testing
         #expect(try Self.items(Data(listed.stdout.utf8)) == (try Self.items(expected)))
     }
 
+    /// The chain digest a bundle file stands for, its records read and checked.
+    static func chainDigest(_ url: URL) throws -> [UInt8]? {
+        let reader = try #require(try BundleReader.next(from: BundleFileInput(url: url)))
+        while try reader.nextRecord() != nil { try reader.skipPayload() }
+        return reader.chainDigest
+    }
+
+    @Test func versionOneBundlesConsolidateIntoVersionTwoUnderTheSameChainDigest() throws {
+        let work = try Workspace()
+        let bundles = work.url.appendingPathComponent("bundles")
+        try FileManager.default.copyItem(at: Tools.packageRoot.appendingPathComponent("Fixtures/bundle-format-1"), to: bundles)
+        let last = bundles.appendingPathComponent("alice/0000000002.bundle")
+        let digest = try Self.chainDigest(last)
+        let folded = try Tools.run(
+            "brick-backup", ["bundles", "consolidate", bundles.path, "--keep-daily", "1", "--keep-weekly", "0", "--keep-monthly", "0"])
+        #expect(folded.status == 0 && folded.stdout.contains("folded 1 of 2 bundles"), "\(folded.stdout)\(folded.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: bundles.appendingPathComponent("alice/0000000001.bundle").path))
+        #expect(try Data(contentsOf: last)[8] == 2, "the fold is written in bundle format 2")
+        #expect(try Self.chainDigest(last) == digest, "it stands in for bundle 2 under bundle 2's chain digest")
+        let verify = try Tools.run("brick-backup", ["bundles", "verify", bundles.path])
+        #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
+        let replica = work.url.appendingPathComponent("replica")
+        let imported = try Tools.run("brick-backup", ["import", bundles.path, "--store", replica.path, "--progress", "never"])
+        #expect(imported.status == 0, "\(imported.stdout)\(imported.stderr)")
+        let listed = try Tools.run(
+            "brick-backup", ["index", replica.appendingPathComponent("alice").path, "--format", "json", "--deleted", "yes"])
+        let expected = try Data(contentsOf: Tools.packageRoot.appendingPathComponent("Fixtures/bundle-format-1/expected-index.json"))
+        #expect(try Self.items(Data(listed.stdout.utf8)) == (try Self.items(expected)))
+    }
+
     @Test func theVersionOneEncryptionVectorStillVerifies() throws {
         let work = try Workspace()
         let fixture = Tools.packageRoot.appendingPathComponent("Fixtures/bundle-encryption/plain.bundle")
