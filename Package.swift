@@ -31,6 +31,8 @@ let package = Package(
                        providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CLibXML2", path: "Sources/CLibXML2", pkgConfig: "libxml-2.0",
                        providers: [.apt(["libxml2-dev"])]),
+        .systemLibrary(name: "CXXHash", path: "Sources/CXXHash", pkgConfig: "libxxhash",
+                       providers: [.apt(["libxxhash-dev"])]),
 
         // libdb's page checksum, vectorized, exported so libdb's PLT calls land on it
         // (docs/DESIGN.md "Page checksum"); every executable that opens item files links it.
@@ -42,6 +44,7 @@ let package = Package(
         .target(name: "BerkeleyDB", dependencies: ["CBerkeleyDB", "CPageHash"]),
         .target(name: "LZ4", dependencies: ["CLZ4"]),
         .target(name: "LibCrypto", dependencies: ["CLibCrypto"]),
+        .target(name: "XXHash", dependencies: ["CXXHash"]),
 
         // Shared value types: folder paths, keys, flags, the source contract.
         .target(name: "BrickCore"),
@@ -61,7 +64,7 @@ let package = Package(
         .target(name: "BrickCalendar", dependencies: ["BrickCore"]),
 
         // Off-site bundles: the framed, checksummed file format (no store knowledge).
-        .target(name: "BrickBundle", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "BrickBundle", dependencies: ["XXHash", .product(name: "Crypto", package: "swift-crypto")]),
 
         // Sources (and restore targets of the same kind).
         .target(name: "BrickMaildir", dependencies: ["BrickCore", "BrickMessage"]),
@@ -123,6 +126,7 @@ let package = Package(
         .target(name: "BrickTestSupport", path: "Tests/BrickTestSupport"),
         .testTarget(name: "BerkeleyDBTests", dependencies: ["BerkeleyDB", "CPageHash"]),
         .testTarget(name: "LZ4Tests", dependencies: ["LZ4"]),
+        .testTarget(name: "XXHashTests", dependencies: ["XXHash"]),
         .testTarget(name: "LibCryptoTests", dependencies: ["LibCrypto", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "BrickCoreTests", dependencies: ["BrickCore"]),
         .testTarget(name: "BrickBundleTests", dependencies: ["BrickBundle"]),

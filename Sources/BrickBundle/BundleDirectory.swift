@@ -53,7 +53,14 @@ public enum BundleDirectory {
         let userDirectory = directory.appendingPathComponent(user, isDirectory: true)
         let names = try FileManager.default.contentsOfDirectory(atPath: userDirectory.path)
             .filter { $0.hasSuffix(".bundle") && !$0.hasPrefix(".") }
-        var infos = try names.map { try BundleFileInfo.read(userDirectory.appendingPathComponent($0)) }
+        var infos = try names.map { name in
+            let url = userDirectory.appendingPathComponent(name)
+            do {
+                return try BundleFileInfo.read(url)
+            } catch let error as BundleError {
+                throw BundleError.unreadableBundle(path: url.path, detail: "\(error)")
+            }
+        }
         infos.sort { $0.header.sequence < $1.header.sequence }
         var kept: [BundleFileInfo] = []
         var folded: [URL] = []

@@ -6,6 +6,13 @@ public enum BundleError: Error, CustomStringConvertible, Sendable, Equatable {
     case notABundle
     /// A bundle of a newer format than this code reads.
     case unsupportedVersion(UInt16)
+    /// An encrypted bundle's envelope of a newer version than this code reads (§9.2).
+    case unsupportedEnvelopeVersion(UInt16)
+    /// A bundle file of a directory whose header does not read (damaged, or of a newer
+    /// format), so its user's chain cannot be listed.
+    case unreadableBundle(path: String, detail: String)
+    /// The record checksum's hash function failed (it could not allocate its state).
+    case hashing(String)
     /// The header is damaged (its checksum does not match, or a field is missing).
     case damagedHeader(String)
     /// A record's head or payload does not match its checksum.
@@ -37,7 +44,12 @@ public enum BundleError: Error, CustomStringConvertible, Sendable, Equatable {
         switch self {
         case .notABundle: return "not a Brick bundle"
         case .unsupportedVersion(let version):
-            return "bundle format \(version) is newer than this Brick reads (\(BundleFormat.version))"
+            let readable = BundleFormat.readableVersions
+            return "bundle format \(version) is newer than this Brick reads (\(readable.lowerBound) to \(readable.upperBound))"
+        case .unsupportedEnvelopeVersion(let version):
+            return "bundle envelope version \(version) is newer than this Brick reads (\(EnvelopeFormat.version))"
+        case .unreadableBundle(let path, let detail): return "\(path): \(detail)"
+        case .hashing(let detail): return "record checksum: \(detail)"
         case .damagedHeader(let detail): return "damaged bundle header: \(detail)"
         case .damagedRecord(let index, let offset, let detail):
             return "damaged record \(index) at byte \(offset): \(detail)"

@@ -3,8 +3,11 @@
 enum BundleFormat {
     /// Format constant (§8.1): the first eight bytes of every bundle.
     static let magic: [UInt8] = Array("BRKBUNDL".utf8)
-    /// Format constant (§8.1): the bundle format version this code writes and reads.
-    static let version: UInt16 = 1
+    /// Format constant (§8.1): the bundle format version this code writes.
+    static let version: UInt16 = 2
+    /// Format constant (§8.1): the bundle format versions this code reads: 1 (SHA-256
+    /// record checksums) and 2 (XXH3-128 record checksums).
+    static let readableVersions: ClosedRange<UInt16> = 1...2
     /// Format constant (§8.2): the first four bytes of every record.
     static let recordMagic: [UInt8] = Array("BRKR".utf8)
     /// Format constant (§8.4): the last eight bytes of every bundle.
@@ -12,7 +15,8 @@ enum BundleFormat {
     /// Format constant (§8.2): bytes of a record head (magic, type, flags, index,
     /// length, head check).
     static let recordHeadSize = 28
-    /// Format constant (§8.2): bytes of a SHA-256 checksum.
+    /// Format constant (§8.1, §8.4): bytes of a SHA-256 checksum (the header checksum
+    /// and the bundle digest, in every version).
     static let checksumSize = 32
     /// Format constant (§8.2): record flag bit 0, "a reader that does not know this
     /// type may skip the record".

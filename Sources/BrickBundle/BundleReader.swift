@@ -20,9 +20,12 @@ public final class BundleReader {
     }
     /// Byte offset of the bundle's start in its input.
     public let startOffset: UInt64
+    /// The bundle format version it was written in (docs/FORMAT.md §8.1): 1 or 2.
+    public let version: UInt16
 
     private let input: BufferedBundleInput
     private var digest = SHA256()
+    private let checksum: RecordChecksum
     private var current: (head: BundleRecordHead, consumed: Bool)?
     private var nextIndex: UInt64 = 0
     private var payloadBytes: UInt64 = 0
@@ -77,16 +80,18 @@ public final class BundleReader {
         let versionBytes = try input.readExactly(2)
         var cursor = ByteCursor(versionBytes)
         let version = cursor.read(UInt16.self) ?? 0
-        guard version == BundleFormat.version else { throw BundleError.unsupportedVersion(version) }
+        guard BundleFormat.readableVersions.contains(version) else { throw BundleError.unsupportedVersion(version) }
+        self.version = version
+        checksum = try RecordChecksum(version: version)
         let lengthBytes = try input.readExactly(4)
         cursor = ByteCursor(lengthBytes)
         let length = Int(cursor.read(UInt32.self) ?? 0)
         guard length <= BundleFormat.maximumHeaderSize else { throw BundleError.damagedHeader("length \(length)") }
         let fieldBytes = try input.readExactly(length)
         start += versionBytes + lengthBytes + fieldBytes
-        let checksum = try input.readExactly(BundleFormat.checksumSize)
-        guard checksum == Array(SHA256.hash(data: start)) else { throw BundleError.damagedHeader("checksum mismatch") }
-        digest.update(data: checksum)
+        let headerChecksum = try input.readExactly(BundleFormat.checksumSize)
+        guard headerChecksum == Array(SHA256.hash(data: start)) else { throw BundleError.damagedHeader("checksum mismatch") }
+        digest.update(data: headerChecksum)
         header = try BundleHeader(fields: BundleFields(decoding: fieldBytes))
     }
 
@@ -139,20 +144,19 @@ public final class BundleReader {
     public func readPayload(chunkSize: Int, _ body: ([UInt8]) throws -> Void) throws {
         let record = try currentRecord()
         current?.consumed = true
-        var checksum = SHA256()
-        checksum.update(data: RecordHead(
+        try checksum.start(head: RecordHead(
             type: record.type.rawValue, flags: record.skippable ? BundleFormat.skippableFlag : 0,
             index: record.index, length: record.length).encoded)
         var remaining = record.length
         let size = max(1, min(chunkSize, 4 << 20))
         while remaining > 0 {
             let chunk = try input.readExactly(Int(min(UInt64(size), remaining)))
-            checksum.update(data: chunk)
+            try checksum.update(chunk)
             remaining -= UInt64(chunk.count)
             try body(chunk)
         }
-        let sum = try input.readExactly(BundleFormat.checksumSize)
-        guard sum == Array(checksum.finalize()) else {
+        let sum = try input.readExactly(checksum.size)
+        guard sum == checksum.finish() else {
             throw BundleError.damagedRecord(index: record.index, offset: record.offset, detail: "checksum mismatch")
         }
         digest.update(data: sum)

@@ -57,9 +57,13 @@ public enum BundleScan {
         var report = BundleScanReport()
         var digest = SHA256()
         var payloadBytes: UInt64 = 0
+        /// The record checksum of the bundle's format version, once the header was read.
+        var checksum: RecordChecksum?
 
         mutating func run() throws(BundleError) -> BundleScanReport {
             var offset = try readHeader()
+            guard let checksum else { return report }
+            let sumSize = UInt64(checksum.size)
             var expected: UInt64 = 0
             while offset < size {
                 guard let head = RecordHead(decoding: try read(at: offset, count: BundleFormat.recordHeadSize)) else {
@@ -73,13 +77,13 @@ public enum BundleScan {
                         index: expected, offset: offset, detail: "records \(expected)…\(head.index) missing or out of order"))
                 }
                 expected = head.index + 1
-                let end = offset + UInt64(BundleFormat.recordHeadSize) + head.length + UInt64(BundleFormat.checksumSize)
-                guard end <= size, head.length <= size else {
+                guard head.length <= size, offset + UInt64(BundleFormat.recordHeadSize) + head.length + sumSize <= size else {
                     report.damage.append(BundleDamage(index: head.index, offset: offset, detail: "truncated"))
                     return report
                 }
-                let (sum, payload) = try checksum(head, at: offset, keep: head.type == BundleRecordType.trailer.rawValue)
-                let stored = try read(at: end - UInt64(BundleFormat.checksumSize), count: BundleFormat.checksumSize)
+                let end = offset + UInt64(BundleFormat.recordHeadSize) + head.length + sumSize
+                let (sum, payload) = try sum(of: head, at: offset, with: checksum, keep: head.type == BundleRecordType.trailer.rawValue)
+                let stored = try read(at: end - sumSize, count: Int(sumSize))
                 digest.update(data: stored)
                 if sum != stored {
                     report.damage.append(BundleDamage(index: head.index, offset: offset, detail: "checksum mismatch"))
@@ -104,7 +108,8 @@ public enum BundleScan {
             let fixed = try read(at: 8, count: 6)
             var cursor = ByteCursor(fixed)
             let version = cursor.read(UInt16.self) ?? 0
-            guard version == BundleFormat.version else { throw .unsupportedVersion(version) }
+            guard BundleFormat.readableVersions.contains(version) else { throw .unsupportedVersion(version) }
+            checksum = try RecordChecksum(version: version)
             let length = UInt64(cursor.read(UInt32.self) ?? 0)
             let fieldsEnd = 14 + length
             guard length <= UInt64(BundleFormat.maximumHeaderSize), fieldsEnd + 32 <= size else {
@@ -147,21 +152,22 @@ public enum BundleScan {
             }
         }
 
-        /// SHA-256 of a record's head and payload, read in pieces; keeps the payload when asked.
-        func checksum(_ head: RecordHead, at offset: UInt64, keep: Bool) throws(BundleError) -> ([UInt8], [UInt8]) {
-            var sum = SHA256()
-            sum.update(data: head.encoded)
+        /// The checksum of a record's head and payload, read in pieces; keeps the payload when asked.
+        func sum(
+            of head: RecordHead, at offset: UInt64, with sum: RecordChecksum, keep: Bool
+        ) throws(BundleError) -> ([UInt8], [UInt8]) {
+            try sum.start(head: head.encoded)
             var kept: [UInt8] = []
             var position = offset + UInt64(BundleFormat.recordHeadSize)
             var remaining = head.length
             while remaining > 0 {
                 let chunk = try read(at: position, count: Int(min(remaining, 1 << 20)))
-                sum.update(data: chunk)
+                try sum.update(chunk)
                 if keep { kept += chunk }
                 position += UInt64(chunk.count)
                 remaining -= UInt64(chunk.count)
             }
-            return (Array(sum.finalize()), kept)
+            return (sum.finish(), kept)
         }
 
         /// The offset of the next intact record head after `offset`.

@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 
 /// What the end of a bundle file says, read without its records (docs/FORMAT.md §8.4,
@@ -31,22 +30,30 @@ public struct BundleTail: Sendable {
             guard Array(end[76...]) == EnvelopeFormat.endMagic else { throw BundleError.damagedTrailer("no end mark") }
             return BundleTail(chainDigest: Array(end[12..<44]), counts: nil)
         }
+        guard size >= 10 else { throw BundleError.truncated(offset: size) }
+        var cursor = ByteCursor(try file.read(at: 8, count: 2))
+        let version = cursor.read(UInt16.self) ?? 0
+        guard BundleFormat.readableVersions.contains(version) else { throw BundleError.unsupportedVersion(version) }
+        let checksum = try RecordChecksum(version: version)
+        let sumSize = checksum.size
         let count = Int(min(size, UInt64(searchedBytes)))
         let bytes = try file.read(at: size - UInt64(count), count: count)
-        let minimum = BundleFormat.recordHeadSize + 2 * BundleFormat.checksumSize + BundleFormat.endMagic.count
+        let minimum = BundleFormat.recordHeadSize + sumSize + BundleFormat.checksumSize + BundleFormat.endMagic.count
         guard count >= minimum, Array(bytes[(count - 8)...]) == BundleFormat.endMagic else {
             throw BundleError.damagedTrailer("no end mark")
         }
         let digest = Array(bytes[(count - 40)..<(count - 8)])
         let recordEnd = count - 40
-        var start = recordEnd - BundleFormat.recordHeadSize - BundleFormat.checksumSize
+        var start = recordEnd - BundleFormat.recordHeadSize - sumSize
         while start >= 0 {
             if bytes[start] == BundleFormat.recordMagic[0], let head = RecordHead(decoding: Array(bytes[start..<start + BundleFormat.recordHeadSize])),
                 head.type == BundleRecordType.trailer.rawValue,
-                UInt64(start + BundleFormat.recordHeadSize + BundleFormat.checksumSize) + head.length == UInt64(recordEnd)
+                UInt64(start + BundleFormat.recordHeadSize + sumSize) + head.length == UInt64(recordEnd)
             {
-                let payloadEnd = recordEnd - BundleFormat.checksumSize
-                guard Array(bytes[payloadEnd..<recordEnd]) == Array(SHA256.hash(data: bytes[start..<payloadEnd])) else {
+                let payloadEnd = recordEnd - sumSize
+                try checksum.start(head: Array(bytes[start..<start + BundleFormat.recordHeadSize]))
+                try checksum.update(Array(bytes[(start + BundleFormat.recordHeadSize)..<payloadEnd]))
+                guard Array(bytes[payloadEnd..<recordEnd]) == checksum.finish() else {
                     throw BundleError.damagedTrailer("checksum mismatch")
                 }
                 let trailer = try BundleTrailer(fields: BundleFields(decoding: Array(bytes[(start + BundleFormat.recordHeadSize)..<payloadEnd])))

@@ -17,17 +17,24 @@ public final class BundleWriter {
 
     /// Writes the header to `output`; records are hashed and written on a second
     /// thread (`RecordPipe`) while the caller produces the next ones.
-    public init(header: BundleHeader, output: any BundleOutput) throws {
+    public convenience init(header: BundleHeader, output: any BundleOutput) throws {
+        try self.init(header: header, output: output, version: BundleFormat.version)
+    }
+
+    /// Writes a bundle of format `version`: Brick writes version 2; version 1 is written
+    /// only by tests of chains that mix the two, as older Bricks left them.
+    init(header: BundleHeader, output: any BundleOutput, version: UInt16) throws {
+        guard BundleFormat.readableVersions.contains(version) else { throw BundleError.unsupportedVersion(version) }
         self.output = output
         var start = BundleFormat.magic
-        start.appendLittleEndian(BundleFormat.version)
+        start.appendLittleEndian(version)
         let fields = header.fields.encoded()
         start.appendLittleEndian(UInt32(fields.count))
         start += fields
         let checksum = Array(SHA256.hash(data: start))
         var digest = SHA256()
         digest.update(data: checksum)
-        pipe = RecordPipe(output: output, digest: digest)
+        pipe = RecordPipe(output: output, digest: digest, record: try RecordChecksum(version: version))
         queue(.raw(start + checksum))
     }
 

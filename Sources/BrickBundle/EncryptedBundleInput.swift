@@ -39,7 +39,7 @@ public final class EncryptedBundleInput: BundleInput {
         let fixed = try input.readExactly(4 + 16)
         var cursor = ByteCursor(fixed)
         let version = cursor.read(UInt16.self) ?? 0
-        guard version == EnvelopeFormat.version else { throw BundleError.unsupportedVersion(version) }
+        guard version == EnvelopeFormat.version else { throw BundleError.unsupportedEnvelopeVersion(version) }
         let count = Int(cursor.read(UInt16.self) ?? 0)
         guard count >= 1, count <= EnvelopeFormat.maximumRecipients else { throw BundleError.damagedHeader("\(count) recipients") }
         let salt = Array(fixed[4...])

@@ -15,7 +15,7 @@ enum RecordPiece {
 
 /// The second core of a bundle writer (docs/DESIGN.md, "Off-site copies"): the thread
 /// that reads the store hands records over in batches, and this pipe's own thread hashes
-/// them (each record's SHA-256 and the bundle digest) and writes them to the output, so
+/// them (each record's checksum, §8.2, and the bundle digest) and writes them to the output, so
 /// reading values and hashing them run at the same time. At most `capacity` bytes wait
 /// between the two threads, so memory stays bounded; the order of the bytes is the
 /// order they were handed over.
@@ -30,14 +30,16 @@ final class RecordPipe: @unchecked Sendable {
     private var done = false
     private var failure: (any Error)?
     private var digest: SHA256
-    private var record = SHA256()
+    private let record: RecordChecksum
     private var buffer: [UInt8] = []
     private static let flushThreshold = 256 << 10
 
-    /// Starts the thread; `digest` already holds the header's checksum.
-    init(output: any BundleOutput, digest: SHA256, capacity: Int = 8 << 20) {
+    /// Starts the thread; `digest` already holds the header's checksum, and records
+    /// get `record`'s kind of checksum.
+    init(output: any BundleOutput, digest: SHA256, record: RecordChecksum, capacity: Int = 8 << 20) {
         self.output = output
         self.digest = digest
+        self.record = record
         self.capacity = capacity
         buffer.reserveCapacity(RecordPipe.flushThreshold)
         let thread = Thread { [self] in run() }
@@ -121,14 +123,13 @@ final class RecordPipe: @unchecked Sendable {
         case .raw(let bytes):
             try emit(bytes)
         case .head(let bytes):
-            record = SHA256()
-            record.update(data: bytes)
+            try record.start(head: bytes)
             try emit(bytes)
         case .payload(let bytes):
-            record.update(data: bytes)
+            try record.update(bytes)
             try emit(bytes)
         case .end:
-            let sum = Array(record.finalize())
+            let sum = record.finish()
             digest.update(data: sum)
             try emit(sum)
         }

@@ -65,7 +65,17 @@ public enum BundleChainCheck {
                 entries.append(encrypted(url, size: size, recipients: recipients, identities: identities))
                 continue
             }
-            let report = try BundleScan.scan(url)
+            let report: BundleScanReport
+            do {
+                report = try BundleScan.scan(url)
+            } catch {
+                // A bundle of a later Brick: said on its own line, and the chain goes on.
+                guard case .unsupportedVersion = error else { throw error }
+                entries.append(BundleChainEntry(
+                    url: url, header: nil, size: size, items: 0, values: 0, dataRead: false,
+                    damage: ["\(error)"], chainDigest: nil))
+                continue
+            }
             var damage = report.damage.map(\.description)
             if report.header == nil && damage.isEmpty { damage.append("the header does not read") }
             if report.trailer == nil && damage.isEmpty { damage.append("the bundle ends without a valid trailer") }

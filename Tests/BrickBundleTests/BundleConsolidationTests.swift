@@ -1,4 +1,4 @@
-import BrickBundle
+@testable import BrickBundle
 import Foundation
 import Testing
 
@@ -33,8 +33,10 @@ struct ToyStore: Equatable {
         }
     }
 
-    static func write(_ changes: [Change], header: BundleHeader, to output: any BundleOutput) throws -> BundleTrailer {
-        let writer = try BundleWriter(header: header, output: output)
+    static func write(
+        _ changes: [Change], header: BundleHeader, to output: any BundleOutput, version: UInt16 = 2
+    ) throws -> BundleTrailer {
+        let writer = try BundleWriter(header: header, output: output, version: version)
         for change in changes {
             var fields = BundleFields()
             switch change {
