@@ -7,8 +7,8 @@ import Foundation
 struct ItemJob {
     /// Item row (type 2) or item change (type 10).
     var type: BundleRecordType
-    /// The record's fields.
-    var fields: BundleFields
+    /// The record's payload: its fields, coded (`ItemRowCoder`).
+    var payload: [UInt8]
     /// The folder and key of the value that follows the record (type 3), nil for none.
     var value: (folder: FolderID, key: String)?
 }
@@ -35,6 +35,7 @@ final class ItemStage: @unchecked Sendable {
     private var failure: (any Error)?
     private var valueCount = 0
     private var valueByteCount: Int64 = 0
+    private var advisedFolder: FolderID?
 
     /// Starts the thread, which appends to `writer` until `finish()` or `cancel()`;
     /// nothing else may use `writer` until then.
@@ -109,8 +110,12 @@ final class ItemStage: @unchecked Sendable {
     }
 
     private func append(_ job: ItemJob) throws {
-        try writer.append(job.type, job.fields)
+        try writer.appendStreamed(job.type, length: UInt64(job.payload.count)) { write in try write(job.payload) }
         guard let (folder, key) = job.value else { return }
+        if advisedFolder != folder {
+            advisedFolder = folder
+            store.adviseWillRead(folderID: folder)
+        }
         // A value of body kind 2 goes as one record: its own bytes, then its segments'
         // (FORMAT.md §8.5); memory holds one segment.
         guard let value = try store.storedValuePieces(folderID: folder, key: key) else {
