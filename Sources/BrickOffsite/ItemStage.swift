@@ -35,7 +35,6 @@ final class ItemStage: @unchecked Sendable {
     private var failure: (any Error)?
     private var valueCount = 0
     private var valueByteCount: Int64 = 0
-    private var advisedFolder: FolderID?
 
     /// Starts the thread, which appends to `writer` until `finish()` or `cancel()`;
     /// nothing else may use `writer` until then.
@@ -112,10 +111,6 @@ final class ItemStage: @unchecked Sendable {
     private func append(_ job: ItemJob) throws {
         try writer.appendStreamed(job.type, length: UInt64(job.payload.count)) { write in try write(job.payload) }
         guard let (folder, key) = job.value else { return }
-        if advisedFolder != folder {
-            advisedFolder = folder
-            store.adviseWillRead(folderID: folder)
-        }
         // A value of body kind 2 goes as one record: its own bytes, then its segments'
         // (FORMAT.md §8.5); memory holds one segment.
         guard let value = try store.storedValuePieces(folderID: folder, key: key) else {

@@ -1,4 +1,3 @@
-import Foundation
 import GRDB
 
 /// The item rows of an export read column by column (docs/DESIGN.md, "Off-site
@@ -41,18 +40,6 @@ extension UserStore {
             if let last { return ItemPosition(folderID: last.folder, key: last.key) }
             return nil
         }
-    }
-
-    /// Asks the kernel to read folder `id`'s item file into the page cache now
-    /// (`posix_fadvise` `WILLNEED`), so that the values an export reads from it in key
-    /// order, scattered over the file, come from memory rather than one disk read each.
-    /// Only advice: a file that does not open is left to the read that follows.
-    public func adviseWillRead(folderID id: FolderID) {
-        guard let folder = try? readCatalog({ db in try UserStore.folder(db, id: id) }) else { return }
-        let descriptor = open(layout.url(StoreLayout.itemsFile(folderDirectory: folder.directory)).path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { return }
-        _ = posix_fadvise(descriptor, 0, 0, POSIX_FADV_WILLNEED)
-        close(descriptor)
     }
 
     /// The positions of the columns a page of item rows needs.
