@@ -187,7 +187,6 @@ extension BundleExporter {
             return ItemPosition(folderID: last["folder_id"]?.integer ?? 0, key: last["key"]?.text ?? "")
         }
         var coder: ItemRowCoder?
-        var valueColumns: (folder: Int32, key: Int32)?
         return try store.forEachChangedItemColumns(after: cursor, following: position, limit: limit) { columns, valueChanged in
             let plan = try coder ?? ItemRowCoder(columns, user: user)
             coder = plan
@@ -195,9 +194,7 @@ extension BundleExporter {
             let asChange = kind == .incremental && !valueChanged
             var job = ItemJob(type: asChange ? .itemChange : .item, payload: plan.payload(columns, asChange: asChange))
             if valueChanged {
-                let at = valueColumns ?? plan.valueColumns
-                valueColumns = at
-                job.value = (columns.int64(at.folder), columns.text(at.key) ?? "")
+                job.value = (columns.int64(plan.valueColumns.folder), columns.text(plan.valueColumns.key) ?? "")
             }
             jobs.append(job)
         }
