@@ -137,39 +137,66 @@ extension BundleExporter {
         _ store: UserStore, after cursor: RunID, kind: BundleKind, into writer: BundleWriter, report: inout ExportReport,
         progress: (Int) -> Void
     ) throws -> (values: Int, bytes: Int64) {
-        let user = store.user
         let stage = ItemStage(store: store, writer: writer)
         do {
             var position: ItemPosition?
-            while true {
-                let page = try store.changedItems(after: cursor, following: position, limit: BundleExporter.itemPage)
-                guard let last = page.last?.row else { break }
-                position = ItemPosition(folderID: last["folder_id"]?.integer ?? 0, key: last["key"]?.text ?? "")
+            repeat {
                 var jobs: [ItemJob] = []
-                jobs.reserveCapacity(page.count)
-                for (row, valueChanged) in page {
-                    if kind == .incremental && !valueChanged {
-                        // Added before the cursor, same value: only flags, MODSEQ or the
-                        // deletion mark can have changed (FORMAT.md §8.5, record 10).
-                        jobs.append(ItemJob(
-                            type: .itemChange,
-                            fields: try RowCoding.fields(of: row.filter { OffsiteColumns.itemChangeNames.contains($0.key) },
-                                                     table: "items", columns: OffsiteColumns.itemChange, user: user)))
-                    } else {
-                        jobs.append(ItemJob(
-                            type: .item, fields: try RowCoding.fields(of: row, table: "items", columns: OffsiteColumns.items, user: user),
-                            value: valueChanged ? (row["folder_id"]?.integer ?? 0, row["key"]?.text ?? "") : nil))
-                    }
-                }
+                jobs.reserveCapacity(BundleExporter.itemPage)
+                position = try itemPage(store, after: cursor, kind: kind, following: position, into: &jobs)
                 try stage.send(jobs)
-                report.items += page.count
+                report.items += jobs.count
                 progress(report.items)
-                if page.count < BundleExporter.itemPage { break }
-            }
+            } while position != nil
             return try stage.finish()
         } catch {
             stage.cancel()
             throw error
+        }
+    }
+}
+
+extension BundleExporter {
+    /// Codes one page of item records after `position` into `jobs` (the catalog is read
+    /// only while the page is: `send` may wait for the value thread, which reads it
+    /// too); returns where the next page starts, nil when this one was the last.
+    func itemPage(
+        _ store: UserStore, after cursor: RunID, kind: BundleKind, following position: ItemPosition?, into jobs: inout [ItemJob],
+        limit: Int = BundleExporter.itemPage
+    ) throws -> ItemPosition? {
+        let user = store.user
+        if store.sealsCatalogText {
+            // Sealed text is opened into a row first (FORMAT.md §10.5).
+            let page = try store.changedItems(after: cursor, following: position, limit: limit)
+            for (row, valueChanged) in page {
+                if kind == .incremental && !valueChanged {
+                    // Added before the cursor, same value: only flags, MODSEQ or the
+                    // deletion mark can have changed (FORMAT.md §8.5, record 10).
+                    let fields = try RowCoding.fields(
+                        of: row.filter { OffsiteColumns.itemChangeNames.contains($0.key) }, table: "items",
+                        columns: OffsiteColumns.itemChange, user: user)
+                    jobs.append(ItemJob(type: .itemChange, payload: fields.encoded()))
+                } else {
+                    let fields = try RowCoding.fields(of: row, table: "items", columns: OffsiteColumns.items, user: user)
+                    jobs.append(ItemJob(
+                        type: .item, payload: fields.encoded(),
+                        value: valueChanged ? (row["folder_id"]?.integer ?? 0, row["key"]?.text ?? "") : nil))
+                }
+            }
+            guard page.count == limit, let last = page.last?.row else { return nil }
+            return ItemPosition(folderID: last["folder_id"]?.integer ?? 0, key: last["key"]?.text ?? "")
+        }
+        var coder: ItemRowCoder?
+        return try store.forEachChangedItemColumns(after: cursor, following: position, limit: limit) { columns, valueChanged in
+            let plan = try coder ?? ItemRowCoder(columns, user: user)
+            coder = plan
+            // Record 10 for a row whose value is older than the cursor (see above).
+            let asChange = kind == .incremental && !valueChanged
+            var job = ItemJob(type: asChange ? .itemChange : .item, payload: plan.payload(columns, asChange: asChange))
+            if valueChanged {
+                job.value = (columns.int64(plan.valueColumns.folder), columns.text(plan.valueColumns.key) ?? "")
+            }
+            jobs.append(job)
         }
     }
 }

@@ -7,8 +7,8 @@ import Foundation
 struct ItemJob {
     /// Item row (type 2) or item change (type 10).
     var type: BundleRecordType
-    /// The record's fields.
-    var fields: BundleFields
+    /// The record's payload: its fields, coded (`ItemRowCoder`).
+    var payload: [UInt8]
     /// The folder and key of the value that follows the record (type 3), nil for none.
     var value: (folder: FolderID, key: String)?
 }
@@ -109,7 +109,7 @@ final class ItemStage: @unchecked Sendable {
     }
 
     private func append(_ job: ItemJob) throws {
-        try writer.append(job.type, job.fields)
+        try writer.appendStreamed(job.type, length: UInt64(job.payload.count)) { write in try write(job.payload) }
         guard let (folder, key) = job.value else { return }
         // A value of body kind 2 goes as one record: its own bytes, then its segments'
         // (FORMAT.md §8.5); memory holds one segment.
