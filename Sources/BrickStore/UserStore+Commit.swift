@@ -209,11 +209,14 @@ extension UserStore {
         }
     }
 
-    /// Parses, hashes and compresses new items, on all cores.
+    /// Parses, hashes and compresses new items, on all cores but one: the batch before
+    /// is being written meanwhile (`StoreSink`), and its writing thread, which bounds a
+    /// full backup, keeps a core of its own (docs/BENCHMARKS.md, "Where a full backup
+    /// waits").
     private func prepare(_ items: [SourceItem], folder: StoredFolder, indexText: Bool) throws(StoreError) -> [PreparedItem] {
         guard !items.isEmpty else { return [] }
         let results = UnsafeResultBuffer<PreparedItem>(count: items.count)
-        let workers = min(items.count, ProcessInfo.processInfo.activeProcessorCount)
+        let workers = min(items.count, max(1, ProcessInfo.processInfo.activeProcessorCount - 1))
         let isDAV = folder.davHref != nil
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             let compressor = LZ4Frame()
