@@ -15,7 +15,7 @@ extension UserStore {
     }
 
     /// Hashes, compresses and parses the new items of `batch` for `folder`, on all
-    /// cores and without the store's lock; touches nothing on disk.
+    /// cores but one and without the store's lock; touches nothing on disk.
     public func prepare(_ batch: ChangeBatch, for folder: StoredFolder) throws(StoreError) -> PreparedBatch {
         var batch = batch
         // A large message that arrived whole is written in segments all the same.
