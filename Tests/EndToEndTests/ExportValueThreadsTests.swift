@@ -49,7 +49,7 @@ import Testing
         #expect(one.filter { $0.type == 3 }.count > 40, "the store has values in several folders")
         for (page, budget) in [(3, 8 << 20), (5, 1), (256, 8 << 20)] {
             let two = try Self.records(try Self.export(store, target: "two-\(page)-\(budget)", threads: 2, page: page, budget: budget))
-            let differing = zip(one, two).firstIndex { $0.type != $1.type || $0.payload != $1.payload }
+            let differing = one.indices.first { $0 < two.count && (one[$0].type != two[$0].type || one[$0].payload != two[$0].payload) }
             #expect(one.count == two.count && differing == nil, "pages of \(page), budget \(budget): record \(differing ?? -1) differs")
         }
     }
