@@ -31,7 +31,21 @@ import Testing
         return output.bytes
     }
 
-    @Test func twoValueThreadsWriteTheRecordsOfOneInTheSameOrder() throws {
+    /// The records `ItemStage` appends of `pages`, queued at once, read by `threads`.
+    static func staged(_ store: UserStore, _ pages: [[ItemJob]], threads: Int) throws -> [(type: UInt16, payload: [UInt8])] {
+        let header = BundleHeader(
+            storeID: "s", user: store.user, sequence: 1, parentSequence: 0, parentDigest: [], kind: .full, createdAt: Date(),
+            brickVersion: "test", fromRun: 0, toRun: 1)
+        let output = BundleMemoryOutput()
+        let writer = try BundleWriter(header: header, output: output)
+        let stage = ItemStage(store: store, writer: writer, threads: threads, capacity: pages.count)
+        for page in pages { try stage.send(page) }
+        _ = try stage.finish()
+        _ = try writer.finish()
+        return try records(output.bytes)
+    }
+
+        @Test func twoValueThreadsWriteTheRecordsOfOneInTheSameOrder() throws {
         let site = OffsiteWorkspace(work: try Workspace())
         let mail = MaildirChanges(root: site.work.maildir("alice"))
         for folder in [".Archive", ".Lists.Swift", ".Sent"] {
@@ -52,5 +66,16 @@ import Testing
             let differing = one.indices.first { $0 < two.count && (one[$0].type != two[$0].type || one[$0].payload != two[$0].payload) }
             #expect(one.count == two.count && differing == nil, "pages of \(page), budget \(budget): record \(differing ?? -1) differs")
         }
+
+        // A long page, then a short one queued with it: the short one's thread is done
+        // first and must wait for its turn.
+        var jobs: [ItemJob] = []
+        _ = try BundleExporter(target: "t", full: true, brickVersion: "test")
+            .itemPage(store, after: 0, kind: .full, following: nil, into: &jobs, limit: 10_000)
+        let pages = [Array(jobs.dropLast()), [jobs[jobs.count - 1]]]
+        let single = try Self.staged(store, pages, threads: 1)
+        let double = try Self.staged(store, pages, threads: 2)
+        #expect(single.map(\.type) == double.map(\.type) && single.map(\.payload) == double.map(\.payload))
+        #expect(single.last?.type == 3 && single.count == 2 * jobs.count)
     }
 }
