@@ -41,6 +41,12 @@ public struct BundleExporter {
     public var brickVersion: String
     /// The recipients each bundle is encrypted for (FORMAT.md §9); empty for plain bundles.
     public var recipients: [BundleRecipient]
+    /// Threads reading values (`ItemStage`); tests compare one with two.
+    var valueThreads = 2
+    /// Item rows a page (`itemPage`); tests make pages short.
+    var itemPageLimit = BundleExporter.itemPage
+    /// Bytes of values a value thread keeps ahead of its page's turn (`ItemStage`).
+    var valueBudget = 8 << 20
 
     /// An exporter for `target`.
     public init(target: String, full: Bool, brickVersion: String, recipients: [BundleRecipient] = []) {
@@ -137,13 +143,13 @@ extension BundleExporter {
         _ store: UserStore, after cursor: RunID, kind: BundleKind, into writer: BundleWriter, report: inout ExportReport,
         progress: (Int) -> Void
     ) throws -> (values: Int, bytes: Int64) {
-        let stage = ItemStage(store: store, writer: writer)
+        let stage = ItemStage(store: store, writer: writer, threads: valueThreads, budget: valueBudget)
         do {
             var position: ItemPosition?
             repeat {
                 var jobs: [ItemJob] = []
-                jobs.reserveCapacity(BundleExporter.itemPage)
-                position = try itemPage(store, after: cursor, kind: kind, following: position, into: &jobs)
+                jobs.reserveCapacity(itemPageLimit)
+                position = try itemPage(store, after: cursor, kind: kind, following: position, into: &jobs, limit: itemPageLimit)
                 try stage.send(jobs)
                 report.items += jobs.count
                 progress(report.items)

@@ -205,12 +205,38 @@ extension UserStore {
 
     /// The value of an item exactly as stored (header and LZ4 frame or reference), nil
     /// when it is missing. Exports read every value through this one function.
+    /// Threads may read at once: the handle is found under `mutex`, the read runs
+    /// outside it (`ValueReads`), and a failure is mapped under it again.
     public func storedValue(folderID: FolderID, key: String) throws(StoreError) -> [UInt8]? {
+        try readRecord(folderID: folderID, key: Array(key.utf8))
+    }
+
+    /// The record under `key` in the item file of folder `folderID`, read outside
+    /// `mutex` on a handle found under it (see `storedValue`).
+    private func readRecord(folderID: FolderID, key: [UInt8]) throws(StoreError) -> [UInt8]? {
         mutex.lock()
-        defer { mutex.unlock() }
-        return try readingItemFile(of: folderID) { () throws(StoreError) -> [UInt8]? in
-            guard let database = try database(forFolderID: folderID) else { return nil }
-            return try withBlobs { try database.get(Array(key.utf8)) }
+        let file: ItemFile?
+        do {
+            file = try readingItemFile(of: folderID) { () throws(StoreError) -> ItemFile? in try database(forFolderID: folderID) }
+        } catch {
+            mutex.unlock()
+            throw error
+        }
+        guard let file else {
+            mutex.unlock()
+            return nil
+        }
+        valueReads.begin()
+        mutex.unlock()
+        let result = Result { try file.get(key) }
+        valueReads.end()
+        switch result {
+        case .success(let record):
+            return record
+        case .failure(let failure):
+            mutex.lock()
+            defer { mutex.unlock() }
+            return try readingItemFile(of: folderID) { () throws(StoreError) -> [UInt8]? in try withBlobs { throw failure } }
         }
     }
 
@@ -230,12 +256,7 @@ extension UserStore {
     }
 
     fileprivate func storedSegment(folderID: FolderID, key: [UInt8]) throws(StoreError) -> [UInt8]? {
-        mutex.lock()
-        defer { mutex.unlock() }
-        return try readingItemFile(of: folderID) { () throws(StoreError) -> [UInt8]? in
-            guard let database = try database(forFolderID: folderID) else { return nil }
-            return try withBlobs { try database.get(key) }
-        }
+        try readRecord(folderID: folderID, key: key)
     }
 }
 
@@ -262,6 +283,9 @@ public struct StoredValuePieces {
     fileprivate let segments: UInt32
     /// Bytes of the logical value: the record and, for body kind 2, the frame.
     public let length: UInt64
+    /// Bytes of the record read (for a value of body kind 2, its segments are read
+    /// when `forEach` runs).
+    public var mainCount: Int { main.count }
 
     /// Hands over the record, then each segment's bytes in order.
     public func forEach(_ body: ([UInt8]) throws -> Void) throws {

@@ -14,6 +14,7 @@ extension UserStore {
     /// undoes whatever the failed transaction had begun.
     func blobFailure(_ error: BerkeleyDBError) -> StoreError {
         if error.needsRecovery {
+            valueReads.drain()
             try? environmentIfOpen?.recover()
         }
         if let code = UserStore.storageErrno(error), error.function != "DB->get", error.function != "DBC->get" {

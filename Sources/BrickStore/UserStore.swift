@@ -46,6 +46,9 @@ public final class UserStore: @unchecked Sendable {
     /// Folders whose item file failed to read as a Berkeley DB file, with the failure
     /// (guarded by `mutex`): later reads fail at once instead of trying again.
     var damagedFiles: [FolderID: String] = [:]
+    /// Value reads under way outside `mutex` (export's value threads); whatever closes
+    /// item files waits for them, with `mutex` held.
+    let valueReads = ValueReads()
     /// A run begun but not yet written (guarded by `runLock`): its row goes into the
     /// first catalog transaction that writes anything (see `beginRun`).
     var pendingRun: PendingRun?
@@ -216,6 +219,7 @@ public final class UserStore: @unchecked Sendable {
 
     /// Closes the item databases of these folders (before their files move or go).
     func closeDatabases(_ ids: some Sequence<FolderID>) {
+        valueReads.drain()
         for id in ids {
             databases.removeValue(forKey: id)?.close()
         }
