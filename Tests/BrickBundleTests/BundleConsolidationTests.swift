@@ -58,6 +58,30 @@ struct ToyStore: Equatable {
         return try writer.finish()
     }
 
+    /// Writes a chain of bundles of `steps` for user alice into `directory`, one a day
+    /// from `start`, bundle `n` (from 0) in bundle format `version(n)`; returns the state
+    /// a replica has after each.
+    static func writeChain(
+        _ steps: [[Change]], into directory: URL, start: Date, version: (Int) -> UInt16 = { _ in 2 }
+    ) throws -> [ToyStore] {
+        var parent: [UInt8] = []
+        var states: [ToyStore] = []
+        var state = ToyStore()
+        for (offset, changes) in steps.enumerated() {
+            let sequence = UInt64(offset + 1)
+            let header = BundleHeader(
+                storeID: "S", user: "alice", sequence: sequence, parentSequence: sequence - 1, parentDigest: parent,
+                kind: offset == 0 ? .full : .incremental, createdAt: start + Double(offset) * 86_400,
+                brickVersion: "test", fromRun: Int64(offset), toRun: Int64(offset + 1))
+            let output = try BundleFileOutput(directory: directory, user: "alice", sequence: sequence)
+            parent = try write(changes, header: header, to: output, version: version(offset)).digest
+            try output.commit()
+            try state.apply(output.url)
+            states.append(state)
+        }
+        return states
+    }
+
     mutating func apply(_ url: URL) throws {
         let reader = try #require(try BundleReader.next(from: BundleFileInput(url: url)))
         if reader.header.kind == .full { self = ToyStore() }
@@ -93,22 +117,7 @@ struct ToyStore: Equatable {
 
     /// Writes a chain of bundles, one a day, and returns the replica state after each.
     func writeChain(_ steps: [[ToyStore.Change]]) throws -> [ToyStore] {
-        var parent: [UInt8] = []
-        var states: [ToyStore] = []
-        var state = ToyStore()
-        for (offset, changes) in steps.enumerated() {
-            let sequence = UInt64(offset + 1)
-            let header = BundleHeader(
-                storeID: "S", user: "alice", sequence: sequence, parentSequence: sequence - 1, parentDigest: parent,
-                kind: offset == 0 ? .full : .incremental, createdAt: start + Double(offset) * day,
-                brickVersion: "test", fromRun: Int64(offset), toRun: Int64(offset + 1))
-            let output = try BundleFileOutput(directory: directory, user: "alice", sequence: sequence)
-            parent = try ToyStore.write(changes, header: header, to: output).digest
-            try output.commit()
-            try state.apply(output.url)
-            states.append(state)
-        }
-        return states
+        try ToyStore.writeChain(steps, into: directory, start: start)
     }
 
     var steps: [[ToyStore.Change]] {

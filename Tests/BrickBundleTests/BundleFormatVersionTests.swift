@@ -138,22 +138,9 @@ import Testing
             [.run(2), .row("A", flags: 1, value: nil), .remove("B")],
             [.run(3), .row("C", flags: 3, value: [3, 3, 3])],
         ]
-        var parent: [UInt8] = []
-        var states: [ToyStore] = []
-        var state = ToyStore()
-        for (offset, changes) in steps.enumerated() {
-            let sequence = UInt64(offset + 1)
-            let header = BundleHeader(
-                storeID: "S", user: "alice", sequence: sequence, parentSequence: sequence - 1, parentDigest: parent,
-                kind: offset == 0 ? .full : .incremental, createdAt: Date(timeIntervalSince1970: 1_790_000_000 + Double(offset) * 86_400),
-                brickVersion: "test", fromRun: Int64(offset), toRun: Int64(offset + 1))
-            let output = try BundleFileOutput(directory: directory, user: "alice", sequence: sequence)
-            // Bundles 1 and 2 as an older Brick wrote them; bundle 3 names 2's digest as parent.
-            parent = try ToyStore.write(changes, header: header, to: output, version: offset < 2 ? 1 : 2).digest
-            try output.commit()
-            try state.apply(output.url)
-            states.append(state)
-        }
+        // Bundles 1 and 2 as an older Brick wrote them; bundle 3 names 2's digest as parent.
+        let states = try ToyStore.writeChain(
+            steps, into: directory, start: Date(timeIntervalSince1970: 1_790_000_000), version: { $0 < 2 ? 1 : 2 })
         var (chain, _) = try BundleDirectory.chain(in: directory, user: "alice")
         #expect(try chain.map { try Self.version(of: $0.url) } == [1, 1, 2])
         let secondDigest = try Self.chainDigest(chain[1].url)
