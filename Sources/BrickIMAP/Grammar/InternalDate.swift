@@ -20,6 +20,11 @@ enum InternalDate {
               let hour = Int(timeParts[0]), let minute = Int(timeParts[1]), let second = Int(timeParts[2]),
               let zoneHours = Int(zone.dropFirst().prefix(2)), let zoneMinutes = Int(zone.suffix(2))
         else { return nil }
+        // Each field within its range (a zone's hours as 2DIGIT): no arithmetic below
+        // can overflow, whatever digits a server sends.
+        guard (1...31).contains(day), (1...9999).contains(year), (0...23).contains(hour), (0...59).contains(minute),
+              (0...60).contains(second), (0...99).contains(zoneHours), (0...59).contains(zoneMinutes)
+        else { return nil }
         let sign: Int
         switch zone.first {
         case "+": sign = 1

@@ -38,6 +38,18 @@ struct GrammarValueTests {
         #expect(InternalDate.parse("32-Foo-2024 00:00:00 +0000") == nil)
     }
 
+    @Test("INTERNALDATE fields out of range are refused, however many digits they have")
+    func internalDateOutOfRange() {
+        #expect(InternalDate.parse("1-Mar-2024 99999999999999999:00:00 +0100") == nil)
+        #expect(InternalDate.parse("1-Mar-9223372036854775807 10:00:00 +0100") == nil)
+        #expect(InternalDate.parse("99999999999999-Mar-2024 10:00:00 +0100") == nil)
+        #expect(InternalDate.parse("32-Mar-2024 10:00:00 +0100") == nil)
+        #expect(InternalDate.parse("1-Mar-2024 24:00:00 +0100") == nil)
+        #expect(InternalDate.parse("1-Mar-2024 10:60:00 +0100") == nil)
+        #expect(InternalDate.parse("1-Mar-2024 10:00:00 +0160") == nil)
+        #expect(InternalDate.parse("1-Mar-2024 23:59:60 +0000") == Date(timeIntervalSince1970: 1_709_337_600))
+    }
+
     @Test("folder paths become wire names and back")
     func mailboxNames() throws {
         let path = FolderPath(["Archiv", "Café & Bar", "日本"])
