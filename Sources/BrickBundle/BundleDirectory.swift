@@ -58,7 +58,7 @@ public enum BundleDirectory {
             do {
                 return try BundleFileInfo.read(url)
             } catch let error as BundleError {
-                throw BundleError.unreadableBundle(path: url.path, detail: "\(error)")
+                throw BundleError.unreadableBundle(path: url.path, underlying: error)
             }
         }
         infos.sort { $0.header.sequence < $1.header.sequence }

@@ -1,7 +1,7 @@
 /// What can be wrong with a bundle or with writing one. Every case names the record
 /// (its index, from 0, and its byte offset in the bundle) where it applies, so damage is
 /// located and the rest can be salvaged.
-public enum BundleError: Error, CustomStringConvertible, Sendable, Equatable {
+public indirect enum BundleError: Error, CustomStringConvertible, Sendable, Equatable {
     /// The bytes do not start with a bundle's magic.
     case notABundle
     /// A bundle of a newer format than this code reads.
@@ -9,8 +9,8 @@ public enum BundleError: Error, CustomStringConvertible, Sendable, Equatable {
     /// An encrypted bundle's envelope of a newer version than this code reads (§9.2).
     case unsupportedEnvelopeVersion(UInt16)
     /// A bundle file of a directory whose header does not read (damaged, or of a newer
-    /// format), so its user's chain cannot be listed.
-    case unreadableBundle(path: String, detail: String)
+    /// format: `underlying` says which), so its user's chain cannot be listed.
+    case unreadableBundle(path: String, underlying: BundleError)
     /// The record checksum's hash function failed (it could not allocate its state).
     case hashing(String)
     /// The header is damaged (its checksum does not match, or a field is missing).
@@ -40,6 +40,16 @@ public enum BundleError: Error, CustomStringConvertible, Sendable, Equatable {
     /// recipients to seal the folded bundle, or recipients the chain had dropped.
     case consolidationRefused(String)
 
+    /// True when the bundle is of a newer format or envelope than this code reads: not
+    /// damage, but a Brick too old for it.
+    public var isNewerFormat: Bool {
+        switch self {
+        case .unsupportedVersion, .unsupportedEnvelopeVersion: return true
+        case .unreadableBundle(_, let underlying): return underlying.isNewerFormat
+        default: return false
+        }
+    }
+
     public var description: String {
         switch self {
         case .notABundle: return "not a Brick bundle"
@@ -48,7 +58,7 @@ public enum BundleError: Error, CustomStringConvertible, Sendable, Equatable {
             return "bundle format \(version) is newer than this Brick reads (\(readable.lowerBound) to \(readable.upperBound))"
         case .unsupportedEnvelopeVersion(let version):
             return "bundle envelope version \(version) is newer than this Brick reads (\(EnvelopeFormat.version))"
-        case .unreadableBundle(let path, let detail): return "\(path): \(detail)"
+        case .unreadableBundle(let path, let underlying): return "\(path): \(underlying)"
         case .hashing(let detail): return "record checksum: \(detail)"
         case .damagedHeader(let detail): return "damaged bundle header: \(detail)"
         case .damagedRecord(let index, let offset, let detail):

@@ -1,4 +1,5 @@
 import ArgumentParser
+import BrickBundle
 import BrickStore
 
 /// The exit codes of both tools, in one table that `--help` shows too.
@@ -7,12 +8,14 @@ public enum BrickExit: Int32, CaseIterable, Sendable {
     case success = 0
     /// Some users, folders or items failed; the rest was done.
     case partialFailure = 1
-    /// Bad arguments or configuration: nothing was done.
+    /// Bad arguments or configuration, or a store or bundle of a newer format than this
+    /// Brick reads: nothing was done.
     case usage = 2
     /// A user's store is locked by another running backup or purge.
     case locked = 3
     /// `verify` found damaged or missing items (or a damaged catalog); `repair` left
-    /// something unrecoverable; `import` refused a damaged bundle or a broken chain.
+    /// something unrecoverable; `import` refused a damaged bundle or a broken chain;
+    /// `bundles verify` found one.
     case integrity = 4
 
     /// One line per code, for `--help`.
@@ -21,11 +24,12 @@ public enum BrickExit: Int32, CaseIterable, Sendable {
         Exit codes:
           0  success
           1  partial failure: some users, folders or items failed (see the summary)
-          2  usage or configuration error: nothing was done
+          2  usage or configuration error, or a store or bundle of a newer
+             format than this Brick reads: nothing was done
           3  a store is locked by another backup or purge (its pid is named)
           4  verify found damaged or missing items or a damaged catalog;
-             repair found items it cannot bring back; import refused a damaged
-             bundle or one that does not follow the replica's last
+             repair found items it cannot bring back; import refused (or bundles
+             verify found) a damaged bundle or one that does not follow the last
         """
     }
 
@@ -38,6 +42,12 @@ public enum BrickExit: Int32, CaseIterable, Sendable {
             case .invalidUserName, .storeNotFound, .folderNotFound, .itemNotFound, .formatTooNew: return .usage
             case .keyRequired, .wrongKey, .unusableSecret, .catalogTextSealed, .textIndexNotKept: return .usage
             default: return .partialFailure
+            }
+        case let bundle as BundleError:
+            switch bundle {
+            case .io, .hashing, .misuse: return .partialFailure
+            case .noMatchingIdentity, .consolidationRefused: return .usage
+            default: return bundle.isNewerFormat ? .usage : .integrity
             }
         case is UsageError, is ValidationError: return .usage
         default: return .partialFailure

@@ -16,6 +16,9 @@ public struct BundleChainEntry: Sendable {
     public var dataRead: Bool
     /// Damaged places, one line each naming the record and byte, empty when intact.
     public var damage: [String]
+    /// Why the bundle could not be read when it is of a newer format than this Brick
+    /// reads (not damage: nothing of it was checked), nil otherwise.
+    public var newerFormat: String?
     /// The digest the next bundle names as parent, nil when the bundle is damaged.
     public var chainDigest: [UInt8]?
     /// What is wrong with its place in the chain, nil when it follows its parent.
@@ -27,7 +30,7 @@ public struct BundleChainEntry: Sendable {
     public var contentsUnchecked = false
 
     /// True when the bundle is intact and follows its parent.
-    public var isSound: Bool { damage.isEmpty && chainProblem == nil && header != nil }
+    public var isSound: Bool { damage.isEmpty && chainProblem == nil && header != nil && newerFormat == nil }
 }
 
 /// Checks each user's chain in a bundle directory (`DIR/<user>/<sequence>.bundle`):
@@ -70,10 +73,10 @@ public enum BundleChainCheck {
                 report = try BundleScan.scan(url)
             } catch {
                 // A bundle of a later Brick: said on its own line, and the chain goes on.
-                guard case .unsupportedVersion = error else { throw error }
+                guard error.isNewerFormat else { throw error }
                 entries.append(BundleChainEntry(
                     url: url, header: nil, size: size, items: 0, values: 0, dataRead: false,
-                    damage: ["\(error)"], chainDigest: nil))
+                    damage: [], newerFormat: "\(error)", chainDigest: nil))
                 continue
             }
             var damage = report.damage.map(\.description)
@@ -101,6 +104,8 @@ public enum BundleChainCheck {
             entry.chainDigest = tail.chainDigest
             entry.items = tail.counts?[BundleRecordType.item.rawValue] ?? 0
             entry.values = tail.counts?[BundleRecordType.value.rawValue] ?? 0
+        } catch let error as BundleError where error.isNewerFormat {
+            entry.newerFormat = "\(error)"
         } catch {
             entry.damage = ["\(error)"]
         }
@@ -133,6 +138,8 @@ public enum BundleChainCheck {
                 try reader.skipPayload()
             }
             entry.chainDigest = reader.trailer.map { reader.header.chainDigest(trailer: $0) }
+        } catch let error as BundleError where error.isNewerFormat {
+            entry.newerFormat = "\(error)"
         } catch {
             entry.damage = ["\(error)"]
         }

@@ -32,7 +32,7 @@ public final class BundleImporter {
             guard let next = try BundleReader.open(from: input, identities: options.identities) else { return nil }
             reader = next
         } catch let error as BundleError {
-            throw OffsiteError.damaged(bundle: label, detail: "\(error)")
+            throw OffsiteError.reading(error, bundle: label)
         }
         let header = reader.header
         skippedToEnd = false
@@ -46,7 +46,7 @@ public final class BundleImporter {
                 report.outcome = try apply(reader, label: label, report: &report)
             }
         } catch let error as BundleError {
-            throw OffsiteError.damaged(bundle: label, detail: "\(error)")
+            throw OffsiteError.reading(error, bundle: label)
         }
         if case .refused(let error) = report.outcome {
             stopped[header.user] = stopped[header.user] ?? error
@@ -79,7 +79,7 @@ public final class BundleImporter {
             do {
                 digest = try reader.chainDigestFromFileEnd()
             } catch let error as BundleError {
-                throw OffsiteError.damaged(bundle: label, detail: "\(error)")
+                throw OffsiteError.reading(error, bundle: label)
             }
             skippedToEnd = digest != nil
             if !skippedToEnd { try readToEnd(reader, label: label) }
@@ -131,7 +131,7 @@ public final class BundleImporter {
         do {
             while try reader.nextRecord() != nil { try reader.skipPayload() }
         } catch let error as BundleError {
-            throw OffsiteError.damaged(bundle: label, detail: "\(error)")
+            throw OffsiteError.reading(error, bundle: label)
         }
     }
 }

@@ -18,6 +18,8 @@ public enum OffsiteError: Error, CustomStringConvertible, Sendable {
     case notAReplica(user: String, path: String)
     /// The bundle is damaged or not a bundle; nothing of it was applied.
     case damaged(bundle: String, detail: String)
+    /// The bundle is of a newer format than this Brick reads; nothing of it was applied.
+    case newerFormat(bundle: String, detail: String)
     /// A record the bundle marks critical is of a kind this Brick does not know.
     case unknownRecord(user: String, bundle: String, index: UInt64, type: UInt16)
     /// A row holds a column that has no bundle field (the store is newer than the code).
@@ -41,6 +43,8 @@ public enum OffsiteError: Error, CustomStringConvertible, Sendable {
             return "user \(user): \(path) holds a store with backups of its own, not a replica; import into an empty directory"
         case .damaged(let bundle, let detail):
             return "bundle \(bundle) is damaged: \(detail); nothing of it was applied"
+        case .newerFormat(let bundle, let detail):
+            return "bundle \(bundle) refused: \(detail); use a newer Brick; nothing of it was applied"
         case .unknownRecord(let user, let bundle, let index, let type):
             return "user \(user): bundle \(bundle), record \(index): unknown critical record type \(type); use a newer brick"
         case .unmappedColumn(let user, let table, let column):
@@ -48,5 +52,12 @@ public enum OffsiteError: Error, CustomStringConvertible, Sendable {
         case .invalidRecord(let user, let bundle, let index, let detail):
             return "user \(user): bundle \(bundle), record \(index): \(detail)"
         }
+    }
+}
+
+extension OffsiteError {
+    /// What a failure to read bundle `bundle` means for an import: a newer format, or damage.
+    static func reading(_ error: BundleError, bundle: String) -> OffsiteError {
+        error.isNewerFormat ? .newerFormat(bundle: bundle, detail: "\(error)") : .damaged(bundle: bundle, detail: "\(error)")
     }
 }

@@ -36,6 +36,14 @@ struct OffsiteWorkspace {
     }
 
     /// The bundle files of `user`, in sequence.
+    /// Backs up, exports, and returns alice's first bundle file with its bytes.
+    func firstExportedBundle() throws -> (file: URL, bytes: [UInt8]) {
+        try backup()
+        try export()
+        let file = try #require(try bundleFiles("alice").first)
+        return (file, [UInt8](try Data(contentsOf: file)))
+    }
+
     func bundleFiles(_ user: String) throws -> [URL] {
         let directory = bundles.appendingPathComponent(user)
         return try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".bundle") }.sorted()

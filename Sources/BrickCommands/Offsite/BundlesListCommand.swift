@@ -36,7 +36,8 @@ enum BundleTable {
     static let header = line(["USER", "SEQUENCE", "DATE", "KIND", "ITEMS", "BYTES"]) + "  " + pad("ENCRYPTION") + "  STATUS"
 
     static func row(user: String, _ entry: BundleChainEntry) -> String {
-        let status = !entry.damage.isEmpty ? "damaged" : entry.chainProblem.map { "broken chain: \($0)" } ?? "ok"
+        let status = entry.newerFormat != nil ? "newer format: not read"
+            : !entry.damage.isEmpty ? "damaged" : entry.chainProblem.map { "broken chain: \($0)" } ?? "ok"
         let cells = [
             user, entry.header.map { String($0.sequence) } ?? "?", Formatting.date(entry.header?.createdAt),
             entry.header?.kind.description ?? "?", Formatting.count(Int(entry.items)), Formatting.bytes(Int64(entry.size)),

@@ -3,7 +3,8 @@ import BrickOffsite
 import Foundation
 
 /// `brick-backup bundles verify DIR`: reads every bundle whole; exit 4 on damage or a
-/// broken chain, naming the bundle and the record.
+/// broken chain, naming the bundle and the record; exit 2 when all that stopped it is a
+/// bundle of a newer format.
 struct BundlesVerifyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
@@ -39,6 +40,7 @@ struct BundlesVerifyCommand: AsyncParsableCommand {
         let (part, of) = try part()
         let identities = try BundleKeyOptions.identities(identity)
         var problems = 0
+        var newer = 0
         var bundles = 0
         var read = 0
         var unchecked = 0
@@ -54,11 +56,18 @@ struct BundlesVerifyCommand: AsyncParsableCommand {
                 }
                 for damage in entry.damage { Terminal.write("\(entry.url.path): \(damage)\n") }
                 if let problem = entry.chainProblem { Terminal.write("\(entry.url.path): broken chain: \(problem)\n") }
-                if !entry.isSound { problems += 1 }
+                if let newerFormat = entry.newerFormat {
+                    Terminal.write("\(entry.url.path): \(newerFormat); not checked: use a newer Brick\n")
+                    newer += 1
+                } else if !entry.isSound {
+                    problems += 1
+                }
             }
         }
         let encrypted = unchecked > 0 ? ", \(Formatting.count(unchecked)) encrypted without a key (records not checked)" : ""
-        Terminal.write("\(Formatting.count(bundles)) bundles checked (\(Formatting.count(read)) read whole\(encrypted)): \(problems) damaged or out of chain\n")
+        let unread = newer > 0 ? ", \(Formatting.count(newer)) of a newer format" : ""
+        Terminal.write("\(Formatting.count(bundles)) bundles checked (\(Formatting.count(read)) read whole\(encrypted)): \(problems) damaged or out of chain\(unread)\n")
         if problems > 0 { throw CommandFailure(exit: .integrity) }
+        if newer > 0 { throw CommandFailure(exit: .usage) }
     }
 }

@@ -79,6 +79,7 @@ struct ImportCommand: AsyncParsableCommand {
     /// The exit code after `error`, keeping the gravest so far.
     private static func exit(for error: any Error, worst: BrickExit) -> BrickExit {
         let code: BrickExit = switch error {
+        case OffsiteError.newerFormat: .usage
         case is OffsiteError: .integrity
         default: BrickExit.forError(error)
         }
