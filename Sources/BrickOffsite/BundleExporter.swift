@@ -47,6 +47,8 @@ public struct BundleExporter {
     var itemPageLimit = BundleExporter.itemPage
     /// Bytes of values a value thread keeps ahead of its page's turn (`ItemStage`).
     var valueBudget = 8 << 20
+    /// Whether a full export tells the kernel to read item files ahead (`FileReadAhead`).
+    var readsAhead = true
 
     /// An exporter for `target`.
     public init(target: String, full: Bool, brickVersion: String, recipients: [BundleRecipient] = []) {
@@ -144,12 +146,16 @@ extension BundleExporter {
         progress: (Int) -> Void
     ) throws -> (values: Int, bytes: Int64) {
         let stage = ItemStage(store: store, writer: writer, threads: valueThreads, budget: valueBudget)
+        // A full bundle reads every item file whole: the kernel is told ahead.
+        let readAhead = kind == .full && readsAhead ? ReadAheadTracker(shares: try store.itemFileShares()) : nil
+        defer { readAhead?.stop() }
         do {
             var position: ItemPosition?
             repeat {
                 var jobs: [ItemJob] = []
                 jobs.reserveCapacity(itemPageLimit)
                 position = try itemPage(store, after: cursor, kind: kind, following: position, into: &jobs, limit: itemPageLimit)
+                readAhead?.passed(jobs)
                 try stage.send(jobs)
                 report.items += jobs.count
                 progress(report.items)

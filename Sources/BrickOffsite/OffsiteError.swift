@@ -1,3 +1,4 @@
+import BrickBundle
 import Foundation
 
 /// What can go wrong exporting or importing off-site bundles, with the user, the
