@@ -4,30 +4,42 @@ import Foundation
 import Glibc
 #endif
 
-/// Asks the kernel to read a file ahead of a reader that goes through it whole, in
-/// about the order of its bytes (`posix_fadvise(POSIX_FADV_WILLNEED)`), so the disk
-/// streams while the reader works instead of answering one page per read. A full
-/// export reads every value of a folder's item file this way: Berkeley DB asks for one
-/// page at a time, and on cold pages it waits for each (docs/BENCHMARKS.md, "Full
-/// export: reading ahead").
+/// Asks the kernel to read files ahead of a reader that goes through them whole, one
+/// after the other in a known order and each in about the order of its bytes
+/// (`posix_fadvise(POSIX_FADV_WILLNEED)`), so the disk streams while the reader works
+/// instead of answering one page per read. A full export reads every value of each
+/// folder's item file this way: Berkeley DB asks for one page at a time, and on cold
+/// pages it waits for each (docs/BENCHMARKS.md, "Full export: reading ahead").
 ///
 /// A thread of its own issues the advice in `chunk`s, up to `window` bytes past the
-/// reader's estimated place (the share of the file's items it has reached), so at most
-/// that much is asked for ahead of use whatever the file's size; a file no larger than
-/// the window is asked for whole as soon as the reader reaches it, which also covers
-/// pages that key order visits out of file order. The advice only fills the page cache:
-/// the process's memory does not grow with it.
+/// reader's estimated place (the files before its own, whole, and the share of its own
+/// file's items it has reached), going on into the next files as the window allows, so
+/// the disk does not wait at a file's end and at most `window` bytes are asked for
+/// ahead of use whatever the files' sizes. A file no larger than the window is asked
+/// for whole before the reader is deep into it, which also covers pages that key order
+/// visits out of file order. The advice only fills the page cache: the process's memory
+/// does not grow with it.
 public final class FileReadAhead: @unchecked Sendable {
+    private let files: [URL]
+    /// Each file's size and where it starts in the files taken one after the other.
+    private let sizes: [Int64], starts: [Int64]
     private let window: Int64
     private let chunk: Int64
     private let condition = NSCondition()
-    /// What the reader said last (under `condition`).
-    private var wanted: (path: String, fraction: Double)?
+    /// Where the reader said it is last: a file's index and its share of that file.
+    private var place: (file: Int, fraction: Double)?
     private var stopped = false
     private var running = true
 
-    /// Starts the thread; call `stop()` when the reading is over.
-    public init(window: Int64 = 1 << 30, chunk: Int64 = 32 << 20) {
+    /// Starts the thread for `files`, in the order they will be read; call `stop()`
+    /// when the reading is over.
+    public init(files: [URL], window: Int64 = 1 << 30, chunk: Int64 = 32 << 20) {
+        self.files = files
+        sizes = files.map { url in
+            var status = stat()
+            return stat(url.path, &status) == 0 ? Int64(status.st_size) : 0
+        }
+        starts = Array(sizes.reduce(into: [0]) { $0.append($0.last! + $1) }.dropLast())
         self.window = window
         self.chunk = max(1, chunk)
         let thread = Thread { [self] in run() }
@@ -35,12 +47,12 @@ public final class FileReadAhead: @unchecked Sendable {
         thread.start()
     }
 
-    /// The reader is in the file at `url`, about `fraction` (0 to 1) of the way through
-    /// it. A file that cannot be opened is not read ahead (the reader will say why it
-    /// cannot read it).
-    public func reader(at url: URL, fraction: Double) {
+    /// The reader is in file `index` of `files`, about `fraction` (0 to 1) of the way
+    /// through it. A file that cannot be opened is passed over (the reader will say why
+    /// it cannot read it).
+    public func reader(atFile index: Int, fraction: Double) {
         condition.lock()
-        wanted = (url.path, min(max(fraction, 0), 1))
+        place = (index, min(max(fraction, 0), 1))
         condition.broadcast()
         condition.unlock()
     }
@@ -54,28 +66,33 @@ public final class FileReadAhead: @unchecked Sendable {
         while running { condition.wait() }
     }
 
-    /// The thread: opens the file the reader is in (it alone opens and closes it) and
-    /// advises a chunk at a time up to the window past the reader.
+    /// The thread: goes through the files in order, opening each (it alone opens and
+    /// closes them), and advises a chunk at a time while it is less than the window
+    /// past the reader.
     private func run() {
-        var file = OpenFile()
+        var index = 0
+        var file = OpenFile(files.first)
         condition.lock()
         while !stopped {
-            guard let wanted else {
+            guard let place, index < files.count, files.indices.contains(place.file) else {
                 condition.wait()
                 continue
             }
-            if wanted.path != file.path {
+            if place.file > index || file.issued >= min(file.size, sizes[index]) {
+                // Past this file (the reader is, or the advice is): on to the next.
+                index += 1
                 condition.unlock()
-                file = OpenFile(path: wanted.path)
+                file = OpenFile(index < files.count ? files[index] : nil)
                 condition.lock()
                 continue
             }
-            let target = min(file.size, Int64(Double(file.size) * wanted.fraction) + window)
-            guard file.issued < target else {
+            let limit = starts[place.file] + Int64(Double(sizes[place.file]) * place.fraction) + window
+            let at = starts[index] + file.issued
+            guard at < limit else {
                 condition.wait()
                 continue
             }
-            let length = min(chunk, target - file.issued)
+            let length = min(chunk, min(file.size, sizes[index]) - file.issued, limit - at)
             condition.unlock()
             file.advise(length)
             condition.lock()
@@ -89,14 +106,13 @@ public final class FileReadAhead: @unchecked Sendable {
 /// The file `FileReadAhead`'s thread advises: its descriptor, size and how far it has
 /// been asked for. Closed when replaced.
 private final class OpenFile {
-    let path: String?
     private let descriptor: Int32
     let size: Int64
     private(set) var issued: Int64 = 0
 
-    init(path: String? = nil) {
-        self.path = path
-        descriptor = path.map { open($0, O_RDONLY | O_CLOEXEC) } ?? -1
+    /// Opens `url` for advice; nil or a file that does not open gives an empty one.
+    init(_ url: URL?) {
+        descriptor = url.map { open($0.path, O_RDONLY | O_CLOEXEC) } ?? -1
         var status = stat()
         size = descriptor >= 0 && fstat(descriptor, &status) == 0 ? Int64(status.st_size) : 0
     }

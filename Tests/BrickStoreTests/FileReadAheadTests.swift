@@ -3,8 +3,8 @@ import Foundation
 import Glibc
 import Testing
 
-/// `FileReadAhead` brings a file's pages into the page cache up to its window past the
-/// reader, and the whole file once the reader is near its end.
+/// `FileReadAhead` brings files' pages into the page cache, in order, up to its window
+/// past the reader and no further.
 @Suite(.serialized) struct FileReadAheadTests {
     static let megabyte = 1 << 20
 
@@ -52,27 +52,33 @@ import Testing
         let url = try Self.coldFile(megabytes: 16)
         defer { try? FileManager.default.removeItem(at: url) }
         #expect(Self.residentMegabytes(url).filter { $0 }.isEmpty, "the file starts out of the page cache")
-        let readAhead = FileReadAhead(window: Int64(4 * Self.megabyte), chunk: Int64(Self.megabyte))
-        readAhead.reader(at: url, fraction: 0.25)
+        let readAhead = FileReadAhead(files: [url], window: Int64(4 * Self.megabyte), chunk: Int64(Self.megabyte))
+        readAhead.reader(atFile: 0, fraction: 0.25)
         let resident = Self.residency(of: url) { Array($0[0..<8]).allSatisfy { $0 } }
         #expect(Array(resident[0..<8]).allSatisfy { $0 }, "a quarter in, the window reaches 8 MB: \(resident)")
         usleep(300_000)
         let after = Self.residentMegabytes(url)
         #expect(!Array(after[10...]).contains(true), "nothing far past the window is asked for: \(after)")
-        readAhead.reader(at: url, fraction: 1)
+        readAhead.reader(atFile: 0, fraction: 1)
         let whole = Self.residency(of: url) { $0.allSatisfy { $0 } }
         readAhead.stop()
         #expect(whole.allSatisfy { $0 }, "at the end, the whole file: \(whole)")
     }
 
-    @Test func aFileSmallerThanTheWindowIsAskedForWholeAtOnceAndAMissingOneIsPassedOver() throws {
-        let url = try Self.coldFile(megabytes: 8)
-        defer { try? FileManager.default.removeItem(at: url) }
-        let readAhead = FileReadAhead()
-        readAhead.reader(at: url.appendingPathExtension("missing"), fraction: 0)
-        readAhead.reader(at: url, fraction: 0)
-        let resident = Self.residency(of: url) { $0.allSatisfy { $0 } }
+    @Test func theNextFilesAreAskedForWithinTheWindowAndAMissingOneIsPassedOver() throws {
+        let first = try Self.coldFile(megabytes: 4)
+        let second = try Self.coldFile(megabytes: 4)
+        let third = try Self.coldFile(megabytes: 8)
+        defer { for url in [first, second, third] { try? FileManager.default.removeItem(at: url) } }
+        let missing = first.appendingPathExtension("missing")
+        let readAhead = FileReadAhead(files: [first, missing, second, third], window: Int64(10 * Self.megabyte), chunk: Int64(Self.megabyte))
+        readAhead.reader(atFile: 0, fraction: 0)
+        let resident = Self.residency(of: third) { Array($0[0..<2]).allSatisfy { $0 } }
+        #expect(Self.residentMegabytes(first).allSatisfy { $0 } && Self.residentMegabytes(second).allSatisfy { $0 })
+        #expect(Array(resident[0..<2]).allSatisfy { $0 }, "the window reaches 2 MB into the third file: \(resident)")
+        usleep(300_000)
+        let after = Self.residentMegabytes(third)
         readAhead.stop()
-        #expect(resident.allSatisfy { $0 }, "\(resident)")
+        #expect(!Array(after[4...]).contains(true), "and no further: \(after)")
     }
 }
