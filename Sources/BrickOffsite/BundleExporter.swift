@@ -47,8 +47,6 @@ public struct BundleExporter {
     var itemPageLimit = BundleExporter.itemPage
     /// Bytes of values a value thread keeps ahead of its page's turn (`ItemStage`).
     var valueBudget = 8 << 20
-    /// Whether a full export tells the kernel to read item files ahead (`FileReadAhead`).
-    var readsAhead = true
 
     /// An exporter for `target`.
     public init(target: String, full: Bool, brickVersion: String, recipients: [BundleRecipient] = []) {
@@ -147,7 +145,7 @@ extension BundleExporter {
     ) throws -> (values: Int, bytes: Int64) {
         let stage = ItemStage(store: store, writer: writer, threads: valueThreads, budget: valueBudget)
         // A full bundle reads every item file whole: the kernel is told ahead.
-        let readAhead = kind == .full && readsAhead ? ReadAheadTracker(shares: try store.itemFileShares()) : nil
+        let readAhead = kind == .full ? ReadAheadTracker(shares: try store.itemFileShares()) : nil
         defer { readAhead?.stop() }
         do {
             var position: ItemPosition?

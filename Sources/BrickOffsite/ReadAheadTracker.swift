@@ -21,6 +21,7 @@ final class ReadAheadTracker {
 
     /// Counts the page's values by folder and tells the read-ahead where they reach.
     func passed(_ jobs: [ItemJob]) {
+        guard !folders.isEmpty else { return }
         for job in jobs {
             guard let (id, _) = job.value else { continue }
             if folders[index] != id, let found = folders[index...].firstIndex(of: id) {
@@ -29,7 +30,6 @@ final class ReadAheadTracker {
             }
             passedInFolder += 1
         }
-        guard !folders.isEmpty else { return }
         readAhead.reader(atFile: index, fraction: Double(passedInFolder) / Double(max(1, items[index])))
     }
 
