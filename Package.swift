@@ -142,6 +142,7 @@ let package = Package(
         ]),
         .testTarget(name: "BrickSyncTests", dependencies: [
             "BrickSync", "BrickStore", "BrickMaildir", "BrickCore", .product(name: "Logging", package: "swift-log"),
+            .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .testTarget(name: "BrickRestoreTests", dependencies: [
             "BrickRestore", "BrickStore", "BrickMessage", "BrickCore", "BrickMaildir", "BrickCalendar", .product(name: "Logging", package: "swift-log"),

@@ -38,20 +38,48 @@ extension UserStore {
         return PreparedBatch(batch: batch, items: items, largeDAVSummaries: largeDAVSummaries, indexText: indexText)
     }
 
+    /// Commits one prepared batch to `folder` and waits for its catalog transaction:
+    /// `commitValues(_:to:run:after:)`, then `CatalogCommit.wait()`.
+    public func commit(_ preparedBatch: PreparedBatch, to folder: StoredFolder, run: RunHandle) throws(StoreError) -> BatchOutcome {
+        try commitValues(preparedBatch, to: folder, run: run).wait()
+    }
+
     /// Commits one prepared batch to `folder`, following the store's write order
     /// (docs/FORMAT.md §6): item values in one Berkeley DB transaction, flushed; then
     /// catalog rows, flag changes, deletions and the new sync token in one SQLite
     /// transaction. A crash between the two leaves values with no row, which the next
     /// run overwrites and `verify` reports; it never leaves a row without its value.
     /// An item whose bytes the store already holds is written as a reference to them.
-    public func commit(_ preparedBatch: PreparedBatch, to folder: StoredFolder, run: RunHandle) throws(StoreError) -> BatchOutcome {
+    ///
+    /// Returns once the values are durable, with the catalog transaction handed to the
+    /// store's catalog pipeline: it commits after every one handed over before it, and
+    /// fails, writing nothing, when the transaction of `previous` failed. The next
+    /// batch's values are written meanwhile; its body sharing sees this batch's rows
+    /// before they are committed (docs/DESIGN.md, "The commit pipeline").
+    public func commitValues(
+        _ preparedBatch: PreparedBatch, to folder: StoredFolder, run: RunHandle, after previous: CatalogCommit? = nil
+    ) throws(StoreError) -> CatalogCommit {
+        if let error = previous?.failure { throw error }
         let batch = preparedBatch.batch
         let largeDAVSummaries = preparedBatch.largeDAVSummaries
         var prepared = preparedBatch.items
         let indexText = preparedBatch.indexText
         mutex.lock()
         defer { mutex.unlock() }
-        let existingKeys = prepared.isEmpty ? [] : try shareKnownBodies(&prepared, folder: folder)
+        var inFlight = catalogPipeline.inFlight.map(\.rows)
+        if !batch.streamed.isEmpty || !batch.copied.isEmpty || inFlight.contains(where: { !$0.onlyAdds }) {
+            // Large items and copies read their holders from committed rows only.
+            catalogPipeline.drain()
+            inFlight = []
+        }
+        var existingKeys = prepared.isEmpty ? [] : try shareKnownBodies(&prepared, folder: folder, inFlight: inFlight)
+        if !existingKeys.isEmpty && !inFlight.isEmpty {
+            // Rewritten items hand their bytes to referrers found in committed rows only.
+            catalogPipeline.drain()
+            inFlight = []
+            prepared = preparedBatch.items
+            existingKeys = try shareKnownBodies(&prepared, folder: folder, inFlight: [])
+        }
         let streamedWithRows = try keysWithRows(batch.streamed.map(\.key), folder: folder)
         let (handedOver, holderUpdates) = try handOverRewrittenHolders(
             prepared, existingKeys: existingKeys, streamedWithRows: streamedWithRows, folder: folder)
@@ -92,7 +120,37 @@ extension UserStore {
                 }
             }
         }
-        return try withCatalog { db in
+        // The rows need the values' sizes, not their bytes.
+        for index in prepared.indices {
+            prepared[index].storedBytes = prepared[index].storedBytes ?? prepared[index].value.count
+            prepared[index].value = []
+        }
+        let rows = InFlightRows(
+            folderID: folder.id, keys: Set(prepared.map(\.item.key.rawValue)),
+            holders: Dictionary(
+                prepared.map { (Data($0.sha256), $0.sharedBody ?? BodyReference(folderID: folder.id, key: $0.item.key)) },
+                uniquingKeysWith: { first, _ in first }),
+            onlyAdds: existingKeys.isEmpty && streamedWithRows.isEmpty && holderUpdates.isEmpty)
+        let rowsToWrite = prepared
+        // Large items' streams and copies are written: the transaction keeps none of them.
+        var changes = batch
+        changes.streamed = []
+        changes.copied = []
+        let commit = CatalogCommit(rows: rows, after: previous) { [changes] () throws(StoreError) -> BatchOutcome in
+            try self.commitCatalog(
+                rowsToWrite, holderUpdates: holderUpdates, batch: changes, folder: folder, run: run, indexText: indexText)
+        }
+        catalogPipeline.submit(commit)
+        return commit
+    }
+
+    /// The catalog transaction of a batch whose values are durable: holder updates,
+    /// rows, flag changes, deletions and the sync token.
+    private func commitCatalog(
+        _ prepared: [PreparedItem], holderUpdates: [CatalogUpdate], batch: ChangeBatch, folder: StoredFolder, run: RunHandle,
+        indexText: Bool
+    ) throws(StoreError) -> BatchOutcome {
+        try withCatalog { db in
             var outcome = BatchOutcome()
             for update in holderUpdates { try update.apply(db, run: run.id) }
             if batch.retirePresentItems {

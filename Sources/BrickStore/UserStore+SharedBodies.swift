@@ -14,12 +14,16 @@ extension UserStore {
     /// Turns the values of `prepared` items whose bytes are already stored (or appear
     /// earlier in the batch) into references. Items that already have a row keep their
     /// own bytes: their value may be the holder others refer to; their keys are
-    /// returned. Call with `mutex` held.
-    func shareKnownBodies(_ prepared: inout [PreparedItem], folder: StoredFolder) throws(StoreError) -> Set<String> {
+    /// returned. Committed rows are read on the reader the pipeline's writes do not
+    /// hold up, and the rows of `inFlight` catalog transactions count as stored beside
+    /// them. Call with `mutex` held.
+    func shareKnownBodies(
+        _ prepared: inout [PreparedItem], folder: StoredFolder, inFlight: [InFlightRows] = []
+    ) throws(StoreError) -> Set<String> {
         let keys = prepared.map(\.item.key.rawValue)
         let keySet = Set(keys)
         let digests = Array(Set(prepared.map { Data($0.sha256) }))
-        let (existingKeys, holders) = try readCatalog { db -> (Set<String>, [Data: BodyReference]) in
+        let lookUp = { (db: GRDB.Database) throws -> (Set<String>, [Data: BodyReference]) in
             var existing = Set<String>()
             try UserStore.inChunks(keys) { marks, values in
                 existing.formUnion(try String.fetchAll(
@@ -43,6 +47,16 @@ extension UserStore {
                 }
             }
             return (existing, holders)
+        }
+        var (existingKeys, holders) = try readCommittedRows(lookUp)
+        for rows in inFlight {
+            if rows.folderID == folder.id { existingKeys.formUnion(keySet.intersection(rows.keys)) }
+            for digest in digests where holders[digest] == nil {
+                guard let reference = rows.holders[digest],
+                      !(reference.folderID == folder.id && keySet.contains(reference.key.rawValue))
+                else { continue }
+                holders[digest] = reference
+            }
         }
         var known = holders
         for index in prepared.indices {

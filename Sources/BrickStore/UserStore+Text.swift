@@ -8,7 +8,10 @@ extension UserStore {
     /// is `1`: set by `backup --index-text` or `index --rebuild-text`, and kept).
     public var indexesText: Bool {
         get throws(StoreError) {
-            try readCatalog { db in try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'index_text'") == "1" }
+            if let known = runLock.withLock({ knownIndexesText }) { return known }
+            let indexes = try readCatalog { db in try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'index_text'") == "1" }
+            runLock.withLock { knownIndexesText = indexes }
+            return indexes
         }
     }
 
@@ -17,6 +20,7 @@ extension UserStore {
     public func enableTextIndex() throws(StoreError) {
         guard !sealsCatalogText else { return }
         try withCatalog { db in try db.execute(sql: "INSERT OR REPLACE INTO meta(key, value) VALUES ('index_text', '1')") }
+        runLock.withLock { knownIndexesText = true }
     }
 
     /// Writes an item's text into the index; an item with no text of its own (a copy,

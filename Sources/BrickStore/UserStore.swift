@@ -55,6 +55,17 @@ public final class UserStore: @unchecked Sendable {
     let runLock = NSLock()
     /// Catalog write transactions committed through this handle (guarded by `runLock`).
     var catalogWrites = 0
+    /// Whether the store indexes text, once read (guarded by `runLock`): only
+    /// `enableTextIndex` changes it, and preparing a batch then need not wait for the
+    /// catalog transaction under way.
+    var knownIndexesText: Bool?
+    /// The catalog transactions of batches whose values are written, committed in
+    /// order beside the next batch's values (see `commitValues`).
+    let catalogPipeline = CatalogPipeline()
+    /// A second, read-only connection to the catalog (guarded by `mutex`, opened on
+    /// first use): a batch reads committed rows with it while the one connection
+    /// writes the batch before.
+    var committedRowsReader: DatabaseQueue?
 
     /// Opens the store of `user` in `layout.userDirectory`; a sealed store finds its key
     /// in `keyring` (docs/FORMAT.md §10).
@@ -133,6 +144,8 @@ public final class UserStore: @unchecked Sendable {
     }
 
     deinit {
+        // The writer's connection, closed last, checkpoints the WAL into the file.
+        committedRowsReader = nil
         for database in databases.values { database.close() }
         if isWritable { try? openedEnvironment?.checkpoint() }
     }
@@ -140,8 +153,12 @@ public final class UserStore: @unchecked Sendable {
     // MARK: - Shared plumbing
 
     /// Runs a read on the catalog, mapping errors. Reads may nest (reading an item's
-    /// value while iterating over rows looks its folder up), so they are reentrant.
+    /// value while iterating over rows looks its folder up), so they are reentrant. A
+    /// read sees the rows of every batch handed to the catalog pipeline before it.
     func readCatalog<T>(_ body: (GRDB.Database) throws -> T) throws(StoreError) -> T {
+        catalogPipeline.drain()
+        CatalogAccess.enter()
+        defer { CatalogAccess.leave() }
         do {
             return try catalog.unsafeReentrantRead(body)
         } catch let error as StoreError {
@@ -153,9 +170,13 @@ public final class UserStore: @unchecked Sendable {
 
     /// Runs one write transaction on the catalog, mapping errors (a full disk to
     /// `writeFailed`). A run begun and not yet written is written first, in the same
-    /// transaction.
+    /// transaction. It commits after the transactions handed to the catalog pipeline
+    /// before it.
     func withCatalog<T>(_ body: (GRDB.Database) throws -> T) throws(StoreError) -> T {
         guard isWritable else { throw .readOnly(user: user) }
+        catalogPipeline.drain()
+        CatalogAccess.enter()
+        defer { CatalogAccess.leave() }
         do {
             let (written, result) = try catalog.write { db in
                 let written = try writePendingRun(db)

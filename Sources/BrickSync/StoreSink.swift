@@ -6,9 +6,13 @@ import Foundation
 ///
 /// Each batch is prepared (hashed, compressed, parsed) on a task of its own while the
 /// batch before it is written; writes run one at a time, in order, each after the one
-/// before is durable. `commit` returns once the previous batch is prepared, so the
-/// source reads the next batch meanwhile; `finish` waits for the last write. At most
-/// three batches are in memory: one being written, one prepared, one being read.
+/// before is durable. A write's catalog transaction is committed by the store's
+/// catalog pipeline while the next batch's values are written, and follows the one of
+/// the batch before: after a failed one, no later batch of the folder gets rows.
+/// `commit` returns once the previous batch is prepared, so the source reads the next
+/// batch meanwhile; `finish` waits for the last catalog transaction. At most three
+/// batches are in memory: one being written, one prepared, one being read (plus the
+/// rows of one whose catalog transaction is under way).
 final class StoreSink: ChangeSink, @unchecked Sendable {
     private let store: UserStore
     private let folder: StoredFolder
@@ -17,11 +21,12 @@ final class StoreSink: ChangeSink, @unchecked Sendable {
     private let lock = NSLock()
     private var totals = BatchOutcome()
     private var skippedItems: [SkippedItem] = []
-    private var pending: Task<Void, any Error>?
+    /// The write of the last batch, done when its values are durable.
+    private var pending: Task<CatalogCommit, any Error>?
     /// Done when the batch of `pending` is prepared.
     private var pendingPrepared: Task<Void, any Error>?
     /// The write of the batch before `pending`'s.
-    private var olderPending: Task<Void, any Error>?
+    private var olderPending: Task<CatalogCommit, any Error>?
 
     init(store: UserStore, folder: StoredFolder, run: RunHandle, progress: BackupProgress?) {
         self.store = store
@@ -32,21 +37,31 @@ final class StoreSink: ChangeSink, @unchecked Sendable {
 
     func commit(_ batch: ChangeBatch) async throws {
         let (previous, previousPrepared, older) = lock.withLock { (pending, pendingPrepared, olderPending) }
-        if let older, case .failure(let error) = await older.result {
-            _ = await previous?.result
-            throw error
+        if let older {
+            let failure: (any Error)?
+            switch await older.result {
+            case .failure(let error): failure = error
+            case .success(let catalogCommit): failure = catalogCommit.failure
+            }
+            if let failure {
+                _ = await previous?.result
+                throw failure
+            }
         }
         // A failed prepare fails its write task too, which the next call or `finish` rethrows.
         _ = try? await previousPrepared?.value
         if !batch.skipped.isEmpty { lock.withLock { skippedItems += batch.skipped } }
         let (store, folder, run) = (self.store, self.folder, self.run)
         let prepared = Task.detached { try store.prepare(batch, for: folder) }
-        let task = Task.detached { [weak self] in
+        let task = Task.detached { [weak self] () throws -> CatalogCommit in
             // The write before finishes first, even when this prepare failed.
             let ready = await prepared.result
-            try await previous?.value
-            let outcome = try store.commit(try ready.get(), to: folder, run: run)
-            self?.record(outcome)
+            let before = try await previous?.value
+            let catalogCommit = try store.commitValues(try ready.get(), to: folder, run: run, after: before)
+            catalogCommit.onFinish { [weak self] result in
+                if case .success(let outcome) = result { self?.record(outcome) }
+            }
+            return catalogCommit
         }
         lock.withLock {
             olderPending = previous
@@ -55,13 +70,15 @@ final class StoreSink: ChangeSink, @unchecked Sendable {
         }
     }
 
-    /// Waits until every batch handed over so far is durable; rethrows a failure.
+    /// Waits until every batch handed over so far is durable, its catalog transaction
+    /// included; rethrows a failure.
     func finish() async throws {
-        let task = lock.withLock { () -> Task<Void, any Error>? in
+        let task = lock.withLock { () -> Task<CatalogCommit, any Error>? in
             defer { pending = nil; pendingPrepared = nil; olderPending = nil }
             return pending
         }
-        try await task?.value
+        guard let task else { return }
+        _ = try await task.value.outcome()
     }
 
     private func record(_ outcome: BatchOutcome) {

@@ -2,10 +2,13 @@ import BrickCore
 @testable import BrickStore
 @testable import BrickSync
 import Foundation
+import GRDB
 import Testing
 
 /// The sink prepares a batch while the one before is written, and still writes the
-/// batches in the order given, each after the one before is durable.
+/// batches in the order given, each after the one before is durable; a batch's catalog
+/// transaction commits beside the next batch's values, and after a failed one no later
+/// batch of the folder gets rows.
 @Suite struct StoreSinkTests {
     private func message(_ index: Int, size: Int) -> [UInt8] {
         var text = "From: a@example.org\r\nSubject: \(index)\r\nMessage-ID: <\(index)@example.org>\r\n\r\n"
@@ -50,5 +53,38 @@ import Testing
         #expect(items.first { $0.key.rawValue == "9.0" }?.isDeleted == false)
         #expect(try store.folder(at: .inbox)?.syncToken == "t9")
         #expect(try store.verify().isIntact)
+    }
+
+    @Test func aFailedCatalogTransactionFailsTheFolderAndNoLaterBatchGetsRows() async throws {
+        let root = syncTestDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let store = try UserStore(layout: StoreLayout(root: root, user: "alice"), user: "alice", mode: .readWrite)
+        let run = try store.beginRun(kind: "backup")
+        let folder = try store.ensureFolder(.inbox, run: run).folder
+        try await store.catalog.writeWithoutTransaction { db in
+            try db.execute(sql: """
+                CREATE TEMP TRIGGER refuse_one BEFORE INSERT ON items WHEN NEW.key = '2.0'
+                BEGIN SELECT RAISE(ABORT, 'refused'); END
+                """)
+        }
+        let sink = StoreSink(store: store, folder: folder, run: run, progress: nil)
+        var failure: (any Error)?
+        do {
+            for batch in 0..<6 {
+                var change = ChangeBatch(added: (0..<5).map { item("\(batch).\($0)", batch * 100 + $0) })
+                change.token = "t\(batch)"
+                try await sink.commit(change)
+            }
+            try await sink.finish()
+        } catch {
+            failure = error
+            try? await sink.finish()
+        }
+
+        #expect(failure is StoreError)
+        #expect(sink.outcome.added == 10)
+        let keys = try store.items(matching: ItemQuery()).map(\.key.rawValue)
+        #expect(Set(keys) == Set((0..<2).flatMap { batch in (0..<5).map { "\(batch).\($0)" } }))
+        #expect(try store.folder(at: .inbox)?.syncToken == "t1")
     }
 }
