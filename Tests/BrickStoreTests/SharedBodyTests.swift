@@ -8,14 +8,6 @@ import Testing
 @Suite struct SharedBodyTests {
     let raw = makeMessage(body: String(repeating: "The same message in two folders.\r\n", count: 300))
 
-    private func catalogBody(_ store: UserStore, folder: FolderID, key: String) throws -> BodyReference? {
-        try store.catalog.read { db in
-            let row = try Row.fetchOne(
-                db, sql: "SELECT body_folder_id, body_key FROM items WHERE folder_id = ? AND key = ?", arguments: [folder, key])!
-            return (row[0] as FolderID?).map { BodyReference(folderID: $0, key: ItemKey(row[1] as String)) }
-        }
-    }
-
     @Test func bytesAlreadyStoredInAnotherFolderAreStoredAsAReference() throws {
         let dir = TemporaryDirectory()
         let store = try openStore(dir.url)

@@ -1,6 +1,7 @@
 import BrickCore
-import BrickStore
+@testable import BrickStore
 import Foundation
+import GRDB
 import Testing
 
 /// A temporary directory removed when the value goes away.
@@ -38,4 +39,13 @@ func item(_ store: UserStore, _ path: FolderPath, _ key: String) throws -> Catal
     query.keys = [ItemKey(key)]
     query.deleted = .yes
     return try #require(store.items(matching: query).first)
+}
+
+/// The holder an item's catalog row names for its body, nil when it holds its own.
+func catalogBody(_ store: UserStore, folder: FolderID, key: String) throws -> BodyReference? {
+    try store.catalog.read { db in
+        let row = try Row.fetchOne(
+            db, sql: "SELECT body_folder_id, body_key FROM items WHERE folder_id = ? AND key = ?", arguments: [folder, key])!
+        return (row[0] as FolderID?).map { BodyReference(folderID: $0, key: ItemKey(row[1] as String)) }
+    }
 }
