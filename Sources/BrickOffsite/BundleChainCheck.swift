@@ -29,6 +29,15 @@ public struct BundleChainEntry: Sendable {
     /// checked (framing, outer digest), its records could not be.
     public var contentsUnchecked = false
 
+    /// Records why the bundle could not be read: a newer format, or damage.
+    mutating func note(_ error: any Error) {
+        if let bundle = error as? BundleError, bundle.isNewerFormat {
+            newerFormat = "\(bundle)"
+        } else {
+            damage = ["\(error)"]
+        }
+    }
+
     /// True when the bundle is intact and follows its parent.
     public var isSound: Bool { damage.isEmpty && chainProblem == nil && header != nil && newerFormat == nil }
 }
@@ -104,10 +113,8 @@ public enum BundleChainCheck {
             entry.chainDigest = tail.chainDigest
             entry.items = tail.counts?[BundleRecordType.item.rawValue] ?? 0
             entry.values = tail.counts?[BundleRecordType.value.rawValue] ?? 0
-        } catch let error as BundleError where error.isNewerFormat {
-            entry.newerFormat = "\(error)"
         } catch {
-            entry.damage = ["\(error)"]
+            entry.note(error)
         }
         return entry
     }
@@ -138,10 +145,8 @@ public enum BundleChainCheck {
                 try reader.skipPayload()
             }
             entry.chainDigest = reader.trailer.map { reader.header.chainDigest(trailer: $0) }
-        } catch let error as BundleError where error.isNewerFormat {
-            entry.newerFormat = "\(error)"
         } catch {
-            entry.damage = ["\(error)"]
+            entry.note(error)
         }
         return entry
     }

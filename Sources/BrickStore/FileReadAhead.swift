@@ -71,18 +71,18 @@ public final class FileReadAhead: @unchecked Sendable {
     /// past the reader.
     private func run() {
         var index = 0
-        var file = OpenFile(files.first)
+        var file = OpenFile(files.first, size: sizes.first ?? 0)
         condition.lock()
         while !stopped {
             guard let place, index < files.count, files.indices.contains(place.file) else {
                 condition.wait()
                 continue
             }
-            if place.file > index || file.issued >= min(file.size, sizes[index]) {
+            if place.file > index || file.issued >= file.size {
                 // Past this file (the reader is, or the advice is): on to the next.
                 index += 1
                 condition.unlock()
-                file = OpenFile(index < files.count ? files[index] : nil)
+                file = index < files.count ? OpenFile(files[index], size: sizes[index]) : OpenFile(nil, size: 0)
                 condition.lock()
                 continue
             }
@@ -92,7 +92,7 @@ public final class FileReadAhead: @unchecked Sendable {
                 condition.wait()
                 continue
             }
-            let length = min(chunk, min(file.size, sizes[index]) - file.issued, limit - at)
+            let length = min(chunk, file.size - file.issued, limit - at)
             condition.unlock()
             file.advise(length)
             condition.lock()
@@ -110,11 +110,11 @@ private final class OpenFile {
     let size: Int64
     private(set) var issued: Int64 = 0
 
-    /// Opens `url` for advice; nil or a file that does not open gives an empty one.
-    init(_ url: URL?) {
+    /// Opens `url`, of `size` bytes, for advice; nil or a file that does not open has
+    /// nothing to advise.
+    init(_ url: URL?, size: Int64) {
         descriptor = url.map { open($0.path, O_RDONLY | O_CLOEXEC) } ?? -1
-        var status = stat()
-        size = descriptor >= 0 && fstat(descriptor, &status) == 0 ? Int64(status.st_size) : 0
+        self.size = descriptor >= 0 ? size : 0
     }
 
     /// Asks for the next `length` bytes.

@@ -10,6 +10,15 @@ import Testing
 @Suite struct CatalogPipelineTests {
     let raw = makeMessage(body: String(repeating: "The same message in two folders.\r\n", count: 300))
 
+    /// A new store in a temporary directory (kept while the value lives), a run begun,
+    /// and its inbox.
+    private func storeWithInbox() throws -> (TemporaryDirectory, UserStore, RunHandle, StoredFolder) {
+        let dir = TemporaryDirectory()
+        let store = try openStore(dir.url)
+        let run = try store.beginRun(kind: "backup")
+        return (dir, store, run, try store.ensureFolder(.inbox, run: run).folder)
+    }
+
     private func keys(_ store: UserStore, folder: FolderID) throws -> Set<String> {
         try store.catalog.read { db in
             Set(try String.fetchAll(db, sql: "SELECT key FROM items WHERE folder_id = ?", arguments: [folder]))
@@ -17,10 +26,8 @@ import Testing
     }
 
     @Test func theNextBatchSharesTheBodyOfARowWhoseTransactionIsInFlight() throws {
-        let dir = TemporaryDirectory()
-        let store = try openStore(dir.url)
-        let run = try store.beginRun(kind: "backup")
-        let inbox = try store.ensureFolder(.inbox, run: run).folder
+        let (dir, store, run, inbox) = try storeWithInbox()
+        defer { withExtendedLifetime(dir) {} }
         let archive = try store.ensureFolder(FolderPath(["Archive"]), run: run).folder
         let first = try store.prepare(ChangeBatch(added: [makeItem("1.1", raw: raw)]), for: inbox)
         let second = try store.prepare(ChangeBatch(added: [makeItem("2.1", raw: raw)]), for: archive)
@@ -41,10 +48,8 @@ import Testing
     }
 
     @Test func aBatchInFlightCountsItsKeysAsStoredForTheNextBatchOfItsFolder() throws {
-        let dir = TemporaryDirectory()
-        let store = try openStore(dir.url)
-        let run = try store.beginRun(kind: "backup")
-        let inbox = try store.ensureFolder(.inbox, run: run).folder
+        let (dir, store, run, inbox) = try storeWithInbox()
+        defer { withExtendedLifetime(dir) {} }
         let first = try store.prepare(ChangeBatch(added: [makeItem("a", raw: raw)]), for: inbox)
         // The same key again with other bytes: it must be rewritten, not become a reference.
         let other = makeMessage(body: "Other bytes.\r\n")
@@ -68,10 +73,8 @@ import Testing
     }
 
     @Test func aFailedCatalogTransactionLeavesTheBatchesAfterItWithoutRows() throws {
-        let dir = TemporaryDirectory()
-        let store = try openStore(dir.url)
-        let run = try store.beginRun(kind: "backup")
-        let inbox = try store.ensureFolder(.inbox, run: run).folder
+        let (dir, store, run, inbox) = try storeWithInbox()
+        defer { withExtendedLifetime(dir) {} }
         _ = try store.commit(ChangeBatch(added: [makeItem("0")], token: "t0"), to: inbox, run: run)
         let batches = try (1...2).map { index in
             try store.prepare(ChangeBatch(added: [makeItem("\(index)")], token: "t\(index)"), for: inbox)

@@ -16,17 +16,23 @@ import Testing
         return Array(text.utf8)
     }
 
+    /// A new store under a temporary directory (the caller removes it), a run begun,
+    /// and its inbox.
+    private func storeWithInbox() throws -> (URL, UserStore, RunHandle, StoredFolder) {
+        let root = syncTestDirectory()
+        let store = try UserStore(layout: StoreLayout(root: root, user: "alice"), user: "alice", mode: .readWrite)
+        let run = try store.beginRun(kind: "backup")
+        return (root, store, run, try store.ensureFolder(.inbox, run: run).folder)
+    }
+
     private func item(_ key: String, _ index: Int, size: Int = 2_000) -> SourceItem {
         SourceItem(key: ItemKey(key), flags: .none, internalDate: Date(timeIntervalSince1970: 1_772_532_000), uid: nil,
                    raw: message(index, size: size))
     }
 
     @Test func laterBatchesSeeTheWritesOfEarlierOnesAndEveryItemIsStoredOnce() async throws {
-        let root = syncTestDirectory()
+        let (root, store, run, folder) = try storeWithInbox()
         defer { try? FileManager.default.removeItem(at: root) }
-        let store = try UserStore(layout: StoreLayout(root: root, user: "alice"), user: "alice", mode: .readWrite)
-        let run = try store.beginRun(kind: "backup")
-        let folder = try store.ensureFolder(.inbox, run: run).folder
         let sink = StoreSink(store: store, folder: folder, run: run, progress: nil)
         // Ten batches; each deletes the first item of the batch before it and changes the
         // flags of its second, which only works when that batch's rows are there.
@@ -56,11 +62,8 @@ import Testing
     }
 
     @Test func aFailedCatalogTransactionFailsTheFolderAndNoLaterBatchGetsRows() async throws {
-        let root = syncTestDirectory()
+        let (root, store, run, folder) = try storeWithInbox()
         defer { try? FileManager.default.removeItem(at: root) }
-        let store = try UserStore(layout: StoreLayout(root: root, user: "alice"), user: "alice", mode: .readWrite)
-        let run = try store.beginRun(kind: "backup")
-        let folder = try store.ensureFolder(.inbox, run: run).folder
         try await store.catalog.writeWithoutTransaction { db in
             try db.execute(sql: """
                 CREATE TEMP TRIGGER refuse_one BEFORE INSERT ON items WHEN NEW.key = '2.0'
