@@ -42,7 +42,7 @@ let package = Package(
 
         // Safe Swift wrappers, no mail concepts.
         .target(name: "BerkeleyDB", dependencies: ["CBerkeleyDB", "CPageHash"]),
-        .target(name: "LZ4", dependencies: ["CLZ4"]),
+        .target(name: "LZ4", dependencies: ["CLZ4", "CXXHash"]),
         .target(name: "LibCrypto", dependencies: ["CLibCrypto"]),
         .target(name: "XXHash", dependencies: ["CXXHash"]),
 

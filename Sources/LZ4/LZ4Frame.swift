@@ -10,7 +10,7 @@ public struct LZ4Error: Error, Equatable, Sendable, CustomStringConvertible {
 }
 
 /// LZ4 frame compression (the format of the `lz4` command) with a content checksum,
-/// so a damaged value is detected on the way out.
+/// so a damaged value is detected on the way out (computed by `FrameContentChecksum`).
 ///
 /// Not thread-safe: keep one per task and reuse it; it keeps its contexts.
 public final class LZ4Frame {
@@ -32,20 +32,26 @@ public final class LZ4Frame {
 
     /// Sets `output` to `prefix` followed by the frame of `input`, written in place:
     /// no zero-filled buffer and no copy of the frame after compressing. The array's
-    /// capacity is the frame's bound (at most the input's size plus a little).
+    /// capacity is the frame's bound (at most the input's size plus a little). liblz4
+    /// compresses with its checksum off; the content checksum is added after it
+    /// (`FrameContentChecksum`), giving the bytes liblz4 would write with it on.
     public func compress(_ input: [UInt8], after prefix: [UInt8], into output: inout [UInt8]) throws(LZ4Error) {
         var preferences = LZ4F_preferences_t()
-        preferences.frameInfo.contentChecksumFlag = LZ4F_contentChecksumEnabled
         preferences.frameInfo.contentSize = UInt64(input.count)
         preferences.frameInfo.blockSizeID = LZ4F_max4MB
         preferences.frameInfo.blockMode = LZ4F_blockIndependent
-        let bound = LZ4F_compressFrameBound(input.count, &preferences)
+        let bound = LZ4F_compressFrameBound(input.count, &preferences) + 4
         var written = 0
         output = [UInt8](unsafeUninitializedCapacity: prefix.count + bound) { buffer, count in
             let base = UnsafeMutableRawPointer(buffer.baseAddress!)
             prefix.withUnsafeBytes { if let bytes = $0.baseAddress { base.copyMemory(from: bytes, byteCount: $0.count) } }
+            let frame = base + prefix.count
             written = input.withUnsafeBytes { inp in
-                LZ4F_compressFrame(base + prefix.count, bound, inp.baseAddress, inp.count, &preferences)
+                let size = LZ4F_compressFrame(frame, bound, inp.baseAddress, inp.count, &preferences)
+                guard LZ4F_isError(size) == 0 else { return size }
+                FrameContentChecksum.markHeader(frame)
+                FrameContentChecksum.store(FrameContentChecksum.of(inp), at: frame + size)
+                return size + 4
             }
             count = LZ4F_isError(written) != 0 ? 0 : prefix.count + written
         }
@@ -91,7 +97,12 @@ public final class LZ4Frame {
                 step = decode(context, source, from: &offset, into: base, filled: &count, capacity: capacity, limit: limit)
             }
             switch step {
-            case .finished: return output
+            case .finished:
+                if info.contentChecksumFlag == LZ4F_contentChecksumEnabled {
+                    let stored = FrameContentChecksum.stored(UnsafeRawBufferPointer(rebasing: source[..<offset]))
+                    guard output.withUnsafeBytes(FrameContentChecksum.of) == stored else { throw FrameContentChecksum.mismatch }
+                }
+                return output
             case .failed(let failure): throw failure
             case .full:
                 capacity = output.count > Int.max / 2 ? Int.max : max(2 * output.count, 64)
@@ -108,10 +119,12 @@ public final class LZ4Frame {
         _ context: OpaquePointer?, _ source: UnsafeRawBufferPointer, from offset: inout Int,
         into base: UnsafeMutableRawPointer, filled: inout Int, capacity: Int, limit: Int?
     ) -> DecodeStep {
+        // liblz4's content checksum off: the caller checks it, whole (FrameContentChecksum).
+        var options = LZ4F_decompressOptions_t(stableDst: 0, skipChecksums: 1, reserved1: 0, reserved0: 0)
         while true {
             var sourceSize = source.count - offset
             var written = capacity - filled
-            let hint = LZ4F_decompress(context, base + filled, &written, source.baseAddress! + offset, &sourceSize, nil)
+            let hint = LZ4F_decompress(context, base + filled, &written, source.baseAddress! + offset, &sourceSize, &options)
             if LZ4F_isError(hint) != 0 { return .failed(error("LZ4F_decompress", hint)) }
             filled += written
             offset += sourceSize

@@ -2,9 +2,14 @@ import CLZ4
 
 /// Decompresses one LZ4 frame piece by piece: frame bytes go in as they are read,
 /// raw bytes come out into the caller's buffer, so neither side is ever held whole.
-/// The content checksum is checked when the frame ends. Not thread-safe: one per task.
+/// The content checksum is checked when the frame ends (by `FrameContentChecksum`, with
+/// liblz4's own check off). Not thread-safe: one per task.
 public final class LZ4FrameDecoder {
     private var context: OpaquePointer?
+    private let checksum: StreamingContentChecksum
+    /// The first five and the last four frame bytes used so far: the descriptor's flags
+    /// say whether a content checksum ends the frame; the last four are that checksum.
+    private var head: [UInt8] = [], tail: [UInt8] = []
     /// True once the frame's end mark and checksum were read and found sound.
     public private(set) var isFinished = false
 
@@ -14,6 +19,7 @@ public final class LZ4FrameDecoder {
         let code = LZ4F_createDecompressionContext(&created, UInt32(LZ4F_VERSION))
         if LZ4F_isError(code) != 0 { throw LZ4FrameEncoder.error("LZ4F_createDecompressionContext", code) }
         context = created
+        checksum = try StreamingContentChecksum()
     }
 
     deinit {
@@ -32,9 +38,23 @@ public final class LZ4FrameDecoder {
         }
         var sourceSize = input.count
         var destinationSize = output.count
-        let hint = LZ4F_decompress(context, output.baseAddress, &destinationSize, input.baseAddress, &sourceSize, nil)
+        var options = LZ4F_decompressOptions_t(stableDst: 0, skipChecksums: 1, reserved1: 0, reserved0: 0)
+        let hint = LZ4F_decompress(context, output.baseAddress, &destinationSize, input.baseAddress, &sourceSize, &options)
         if LZ4F_isError(hint) != 0 { throw LZ4FrameEncoder.error("LZ4F_decompress", hint) }
-        if hint == 0 { isFinished = true }
+        checksum.update(UnsafeRawBufferPointer(rebasing: output[0..<destinationSize]))
+        remember(UnsafeRawBufferPointer(rebasing: input[0..<sourceSize]))
+        if hint == 0 {
+            if head.count == 5, head[4] & FrameContentChecksum.flag != 0,
+               tail.withUnsafeBytes(FrameContentChecksum.stored) != checksum.digest {
+                throw FrameContentChecksum.mismatch
+            }
+            isFinished = true
+        }
         return (sourceSize, destinationSize)
+    }
+
+    private func remember(_ used: UnsafeRawBufferPointer) {
+        if head.count < 5 { head += used.prefix(5 - head.count) }
+        tail = used.count >= 4 ? Array(used.suffix(4)) : Array((tail + used).suffix(4))
     }
 }

@@ -5,11 +5,13 @@ import CLZ4
 /// The frame is the one `LZ4Frame.compress` writes for the same input (content size,
 /// content checksum, 4 MB independent blocks), so `LZ4Frame.decompress`, the `lz4`
 /// command and `LZ4FrameDecoder` read it. liblz4 keeps at most one block (4 MB) of
-/// input buffered between calls. Not thread-safe: one per task.
+/// input buffered between calls. liblz4's checksum is off: `FrameContentChecksum`
+/// adds the same one. Not thread-safe: one per task.
 public final class LZ4FrameEncoder {
     private var context: OpaquePointer?
     private var preferences = LZ4F_preferences_t()
     private var scratch: [UInt8] = []
+    private let checksum: StreamingContentChecksum
 
     /// Starts a frame that will hold exactly `contentSize` bytes (recorded in the frame
     /// header and checked by every reader).
@@ -18,7 +20,7 @@ public final class LZ4FrameEncoder {
         let code = LZ4F_createCompressionContext(&created, UInt32(LZ4F_VERSION))
         if LZ4F_isError(code) != 0 { throw LZ4FrameEncoder.error("LZ4F_createCompressionContext", code) }
         context = created
-        preferences.frameInfo.contentChecksumFlag = LZ4F_contentChecksumEnabled
+        checksum = try StreamingContentChecksum()
         preferences.frameInfo.contentSize = contentSize
         preferences.frameInfo.blockSizeID = LZ4F_max4MB
         preferences.frameInfo.blockMode = LZ4F_blockIndependent
@@ -31,7 +33,9 @@ public final class LZ4FrameEncoder {
     /// Appends the frame header to `output`. Call once, first.
     public func begin(appendingTo output: inout [UInt8]) throws(LZ4Error) {
         try produce(capacity: Int(LZ4F_HEADER_SIZE_MAX), into: &output) { (out: UnsafeMutableRawBufferPointer) in
-            LZ4F_compressBegin(context, out.baseAddress, out.count, &preferences)
+            let written = LZ4F_compressBegin(context, out.baseAddress, out.count, &preferences)
+            if LZ4F_isError(written) == 0 { FrameContentChecksum.markHeader(out.baseAddress!) }
+            return written
         } name: { "LZ4F_compressBegin" }
     }
 
@@ -39,6 +43,7 @@ public final class LZ4FrameEncoder {
     /// (often nothing: input is buffered until a block is full).
     public func update(_ input: UnsafeRawBufferPointer, appendingTo output: inout [UInt8]) throws(LZ4Error) {
         guard input.count > 0 else { return }
+        checksum.update(input)
         let bound = LZ4F_compressBound(input.count, &preferences)
         try produce(capacity: bound, into: &output) { (out: UnsafeMutableRawBufferPointer) in
             LZ4F_compressUpdate(context, out.baseAddress, out.count, input.baseAddress, input.count, nil)
@@ -53,6 +58,7 @@ public final class LZ4FrameEncoder {
         try produce(capacity: bound, into: &output) { (out: UnsafeMutableRawBufferPointer) in
             LZ4F_compressEnd(context, out.baseAddress, out.count, nil)
         } name: { "LZ4F_compressEnd" }
+        withUnsafeBytes(of: checksum.digest.littleEndian) { output.append(contentsOf: $0) }
     }
 
     private func produce(
