@@ -31,14 +31,7 @@ import Testing
     /// The frame liblz4 writes itself in one call, its checksum on, with `LZ4Frame`'s
     /// preferences.
     func liblz4Frame(_ input: [UInt8]) -> [UInt8] {
-        var preferences = preferences(input)
-        let bound = LZ4F_compressFrameBound(input.count, &preferences)
-        var frame = [UInt8](repeating: 0, count: bound)
-        let written = frame.withUnsafeMutableBytes { out in
-            input.withUnsafeBytes { LZ4F_compressFrame(out.baseAddress, bound, $0.baseAddress, $0.count, &preferences) }
-        }
-        precondition(LZ4F_isError(written) == 0)
-        return Array(frame[0..<written])
+        LZ4TestFrames.liblz4Frame(input, preferences(input))
     }
 
     /// The frame liblz4 writes itself piece by piece, its checksum on (the header keeps
@@ -74,20 +67,7 @@ import Testing
     }
 
     func decodePieceByPiece(_ frame: [UInt8]) throws -> [UInt8] {
-        let decoder = try LZ4FrameDecoder()
-        var output: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 70_000)
-        var offset = 0
-        while !decoder.isFinished {
-            let end = min(offset + 3_001, frame.count)
-            let (used, made) = try frame[offset..<end].withUnsafeBytes { input in
-                try buffer.withUnsafeMutableBytes { try decoder.decode(input, into: $0) }
-            }
-            offset += used
-            output += buffer[0..<made]
-            if used == 0 && made == 0 && end == frame.count { break }
-        }
-        return output
+        try LZ4TestFrames.decodePieceByPiece(frame, piece: 3_001, bufferSize: 70_000).output
     }
 
     @Test(arguments: sizes, [true, false])

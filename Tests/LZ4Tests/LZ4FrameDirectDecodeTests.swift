@@ -20,13 +20,7 @@ import Testing
         var preferences = LZ4F_preferences_t()
         preferences.frameInfo.contentChecksumFlag = LZ4F_contentChecksumEnabled
         preferences.frameInfo.blockSizeID = LZ4F_max4MB
-        let bound = LZ4F_compressFrameBound(input.count, &preferences)
-        var frame = [UInt8](repeating: 0, count: bound)
-        let written = frame.withUnsafeMutableBytes { out in
-            input.withUnsafeBytes { LZ4F_compressFrame(out.baseAddress, bound, $0.baseAddress, $0.count, &preferences) }
-        }
-        precondition(LZ4F_isError(written) == 0)
-        return Array(frame[0..<written])
+        return LZ4TestFrames.liblz4Frame(input, preferences)
     }
 
     @Test(arguments: sizes)

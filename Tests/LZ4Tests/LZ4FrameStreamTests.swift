@@ -22,19 +22,8 @@ import Testing
         try encoder.end(appendingTo: &frame)
         #expect(try LZ4Frame().decompress(frame[...]) == input)
 
-        let decoder = try LZ4FrameDecoder()
-        var output: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 100_000)
-        var offset = 0
-        while !decoder.isFinished {
-            let end = min(offset + 65_536, frame.count)
-            let (used, made) = try frame[offset..<end].withUnsafeBytes { input in
-                try buffer.withUnsafeMutableBytes { try decoder.decode(input, into: $0) }
-            }
-            offset += used
-            output += buffer[0..<made]
-        }
-        #expect(offset == frame.count && output == input)
+        let (output, used) = try LZ4TestFrames.decodePieceByPiece(frame, piece: 65_536, bufferSize: 100_000)
+        #expect(used == frame.count && output == input)
     }
 
     @Test func theEncoderRefusesBytesThatDifferFromTheAnnouncedSize() throws {
