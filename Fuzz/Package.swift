@@ -16,7 +16,8 @@ let package = Package(
     ],
     targets: [
         .systemLibrary(name: "CLZ4", path: "Sources/CLZ4", pkgConfig: "liblz4"),
-        .target(name: "LZ4", dependencies: ["CLZ4"]),
+        .systemLibrary(name: "CXXHash", path: "Sources/CXXHash", pkgConfig: "libxxhash"),
+        .target(name: "LZ4", dependencies: ["CLZ4", "CXXHash"]),
         .target(name: "BrickCore"),
         .target(name: "BrickMessage", dependencies: ["BrickCore", .product(name: "Crypto", package: "swift-crypto")]),
 
