@@ -30,11 +30,28 @@ public final class FileReadAhead: @unchecked Sendable {
     private var place: (file: Int, fraction: Double)?
     private var stopped = false
     private var running = true
+    private let advise: Advise
+
+    /// What the thread does with each chunk: given the open file's descriptor, the
+    /// file's index in `files`, and the chunk's offset and length.
+    typealias Advise = @Sendable (_ descriptor: Int32, _ file: Int, _ offset: Int64, _ length: Int64) -> Void
+
+    /// Asks the kernel for the chunk's pages (`POSIX_FADV_WILLNEED`). The kernel may drop
+    /// such a read under load; the reader then reads those pages itself.
+    static let willNeed: Advise = { descriptor, _, offset, length in
+        _ = posix_fadvise(descriptor, off_t(offset), off_t(length), POSIX_FADV_WILLNEED)
+    }
 
     /// Starts the thread for `files`, in the order they will be read; call `stop()`
     /// when the reading is over.
-    public init(files: [URL], window: Int64 = 1 << 30, chunk: Int64 = 32 << 20) {
+    public convenience init(files: [URL], window: Int64 = 1 << 30, chunk: Int64 = 32 << 20) {
+        self.init(files: files, window: window, chunk: chunk, advise: Self.willNeed)
+    }
+
+    /// Starts the thread with `advise` doing what is asked for each chunk (tests record it).
+    init(files: [URL], window: Int64, chunk: Int64, advise: @escaping Advise) {
         self.files = files
+        self.advise = advise
         sizes = files.map { url in
             var status = stat()
             return stat(url.path, &status) == 0 ? Int64(status.st_size) : 0
@@ -71,7 +88,7 @@ public final class FileReadAhead: @unchecked Sendable {
     /// past the reader.
     private func run() {
         var index = 0
-        var file = OpenFile(files.first, size: sizes.first ?? 0)
+        var file = OpenFile(files.first, index: 0, size: sizes.first ?? 0)
         condition.lock()
         while !stopped {
             guard let place, index < files.count, files.indices.contains(place.file) else {
@@ -82,7 +99,7 @@ public final class FileReadAhead: @unchecked Sendable {
                 // Past this file (the reader is, or the advice is): on to the next.
                 index += 1
                 condition.unlock()
-                file = index < files.count ? OpenFile(files[index], size: sizes[index]) : OpenFile(nil, size: 0)
+                file = index < files.count ? OpenFile(files[index], index: index, size: sizes[index]) : OpenFile(nil, index: index, size: 0)
                 condition.lock()
                 continue
             }
@@ -94,7 +111,7 @@ public final class FileReadAhead: @unchecked Sendable {
             }
             let length = min(chunk, file.size - file.issued, limit - at)
             condition.unlock()
-            file.advise(length)
+            file.advise(length, with: advise)
             condition.lock()
         }
         running = false
@@ -103,23 +120,25 @@ public final class FileReadAhead: @unchecked Sendable {
     }
 }
 
-/// The file `FileReadAhead`'s thread advises: its descriptor, size and how far it has
-/// been asked for. Closed when replaced.
+/// The file `FileReadAhead`'s thread advises: its descriptor, index, size and how far it
+/// has been asked for. Closed when replaced.
 private final class OpenFile {
     private let descriptor: Int32
+    private let index: Int
     let size: Int64
     private(set) var issued: Int64 = 0
 
-    /// Opens `url`, of `size` bytes, for advice; nil or a file that does not open has
-    /// nothing to advise.
-    init(_ url: URL?, size: Int64) {
+    /// Opens `url`, file `index` of `size` bytes, for advice; nil or a file that does not
+    /// open has nothing to advise.
+    init(_ url: URL?, index: Int, size: Int64) {
         descriptor = url.map { open($0.path, O_RDONLY | O_CLOEXEC) } ?? -1
+        self.index = index
         self.size = descriptor >= 0 ? size : 0
     }
 
     /// Asks for the next `length` bytes.
-    func advise(_ length: Int64) {
-        _ = posix_fadvise(descriptor, off_t(issued), off_t(length), POSIX_FADV_WILLNEED)
+    func advise(_ length: Int64, with advise: FileReadAhead.Advise) {
+        advise(descriptor, index, issued, length)
         issued += length
     }
 
