@@ -6,10 +6,18 @@ import GRDB
 /// the store's lock and is its only writing process, so it needs one connection, not
 /// GRDB's pool of a writer and readers, each of which parses the schema when it opens.
 enum CatalogConnection {
+    /// How many pages a writer's WAL grows to before SQLite copies them into the
+    /// database file (16 MiB of 4 KiB pages; SQLite's default is 1,000). The hot pages
+    /// of the item indexes are in every batch's transaction, so each checkpoint writes
+    /// them again: at 4,000 pages a full backup writes a half to a third of what it did
+    /// to the database file (docs/BENCHMARKS.md, "The catalog's checkpoints").
+    static let walAutocheckpointPages = 4000
+
     /// Opens the catalog of `layout` for `mode`: a writer gets one connection in WAL
     /// mode with `synchronous = NORMAL` (what GRDB's pool sets, without the empty write
-    /// the pool makes so that its own readers find a `-wal` file); a reader gets a
-    /// read-only pool, `immutable` on media this process cannot write.
+    /// the pool makes so that its own readers find a `-wal` file), checkpointed every
+    /// `walAutocheckpointPages`; a reader gets a read-only pool, `immutable` on media
+    /// this process cannot write.
     static func open(_ layout: StoreLayout, mode: UserStore.Mode) throws -> any DatabaseWriter {
         switch mode {
         case .readOnly:
@@ -24,6 +32,7 @@ enum CatalogConnection {
                     throw DatabaseError(message: "could not set WAL mode on \(path)")
                 }
                 try db.execute(sql: "PRAGMA synchronous = NORMAL")
+                try db.execute(sql: "PRAGMA wal_autocheckpoint = \(walAutocheckpointPages)")
             }
             return try DatabaseQueue(path: path, configuration: configuration)
         }
