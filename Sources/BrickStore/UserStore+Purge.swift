@@ -128,8 +128,9 @@ extension UserStore {
     }
 
     /// Deletes values in a folder's database that no catalog row refers to, with their
-    /// segment records, and segment records of no item; returns how many values and
-    /// stranded segments went. Call with `mutex` held.
+    /// segment records, and segment records of no item, once the catalog that says so
+    /// is durable (`syncCatalog`); returns how many values and stranded segments went.
+    /// Call with `mutex` held.
     func removeValuesWithoutRows(_ folder: StoredFolder) throws(StoreError) -> Int {
         let file = layout.url(StoreLayout.itemsFile(folderDirectory: folder.directory))
         guard FileManager.default.fileExists(atPath: file.path) else { return 0 }
@@ -162,6 +163,7 @@ extension UserStore {
             }
             cursor.close()
             guard !orphans.isEmpty else { return 0 }
+            try syncCatalog()
             let transaction = try environment.beginTransaction()
             for key in orphans { try database.delete(key, in: transaction) }
             try transaction.commit()

@@ -61,10 +61,12 @@ extension UserStore {
         try removeItemFiles(of: dropped)
     }
 
-    /// Removes the item files of folders no longer in the catalog, then their `path`
-    /// files and emptied directories. Call with `mutex` held.
+    /// Removes the item files of folders no longer in the catalog, once that catalog is
+    /// durable (`syncCatalog`), then their `path` files and emptied directories. Call
+    /// with `mutex` held.
     func removeItemFiles(of removed: [StoredFolder]) throws(StoreError) {
         guard !removed.isEmpty else { return }
+        try syncCatalog()
         for folder in removed {
             closeDatabases([folder.id])
             let file = StoreLayout.itemsFile(folderDirectory: folder.directory)
