@@ -49,8 +49,10 @@ extension UserStore {
     }
 
     /// Advances target `name` to a bundle that is durably written, then drops the
-    /// tombstones every target has exported. The cursors and the store's identity are
-    /// first written to `export-cursors` too, which survives a catalog rebuild.
+    /// tombstones every target has exported, and syncs the catalog (`syncCatalog`), so a
+    /// power cut cannot take the cursor back behind a bundle already shipped. The cursors
+    /// and the store's identity are first written to `export-cursors` too, which survives
+    /// a catalog rebuild.
     public func recordExport(target name: String, sequence: UInt64, run: RunID, digest: [UInt8], at date: Date) throws(StoreError) {
         try writeExportCursorFile(target: name, sequence: sequence, digest: digest, at: date)
         try withCatalog { db in
@@ -66,6 +68,7 @@ extension UserStore {
             try db.execute(sql: "DELETE FROM purged_folders WHERE run_id <= ?", arguments: [oldest])
             try db.execute(sql: "DELETE FROM purged_settings WHERE run_id <= ?", arguments: [oldest])
         }
+        try syncCatalog()
     }
 
     /// Writes `export-cursors` from the catalog when the file is missing and the catalog
