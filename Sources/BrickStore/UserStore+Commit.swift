@@ -136,75 +136,79 @@ extension UserStore {
         var changes = batch
         changes.streamed = []
         changes.copied = []
-        let commit = CatalogCommit(rows: rows, after: previous) { [changes] () throws(StoreError) -> BatchOutcome in
-            try self.commitCatalog(
-                rowsToWrite, holderUpdates: holderUpdates, batch: changes, folder: folder, run: run, indexText: indexText)
+        let commit = CatalogCommit(rows: rows, after: previous) { [changes] (db) throws(StoreError) -> BatchOutcome in
+            do {
+                return try self.commitCatalog(
+                    db, rowsToWrite, holderUpdates: holderUpdates, batch: changes, folder: folder, run: run, indexText: indexText)
+            } catch let error as StoreError {
+                throw error
+            } catch {
+                throw self.catalogFailure(error, in: db)
+            }
         }
-        catalogPipeline.submit(commit)
+        catalogPipeline.submit(commit, writer: CatalogPipeline.Writer(transaction: { work throws(StoreError) in try self.withCatalog(work) }))
         return commit
     }
 
-    /// The catalog transaction of a batch whose values are durable: holder updates,
-    /// rows, flag changes, deletions and the sync token.
+    /// The catalog work of a batch whose values are durable, inside the pipeline's
+    /// transaction: holder updates, rows, flag changes, deletions and the sync token.
     private func commitCatalog(
-        _ prepared: [PreparedItem], holderUpdates: [CatalogUpdate], batch: ChangeBatch, folder: StoredFolder, run: RunHandle,
-        indexText: Bool
-    ) throws(StoreError) -> BatchOutcome {
-        try withCatalog { db in
-            var outcome = BatchOutcome()
-            for update in holderUpdates { try update.apply(db, run: run.id) }
-            if batch.retirePresentItems {
-                try db.execute(
-                    sql: "UPDATE items SET deleted_run = ?, deleted_at = ? WHERE folder_id = ? AND deleted_run IS NULL",
-                    arguments: [run.id, run.time, folder.id])
-                outcome.deleted += db.changesCount
-            }
-            for entry in prepared {
-                if try insertRow(db, entry, folder: folder.id, run: run) {
-                    outcome.added += 1
-                    outcome.bytes += Int64(entry.rawSize)
-                    if let dav = entry.dav { outcome.dav.count(dav.kind.rawValue, \.added) }
-                } else if let dav = entry.dav {
-                    // A calendar or contact item is fetched again only when its ETag changed.
-                    outcome.updated += 1
-                    outcome.bytes += Int64(entry.rawSize)
-                    outcome.dav.count(dav.kind.rawValue, \.changed)
-                }
-                if let problems = entry.dav?.problems, !problems.isEmpty {
-                    outcome.notes.append(
-                        "\(folder.path): \(entry.item.key.rawValue) kept as served but not valid: \(problems.joined(separator: "; "))")
-                }
-                if indexText { try UserStore.storeText(db, entry.text, folder: folder.id, key: entry.item.key.rawValue, sha256: entry.sha256) }
-            }
-            let flagUpdate = try db.cachedStatement(sql: """
-                UPDATE items SET flags = ?, modseq = COALESCE(?, modseq), updated_run = ?, updated_at = ?
-                WHERE folder_id = ? AND key = ? AND flags != ?
-                """)
-            for change in batch.flagChanges {
-                let text = change.flags.description
-                try flagUpdate.execute(arguments: [
-                    text, change.modSeq.map { Int64(bitPattern: $0) }, run.id, run.time, folder.id, change.key.rawValue, text,
-                ])
-                outcome.updated += db.changesCount
-            }
-            // RETURNING hands back the kind of the row it marked, so a calendar or contact
-            // item is counted by kind without reading its row again.
-            let markDeleted = try db.cachedStatement(sql: """
-                UPDATE items SET deleted_run = ?, deleted_at = ? WHERE folder_id = ? AND key = ? AND deleted_run IS NULL
-                RETURNING kind
-                """)
-            for key in batch.vanished {
-                guard let marked = try Row.fetchOne(markDeleted, arguments: [run.id, run.time, folder.id, key.rawValue]) else { continue }
-                outcome.deleted += 1
-                if folder.davHref != nil { outcome.dav.count(marked[0] as String?, \.deleted) }
-            }
-            if let token = batch.token {
-                try db.execute(
-                    sql: "UPDATE folders SET sync_token = ?, updated_run = ? WHERE id = ? AND sync_token IS NOT ?",
-                    arguments: [token, run.id, folder.id, token])
-            }
-            return outcome
+        _ db: GRDB.Database, _ prepared: [PreparedItem], holderUpdates: [CatalogUpdate], batch: ChangeBatch,
+        folder: StoredFolder, run: RunHandle, indexText: Bool
+    ) throws -> BatchOutcome {
+        var outcome = BatchOutcome()
+        for update in holderUpdates { try update.apply(db, run: run.id) }
+        if batch.retirePresentItems {
+            try db.execute(
+                sql: "UPDATE items SET deleted_run = ?, deleted_at = ? WHERE folder_id = ? AND deleted_run IS NULL",
+                arguments: [run.id, run.time, folder.id])
+            outcome.deleted += db.changesCount
         }
+        for entry in prepared {
+            if try insertRow(db, entry, folder: folder.id, run: run) {
+                outcome.added += 1
+                outcome.bytes += Int64(entry.rawSize)
+                if let dav = entry.dav { outcome.dav.count(dav.kind.rawValue, \.added) }
+            } else if let dav = entry.dav {
+                // A calendar or contact item is fetched again only when its ETag changed.
+                outcome.updated += 1
+                outcome.bytes += Int64(entry.rawSize)
+                outcome.dav.count(dav.kind.rawValue, \.changed)
+            }
+            if let problems = entry.dav?.problems, !problems.isEmpty {
+                outcome.notes.append(
+                    "\(folder.path): \(entry.item.key.rawValue) kept as served but not valid: \(problems.joined(separator: "; "))")
+            }
+            if indexText { try UserStore.storeText(db, entry.text, folder: folder.id, key: entry.item.key.rawValue, sha256: entry.sha256) }
+        }
+        let flagUpdate = try db.cachedStatement(sql: """
+            UPDATE items SET flags = ?, modseq = COALESCE(?, modseq), updated_run = ?, updated_at = ?
+            WHERE folder_id = ? AND key = ? AND flags != ?
+            """)
+        for change in batch.flagChanges {
+            let text = change.flags.description
+            try flagUpdate.execute(arguments: [
+                text, change.modSeq.map { Int64(bitPattern: $0) }, run.id, run.time, folder.id, change.key.rawValue, text,
+            ])
+            outcome.updated += db.changesCount
+        }
+        // RETURNING hands back the kind of the row it marked, so a calendar or contact
+        // item is counted by kind without reading its row again.
+        let markDeleted = try db.cachedStatement(sql: """
+            UPDATE items SET deleted_run = ?, deleted_at = ? WHERE folder_id = ? AND key = ? AND deleted_run IS NULL
+            RETURNING kind
+            """)
+        for key in batch.vanished {
+            guard let marked = try Row.fetchOne(markDeleted, arguments: [run.id, run.time, folder.id, key.rawValue]) else { continue }
+            outcome.deleted += 1
+            if folder.davHref != nil { outcome.dav.count(marked[0] as String?, \.deleted) }
+        }
+        if let token = batch.token {
+            try db.execute(
+                sql: "UPDATE folders SET sync_token = ?, updated_run = ? WHERE id = ? AND sync_token IS NOT ?",
+                arguments: [token, run.id, folder.id, token])
+        }
+        return outcome
     }
 
     /// Inserts or refreshes one item's row; true when the item is new to the store or

@@ -51,12 +51,22 @@ extension UserStore {
     /// and I/O errors become `writeFailed`, with the system's error where SQLite kept it
     /// (a quota reached is an I/O error to SQLite, EDQUOT to the administrator).
     func catalogFailure(_ error: any Error) -> StoreError {
+        catalogFailure(error) { catalog.writeWithoutTransaction { db in sqlite3_system_errno(db.sqliteConnection) } }
+    }
+
+    /// `catalogFailure(_:)` for an error inside a catalog access on `db`, which must not
+    /// be entered again.
+    func catalogFailure(_ error: any Error, in db: GRDB.Database) -> StoreError {
+        catalogFailure(error) { sqlite3_system_errno(db.sqliteConnection) }
+    }
+
+    private func catalogFailure(_ error: any Error, systemErrno: () -> Int32) -> StoreError {
         if let error = error as? DatabaseError {
             switch error.resultCode {
             case .SQLITE_FULL:
                 return .writeFailed(user: user, path: layout.userDirectory.path, writing: "catalog.sqlite", errno: ENOSPC)
             case .SQLITE_IOERR:
-                let code = catalog.writeWithoutTransaction { db in sqlite3_system_errno(db.sqliteConnection) }
+                let code = systemErrno()
                 let known = [ENOSPC, EDQUOT, EIO].contains(code) ? code : EIO
                 return .writeFailed(user: user, path: layout.userDirectory.path, writing: "catalog.sqlite", errno: known)
             default: break

@@ -101,6 +101,26 @@ import Testing
     }
 }
 
+extension CatalogPipelineTests {
+    @Test func batchesHandedOverWhileTheCatalogIsBusyShareTransactionsOfUpToFourBatches() throws {
+        let (dir, store, run, inbox) = try storeWithInbox()
+        defer { withExtendedLifetime(dir) {} }
+        let batches = try (1...5).map { index in
+            try store.prepare(ChangeBatch(added: [makeItem("\(index)")], token: "t\(index)"), for: inbox)
+        }
+        let before = store.catalogWriteCount
+        let hold = CatalogHold(store)
+        var commits: [CatalogCommit] = []
+        for batch in batches { commits.append(try store.commitValues(batch, to: inbox, run: run, after: commits.last)) }
+        hold.end()
+        for commit in commits { #expect(try commit.wait().added == 1) }
+        #expect(store.catalogWriteCount == before + 2, "five batches: one transaction of four, one of one")
+        #expect(try keys(store, folder: inbox.id) == ["1", "2", "3", "4", "5"])
+        #expect(try store.folder(at: .inbox)?.syncToken == "t5")
+        #expect(try store.verify().isIntact)
+    }
+}
+
 /// Holds the store's one catalog connection on a thread of its own until `end()`, so
 /// the catalog transactions handed to the pipeline meanwhile wait, in flight.
 final class CatalogHold: @unchecked Sendable {
