@@ -114,7 +114,7 @@ extension UserStore {
             try catalog.vacuum()
             try catalog.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
         } catch {
-            throw .catalog(user: user, underlying: error)
+            throw catalogFailure(error)
         }
         report.diskBytesAfter = dataBytes()
         return report

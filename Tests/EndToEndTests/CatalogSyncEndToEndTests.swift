@@ -39,6 +39,24 @@ struct CatalogSyncEndToEndTests {
         #expect(report.isIntact && report.problems.isEmpty, "\(report.problems)")
     }
 
+    @Test func aPurgeWhoseClosingCheckpointFailsSaysWhatFailedInOneLine() throws {
+        let work = try Workspace()
+        let backup = ["backup", "--source", work.source, "-u", "alice", "--store", work.store.path, "--progress", "never"]
+        #expect(try Tools.run("brick-backup", backup).status == 0)
+        let cur = work.maildir("alice").appendingPathComponent("cur")
+        let gone = try #require(try FileManager.default.contentsOfDirectory(atPath: cur.path).filter { !$0.hasPrefix(".") }.sorted().first)
+        try FileManager.default.removeItem(at: cur.appendingPathComponent(gone))
+        #expect(try Tools.run("brick-backup", backup).status == 0)
+
+        let alice = work.store.appendingPathComponent("alice")
+        var environment = try Self.failingCatalogSync(alice, in: work)
+        environment["BRICK_EIO_PASS"] = "2"  // the header's sync and the one before values are deleted
+        let failed = try Tools.run("brick-backup", ["purge", "--older-than", "0", "--store", work.store.path, "-u", "alice"], environment: environment)
+        #expect(failed.status == 1)
+        #expect(failed.stderr.contains("input/output error on \(alice.path) while writing catalog.sqlite"), "\(failed.stderr)")
+        #expect(!failed.stderr.contains("SQLite error"), "\(failed.stderr)")
+    }
+
     @Test func anExportWhoseCursorCannotBeSyncedFails() throws {
         let work = try Workspace()
         #expect(try Tools.run("brick-backup", ["backup", "--source", work.source, "-u", "alice", "--store", work.store.path, "--progress", "never"]).status == 0)
