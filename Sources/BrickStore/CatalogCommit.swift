@@ -24,9 +24,9 @@ public final class CatalogCommit: @unchecked Sendable {
     /// Asks the pipeline to commit the transaction this batch is in without waiting for
     /// more batches; set by the pipeline when the batch is handed over.
     var commitSoon: (@Sendable () -> Void)?
-    /// How the pipeline writes this batch to the catalog, until it ran; set when the
+    /// The transaction the pipeline opens for this batch, until it ran; set when the
     /// batch is handed over. Like `body`, it holds the store.
-    var writer: CatalogPipeline.Writer?
+    var transaction: CatalogPipeline.Transaction?
 
     init(rows: InFlightRows, after: CatalogCommit?, body: @escaping (GRDB.Database) throws(StoreError) -> BatchOutcome) {
         self.rows = rows
@@ -93,7 +93,7 @@ public final class CatalogCommit: @unchecked Sendable {
     func dropWork() {
         after = nil
         body = nil
-        writer = nil
+        transaction = nil
     }
 
     /// The result of a batch handed over earlier and not in the same transaction: it

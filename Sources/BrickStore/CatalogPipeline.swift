@@ -21,9 +21,7 @@ final class CatalogPipeline: @unchecked Sendable {
 
     /// How the pipeline writes to the store's catalog: one write transaction around
     /// `work` (the store's `withCatalog`).
-    struct Writer {
-        let transaction: (_ work: (GRDB.Database) throws -> Void) throws(StoreError) -> Void
-    }
+    typealias Transaction = (_ work: (GRDB.Database) throws -> Void) throws(StoreError) -> Void
 
     private let condition = NSCondition()
     /// Batches handed over and not yet finished, oldest first (guarded by `condition`).
@@ -38,10 +36,10 @@ final class CatalogPipeline: @unchecked Sendable {
         condition.withLock { queue }
     }
 
-    /// Runs `commit` through `writer` after every batch handed over before it.
-    func submit(_ commit: CatalogCommit, writer: Writer) {
+    /// Runs `commit` in a `transaction` after every batch handed over before it.
+    func submit(_ commit: CatalogCommit, transaction: @escaping Transaction) {
         commit.commitSoon = { [weak self] in self?.requestCommit() }
-        commit.writer = writer
+        commit.transaction = transaction
         let start = condition.withLock {
             queue.append(commit)
             condition.broadcast()
@@ -101,16 +99,16 @@ final class CatalogPipeline: @unchecked Sendable {
     }
 
     /// One transaction: the batches at the head of the queue and those that come while
-    /// it is open, through the first one's writer. Returns them with their results, each
+    /// it is open, in the first one's transaction. Returns them with their results, each
     /// having let go of its work; when the transaction fails, every one of them fails
     /// with its error (at least the first batch).
     private func runTransaction() -> ([CatalogCommit], [Result<BatchOutcome, StoreError>]) {
         let first = condition.withLock { queue[0] }
-        guard let writer = first.writer else { preconditionFailure("a catalog batch queued without its writer") }
+        guard let transaction = first.transaction else { preconditionFailure("a catalog batch queued without its transaction") }
         var members: [CatalogCommit] = []
         var results: [Result<BatchOutcome, StoreError>] = []
         do {
-            try writer.transaction { db in
+            try transaction { db in
                 while members.count < Self.batchesPerTransaction, let next = nextBatch(after: members.count) {
                     let (result, ran) = next.execute(in: db, earlier: { batch in members.firstIndex { $0 === batch }.map { results[$0] } })
                     members.append(next)

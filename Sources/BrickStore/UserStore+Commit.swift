@@ -146,7 +146,7 @@ extension UserStore {
                 throw self.catalogFailure(error, in: db)
             }
         }
-        catalogPipeline.submit(commit, writer: CatalogPipeline.Writer(transaction: { work throws(StoreError) in try self.withCatalog(work) }))
+        catalogPipeline.submit(commit) { work throws(StoreError) in try self.withCatalog(work) }
         return commit
     }
 
