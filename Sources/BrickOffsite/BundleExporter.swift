@@ -65,6 +65,10 @@ public struct BundleExporter {
         let state = try store.exportTarget(target)
         let cursor = full ? 0 : state?.lastRun ?? 0
         let kind: BundleKind = cursor == 0 ? .full : .incremental
+        // A full bundle reads every item file whole: the kernel is told ahead, from the
+        // start, so the disk streams while the catalog is read.
+        let readAhead = kind == .full ? ReadAheadTracker(files: try store.itemFiles()) : nil
+        defer { readAhead?.stop() }
         let latest = try store.latestRunID()
         let header = BundleHeader(
             storeID: try store.storeID(), user: store.user, sequence: (state?.lastSequence ?? 0) + 1,
@@ -105,7 +109,8 @@ public struct BundleExporter {
             try writer.append(.folder, RowCoding.fields(of: row, table: "folders", columns: OffsiteColumns.folders, user: user))
             report.folders += 1
         }
-        let values = try exportItems(store, after: cursor, kind: kind, into: writer, report: &report, progress: progress)
+        let values = try exportItems(
+            store, after: cursor, kind: kind, into: writer, readAhead: readAhead, report: &report, progress: progress)
         report.values = values.values
         report.valueBytes = values.bytes
         try store.forEachChangedSetting(after: cursor) { row in
@@ -137,16 +142,14 @@ extension BundleExporter {
 
     /// Appends the item records and values after run `cursor` (FORMAT.md §8.5, part 3):
     /// this thread reads the catalog rows a page at a time and codes them, an
-    /// `ItemStage` appends them with the values it reads. Returns the values and their
-    /// bytes; `report` gets the items and `progress` their count after each page.
+    /// `ItemStage` appends them with the values it reads, and `readAhead`, if any, is told
+    /// where the pages have got to. Returns the values and their bytes; `report` gets the
+    /// items and `progress` their count after each page.
     func exportItems(
-        _ store: UserStore, after cursor: RunID, kind: BundleKind, into writer: BundleWriter, report: inout ExportReport,
-        progress: (Int) -> Void
+        _ store: UserStore, after cursor: RunID, kind: BundleKind, into writer: BundleWriter, readAhead: ReadAheadTracker?,
+        report: inout ExportReport, progress: (Int) -> Void
     ) throws -> (values: Int, bytes: Int64) {
         let stage = ItemStage(store: store, writer: writer, threads: valueThreads, budget: valueBudget)
-        // A full bundle reads every item file whole: the kernel is told ahead.
-        let readAhead = kind == .full ? ReadAheadTracker(shares: try store.itemFileShares()) : nil
-        defer { readAhead?.stop() }
         do {
             var position: ItemPosition?
             repeat {
@@ -190,7 +193,8 @@ extension BundleExporter {
                     let fields = try RowCoding.fields(of: row, table: "items", columns: OffsiteColumns.items, user: user)
                     jobs.append(ItemJob(
                         type: .item, payload: fields.encoded(),
-                        value: valueChanged ? (row["folder_id"]?.integer ?? 0, row["key"]?.text ?? "") : nil))
+                        value: valueChanged ? (row["folder_id"]?.integer ?? 0, row["key"]?.text ?? "") : nil,
+                        valueSize: row["stored_size"]?.integer ?? 0))
                 }
             }
             guard page.count == limit, let last = page.last?.row else { return nil }
@@ -205,6 +209,7 @@ extension BundleExporter {
             var job = ItemJob(type: asChange ? .itemChange : .item, payload: plan.payload(columns, asChange: asChange))
             if valueChanged {
                 job.value = (columns.int64(plan.valueColumns.folder), columns.text(plan.valueColumns.key) ?? "")
+                job.valueSize = plan.storedSizeColumn.map(columns.int64) ?? 0
             }
             jobs.append(job)
         }

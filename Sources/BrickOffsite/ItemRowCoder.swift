@@ -13,6 +13,8 @@ struct ItemRowCoder {
     private let change: [(column: Int32, tag: UInt16)]
     /// The positions of the folder id and key, which name the item's value.
     let valueColumns: (folder: Int32, key: Int32)
+    /// The position of the stored size, when the statement has it.
+    let storedSizeColumn: Int32?
 
     /// The plan for `columns`' statement; a column with no field (other than the
     /// sealed ones a bundle never carries) is an error, as in `RowCoding`.
@@ -29,6 +31,7 @@ struct ItemRowCoder {
             throw StoreError.corrupt(user: user, detail: "the items table lacks its folder_id or key column")
         }
         valueColumns = (folder, key)
+        storedSizeColumn = positions["stored_size"]
     }
 
     /// The payload of the current row as an item row (type 2) or, with `asChange`, an

@@ -11,6 +11,9 @@ struct ItemJob {
     var payload: [UInt8]
     /// The folder and key of the value that follows the record (type 3), nil for none.
     var value: (folder: FolderID, key: String)?
+    /// The value's stored size as its row gives it: how far into its folder's item file
+    /// the value moves the reader, for the read-ahead of a full export.
+    var valueSize: Int64 = 0
 }
 
 /// The value stage of an export (docs/DESIGN.md, "Three stages"): threads that take the

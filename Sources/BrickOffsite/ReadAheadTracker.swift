@@ -2,24 +2,26 @@ import BrickStore
 import Foundation
 
 /// Where a full export's item pages have got to in the folders' item files, told to a
-/// `FileReadAhead` page by page: pages come in folder id then key order, so the files
-/// are read in folder id order, and the share of a folder's rows handed over is the
-/// reader's estimated place in its file.
+/// `FileReadAhead` page by page. Pages come in folder id then key order, so the files
+/// are read in folder id order, and the stored sizes of a folder's values handed over
+/// so far are the reader's estimated place in its file. Started before the export
+/// reads anything else, so the disk streams the first file while the catalog is read.
 final class ReadAheadTracker {
     private let folders: [FolderID]
-    private let items: [Int]
     private let readAhead: FileReadAhead
     private var index = 0
-    private var passedInFolder = 0
+    private var passedInFolder: Int64 = 0
 
-    init(shares: [FolderID: ItemFileShare]) {
-        let ordered = shares.sorted { $0.key < $1.key }
-        folders = ordered.map(\.key)
-        items = ordered.map(\.value.items)
-        readAhead = FileReadAhead(files: ordered.map(\.value.url))
+    /// Starts the read-ahead of `files` (each folder's item file, in folder id order)
+    /// with the reader at the start of the first.
+    init(files: [(folder: FolderID, url: URL)]) {
+        folders = files.map(\.folder)
+        readAhead = FileReadAhead(files: files.map(\.url))
+        readAhead.reader(atFile: 0, offset: 0)
     }
 
-    /// Counts the page's values by folder and tells the read-ahead where they reach.
+    /// Adds the page's value sizes to its folders' places and tells the read-ahead where
+    /// the reader is.
     func passed(_ jobs: [ItemJob]) {
         guard !folders.isEmpty else { return }
         for job in jobs {
@@ -28,9 +30,9 @@ final class ReadAheadTracker {
                 index = found
                 passedInFolder = 0
             }
-            passedInFolder += 1
+            passedInFolder += max(0, job.valueSize)
         }
-        readAhead.reader(atFile: index, fraction: Double(passedInFolder) / Double(max(1, items[index])))
+        readAhead.reader(atFile: index, offset: passedInFolder)
     }
 
     func stop() { readAhead.stop() }

@@ -12,8 +12,8 @@ import Glibc
 /// pages it waits for each (docs/BENCHMARKS.md, "Full export: reading ahead").
 ///
 /// A thread of its own issues the advice in `chunk`s, up to `window` bytes past the
-/// reader's estimated place (the files before its own, whole, and the share of its own
-/// file's items it has reached), going on into the next files as the window allows, so
+/// reader's estimated place (the files before its own, whole, and the bytes it has
+/// reached in its own), going on into the next files as the window allows, so
 /// the disk does not wait at a file's end and at most `window` bytes are asked for
 /// ahead of use whatever the files' sizes. A file no larger than the window is asked
 /// for whole before the reader is deep into it, which also covers pages that key order
@@ -26,8 +26,8 @@ public final class FileReadAhead: @unchecked Sendable {
     private let window: Int64
     private let chunk: Int64
     private let condition = NSCondition()
-    /// Where the reader said it is last: a file's index and its share of that file.
-    private var place: (file: Int, fraction: Double)?
+    /// Where the reader said it is last: a file's index and the bytes it has reached in it.
+    private var place: (file: Int, offset: Int64)?
     private var stopped = false
     private var running = true
     private let advise: Advise
@@ -64,12 +64,12 @@ public final class FileReadAhead: @unchecked Sendable {
         thread.start()
     }
 
-    /// The reader is in file `index` of `files`, about `fraction` (0 to 1) of the way
-    /// through it. A file that cannot be opened is passed over (the reader will say why
-    /// it cannot read it).
-    public func reader(atFile index: Int, fraction: Double) {
+    /// The reader is in file `index` of `files`, about `offset` bytes into it (an
+    /// estimate: more than the file's size counts as its end). A file that cannot be
+    /// opened is passed over (the reader will say why it cannot read it).
+    public func reader(atFile index: Int, offset: Int64) {
         condition.lock()
-        place = (index, min(max(fraction, 0), 1))
+        place = (index, max(offset, 0))
         condition.broadcast()
         condition.unlock()
     }
@@ -103,7 +103,7 @@ public final class FileReadAhead: @unchecked Sendable {
                 condition.lock()
                 continue
             }
-            let limit = starts[place.file] + Int64(Double(sizes[place.file]) * place.fraction) + window
+            let limit = starts[place.file] + min(place.offset, sizes[place.file]) + window
             let at = starts[index] + file.issued
             guard at < limit else {
                 condition.wait()

@@ -77,12 +77,12 @@ import Testing
         defer { try? FileManager.default.removeItem(at: url) }
         let recorder = Recorder()
         let readAhead = FileReadAhead(files: [url], window: Int64(4 * Self.megabyte), chunk: Int64(Self.megabyte), advise: recorder.advise)
-        readAhead.reader(atFile: 0, fraction: 0.25)
-        #expect(recorder.chunks(whenAtLeast: 8) == Self.chunks(file: 0, megabytes: 0..<8), "a quarter in, the window reaches 8 MB")
-        readAhead.reader(atFile: 0, fraction: 1)
+        readAhead.reader(atFile: 0, offset: Int64(4 * Self.megabyte))
+        #expect(recorder.chunks(whenAtLeast: 8) == Self.chunks(file: 0, megabytes: 0..<8), "4 MB in, the window reaches 8 MB")
+        readAhead.reader(atFile: 0, offset: Int64(64 * Self.megabyte))
         let whole = recorder.chunks(whenAtLeast: 16)
         readAhead.stop()
-        #expect(whole == Self.chunks(file: 0, megabytes: 0..<16), "at the end, the whole file, each chunk once")
+        #expect(whole == Self.chunks(file: 0, megabytes: 0..<16), "past the end, the whole file, each chunk once")
     }
 
     @Test func theNextFilesAreAskedForWithinTheWindowAndAMissingOneIsPassedOver() throws {
@@ -94,7 +94,7 @@ import Testing
         let recorder = Recorder()
         let readAhead = FileReadAhead(files: [first, missing, second, third], window: Int64(10 * Self.megabyte),
                                       chunk: Int64(Self.megabyte), advise: recorder.advise)
-        readAhead.reader(atFile: 0, fraction: 0)
+        readAhead.reader(atFile: 0, offset: 0)
         let asked = recorder.chunks(whenAtLeast: 10)
         readAhead.stop()
         #expect(asked == Self.chunks(file: 0, megabytes: 0..<4) + Self.chunks(file: 2, megabytes: 0..<4)
@@ -107,7 +107,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: url) }
         let recorder = Recorder()
         let readAhead = FileReadAhead(files: [url], window: Int64(3 * Self.megabyte), chunk: Int64(2 * Self.megabyte), advise: recorder.advise)
-        readAhead.reader(atFile: 0, fraction: 0)
+        readAhead.reader(atFile: 0, offset: 0)
         let asked = recorder.chunks(whenAtLeast: 2)
         readAhead.stop()
         #expect(asked == [Chunk(file: 0, megabyte: 0, megabytes: 2), Chunk(file: 0, megabyte: 2, megabytes: 1)])

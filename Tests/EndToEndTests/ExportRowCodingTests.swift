@@ -15,6 +15,8 @@ import Testing
         var payload: [UInt8]
         var folder: FolderID?
         var key: String?
+        /// The value's stored size, which places the full export's read-ahead.
+        var size: Int64?
     }
 
     /// The item records after `cursor` as the exporter codes them, `limit` rows a page.
@@ -25,7 +27,10 @@ import Testing
         repeat {
             var jobs: [ItemJob] = []
             position = try exporter.itemPage(store, after: cursor, kind: kind, following: position, into: &jobs, limit: limit)
-            records += jobs.map { Coded(type: $0.type.rawValue, payload: $0.payload, folder: $0.value?.folder, key: $0.value?.key) }
+            records += jobs.map { job in
+                Coded(type: job.type.rawValue, payload: job.payload, folder: job.value?.folder, key: job.value?.key,
+                      size: job.value == nil ? nil : job.valueSize)
+            }
         } while position != nil
         return records
     }
@@ -42,7 +47,7 @@ import Testing
                 let fields = try RowCoding.fields(of: row, table: "items", columns: OffsiteColumns.items, user: "alice")
                 records.append(Coded(
                     type: 2, payload: fields.encoded(), folder: valueChanged ? row["folder_id"]?.integer : nil,
-                    key: valueChanged ? row["key"]?.text : nil))
+                    key: valueChanged ? row["key"]?.text : nil, size: valueChanged ? row["stored_size"]?.integer : nil))
             }
         }
         return records
