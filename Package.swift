@@ -116,7 +116,7 @@ let package = Package(
         .executableTarget(name: "brick-backup", dependencies: ["BrickCommands"]),
         .executableTarget(name: "brick-restore", dependencies: ["BrickCommands"]),
         // Test support: a store writer the crash-consistency tests kill at random.
-        .executableTarget(name: "brick-store-torture", dependencies: ["BrickStore", "BrickCore"]),
+        .executableTarget(name: "brick-store-torture", dependencies: ["BrickStore", "BrickCore", "BerkeleyDB"]),
         .executableTarget(name: "brick-bench", dependencies: [
             "BrickCore", "BrickStore", "BrickSync", "BrickMaildir", "BrickIMAP",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

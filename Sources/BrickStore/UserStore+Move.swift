@@ -117,8 +117,12 @@ extension UserStore {
         }
     }
 
-    /// Finishes or rolls back moves a crash interrupted.
+    /// Finishes or rolls back moves a crash interrupted. Berkeley DB's recovery runs
+    /// first (the environment is opened): a kill while the rename's transaction commits
+    /// can leave the files renamed on disk with the commit not in the log, and recovery
+    /// renames them back, so where the files are is known only after it.
     func completePendingMoves() throws(StoreError) {
+        _ = try environment
         let pending = try readCatalog { db in
             try Row.fetchAll(db, sql: "SELECT folder_id, old_directory, new_directory FROM pending_moves")
         }

@@ -4,6 +4,12 @@
 // INBOX (which stores it as a reference to the Staging copy); Staging items are then
 // deleted and purged, which hands their bytes to INBOX. The crash-consistency tests
 // kill it at random instants and check that the store opens, verifies and lost nothing.
+//
+// `brick-store-torture --die-inside-rename ENV FROM TO` renames one item file in a
+// Berkeley DB transaction of the environment in ENV, commits it without writing the log
+// and exits: the file is renamed on disk and the commit is lost, as a kill during a
+// folder move's commit leaves them.
+import BerkeleyDB
 import BrickCore
 import BrickStore
 import Foundation
@@ -15,6 +21,18 @@ func tortureMessage(_ index: Int) -> [UInt8] {
 }
 
 let arguments = CommandLine.arguments
+if arguments.count == 5 && arguments[1] == "--die-inside-rename" {
+    do {
+        let environment = try Environment(home: arguments[2], dataDirectory: "..", cacheMegabytes: 16)
+        let transaction = try environment.beginTransaction()
+        try environment.renameDatabase(arguments[3], to: arguments[4], in: transaction)
+        try transaction.commitWithoutLogWrite()
+        _exit(0)
+    } catch {
+        FileHandle.standardError.write(Data("brick-store-torture: \(error)\n".utf8))
+        exit(1)
+    }
+}
 guard arguments.count >= 3 else {
     FileHandle.standardError.write(Data("usage: brick-store-torture STORE_ROOT USER [--until N]\n".utf8))
     exit(2)
