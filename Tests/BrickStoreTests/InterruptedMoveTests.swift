@@ -9,8 +9,8 @@ import Testing
 /// commit not yet in the log, and Berkeley DB's recovery renames them back when the
 /// environment next opens. The store's next open must finish or roll back the move by
 /// where the files are after recovery, not before it.
-@Suite(.serialized) struct InterruptedMoveTests {
-    @Test func aMoveKilledInsideItsRenameIsRolledBackAndKeepsItsItems() throws {
+@Suite struct InterruptedMoveTests {
+    @Test func aMoveWhoseRenameCommitAKillLostIsRolledBackAndKeepsItsItems() throws {
         let dir = TemporaryDirectory()
         let raw = makeMessage(subject: "in the box")
         let layout = try StoreLayout(root: dir.url, user: "alice")
