@@ -30,8 +30,10 @@ public enum SegmentKey {
         return (Array(key[..<nul]), index)
     }
 
-    /// The number of segments a frame of `frameLength` bytes takes.
+    /// The number of segments a frame of `frameLength` bytes takes, for any length a
+    /// damaged header may give (rounding up without adding, which could overflow).
     public static func segmentCount(frameLength: UInt64) -> UInt64 {
-        (frameLength + UInt64(segmentSize) - 1) / UInt64(segmentSize)
+        let (whole, rest) = frameLength.quotientAndRemainder(dividingBy: UInt64(segmentSize))
+        return rest == 0 ? whole : whole + 1
     }
 }

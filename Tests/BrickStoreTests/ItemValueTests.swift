@@ -37,6 +37,19 @@ import Testing
         #expect(throws: ItemValue.DecodingError.badMagic) { try ItemValue.decodeHeader(Array(repeating: 0, count: 80)) }
     }
 
+    @Test func aSegmentedValueWhoseFrameLengthIsNearTheLargestIntegerIsRefusedAsLayout() throws {
+        // A damaged record's frame length must be refused, not overflow the segment count.
+        for frameLength in [UInt64.max, UInt64.max - 0x90, UInt64.max - UInt64(SegmentKey.segmentSize) + 2] {
+            let value = ItemValue.encode(header: header, frameLength: frameLength, segmentCount: 3)
+            #expect(throws: ItemValue.DecodingError.segmentLayout("3 segments cannot hold a frame of \(frameLength) bytes")) {
+                try ItemValue.decodeHeader(value)
+            }
+        }
+        #expect(SegmentKey.segmentCount(frameLength: UInt64.max) == UInt64.max / UInt64(SegmentKey.segmentSize) + 1)
+        #expect(SegmentKey.segmentCount(frameLength: UInt64(SegmentKey.segmentSize) * 2) == 2)
+        #expect(SegmentKey.segmentCount(frameLength: UInt64(SegmentKey.segmentSize) * 2 + 1) == 3)
+    }
+
     @Test func flippedByteInFrameIsDetectedByChecksum() throws {
         let raw = Array(String(repeating: "mail body line\r\n", count: 200).utf8)
         var value = try ItemValue.encode(header: header, raw: raw, compressor: LZ4Frame())
