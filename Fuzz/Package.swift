@@ -21,7 +21,11 @@ let package = Package(
         .target(name: "BrickCore"),
         .target(name: "BrickMessage", dependencies: ["BrickCore", .product(name: "Crypto", package: "swift-crypto")]),
 
+        .target(name: "XXHash", dependencies: ["CXXHash"]),
+        .target(name: "BrickBundle", dependencies: ["XXHash", .product(name: "Crypto", package: "swift-crypto")]),
+
         .executableTarget(name: "fuzz-item-value", dependencies: ["BrickCore", "LZ4"]),
+        .executableTarget(name: "fuzz-bundle", dependencies: ["BrickBundle"]),
         .executableTarget(name: "fuzz-lz4-frame", dependencies: ["LZ4"]),
         .executableTarget(name: "fuzz-imap-response", dependencies: [
             "BrickCore", "BrickMessage", .product(name: "NIOCore", package: "swift-nio"),
