@@ -26,7 +26,7 @@ struct RecordApplier {
                     try writer.purgedFolder(required(fields.int(PurgeTag.folder), head), run: required(fields.int(PurgeTag.run), head))
                     counts.purges += 1
                 case .folder:
-                    try writer.folder(RowCoding.row(of: reader.readFields(), columns: OffsiteColumns.folders))
+                    try writer.folder(checkedFolderRow(RowCoding.row(of: reader.readFields(), columns: OffsiteColumns.folders), head))
                     counts.folders += 1
                 case .item:
                     try writer.item(RowCoding.row(of: reader.readFields(), columns: OffsiteColumns.items))
@@ -68,6 +68,20 @@ struct RecordApplier {
     }
 
     /// A field every record of its type has.
+    /// The folder row, when its directory is the folder's own in the store's layout:
+    /// a bundle's checksums prove no author, and a directory such as `../..` would
+    /// place the replica's files outside it.
+    private func checkedFolderRow(_ row: CatalogRow, _ head: BundleRecordHead) throws -> CatalogRow {
+        let id = try required(row["id"]?.integer, head)
+        let directory = try required(row["directory"]?.text, head)
+        guard StoreLayout.isFolderDirectory(directory, of: id) else {
+            throw OffsiteError.invalidRecord(
+                user: reader.header.user, bundle: label, index: head.index,
+                detail: "folder #\(id) names the directory \(String(reflecting: directory)), which is not its own")
+        }
+        return row
+    }
+
     private func required<T>(_ value: T?, _ head: BundleRecordHead) throws -> T {
         guard let value else {
             throw OffsiteError.invalidRecord(user: reader.header.user, bundle: label, index: head.index, detail: "a field every such record has is missing")

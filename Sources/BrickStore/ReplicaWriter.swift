@@ -209,8 +209,12 @@ public final class ReplicaWriter {
         }
         guard !pendingFolders.isEmpty else { return }
         for row in pendingFolders {
-            guard let id = row["id"]?.integer, row["directory"]?.text != nil else {
+            guard let id = row["id"]?.integer, let directory = row["directory"]?.text else {
                 throw StoreError.corrupt(user: store.user, detail: "a folder row without id or directory")
+            }
+            guard StoreLayout.isFolderDirectory(directory, of: id) else {
+                throw StoreError.corrupt(
+                    user: store.user, detail: "folder #\(id) names the directory \(String(reflecting: directory)), which is not its own")
             }
             if let folder = try UserStore.folder(db, id: id) {
                 if keepPurged, folder.isDeleted, row["added_run"]?.integer != folder.addedRun {

@@ -49,6 +49,20 @@ public struct StoreLayout: Sendable {
         (parentDirectory.map { $0 + "/" } ?? "") + "folders/\(id)"
     }
 
+    /// True when `directory` has the only form `folderDirectory` gives (`folders/<id>`,
+    /// nested as `…/folders/<id>`, each id a plain decimal) and ends in `id`'s: a
+    /// directory read from a bundle must never lead outside the user directory.
+    public static func isFolderDirectory(_ directory: String, of id: Int64) -> Bool {
+        let steps = directory.split(separator: "/", omittingEmptySubsequences: false)
+        guard steps.count >= 2, steps.count.isMultiple(of: 2) else { return false }
+        for index in stride(from: 0, to: steps.count, by: 2) {
+            guard steps[index] == "folders", let number = Int64(steps[index + 1]), String(number) == steps[index + 1] else {
+                return false
+            }
+        }
+        return steps.last == Substring(String(id))
+    }
+
     /// The Berkeley DB file of a folder, relative to the user directory (and to the
     /// environment's data directory).
     public static func itemsFile(folderDirectory: String) -> String { folderDirectory + "/items.db" }
