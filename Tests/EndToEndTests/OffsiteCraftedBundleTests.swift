@@ -6,17 +6,17 @@ import Testing
 /// checksums prove no author: a bundle whose checksums are right but whose folder row
 /// names a directory outside the replica is refused, and nothing is written there.
 @Suite struct OffsiteCraftedBundleTests {
-    /// The bundle `bytes` rewritten with `edit` applied to every folder row (record
-    /// type 1), with every checksum and the digest computed again.
-    static func rewritingFolderRows(_ bytes: [UInt8], _ edit: (inout BundleFields) throws -> Void) throws -> [UInt8] {
+    /// The bundle `bytes` rewritten with `edit` given every structured record (all but
+    /// values, type 3) with its type, every checksum and the digest computed again.
+    static func rewriting(_ bytes: [UInt8], _ edit: (UInt16, inout BundleFields) throws -> Void) throws -> [UInt8] {
         let input = BundleMemoryInput(bytes)
         let reader = try #require(try BundleReader.next(from: input))
         let output = BundleMemoryOutput()
         let writer = try BundleWriter(header: reader.header, output: output)
         while let record = try reader.nextRecord() {
-            if record.type.rawValue == 1 {
+            if record.type.rawValue != 3 {
                 var fields = try reader.readFields()
-                try edit(&fields)
+                try edit(record.type.rawValue, &fields)
                 try writer.append(record.type, fields, skippable: record.skippable)
             } else {
                 var payload: [UInt8] = []
@@ -35,8 +35,9 @@ import Testing
         let (file, bytes) = try site.firstExportedBundle()
         let escape = site.work.url.appendingPathComponent("escape")
         var edited = 0
-        let crafted = try Self.rewritingFolderRows(bytes) { fields in
-            // Tag 1 is the folder's id, tag 9 its directory (docs/FORMAT.md §8.1).
+        let crafted = try Self.rewriting(bytes) { type, fields in
+            // Type 1 is a folder row; tag 1 is the folder's id, tag 9 its directory (docs/FORMAT.md §8.5).
+            guard type == 1 else { return }
             let id = try #require(try fields.int(1))
             fields.set(9, "../../escape/folders/\(id)")
             edited += 1
