@@ -67,7 +67,6 @@ struct RecordApplier {
         report = counts
     }
 
-    /// A field every record of its type has.
     /// The folder row, when its directory is the folder's own in the store's layout:
     /// a bundle's checksums prove no author, and a directory such as `../..` would
     /// place the replica's files outside it.
@@ -82,6 +81,7 @@ struct RecordApplier {
         return row
     }
 
+    /// A field every record of its type has.
     private func required<T>(_ value: T?, _ head: BundleRecordHead) throws -> T {
         guard let value else {
             throw OffsiteError.invalidRecord(user: reader.header.user, bundle: label, index: head.index, detail: "a field every such record has is missing")
