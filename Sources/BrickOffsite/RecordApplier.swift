@@ -26,7 +26,11 @@ struct RecordApplier {
                     try writer.purgedFolder(required(fields.int(PurgeTag.folder), head), run: required(fields.int(PurgeTag.run), head))
                     counts.purges += 1
                 case .folder:
-                    try writer.folder(checkedFolderRow(RowCoding.row(of: reader.readFields(), columns: OffsiteColumns.folders), head))
+                    do {
+                        try writer.folder(RowCoding.row(of: reader.readFields(), columns: OffsiteColumns.folders))
+                    } catch StoreError.corrupt(_, let detail) {
+                        throw OffsiteError.invalidRecord(user: reader.header.user, bundle: label, index: head.index, detail: detail)
+                    }
                     counts.folders += 1
                 case .item:
                     try writer.item(RowCoding.row(of: reader.readFields(), columns: OffsiteColumns.items))
@@ -65,20 +69,6 @@ struct RecordApplier {
                 primaryStoreID: header.storeID)
         }
         report = counts
-    }
-
-    /// The folder row, when its directory is the folder's own in the store's layout:
-    /// a bundle's checksums prove no author, and a directory such as `../..` would
-    /// place the replica's files outside it.
-    private func checkedFolderRow(_ row: CatalogRow, _ head: BundleRecordHead) throws -> CatalogRow {
-        let id = try required(row["id"]?.integer, head)
-        let directory = try required(row["directory"]?.text, head)
-        guard StoreLayout.isFolderDirectory(directory, of: id) else {
-            throw OffsiteError.invalidRecord(
-                user: reader.header.user, bundle: label, index: head.index,
-                detail: "folder #\(id) names the directory \(String(reflecting: directory)), which is not its own")
-        }
-        return row
     }
 
     /// A field every record of its type has.

@@ -89,8 +89,17 @@ public final class ReplicaWriter {
         removed.append(folder)
     }
 
-    /// A folder row, whole. Consecutive folder rows are applied together.
+    /// A folder row, whole. Consecutive folder rows are applied together; the row is
+    /// checked at once: its directory must be the folder's own in the store's layout,
+    /// since a bundle's checksums prove no author and `../..` would lead outside the store.
     public func folder(_ row: CatalogRow) throws {
+        guard let id = row["id"]?.integer, let directory = row["directory"]?.text else {
+            throw StoreError.corrupt(user: store.user, detail: "a folder row without id or directory")
+        }
+        guard StoreLayout.isFolderDirectory(directory, of: id) else {
+            throw StoreError.corrupt(
+                user: store.user, detail: "folder #\(id) names the directory \(String(reflecting: directory)), which is not its own")
+        }
         pendingFolders.append(row)
     }
 
@@ -209,13 +218,7 @@ public final class ReplicaWriter {
         }
         guard !pendingFolders.isEmpty else { return }
         for row in pendingFolders {
-            guard let id = row["id"]?.integer, let directory = row["directory"]?.text else {
-                throw StoreError.corrupt(user: store.user, detail: "a folder row without id or directory")
-            }
-            guard StoreLayout.isFolderDirectory(directory, of: id) else {
-                throw StoreError.corrupt(
-                    user: store.user, detail: "folder #\(id) names the directory \(String(reflecting: directory)), which is not its own")
-            }
+            let id = row["id"]!.integer!
             if let folder = try UserStore.folder(db, id: id) {
                 if keepPurged, folder.isDeleted, row["added_run"]?.integer != folder.addedRun {
                     throw StoreError.corrupt(
