@@ -120,6 +120,26 @@ struct RecurrenceExpansion {
         return selected(walls).filter { $0 >= startWall }
     }
 
+    /// How many periods the rule's pattern takes to come round again, for DAILY and the
+    /// longer frequencies (nil for the shorter ones). The Gregorian calendar repeats its
+    /// leap years, weekdays and week numbers every 400 years: 146,097 days, 20,871 weeks,
+    /// 4,800 months. So period `n + cycle` has the candidates of period `n` moved by a
+    /// multiple of 400 years, and a rule that produced nothing in periods 1 through
+    /// `cycle` produces nothing later either.
+    var periodsPerCycle: Int? {
+        let units: Int
+        switch rule.frequency {
+        case .yearly: units = 400
+        case .monthly: units = 4_800
+        case .weekly: units = 20_871
+        case .daily: units = 146_097
+        case .hourly, .minutely, .secondly: return nil
+        }
+        var (a, b) = (units, rule.interval)
+        while b != 0 { (a, b) = (b, a % b) }
+        return units / a
+    }
+
     /// The wall time at which period `period` starts (for stopping at UNTIL).
     func periodStart(period: Int) -> Int {
         let index = period.saturatingMultiplied(by: rule.interval)

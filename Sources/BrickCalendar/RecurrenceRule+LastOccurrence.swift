@@ -32,7 +32,11 @@ extension RecurrenceRule {
     /// clock; occurrences at the wall times in `excluded` (EXDATEs, overridden
     /// RECURRENCE-IDs) still count towards COUNT but are not first or last.
     ///
-    /// Exact for every rule RFC 5545 allows (`RecurrenceExpansion`). A rule that needs
+    /// Exact for every rule RFC 5545 allows (`RecurrenceExpansion`). A rule of DAILY or
+    /// a longer frequency that has produced nothing after its first period for a whole
+    /// 400-year cycle (`periodsPerCycle`) has no later occurrence, and the expansion
+    /// stops there (a rule that can never match, such as BYSETPOS=-2 of one day a
+    /// month, costs at most one cycle, not the periods up to year 9999). A rule that needs
     /// more than `RecurrenceExpansion.stepLimit` steps to reach its end (such as
     /// FREQ=SECONDLY;BYHOUR=9;COUNT=1000000) is cut off there, and `last` is then a
     /// safe bound: UNTIL itself, or, with COUNT, the end of year 9999. Rules without BY
@@ -45,9 +49,12 @@ extension RecurrenceRule {
         var span = RecurrenceSpan(first: nil, last: nil, exact: true)
         var produced = 0
         var period = 0
+        let cycle = expansion.periodsPerCycle
+        var producedAfterFirstPeriod = false
         while expansion.steps < RecurrenceExpansion.stepLimit {
             if let untilWall, expansion.periodStart(period: period) > untilWall { return span }
             guard let walls = expansion.occurrences(period: period) else { return span }
+            if period > 0 && !walls.isEmpty { producedAfterFirstPeriod = true }
             for wall in walls {
                 if let untilWall, wall > untilWall { return span }
                 if !excluded.contains(wall) {
@@ -57,6 +64,8 @@ extension RecurrenceRule {
                 produced += 1
                 if let count, produced >= count { return span }
             }
+            // A whole cycle after the first period without an occurrence: there are no more.
+            if let cycle, period >= cycle, !producedAfterFirstPeriod { return span }
             period = expansion.nextPeriod(after: period)
         }
         span.last = untilWall.map { max(start, $0) } ?? CalendarTime.latest

@@ -126,4 +126,25 @@ struct RecurrenceExceptionTests {
         let summary = summary("FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30;COUNT=3")
         #expect(summary.end == utc("2026-01-05T11:00:00Z"))
     }
+
+    /// Each of these looks at more candidate days before year 9999 than the expansion's
+    /// step limit allows, so without the 400-year cycle it would end at the safe bound.
+    @Test("A rule that can never match spans DTSTART alone, found within one 400-year cycle", arguments: [
+        "FREQ=YEARLY;BYYEARDAY=1;BYMONTHDAY=31;COUNT=3",
+        "FREQ=MONTHLY;BYDAY=MO;BYMONTHDAY=31;BYSETPOS=2;COUNT=3",
+        "FREQ=WEEKLY;BYDAY=MO;BYMONTH=2;BYMONTHDAY=31;UNTIL=99991231T000000Z",
+        "FREQ=DAILY;INTERVAL=3;BYMONTH=2;BYMONTHDAY=30;COUNT=3",
+    ])
+    func impossibleRuleFoundInOneCycle(rule: String) {
+        let summary = summary(rule)
+        #expect(summary.end == utc("2026-01-05T11:00:00Z"))
+        #expect(!summary.isOpenEnded)
+    }
+
+    @Test("A rule that matches once in 400 years is still found after the first cycle's periods")
+    func rareRuleStillFound() {
+        // 29 February on a Monday: 2044, 2072, 2112 (2100 is no leap year), ...
+        let summary = summary("FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29;BYDAY=MO;COUNT=3")
+        #expect(summary.end == utc("2112-02-29T11:00:00Z"))
+    }
 }
