@@ -2,7 +2,8 @@
 // flag changes, deletions, folder moves and purges into one user's store until it is
 // killed or reaches --until N items. Each message first lands in Staging, then in
 // INBOX (which stores it as a reference to the Staging copy); Staging items are then
-// deleted and purged, which hands their bytes to INBOX. The crash-consistency tests
+// deleted and purged, which hands their bytes to INBOX. Every --move-every batches
+// (default 7) it moves a folder between two parents. The crash-consistency tests
 // kill it at random instants and check that the store opens, verifies and lost nothing.
 //
 // `brick-store-torture --die-inside-rename ENV FROM TO` renames one item file in a
@@ -34,12 +35,13 @@ if arguments.count == 5 && arguments[1] == "--die-inside-rename" {
     }
 }
 guard arguments.count >= 3 else {
-    FileHandle.standardError.write(Data("usage: brick-store-torture STORE_ROOT USER [--until N]\n".utf8))
+    FileHandle.standardError.write(Data("usage: brick-store-torture STORE_ROOT USER [--until N] [--move-every BATCHES]\n".utf8))
     exit(2)
 }
 let root = URL(fileURLWithPath: arguments[1])
 let user = arguments[2]
 let until = arguments.firstIndex(of: "--until").flatMap { Int(arguments[$0 + 1]) } ?? Int.max
+let moveEvery = max(1, arguments.firstIndex(of: "--move-every").flatMap { Int(arguments[$0 + 1]) } ?? 7)
 
 do {
     let store = try UserStore(layout: StoreLayout(root: root, user: user), user: user, mode: .readWrite)
@@ -65,7 +67,7 @@ do {
         if batchNumber % 5 == 0 {
             _ = try store.purge(deletedBefore: .distantFuture, dryRun: false, run: nil)
         }
-        if batchNumber % 7 == 0 {
+        if batchNumber % moveEvery == 0 {
             // Move a folder back and forth between two parents.
             let moving = try store.folder(at: FolderPath(["A", "Box"])) ?? store.folder(at: FolderPath(["B", "Box"]))
             if let moving {

@@ -7,7 +7,9 @@ import Testing
 /// each kill that the store opens, verifies, holds exactly the items committed so far
 /// (a gap-free prefix, byte for byte), and that a rerun completes the job. The writer
 /// stores every message twice (the second copy as a reference) and purges the first
-/// copies as it goes, so kills also land inside purges that hand bytes over.
+/// copies as it goes, so kills also land inside purges that hand bytes over. It moves a
+/// folder between two parents every seventh batch, and in a second run after every batch,
+/// so that kills land inside folder moves too.
 ///
 /// The kill instants come from a seed, printed at the start: `BRICK_CRASH_SEED=<seed>`
 /// replays a failure's kill instants (where they land depends on the machine's speed);
@@ -16,16 +18,17 @@ import Testing
     static let kills = ProcessInfo.processInfo.environment["BRICK_CRASH_KILLS"].flatMap(Int.init) ?? 25
     static let seed = ProcessInfo.processInfo.environment["BRICK_CRASH_SEED"].flatMap(UInt64.init) ?? UInt64.random(in: 1...UInt64.max)
 
-    @Test func storeSurvivesSIGKILLAtRandomPointsAndRerunLosesNothing() throws {
+    @Test(arguments: [7, 1])
+    func storeSurvivesSIGKILLAtRandomPointsAndRerunLosesNothing(moveEvery: Int) throws {
         let dir = TemporaryDirectory()
         let tool = try TestExecutables.url("brick-store-torture")
-        print("crash test: BRICK_CRASH_SEED=\(Self.seed) BRICK_CRASH_KILLS=\(Self.kills)")
+        print("crash test: BRICK_CRASH_SEED=\(Self.seed) BRICK_CRASH_KILLS=\(Self.kills), a folder move every \(moveEvery) batches")
         var generator = SeededGenerator(seed: Self.seed)
         var lastCount = 0
         for round in 0..<Self.kills {
             let writer = Process()
             writer.executableURL = tool
-            writer.arguments = [dir.url.path, "alice"]
+            writer.arguments = [dir.url.path, "alice", "--move-every", "\(moveEvery)"]
             let output = Pipe()
             writer.standardOutput = output
             try writer.run()
@@ -43,7 +46,7 @@ import Testing
         let target = lastCount + 300
         let finisher = Process()
         finisher.executableURL = tool
-        finisher.arguments = [dir.url.path, "alice", "--until", "\(target)"]
+        finisher.arguments = [dir.url.path, "alice", "--until", "\(target)", "--move-every", "\(moveEvery)"]
         finisher.standardOutput = FileHandle.nullDevice
         try finisher.run()
         finisher.waitUntilExit()

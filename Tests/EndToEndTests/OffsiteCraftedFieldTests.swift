@@ -1,19 +1,23 @@
 @testable import BrickOffsite
 import BrickBundle
+import BrickCore
+import BrickRestore
 import BrickStore
 import Foundation
 import Testing
 
-/// A bundle's records (rows, holds, tombstones, item changes) may hold any value in any
+/// A bundle's records (rows, holds, settings, tombstones, item changes) may hold any value in any
 /// field, right checksums and all: each is applied or refused with an error, never a
 /// trap, and a replica that took it still opens and verifies without one.
 @Suite struct OffsiteCraftedFieldTests {
-    /// Edits that set the field at a tag of `kind` to an extreme value, one per value.
+    /// Edits that set the field at a tag of `kind` to an extreme value, one per value,
+    /// and one that leaves the field out (a NULL column).
     static func extremes(_ kind: OffsiteColumn.Kind) -> [(inout BundleFields, UInt16) -> Void] {
-        switch kind {
-        case .integer: [Int64.min, -1, Int64.max].map { number in { fields, tag in fields.set(tag, number) } }
-        case .text: ["", "../../x", "\u{1}\n"].map { text in { fields, tag in fields.set(tag, text) } }
-        case .bytes: [[UInt8](), [0xFF, 0xFE, 0xFD]].map { bytes in { fields, tag in fields.set(tag, bytes: bytes) } }
+        let absent: (inout BundleFields, UInt16) -> Void = { fields, tag in fields.set(tag, nil as Int64?) }
+        return switch kind {
+        case .integer: [Int64.min, -1, Int64.max].map { number in { fields, tag in fields.set(tag, number) } } + [absent]
+        case .text: ["", "../../x", "\u{1}\n"].map { text in { fields, tag in fields.set(tag, text) } } + [absent]
+        case .bytes: [[UInt8](), [0xFF, 0xFE, 0xFD]].map { bytes in { fields, tag in fields.set(tag, bytes: bytes) } } + [absent]
         }
     }
 
@@ -35,6 +39,8 @@ import Testing
         _ = try? replica.items(matching: everything)
         _ = try? replica.runs()
         _ = try? replica.holds()
+        _ = try? replica.settings()
+        _ = try? replica.settingVersions()
         return true
     }
 
@@ -53,7 +59,7 @@ import Testing
                 }
             }
         }
-        #expect(attempts > 150)
+        #expect(attempts > 200)
         #expect(applied > 0 && applied < attempts, "some values are taken, some refused: \(applied) of \(attempts) applied")
         let outside = try FileManager.default.contentsOfDirectory(atPath: site.work.url.path).filter { $0 == "x" }
         #expect(outside.isEmpty, "no text field became a path outside a replica")
@@ -103,5 +109,74 @@ import Testing
         }
         #expect(present == [4, 5, 9, 10], "the bundles hold every record type edited")
         #expect(applied > 0 && applied < attempts, "some values are taken, some refused: \(applied) of \(attempts) applied")
+    }
+
+    /// Records settings of every kind in alice's store as one backup run would: the
+    /// second version changes the script, moves the active mark and drops the ACL.
+    static func recordSettings(in store: URL, version: Int) throws {
+        let user = try UserStore(layout: StoreLayout(root: store, user: "alice"), user: "alice", mode: .readWrite)
+        var snapshot = SettingsSnapshot()
+        snapshot.scopes = Set(SettingKind.allCases.map { SettingScope(kind: $0) })
+        snapshot.settings = [
+            MailSetting(kind: .sieve, name: "filters", content: Array("# version \(version)\n".utf8)),
+            MailSetting(kind: .sieve, name: MailSetting.activeScriptName, content: Array((version == 1 ? "filters" : "none").utf8)),
+            MailSetting(kind: .subscriptions, name: "Archive/2025", content: []),
+            MailSetting(kind: .metadata, folder: .inbox, name: "/private/comment", content: [0xFF, 0x00]),
+        ] + (version == 1 ? [MailSetting(kind: .acl, folder: .inbox, name: "bob", content: Array("lr".utf8))] : [])
+        let run = try user.beginRun(kind: "backup", source: "settings")
+        _ = try user.recordSettings(snapshot, run: run)
+        try user.finishRun(run, totals: RunTotals(), status: "ok")
+    }
+
+    @Test func extremeValuesInSettingRecordsAreAppliedOrRefusedNeverATrapAndRestoreKeepsThemInItsDirectory() async throws {
+        let site = OffsiteWorkspace(work: try Workspace())
+        try site.backup()
+        try Self.recordSettings(in: site.work.store, version: 1)
+        try site.export()
+        try Self.recordSettings(in: site.work.store, version: 2)
+        try site.purge()
+        try site.export()
+        let files = try site.bundleFiles("alice")
+        try #require(files.count == 2)
+        let full = [UInt8](try Data(contentsOf: files[0]))
+        let incremental = [UInt8](try Data(contentsOf: files[1]))
+
+        // Type 7 (setting rows) is in both bundles; 8 (a setting version purged) in the second.
+        let purged = [
+            OffsiteColumn(name: "run", tag: PurgedSettingTag.run, kind: .integer),
+            OffsiteColumn(name: "setting", tag: PurgedSettingTag.setting, kind: .integer),
+        ]
+        // Of the setting rows, only the script "filters" is edited: the same name on two
+        // live settings of a kind would be refused for that alone.
+        let nameTag = try #require(OffsiteColumns.settings.first { $0.name == "name" }).tag
+        var attempts = 0, applied = 0, present: Set<UInt16> = [], restoredCraftedName = false
+        for (type, columns, inFull) in [(UInt16(7), OffsiteColumns.settings, true), (7, OffsiteColumns.settings, false), (8, purged, false)] {
+            for column in columns {
+                for edit in Self.extremes(column.kind) {
+                    let crafted = try OffsiteCraftedBundleTests.rewriting(inFull ? full : incremental) { recordType, fields in
+                        guard recordType == type, type == 8 || (try? fields.string(nameTag)) == "filters" else { return }
+                        edit(&fields, column.tag)
+                        present.insert(type)
+                    }
+                    attempts += 1
+                    let root = site.work.url.appendingPathComponent("replica-\(attempts)")
+                    guard try Self.importAndRead(inFull ? [crafted] : [full, crafted], into: root) else { continue }
+                    applied += 1
+                    // What a replica took, a restore writes inside its settings directory.
+                    let replica = try UserStore(layout: StoreLayout(root: root, user: "alice"), mode: .readOnly)
+                    let settings = try replica.settings().map(\.setting)
+                    restoredCraftedName = restoredCraftedName || settings.contains { $0.kind == .sieve && $0.name == "../../x" }
+                    _ = try? await SettingsFiles(base: root.appendingPathComponent("restored").path, name: SettingsFiles.directoryName)
+                        .writeSettings(settings, overwrite: true)
+                }
+            }
+        }
+        #expect(present == [7, 8], "the bundles hold every record type edited")
+        #expect(applied > 0 && applied < attempts, "some values are taken, some refused: \(applied) of \(attempts) applied")
+        #expect(restoredCraftedName, "a script named \"../../x\" was applied and restored")
+        // A name "../../x" would make a file "x" or "x.sieve" above the script directory.
+        let strays = (FileManager.default.enumerator(atPath: site.work.url.path)?.allObjects as? [String] ?? [])
+            .filter { ($0 as NSString).lastPathComponent.hasPrefix("x") && !$0.contains("/\(SettingsFiles.directoryName)/sieve/") }
+        #expect(strays.isEmpty, "no setting name became a path outside the restore's script directory: \(strays)")
     }
 }
