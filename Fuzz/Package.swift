@@ -31,6 +31,7 @@ let package = Package(
             "BrickCore", "BrickMessage", .product(name: "NIOCore", package: "swift-nio"),
         ]),
         .executableTarget(name: "fuzz-message-header", dependencies: ["BrickMessage"]),
+        .executableTarget(name: "fuzz-message-text", dependencies: ["BrickMessage"]),
         .executableTarget(name: "fuzz-maildir-name", dependencies: ["BrickCore"]),
         .executableTarget(name: "fuzz-modified-utf7", dependencies: ["BrickCore"]),
         .executableTarget(name: "fuzz-folder-path", dependencies: ["BrickCore"]),

@@ -34,7 +34,7 @@ public enum MessageText {
         case "text" where type.subtype == "plain" || type.subtype == "html":
             var bytes = decode(body, encoding: headers.transferEncoding)
             bytes = Charset.utf8(bytes, charset: type.parameters["charset"] ?? "us-ascii") ?? HeaderText.utf8(bytes)
-            if type.subtype == "html" { bytes = HTMLText.strip(bytes) }
+            if type.subtype == "html" { bytes = HTMLText.strip(bytes, limit: limit - output.count + 4) }
             if !output.isEmpty { output.append(0x0A) }
             output += bytes.prefix(limit - output.count + 4)
         default:
