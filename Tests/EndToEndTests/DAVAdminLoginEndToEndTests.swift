@@ -9,9 +9,10 @@ import Testing
 /// puts it into bob's, and the flag without an admin is a usage error.
 @Suite(.serialized, .enabled(if: DAVTestServer.shouldRun(.cyrus))) struct DAVAdminLoginEndToEndTests {
     /// The admin's password in a file of `work` only its owner reads.
-    func adminPasswordFile(in work: Workspace) -> URL {
+    func adminPasswordFile(in work: Workspace) throws -> URL {
         let file = work.url.appendingPathComponent("admin-pw")
-        FileManager.default.createFile(atPath: file.path, contents: Data("pass-admin\n".utf8), attributes: [.posixPermissions: 0o600])
+        let written = FileManager.default.createFile(atPath: file.path, contents: Data("pass-admin\n".utf8), attributes: [.posixPermissions: 0o600])
+        try #require(written, "the admin's password file was written")
         return file
     }
 
@@ -28,7 +29,7 @@ import Testing
         let proxy = try #require(server.proxyURL)
         let work = try Workspace()
         try putEvent("work-review.ics", as: "review.ics", for: "alice", on: server)
-        let passwordFile = adminPasswordFile(in: work)
+        let passwordFile = try adminPasswordFile(in: work)
 
         let backup = try Tools.run("brick-backup", [
             "backup", "--dav", proxy, "--dav-user", "backup-admin", "--dav-authorize-as", "--dav-password-file", passwordFile.path,
@@ -63,7 +64,7 @@ import Testing
         let proxy = try #require(server.proxyURL)
         let work = try Workspace()
         try putEvent("work-review.ics", as: "review.ics", for: "alice", on: server)
-        let passwordFile = adminPasswordFile(in: work)
+        let passwordFile = try adminPasswordFile(in: work)
         func config(_ authorizeAs: String) throws -> String {
             let name = authorizeAs.isEmpty ? "plain" : "admin"
             let path = work.url.appendingPathComponent("site-\(name).toml").path
@@ -102,7 +103,7 @@ import Testing
         defer { server.stop() }
         let proxy = try #require(server.proxyURL)
         let work = try Workspace()
-        let passwordFile = adminPasswordFile(in: work)
+        let passwordFile = try adminPasswordFile(in: work)
         for (user, fixture) in [("alice", "work-review.ics"), ("bob", "work-weekly.ics")] {
             try putEvent(fixture, as: fixture, for: user, on: server)
             let backup = try Tools.run("brick-backup", [

@@ -16,7 +16,7 @@ import Testing
     /// Writes the large message into alice's INBOX and returns its path.
     func writeLargeMessage(_ work: Workspace) throws -> URL {
         let file = work.maildir("alice").appendingPathComponent("cur/1772600000.M1P1.large:2,S")
-        FileManager.default.createFile(atPath: file.path, contents: nil)
+        try #require(FileManager.default.createFile(atPath: file.path, contents: nil))
         let out = try FileHandle(forWritingTo: file)
         defer { try? out.close() }
         try out.write(contentsOf: Data("From: Erin <erin@example.org>\nTo: alice@example.org\nSubject: The large attachment\nMessage-ID: <large-1@example.org>\n\n".utf8))

@@ -22,7 +22,7 @@ import Testing
         let keyFile = work.url.appendingPathComponent("unlock.key").path
         let passphraseFile = work.url.appendingPathComponent("passphrase").path
         let passphrase = "a passphrase that must never be printed"
-        FileManager.default.createFile(atPath: passphraseFile, contents: Data(passphrase.utf8), attributes: [.posixPermissions: 0o600])
+        try #require(FileManager.default.createFile(atPath: passphraseFile, contents: Data(passphrase.utf8), attributes: [.posixPermissions: 0o600]))
         var outputs: [Tools.Result] = []
         let made = try Tools.run("brick-backup", ["init", "--encrypt", "--store", work.store.path, "--key-file", keyFile, "--passphrase-file", passphraseFile])
         outputs.append(made)

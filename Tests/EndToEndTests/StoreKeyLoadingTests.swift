@@ -6,9 +6,9 @@ import Testing
 /// plain store or `--help`, and stops a sealed one with one line, exit 2.
 @Suite struct StoreKeyLoadingTests {
     /// An environment whose key variables name unusable files.
-    func unusableSecrets(_ work: Workspace) -> [String: String] {
+    func unusableSecrets(_ work: Workspace) throws -> [String: String] {
         let open = work.url.appendingPathComponent("world-readable-passphrase").path
-        FileManager.default.createFile(atPath: open, contents: Data("readable by all".utf8), attributes: [.posixPermissions: 0o644])
+        try #require(FileManager.default.createFile(atPath: open, contents: Data("readable by all".utf8), attributes: [.posixPermissions: 0o644]))
         return [
             "BRICK_STORE_KEY_FILE": work.url.appendingPathComponent("no-such-key-file").path,
             "BRICK_STORE_PASSPHRASE_FILE": open,
@@ -17,7 +17,7 @@ import Testing
 
     @Test func aPlainStoreAndHelpNeverReadTheKeyVariables() throws {
         let work = try Workspace()
-        let environment = unusableSecrets(work)
+        let environment = try unusableSecrets(work)
         let help = try Tools.run("brick-backup", ["--help"], environment: environment)
         #expect(help.status == 0 && help.stdout.contains("Exit codes"), "\(help.stderr)")
         let backup = try Tools.run("brick-backup", ["backup", "--source", work.source, "-u", "alice", "--store", work.store.path, "--progress", "never"], environment: environment)
@@ -43,7 +43,7 @@ import Testing
         let backup = try Tools.run("brick-backup", backupArguments, environment: ["BRICK_STORE_KEY_FILE": keyFile])
         #expect(backup.status == 0, "\(backup.stdout)\(backup.stderr)")
         let alice = work.store.appendingPathComponent("alice").path
-        let restore = try Tools.run("brick-restore", [alice, "--to", "eml:\(work.url.appendingPathComponent("eml").path)"], environment: unusableSecrets(work))
+        let restore = try Tools.run("brick-restore", [alice, "--to", "eml:\(work.url.appendingPathComponent("eml").path)"], environment: try unusableSecrets(work))
         #expect(restore.status == 2 && restore.stderr.split(separator: "\n").count == 1, "\(restore.stderr)")
     }
 }
