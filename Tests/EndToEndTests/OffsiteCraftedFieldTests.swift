@@ -44,28 +44,66 @@ import Testing
         return true
     }
 
-    @Test func extremeValuesInAnyFieldOfTheRowRecordsAreAppliedOrRefusedNeverATrap() throws {
-        let site = OffsiteWorkspace(work: try Workspace())
-        let (_, bytes) = try site.firstExportedBundle()
+    /// A record type to edit, the fields edited, and the bundle it is in: the full one,
+    /// or the incremental one (imported after the full one it follows).
+    struct Case {
+        var type: UInt16
+        var columns: [OffsiteColumn]
+        var inIncremental = false
+    }
+
+    /// What `craft` did: bundles imported, bundles applied, record types met.
+    struct Outcome {
         var attempts = 0, applied = 0
-        for (type, columns) in [(UInt16(1), OffsiteColumns.folders), (2, OffsiteColumns.items), (6, OffsiteColumns.runs)] {
-            for column in columns {
-                for edit in Self.extremes(column.kind) {
-                    let crafted = try OffsiteCraftedBundleTests.rewriting(bytes) { recordType, fields in
-                        if recordType == type { edit(&fields, column.tag) }
+        var present: Set<UInt16> = []
+    }
+
+    /// For each case, column and extreme value, rewrites the records of the case's type
+    /// that `edits` picks with that value in that field, imports the result into a new
+    /// replica under `work`, and hands each replica that took it to `took`.
+    static func craft(
+        _ cases: [Case], full: [UInt8], incremental: [UInt8] = [], under work: URL,
+        edits: (UInt16, BundleFields) -> Bool = { _, _ in true }, took: (URL) async throws -> Void = { _ in }
+    ) async throws -> Outcome {
+        var outcome = Outcome()
+        for test in cases {
+            for column in test.columns {
+                for edit in extremes(column.kind) {
+                    let crafted = try OffsiteCraftedBundleTests.rewriting(test.inIncremental ? incremental : full) { type, fields in
+                        guard type == test.type, edits(type, fields) else { return }
+                        edit(&fields, column.tag)
+                        outcome.present.insert(type)
                     }
-                    attempts += 1
-                    if try Self.importAndRead([crafted], into: site.work.url.appendingPathComponent("replica-\(attempts)")) { applied += 1 }
+                    outcome.attempts += 1
+                    let root = work.appendingPathComponent("replica-\(outcome.attempts)")
+                    guard try importAndRead(test.inIncremental ? [full, crafted] : [crafted], into: root) else { continue }
+                    outcome.applied += 1
+                    try await took(root)
                 }
             }
         }
-        #expect(attempts > 200)
-        #expect(applied > 0 && applied < attempts, "some values are taken, some refused: \(applied) of \(attempts) applied")
+        return outcome
+    }
+
+    /// The full and the incremental bundle of alice, the two the site exported.
+    static func twoBundles(_ site: OffsiteWorkspace) throws -> (full: [UInt8], incremental: [UInt8]) {
+        let files = try site.bundleFiles("alice")
+        try #require(files.count == 2)
+        return ([UInt8](try Data(contentsOf: files[0])), [UInt8](try Data(contentsOf: files[1])))
+    }
+
+    @Test func extremeValuesInAnyFieldOfTheRowRecordsAreAppliedOrRefusedNeverATrap() async throws {
+        let site = OffsiteWorkspace(work: try Workspace())
+        let (_, bytes) = try site.firstExportedBundle()
+        let cases = [Case(type: 1, columns: OffsiteColumns.folders), Case(type: 2, columns: OffsiteColumns.items), Case(type: 6, columns: OffsiteColumns.runs)]
+        let outcome = try await Self.craft(cases, full: bytes, under: site.work.url)
+        #expect(outcome.attempts > 200)
+        #expect(outcome.applied > 0 && outcome.applied < outcome.attempts, "some values are taken, some refused: \(outcome.applied) of \(outcome.attempts) applied")
         let outside = try FileManager.default.contentsOfDirectory(atPath: site.work.url.path).filter { $0 == "x" }
         #expect(outside.isEmpty, "no text field became a path outside a replica")
     }
 
-    @Test func extremeValuesInHoldsTombstonesAndItemChangesAreAppliedOrRefusedNeverATrap() throws {
+    @Test func extremeValuesInHoldsTombstonesAndItemChangesAreAppliedOrRefusedNeverATrap() async throws {
         let site = OffsiteWorkspace(work: try Workspace())
         let mail = MaildirChanges(root: site.work.maildir("alice"))
         try site.backup()
@@ -81,34 +119,20 @@ import Testing
         try site.backup()
         try site.purge()
         try site.export()
-        let files = try site.bundleFiles("alice")
-        try #require(files.count == 2)
-        let full = [UInt8](try Data(contentsOf: files[0]))
-        let incremental = [UInt8](try Data(contentsOf: files[1]))
+        let (full, incremental) = try Self.twoBundles(site)
 
         // Type 9 (hold) is in the full bundle; 4, 5 and 10 (tombstones, item changes) in the next.
         let purgeTags: [OffsiteColumn] = [
             OffsiteColumn(name: "run", tag: PurgeTag.run, kind: .integer), OffsiteColumn(name: "folder", tag: PurgeTag.folder, kind: .integer),
             OffsiteColumn(name: "key", tag: PurgeTag.key, kind: .text),
         ]
-        let cases: [(type: UInt16, columns: [OffsiteColumn], inFull: Bool)] = [
-            (9, OffsiteColumns.holds, true), (4, purgeTags, false), (5, Array(purgeTags.prefix(2)), false), (10, OffsiteColumns.itemChange, false),
+        let cases = [
+            Case(type: 9, columns: OffsiteColumns.holds), Case(type: 4, columns: purgeTags, inIncremental: true),
+            Case(type: 5, columns: Array(purgeTags.prefix(2)), inIncremental: true), Case(type: 10, columns: OffsiteColumns.itemChange, inIncremental: true),
         ]
-        var attempts = 0, applied = 0, present: Set<UInt16> = []
-        for (type, columns, inFull) in cases {
-            for column in columns {
-                for edit in Self.extremes(column.kind) {
-                    let crafted = try OffsiteCraftedBundleTests.rewriting(inFull ? full : incremental) { recordType, fields in
-                        if recordType == type { edit(&fields, column.tag); present.insert(type) }
-                    }
-                    attempts += 1
-                    let root = site.work.url.appendingPathComponent("replica-\(attempts)")
-                    if try Self.importAndRead(inFull ? [crafted] : [full, crafted], into: root) { applied += 1 }
-                }
-            }
-        }
-        #expect(present == [4, 5, 9, 10], "the bundles hold every record type edited")
-        #expect(applied > 0 && applied < attempts, "some values are taken, some refused: \(applied) of \(attempts) applied")
+        let outcome = try await Self.craft(cases, full: full, incremental: incremental, under: site.work.url)
+        #expect(outcome.present == [4, 5, 9, 10], "the bundles hold every record type edited")
+        #expect(outcome.applied > 0 && outcome.applied < outcome.attempts, "some values are taken, some refused: \(outcome.applied) of \(outcome.attempts) applied")
     }
 
     /// Records settings of every kind in alice's store as one backup run would: the
@@ -136,43 +160,34 @@ import Testing
         try Self.recordSettings(in: site.work.store, version: 2)
         try site.purge()
         try site.export()
-        let files = try site.bundleFiles("alice")
-        try #require(files.count == 2)
-        let full = [UInt8](try Data(contentsOf: files[0]))
-        let incremental = [UInt8](try Data(contentsOf: files[1]))
+        let (full, incremental) = try Self.twoBundles(site)
 
         // Type 7 (setting rows) is in both bundles; 8 (a setting version purged) in the second.
         let purged = [
             OffsiteColumn(name: "run", tag: PurgedSettingTag.run, kind: .integer),
             OffsiteColumn(name: "setting", tag: PurgedSettingTag.setting, kind: .integer),
         ]
+        let cases = [
+            Case(type: 7, columns: OffsiteColumns.settings), Case(type: 7, columns: OffsiteColumns.settings, inIncremental: true),
+            Case(type: 8, columns: purged, inIncremental: true),
+        ]
         // Of the setting rows, only the script "filters" is edited: the same name on two
         // live settings of a kind would be refused for that alone.
         let nameTag = try #require(OffsiteColumns.settings.first { $0.name == "name" }).tag
-        var attempts = 0, applied = 0, present: Set<UInt16> = [], restoredCraftedName = false
-        for (type, columns, inFull) in [(UInt16(7), OffsiteColumns.settings, true), (7, OffsiteColumns.settings, false), (8, purged, false)] {
-            for column in columns {
-                for edit in Self.extremes(column.kind) {
-                    let crafted = try OffsiteCraftedBundleTests.rewriting(inFull ? full : incremental) { recordType, fields in
-                        guard recordType == type, type == 8 || (try? fields.string(nameTag)) == "filters" else { return }
-                        edit(&fields, column.tag)
-                        present.insert(type)
-                    }
-                    attempts += 1
-                    let root = site.work.url.appendingPathComponent("replica-\(attempts)")
-                    guard try Self.importAndRead(inFull ? [crafted] : [full, crafted], into: root) else { continue }
-                    applied += 1
-                    // What a replica took, a restore writes inside its settings directory.
-                    let replica = try UserStore(layout: StoreLayout(root: root, user: "alice"), mode: .readOnly)
-                    let settings = try replica.settings().map(\.setting)
-                    let report = try? await SettingsFiles(base: root.appendingPathComponent("restored").path, name: SettingsFiles.directoryName)
-                        .writeSettings(settings, overwrite: true)
-                    restoredCraftedName = restoredCraftedName || (report?.written.contains { $0.kind == .sieve && $0.name == "../../x" } ?? false)
-                }
-            }
+        var restoredCraftedName = false
+        let outcome = try await Self.craft(
+            cases, full: full, incremental: incremental, under: site.work.url,
+            edits: { type, fields in type == 8 || (try? fields.string(nameTag)) == "filters" }
+        ) { root in
+            // What a replica took, a restore writes inside its settings directory.
+            let replica = try UserStore(layout: StoreLayout(root: root, user: "alice"), mode: .readOnly)
+            let settings = try replica.settings().map(\.setting)
+            let report = try? await SettingsFiles(base: root.appendingPathComponent("restored").path, name: SettingsFiles.directoryName)
+                .writeSettings(settings, overwrite: true)
+            restoredCraftedName = restoredCraftedName || (report?.written.contains { $0.kind == .sieve && $0.name == "../../x" } ?? false)
         }
-        #expect(present == [7, 8], "the bundles hold every record type edited")
-        #expect(applied > 0 && applied < attempts, "some values are taken, some refused: \(applied) of \(attempts) applied")
+        #expect(outcome.present == [7, 8], "the bundles hold every record type edited")
+        #expect(outcome.applied > 0 && outcome.applied < outcome.attempts, "some values are taken, some refused: \(outcome.applied) of \(outcome.attempts) applied")
         #expect(restoredCraftedName, "a script named \"../../x\" was applied and written by a restore")
         // A name "../../x" would make a file "x" or "x.sieve" above the script directory.
         let strays = (FileManager.default.enumerator(atPath: site.work.url.path)?.allObjects as? [String] ?? [])
