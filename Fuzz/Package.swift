@@ -17,6 +17,7 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CLZ4", path: "Sources/CLZ4", pkgConfig: "liblz4"),
         .systemLibrary(name: "CXXHash", path: "Sources/CXXHash", pkgConfig: "libxxhash"),
+        .systemLibrary(name: "CLibXML2", path: "Sources/CLibXML2", pkgConfig: "libxml-2.0"),
         .target(name: "LZ4", dependencies: ["CLZ4", "CXXHash"]),
         .target(name: "BrickCore"),
         .target(name: "BrickMessage", dependencies: ["BrickCore", .product(name: "Crypto", package: "swift-crypto")]),
@@ -37,5 +38,7 @@ let package = Package(
         .executableTarget(name: "fuzz-folder-path", dependencies: ["BrickCore"]),
         .target(name: "BrickCalendar", dependencies: ["BrickCore"]),
         .executableTarget(name: "fuzz-dav-item", dependencies: ["BrickCalendar"]),
+        .executableTarget(name: "fuzz-dav-multistatus", dependencies: ["BrickCore", "CLibXML2"]),
+        .executableTarget(name: "fuzz-sieve-response"),
     ]
 )

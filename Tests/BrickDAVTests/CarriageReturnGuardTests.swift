@@ -9,8 +9,8 @@ import Testing
         return page.responses.first?.property(XMLNamespace.caldav, "calendar-data")?.text
     }
 
-    private func document(_ data: String) -> String {
-        "<?xml version=\"1.0\"?>\r\n<d:multistatus xmlns:d=\"DAV:\"\r\n xmlns:c=\"urn:ietf:params:xml:ns:caldav\"><!-- a\r\ncomment -->"
+    private func document(_ data: String, prolog: String = "") -> String {
+        "<?xml version=\"1.0\"?>\r\n\(prolog)<d:multistatus xmlns:d=\"DAV:\"\r\n xmlns:c=\"urn:ietf:params:xml:ns:caldav\"><!-- a\r\ncomment -->"
             + "<d:response><d:href>/c/a.ics</d:href><d:propstat><d:prop attr='x\r\ny'><c:calendar-data>\(data)</c:calendar-data>"
             + "</d:prop></d:propstat></d:response></d:multistatus>\r\n"
     }
@@ -28,6 +28,15 @@ import Testing
     @Test func withoutTheGuardTheParserWouldTurnCRLFIntoLF() throws {
         let page = try Multistatus(parsing: Array(document("A\r\nB").utf8), href: "/c/")
         #expect(page.responses.first?.property(XMLNamespace.caldav, "calendar-data")?.text == "A\nB")
+    }
+
+    /// Found by the `dav-multistatus` fuzz target: the guard ended a processing
+    /// instruction at its first `>`, counted the tags written inside it as elements, and
+    /// so wrote the CR LF after it, outside the root element, as a reference: a
+    /// well-formed answer became one the parser refuses.
+    @Test func aProcessingInstructionHoldingTagsLeavesTheDepthAlone() throws {
+        let prolog = "<?note <d:response><c:calendar-data> ?>\r\n"
+        #expect(try calendarData(document("A\r\nB", prolog: prolog)) == "A\r\nB")
     }
 
     @Test func aDocumentWithoutCarriageReturnsIsUnchanged() {

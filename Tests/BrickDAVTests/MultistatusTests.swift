@@ -1,8 +1,10 @@
 @testable import BrickDAV
+import Foundation
 import Testing
 
 /// The multistatus reader at byte level: namespaces by URI whatever the prefix,
-/// propstats other than 2xx ignored, sync tokens, and what is refused.
+/// propstats other than 2xx ignored, sync tokens, and what is refused (without a word
+/// of libxml2's on standard error).
 @Suite struct MultistatusTests {
     private func parse(_ text: String) throws -> Multistatus {
         try Multistatus(parsing: Array(text.utf8), href: "/c/")
@@ -77,5 +79,46 @@ import Testing
         for length in 0..<whole.count {
             #expect(throws: DAVError.self, "cut at \(length)") { try Multistatus(parsing: Array(whole[..<length]), href: "/c/") }
         }
+    }
+
+    /// libxml2 reports a failed character conversion on its thread's error channels,
+    /// which write to standard error: a server's bytes would put "encoding error :
+    /// input conversion failed …" and "xmlParseChunk: encoder error" lines into the
+    /// backup's output.
+    @Test func anAnswerInTheWrongEncodingIsRefusedWithoutALineOnStandardError() throws {
+        let bodies = [
+            Array(#"<?xml version="1.0" encoding="Shift_JIS"?><d:multistatus xmlns:d="DAV:">"#.utf8) + [0x81, 0xFF, 0xFE]
+                + Array("</d:multistatus>".utf8),
+            Array("<?xml version=\"1.0\" encoding=\"utf-7\"?>\n<m((\u{1}\n".utf8),
+        ]
+        let written = try StandardErrorCapture.run {
+            for body in bodies {
+                #expect(throws: DAVError.self) { try Multistatus(parsing: body, href: "/c/") }
+            }
+        }
+        #expect(!written.contains("encoding error") && !written.contains("encoder error"), "libxml2 wrote: \(written)")
+    }
+}
+
+/// What the process writes to standard error while a closure runs (other tests may
+/// write there meanwhile: look for what the closure would write, not for silence).
+enum StandardErrorCapture {
+    static func run(_ body: () throws -> Void) throws -> String {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("stderr-\(UUID().uuidString)")
+        guard FileManager.default.createFile(atPath: file.path, contents: nil) else { throw CocoaError(.fileWriteUnknown) }
+        defer { try? FileManager.default.removeItem(at: file) }
+        let handle = try FileHandle(forWritingTo: file)
+        fflush(nil)
+        let saved = dup(2)
+        dup2(handle.fileDescriptor, 2)
+        defer {
+            fflush(nil)
+            dup2(saved, 2)
+            close(saved)
+            try? handle.close()
+        }
+        try body()
+        fflush(nil)
+        return String(decoding: try Data(contentsOf: file), as: UTF8.self)
     }
 }

@@ -7,7 +7,8 @@
 /// in character data becomes one before the parser sees it; inside CDATA, where no
 /// reference is read, the section is closed around it (`]]>&#13;<![CDATA[`). CR in
 /// markup (between attributes, in comments and processing instructions) stays as it
-/// is: there it is white space the parser may fold. So does CR outside the root
+/// is: there it is white space the parser may fold. A processing instruction runs to
+/// `?>` whatever `<` and `>` it holds. So does CR outside the root
 /// element (after the XML declaration, after the end), where only white space may
 /// stand and a reference would make the document ill-formed.
 enum CarriageReturnGuard {
@@ -17,16 +18,20 @@ enum CarriageReturnGuard {
     private static let cdataClose = Array("]]>".utf8)
     private static let commentOpen = Array("<!--".utf8)
     private static let commentClose = Array("-->".utf8)
+    private static let instructionOpen = Array("<?".utf8)
+    private static let instructionClose = Array("?>".utf8)
 
-    private enum State {
+    private enum State: Equatable {
         /// Character data.
         case text
         /// Inside `<…>`; `depthChange` is what the tag does to the element depth
-        /// (+1 start tag, -1 end tag, 0 declaration, processing instruction or empty
-        /// element), `previous` the last byte outside quotes.
+        /// (+1 start tag, -1 end tag, 0 declaration or empty element), `previous` the
+        /// last byte outside quotes.
         case markup(quote: UInt8?, depthChange: Int, previous: UInt8)
         case cdata
         case comment
+        /// Inside `<?…?>`, which may hold `<` and `>`.
+        case instruction
     }
 
     /// `document` with each CR of its character data written as a reference; the
@@ -49,11 +54,17 @@ enum CarriageReturnGuard {
                         state = .cdata
                         continue
                     }
+                    if matches(instructionOpen, in: document, at: index) {
+                        out += instructionOpen
+                        index += instructionOpen.count
+                        state = .instruction
+                        continue
+                    }
                     if matches(commentOpen, in: document, at: index) {
                         state = .comment
                     } else {
                         let next = index + 1 < document.count ? document[index + 1] : 0
-                        let change = next == UInt8(ascii: "/") ? -1 : (next == UInt8(ascii: "?") || next == UInt8(ascii: "!") ? 0 : 1)
+                        let change = next == UInt8(ascii: "/") ? -1 : (next == UInt8(ascii: "!") ? 0 : 1)
                         state = .markup(quote: nil, depthChange: change, previous: byte)
                     }
                     out.append(byte)
@@ -80,10 +91,11 @@ enum CarriageReturnGuard {
                     continue
                 }
                 if byte == 13 { out += cdataBreak } else { out.append(byte) }
-            case .comment:
-                if matches(commentClose, in: document, at: index) {
-                    out += commentClose
-                    index += commentClose.count
+            case .comment, .instruction:
+                let close = state == .comment ? commentClose : instructionClose
+                if matches(close, in: document, at: index) {
+                    out += close
+                    index += close.count
                     state = .text
                     continue
                 }

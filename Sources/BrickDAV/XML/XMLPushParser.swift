@@ -23,7 +23,11 @@ enum XMLPushVerdict {
 /// is fed in pieces as they arrive, split anywhere, and reported to a handler as SAX
 /// events, so nothing of it has to be held whole. No network access, no external
 /// entities, no DTD loading. A document that is not well-formed is an error carrying
-/// libxml2's reason.
+/// libxml2's reason, and nothing of it reaches standard error: libxml2 reports some
+/// errors (a failed character conversion, an encoder's I/O error) on the thread's
+/// error channels rather than the context's, and their default writes to standard
+/// error, so each call first points the calling thread's channels at handlers that
+/// drop them (the context still keeps its last error, read for the reason).
 final class XMLPushParser {
     private let context: xmlParserCtxtPtr
     private let box: HandlerBox
@@ -70,9 +74,17 @@ final class XMLPushParser {
         xmlFreeParserCtxt(context)
     }
 
+    /// Drops the errors libxml2 reports on the calling thread's channels (their
+    /// handlers are kept per thread, and the parser runs on whichever thread feeds it).
+    private static func silenceThisThread() {
+        xmlSetStructuredErrorFunc(nil) { _, _ in }
+        brick_xml_silence_generic_errors()
+    }
+
     /// Parses the next piece; after a failure the rest is ignored (`finish` reports it).
     func feed(_ bytes: UnsafeRawBufferPointer) {
         guard failure == nil, !bytes.isEmpty else { return }
+        Self.silenceThisThread()
         sawBytes = true
         var offset = 0
         // xmlParseChunk takes an Int32 length: hand large pieces over in parts.
@@ -88,6 +100,7 @@ final class XMLPushParser {
     /// else the reason.
     func finish() -> String? {
         if failure == nil, !sawBytes { return "empty body" }
+        Self.silenceThisThread()
         if failure == nil, xmlParseChunk(context, nil, 0, 1) != 0 { noteFailure() }
         return failure
     }

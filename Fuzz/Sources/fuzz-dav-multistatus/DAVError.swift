@@ -1,0 +1,1 @@
+../../../Sources/BrickDAV/DAVError.swift

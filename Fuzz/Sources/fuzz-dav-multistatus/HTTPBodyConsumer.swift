@@ -1,0 +1,1 @@
+../../../Sources/BrickDAV/HTTP/HTTPBodyConsumer.swift

@@ -1,0 +1,1 @@
+../../../Sources/BrickDAV/XML/XMLPushParser.swift

@@ -1,0 +1,1 @@
+../../../Sources/BrickIMAP/Grammar/ParseError.swift

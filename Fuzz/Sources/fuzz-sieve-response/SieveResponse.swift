@@ -1,0 +1,1 @@
+../../../Sources/BrickIMAP/Sieve/SieveResponse.swift
