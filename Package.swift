@@ -132,7 +132,7 @@ let package = Package(
         .testTarget(name: "BrickBundleTests", dependencies: ["BrickBundle"]),
         .testTarget(name: "BrickMessageTests", dependencies: ["BrickMessage", "BrickCore"]),
         .testTarget(name: "BrickStoreTests", dependencies: [
-            "BrickStore", "BrickCore", "LZ4", .product(name: "GRDB", package: "GRDB.swift"),
+            "BrickStore", "BrickCore", "LZ4", "BrickTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .testTarget(name: "BrickMaildirTests", dependencies: ["BrickMaildir", "BrickMessage", "BrickCore"]),
         .testTarget(name: "BrickIMAPTests", dependencies: [

@@ -17,11 +17,21 @@ enum CatalogConnection {
     /// mode with `synchronous = NORMAL` (what GRDB's pool sets, without the empty write
     /// the pool makes so that its own readers find a `-wal` file), checkpointed every
     /// `walAutocheckpointPages`; a reader gets a read-only pool, `immutable` on media
-    /// this process cannot write.
-    static func open(_ layout: StoreLayout, mode: UserStore.Mode) throws -> any DatabaseWriter {
+    /// this process cannot write, and on a file system with no space left under a
+    /// `FullDiskReadHold`, which the caller keeps as long as the pool.
+    static func open(_ layout: StoreLayout, mode: UserStore.Mode) throws -> (catalog: any DatabaseWriter, hold: FullDiskReadHold?) {
         switch mode {
         case .readOnly:
-            return try DatabasePool(path: readerPath(layout), configuration: StoreCatalog.readOnlyConfiguration)
+            do {
+                return (try DatabasePool(path: readerPath(layout), configuration: StoreCatalog.readOnlyConfiguration), nil)
+            } catch let error as DatabaseError where FullDiskReadHold.isNearlyFull(layout) {
+                guard [.SQLITE_IOERR, .SQLITE_FULL, .SQLITE_CANTOPEN].contains(error.resultCode) else { throw error }
+                guard let hold = FullDiskReadHold.take(layout) else {
+                    throw CatalogOpenError.noSpaceForReader(path: layout.catalog.path + "-shm")
+                }
+                let pool = try DatabasePool(path: immutablePath(layout), configuration: StoreCatalog.readOnlyConfiguration)
+                return (pool, hold)
+            }
         case .readWrite:
             let path = layout.catalog.path
             var configuration = Configuration()
@@ -34,7 +44,7 @@ enum CatalogConnection {
                 try db.execute(sql: "PRAGMA synchronous = NORMAL")
                 try db.execute(sql: "PRAGMA wal_autocheckpoint = \(walAutocheckpointPages)")
             }
-            return try DatabaseQueue(path: path, configuration: configuration)
+            return (try DatabaseQueue(path: path, configuration: configuration), nil)
         }
     }
 
@@ -44,10 +54,28 @@ enum CatalogConnection {
     /// across users opens catalogs the same way (`StoreCatalog`, `PlainCatalogSearch`);
     /// the path is then a URI, which the opener must allow (`SQLITE_OPEN_URI`).
     static func readerPath(_ layout: StoreLayout) -> String {
-        let path = layout.catalog.path
-        guard !Environment.isWritable(layout.userDirectory.path) else { return path }
-        let escaped = path.replacingOccurrences(of: "%", with: "%25")
+        guard !Environment.isWritable(layout.userDirectory.path) else { return layout.catalog.path }
+        return immutablePath(layout)
+    }
+
+    /// The catalog as a URI that SQLite opens `immutable`.
+    private static func immutablePath(_ layout: StoreLayout) -> String {
+        let escaped = layout.catalog.path.replacingOccurrences(of: "%", with: "%25")
             .replacingOccurrences(of: "?", with: "%3f").replacingOccurrences(of: "#", with: "%23")
         return "file:\(escaped)?immutable=1"
+    }
+}
+
+/// Why a reader could not open a catalog, beyond SQLite's own errors.
+enum CatalogOpenError: Error, CustomStringConvertible {
+    /// The file system is full and the catalog cannot be read without the
+    /// shared-memory index: its WAL holds commits, or a writer is running.
+    case noSpaceForReader(path: String)
+
+    var description: String {
+        switch self {
+        case .noSpaceForReader(let path):
+            "no space left to create \(path), which a reader needs while the catalog's WAL holds commits or a writer runs; free some space"
+        }
     }
 }

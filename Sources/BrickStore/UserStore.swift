@@ -38,6 +38,9 @@ public final class UserStore: @unchecked Sendable {
     /// Whether values are sealed, and the seal when this process holds the key.
     let sealing: StoreSealing
     private let writerLock: WriterLock?
+    /// A reader's hold on a store whose disk is full (`FullDiskReadHold`), kept while the
+    /// catalog is open.
+    private let fullDiskHold: FullDiskReadHold?
     private var databases: [FolderID: ItemFile] = [:]
     /// Where the item files seal records before writing them (one for the store).
     private let sealBuffer = RecordBuffer()
@@ -98,7 +101,7 @@ public final class UserStore: @unchecked Sendable {
             writerLock = nil
         }
         do {
-            catalog = try CatalogConnection.open(layout, mode: mode)
+            (catalog, fullDiskHold) = try CatalogConnection.open(layout, mode: mode)
         } catch {
             throw .catalog(user: user, underlying: error)
         }

@@ -1,5 +1,6 @@
 import BrickCore
 import BrickStore
+import BrickTestSupport
 import Foundation
 import Testing
 

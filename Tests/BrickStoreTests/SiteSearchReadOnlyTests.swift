@@ -1,5 +1,6 @@
 import BrickCore
 @testable import BrickStore
+import BrickTestSupport
 import Foundation
 import Testing
 

@@ -1,5 +1,6 @@
 import BrickCore
 @testable import BrickStore
+import BrickTestSupport
 import Foundation
 import Testing
 
@@ -123,6 +124,40 @@ struct StoreDiskFaultTests {
         query.deleted = .yes
         #expect(try store.items(matching: query).count == kept.count)
         try expectIntact(root, holding: kept)
+    }
+
+    /// A reader of a catalog in WAL mode allocates SQLite's shared-memory index, which
+    /// fails with no block free: verify and restore failed with "SQLite error 10: disk
+    /// I/O error" on the disk a backup or an import had filled to the last byte.
+    @Test func aStoreOnADiskWithNoByteLeftIsReadUnderAHoldThatKeepsWritersOut() throws {
+        let mount = try ScratchMount(.tmpfs(megabytes: 16))
+        let root = mount.url.appendingPathComponent("store")
+        var committed: [String: [UInt8]] = [:]
+        do {
+            let store = try openStore(root)
+            committed = try commitUntilFailure(store, size: 50_000, limit: 5).1
+        }
+        try mount.fill()
+        var info = statvfs()
+        #expect(statvfs(mount.url.path, &info) == 0 && info.f_bavail == 0)
+        do {
+            let reader = try openStore(root, mode: .readOnly)
+            #expect(try reader.items(matching: ItemQuery()).count == 5)
+            #expect(throws: StoreError.self) { _ = try openStore(root) }
+            do {
+                _ = try openStore(root)
+            } catch {
+                guard case .locked = error as? StoreError else {
+                    Issue.record("expected locked, got \(error)")
+                    return
+                }
+            }
+        }
+        try expectIntact(root, holding: committed)
+        mount.release()
+        let writer = try openStore(root)
+        let (failure, more) = try commitUntilFailure(writer, size: 50_000, limit: 1)
+        #expect(failure == nil && more.count == 1)
     }
 
     @Test func aStoreOnAReadOnlyMountIsListedVerifiedAndRestored() throws {

@@ -6,18 +6,18 @@ import Glibc
 /// A small file system mounted for one test: a tmpfs, or an ext4 on a loop device with
 /// a chosen block size. Unmounted and released in `deinit`. Mounting needs root, `mount` and a loop device: `unavailableReason`
 /// says why a test cannot run here.
-final class ScratchMount {
-    enum Kind {
+public final class ScratchMount {
+    public enum Kind {
         case tmpfs(megabytes: Int)
         case ext4(megabytes: Int, blockSize: Int)
     }
 
-    let url: URL
+    public let url: URL
     private let image: String?
     private var loopDevice: String?
 
     /// Why mounting is impossible here, or nil when it is possible.
-    static let unavailableReason: String? = {
+    public static let unavailableReason: String? = {
         if geteuid() != 0 { return "mounting a scratch file system needs root" }
         for tool in ["/usr/bin/mount", "/usr/sbin/losetup", "/usr/sbin/mkfs.ext4"] where !FileManager.default.isExecutableFile(atPath: tool) && !FileManager.default.isExecutableFile(atPath: tool.replacingOccurrences(of: "/usr", with: "")) {
             return "\(tool) is missing"
@@ -30,7 +30,7 @@ final class ScratchMount {
     }()
 
     /// Mounts a new file system of `kind`.
-    init(_ kind: Kind) throws {
+    public init(_ kind: Kind) throws {
         url = FileManager.default.temporaryDirectory.appendingPathComponent("brick-mount-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         switch kind {
@@ -50,7 +50,7 @@ final class ScratchMount {
 
     /// Fills the file system up to `leaving` bytes free, in a file `fill` that
     /// `release()` removes.
-    func fill(leaving free: Int64 = 0) throws {
+    public func fill(leaving free: Int64 = 0) throws {
         var info = statvfs()
         guard statvfs(url.path, &info) == 0 else { return }
         let available = Int64(info.f_bavail) * Int64(info.f_frsize) - free
@@ -60,13 +60,13 @@ final class ScratchMount {
     }
 
     /// Removes the filler written by `fill`.
-    func release() {
+    public func release() {
         unlink(url.path + "/fill")
         sync()
     }
 
     /// Remounts read-only (`true`) or read-write.
-    func remount(readOnly: Bool) throws {
+    public func remount(readOnly: Bool) throws {
         try ScratchMount.shell("mount -o remount,\(readOnly ? "ro" : "rw") '\(url.path)'")
     }
 
@@ -79,7 +79,7 @@ final class ScratchMount {
 
     /// Runs a shell command; throws with its output when it fails.
     @discardableResult
-    static func shell(_ command: String) throws -> String {
+    public static func shell(_ command: String) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
         process.arguments = ["-c", command]
@@ -100,6 +100,6 @@ final class ScratchMount {
 }
 
 /// A failed mount helper command.
-struct ScratchMountError: Error, CustomStringConvertible {
-    var description: String
+public struct ScratchMountError: Error, CustomStringConvertible {
+    public var description: String
 }
