@@ -6,7 +6,10 @@ import Foundation
 /// user (docs/DESIGN.md, "Off-site copies"). A bundle is applied only when it follows the
 /// replica's last one (same primary store, next sequence, parent digest equal to the last
 /// digest), or is a full bundle; each replica stays open, with its writer lock, until the
-/// importer goes away.
+/// importer goes away. After a refusal, the user's later bundles of the same input are
+/// refused with it, except a full bundle, which needs no chain and, once applied, lets
+/// the chain go on from it. A bundle older than the replica's last one that was never
+/// applied (a full bundle took the replica past it) is superseded, not refused.
 public final class BundleImporter {
     /// The replica store root.
     public let root: URL
@@ -38,7 +41,7 @@ public final class BundleImporter {
         skippedToEnd = false
         var report = ImportReport(user: header.user, bundle: label, sequence: header.sequence, kind: header.kind, outcome: .applied)
         do {
-            if let refusal = stopped[header.user] {
+            if let refusal = stopped[header.user], header.kind != .full {
                 report.outcome = .refused(refusal)
             } else if let limit = options.until, limit.excludes(header) {
                 report.outcome = .beyondLimit
@@ -48,8 +51,10 @@ public final class BundleImporter {
         } catch let error as BundleError {
             throw OffsiteError.reading(error, bundle: label)
         }
-        if case .refused(let error) = report.outcome {
-            stopped[header.user] = stopped[header.user] ?? error
+        switch report.outcome {
+        case .refused(let error): stopped[header.user] = stopped[header.user] ?? error
+        case .applied where header.kind == .full: stopped[header.user] = nil
+        default: break
         }
         if case .applied = report.outcome {} else if !skippedToEnd { try readToEnd(reader, label: label) }
         return report
@@ -87,6 +92,10 @@ public final class BundleImporter {
                 ? .alreadyApplied : .refused(.conflictingBundle(user: header.user, bundle: label, sequence: header.sequence))
         }
         let last = try store.lastAppliedBundle()
+        if let last, header.sequence < last.sequence {
+            // Chains are applied in sequence, so the replica passed this one by a full bundle.
+            return .superseded(latest: last.sequence)
+        }
         if header.kind == .consolidated, let last, header.parentSequence < last.sequence, last.sequence < header.sequence,
             header.firstSequence <= last.sequence
         {
@@ -109,10 +118,6 @@ public final class BundleImporter {
                     user: header.user, bundle: label, missing: last.sequence + 1,
                     detail: "bundle \(header.sequence) follows another bundle \(last.sequence) than the one applied"))
             }
-        } else if let last, header.sequence <= last.sequence {
-            return .refused(.chainBroken(
-                user: header.user, bundle: label, missing: last.sequence + 1,
-                detail: "full bundle \(header.sequence) is older than the replica's last bundle \(last.sequence)"))
         }
         try RecordApplier(reader: reader, label: label, options: options).apply(to: store, report: &report)
         return .applied

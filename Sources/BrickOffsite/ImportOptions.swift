@@ -45,6 +45,9 @@ public struct ImportReport: Sendable {
         case alreadyApplied
         /// Beyond `--until`: not applied.
         case beyondLimit
+        /// Never applied, and older than the replica's last bundle (`latest`), which a
+        /// full bundle brought past it: the replica holds all it held already.
+        case superseded(latest: UInt64)
         /// Refused (a gap, another store, a bundle of a user refused before); the replica
         /// is unchanged.
         case refused(OffsiteError)

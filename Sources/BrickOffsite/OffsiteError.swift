@@ -31,7 +31,8 @@ public enum OffsiteError: Error, CustomStringConvertible, Sendable {
     public var description: String {
         switch self {
         case .chainBroken(let user, let bundle, let missing, let detail):
-            return "user \(user): bundle \(bundle) refused: sequence \(missing) is missing (\(detail)); the replica is unchanged"
+            return "user \(user): bundle \(bundle) refused: sequence \(missing) is missing (\(detail)); the replica is unchanged "
+                + "(if bundle \(missing) is lost, export this target again with --full and import that bundle)"
         case .foreignStore(let user, let bundle, let found, let expected):
             return "user \(user): bundle \(bundle) refused: it comes from store \(found), the replica copies store \(expected)"
         case .partlyApplied(let user, let bundle, let first, let last, let at):

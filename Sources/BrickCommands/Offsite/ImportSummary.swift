@@ -10,6 +10,7 @@ final class ImportSummary {
         case .applied: "applied"
         case .alreadyApplied: "already applied"
         case .beyondLimit: "not applied (--until)"
+        case .superseded(let latest): "superseded (replica at \(latest))"
         case .refused: "refused"
         }
         lines.append(ExportSummary.row([
