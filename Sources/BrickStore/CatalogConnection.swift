@@ -22,16 +22,8 @@ enum CatalogConnection {
     static func open(_ layout: StoreLayout, mode: UserStore.Mode) throws -> (catalog: any DatabaseWriter, hold: FullDiskReadHold?) {
         switch mode {
         case .readOnly:
-            do {
-                return (try DatabasePool(path: readerPath(layout), configuration: StoreCatalog.readOnlyConfiguration), nil)
-            } catch let error as DatabaseError where FullDiskReadHold.isNearlyFull(layout) {
-                guard [.SQLITE_IOERR, .SQLITE_FULL, .SQLITE_CANTOPEN].contains(error.resultCode) else { throw error }
-                guard let hold = FullDiskReadHold.take(layout) else {
-                    throw CatalogOpenError.noSpaceForReader(path: layout.catalog.path + "-shm")
-                }
-                let pool = try DatabasePool(path: immutablePath(layout), configuration: StoreCatalog.readOnlyConfiguration)
-                return (pool, hold)
-            }
+            let (pool, hold) = try openReader(layout) { try DatabasePool(path: $0, configuration: StoreCatalog.readOnlyConfiguration) }
+            return (pool, hold)
         case .readWrite:
             let path = layout.catalog.path
             var configuration = Configuration()
@@ -45,6 +37,24 @@ enum CatalogConnection {
                 try db.execute(sql: "PRAGMA wal_autocheckpoint = \(walAutocheckpointPages)")
             }
             return (try DatabaseQueue(path: path, configuration: configuration), nil)
+        }
+    }
+
+    /// Opens a reader's connection through `open`, given the path: `readerPath`, and when
+    /// that fails on a file system with (nearly) no space left, the `immutable` path under
+    /// a `FullDiskReadHold`, which the caller keeps as long as the connection. `open` must
+    /// read the schema, so that a failure to create SQLite's index shows here and not at
+    /// the first query (GRDB's queues and pools do as they open).
+    static func openReader<Connection>(
+        _ layout: StoreLayout, _ open: (String) throws -> Connection
+    ) throws -> (connection: Connection, hold: FullDiskReadHold?) {
+        do {
+            return (try open(readerPath(layout)), nil)
+        } catch where FullDiskReadHold.isNearlyFull(layout) {
+            guard let hold = FullDiskReadHold.take(layout) else {
+                throw CatalogOpenError.noSpaceForReader(path: layout.catalog.path + "-shm")
+            }
+            return (try open(immutablePath(layout)), hold)
         }
     }
 

@@ -27,7 +27,12 @@ enum PlainCatalogSearch {
         }
         if let sealing = try UserSealing.read(userDirectory: directory, user: user), sealing.sealsCatalogText { return false }
         do {
-            let connection = try PlainSQLite(path: CatalogConnection.readerPath(layout))
+            let (connection, hold) = try CatalogConnection.openReader(layout) { path in
+                let connection = try PlainSQLite(path: path)
+                _ = try connection.prepare("SELECT 1 FROM sqlite_master LIMIT 1").step()
+                return connection
+            }
+            defer { withExtendedLifetime(hold) {} }
             guard try isPlainAndCurrent(connection) else { return false }
             var (conditions, arguments) = try ItemQuerySQL.conditions(query, db: nil, text: .clear(user: user))
             if !query.folders.isEmpty {

@@ -10,6 +10,8 @@ public final class StoreCatalog: @unchecked Sendable {
     /// The user whose catalog this is.
     public let user: String
     private let queue: DatabaseQueue
+    /// The hold on a store whose disk is full (`FullDiskReadHold`), kept with the queue.
+    private let fullDiskHold: FullDiskReadHold?
     private let text: CatalogTextAccess
 
     /// Opens the catalog of the store in `directory` for reading; a catalog whose text
@@ -31,14 +33,16 @@ public final class StoreCatalog: @unchecked Sendable {
             text = .clear(user: user)
         }
         do {
-            let configuration = StoreCatalog.readOnlyConfiguration
-            var queue = try DatabaseQueue(path: CatalogConnection.readerPath(layout), configuration: configuration)
+            let open = { (path: String) in try DatabaseQueue(path: path, configuration: StoreCatalog.readOnlyConfiguration) }
+            var (queue, hold) = try CatalogConnection.openReader(layout, open)
             if !CatalogFormat.isCurrent(queue) {
                 try queue.close()
+                hold = nil
                 _ = try UserStore(layout: layout, user: user, mode: .readOnly)
-                queue = try DatabaseQueue(path: CatalogConnection.readerPath(layout), configuration: configuration)
+                (queue, hold) = try CatalogConnection.openReader(layout, open)
             }
             self.queue = queue
+            fullDiskHold = hold
         } catch let error as StoreError {
             throw error
         } catch {
