@@ -3,7 +3,8 @@ import Foundation
 import Testing
 
 /// Off-site copies on a disk that fills up: an export whose bundle directory is full,
-/// and an import whose replica's disk is full. Each ends with one error line naming
+/// an import whose replica's disk is full, and a consolidation of bundles on a full
+/// disk. Each ends with one error line naming
 /// the lack of space and a non-zero exit, leaves nothing half-written that looks
 /// whole, and the same command run again once space is back completes, with the
 /// replica equal to the primary (docs/RELIABILITY.md, "Store and disk").
@@ -69,6 +70,38 @@ struct OffsiteDiskFullTests {
         #expect(verify.status == 0 && verify.stdout.contains("0 orphans"), "\(verify.stdout)\(verify.stderr)")
     }
 
+    @Test func aConsolidationOnAFullDiskFailsWithOneLineAndLeavesTheOldChain() throws {
+        let site = OffsiteWorkspace(work: try Workspace())
+        let mount = try ScratchMount(.tmpfs(megabytes: 8))
+        let bundles = mount.url.appendingPathComponent("bundles")
+        for round in 0..<3 {
+            try Self.addIncompressibleMail(to: site.work.maildir("alice"), count: 2, first: round * 2)
+            try site.backup()
+            let exported = try export(site, to: bundles)
+            #expect(exported.status == 0, "\(exported.stdout)\(exported.stderr)")
+        }
+        let before = try Self.sizes(in: bundles.appendingPathComponent("alice"))
+        #expect(before.count == 3)
+        try mount.fill(leaving: Self.roomLeft)
+
+        let failed = try Tools.run("brick-backup", ["bundles", "consolidate", bundles.path, "--keep-daily", "1"])
+        #expect(failed.status == 1, "\(failed.stdout)\(failed.stderr)")
+        let errors = failed.stderr.split(separator: "\n").filter { $0.lowercased().contains("no space left") }
+        #expect(errors.count == 1 && errors.first?.contains("alice") == true, "\(failed.stderr)")
+        #expect(try Self.sizes(in: bundles.appendingPathComponent("alice")) == before, "the old chain changed")
+        let verify = try Tools.run("brick-backup", ["bundles", "verify", bundles.path])
+        #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
+
+        mount.release()
+        let rerun = try Tools.run("brick-backup", ["bundles", "consolidate", bundles.path, "--keep-daily", "1"])
+        #expect(rerun.status == 0, "\(rerun.stdout)\(rerun.stderr)")
+        #expect(try Self.files(in: bundles.appendingPathComponent("alice")) == ["0000000003.bundle"])
+        let imported = try site.importing([bundles.path])
+        #expect(imported.status == 0, "\(imported.stdout)\(imported.stderr)")
+        let differences = try site.differences("alice")
+        #expect(differences.isEmpty, "\(differences.joined(separator: "\n"))")
+    }
+
     private func export(_ site: OffsiteWorkspace, to directory: URL) throws -> Tools.Result {
         try Tools.run("brick-backup", [
             "export", "--target", "offsite", "--to", directory.path, "--store", site.work.store.path, "-u", "alice",
@@ -82,11 +115,20 @@ struct OffsiteDiskFullTests {
         return try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
     }
 
+    /// Each file of `directory` with its size.
+    private static func sizes(in directory: URL) throws -> [String: Int] {
+        var sizes: [String: Int] = [:]
+        for name in try files(in: directory) {
+            sizes[name] = try FileManager.default.attributesOfItem(atPath: directory.appendingPathComponent(name).path)[.size] as? Int
+        }
+        return sizes
+    }
+
     /// Adds `count` messages of about 150 KB of base64 random bytes (which LZ4 barely
-    /// shrinks) to the Maildir's new/.
-    private static func addIncompressibleMail(to maildir: URL, count: Int) throws {
+    /// shrinks) to the Maildir's new/, numbered from `first`.
+    private static func addIncompressibleMail(to maildir: URL, count: Int, first: Int = 0) throws {
         var generator = SystemRandomNumberGenerator()
-        for index in 0..<count {
+        for index in first..<(first + count) {
             let random = (0..<112_000).map { _ in UInt8.random(in: 0...255, using: &generator) }
             let body = Data(random).base64EncodedString(options: .lineLength76Characters)
             let message = "From: big@example.org\r\nSubject: attachment \(index)\r\nMessage-ID: <big\(index)@e2e>\r\n\r\n\(body)\r\n"
