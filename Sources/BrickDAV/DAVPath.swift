@@ -21,17 +21,17 @@ public enum DAVPath {
         return out
     }
 
-    /// The percent-decoded text of `text`; invalid escapes and bytes that are not
-    /// UTF-8 stay as they are.
+    /// The percent-decoded text of `text`; invalid escapes (a `%` not followed by two
+    /// hexadecimal digits) and bytes that are not UTF-8 stay as they are.
     public static func decode(_ text: String) -> String {
         var bytes: [UInt8] = []
         let source = Array(text.utf8)
         var index = 0
         while index < source.count {
             if source[index] == UInt8(ascii: "%"), index + 2 < source.count,
-                let value = UInt8(String(decoding: source[index + 1...index + 2], as: UTF8.self), radix: 16)
+                let high = hexValue(source[index + 1]), let low = hexValue(source[index + 2])
             {
-                bytes.append(value)
+                bytes.append(high << 4 | low)
                 index += 3
             } else {
                 bytes.append(source[index])
@@ -39,6 +39,17 @@ public enum DAVPath {
             }
         }
         return String(validating: bytes, as: UTF8.self) ?? text
+    }
+
+    /// The value of a hexadecimal digit, nil for any other byte (Swift's integer
+    /// parsing would also take a sign: `%-0` must not decode to a NUL).
+    private static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+        default: nil
+        }
     }
 
     /// The path part of an href, which may be an absolute URL (`https://host/a/b`).

@@ -17,6 +17,11 @@ import Testing
         }
     }
 
+    @Test func onlyTwoHexadecimalDigitsMakeAnEscape() {
+        #expect(DAVPath.decode("a%-0b%+1c%0") == "a%-0b%+1c%0")
+        #expect(DAVPath.decode("%41%6a%6A%zz") == "Ajj%zz")
+    }
+
     @Test func dotSegmentsAndTheEmptyNameNeverEncodeToAPathStep() {
         for name in ["..", ".", ""] {
             let encoded = DAVPath.encodeSegment(name)
