@@ -33,7 +33,7 @@ public final class ReplicaWriter {
     let db: GRDB.Database
     private let full: Bool
     private let keepPurged: Bool
-    private var pendingFolders: [CatalogRow] = []
+    private var pendingFolders: [(id: FolderID, row: CatalogRow)] = []
     private var started = false
     /// Where each folder's item file is while the bundle applies (before moves).
     private var locations: [FolderID: StoredFolder] = [:]
@@ -100,13 +100,13 @@ public final class ReplicaWriter {
             throw StoreError.corrupt(
                 user: store.user, detail: "folder #\(id) names the directory \(String(reflecting: directory)), which is not its own")
         }
-        pendingFolders.append(row)
+        pendingFolders.append((id, row))
     }
 
     /// An item row, whole; its value, when the bundle carries one, follows.
     public func item(_ row: CatalogRow) throws {
         try applyFolders()
-        guard let folder = row["folder_id"]?.integer, let key = row["key"]?.text, row["id"]?.integer != nil else {
+        guard let folder = row["folder_id"]?.integer, let key = row["key"]?.text, let id = row["id"]?.integer else {
             throw StoreError.corrupt(user: store.user, detail: "an item row without id, folder or key")
         }
         if keepPurged {
@@ -114,12 +114,12 @@ public final class ReplicaWriter {
             // moves to a new id (nothing refers to item ids).
             try db.cachedStatement(
                 sql: "UPDATE items SET id = (SELECT MAX(id) FROM items) + 1 WHERE id = ? AND NOT (folder_id = ? AND key = ?)"
-            ).execute(arguments: [row["id"]?.integer, folder, key])
+            ).execute(arguments: [id, folder, key])
         }
-        try deleteDisplacedItems(id: row["id"]!.integer!, folder: folder, key: key)
+        try deleteDisplacedItems(id: id, folder: folder, key: key)
         try upsert("items", try store.storedItemRow(row), replacing: true)
         if full {
-            try db.cachedStatement(sql: "INSERT OR IGNORE INTO temp.replica_seen_items(id) VALUES (?)").execute(arguments: [row["id"]?.integer])
+            try db.cachedStatement(sql: "INSERT OR IGNORE INTO temp.replica_seen_items(id) VALUES (?)").execute(arguments: [id])
         }
         _ = try location(of: folder)
         lastItem = (folder, key)
@@ -217,8 +217,7 @@ public final class ReplicaWriter {
             }
         }
         guard !pendingFolders.isEmpty else { return }
-        for row in pendingFolders {
-            let id = row["id"]!.integer!
+        for (id, row) in pendingFolders {
             if let folder = try UserStore.folder(db, id: id) {
                 if keepPurged, folder.isDeleted, row["added_run"]?.integer != folder.addedRun {
                     throw StoreError.corrupt(
@@ -229,8 +228,7 @@ public final class ReplicaWriter {
                 try db.execute(sql: "UPDATE folders SET path = char(1) || id, directory = char(1) || id WHERE id = ?", arguments: [id])
             }
         }
-        for row in pendingFolders {
-            let id = row["id"]!.integer!
+        for (id, row) in pendingFolders {
             // A replica past the start of a consolidated bundle sees older folder rows
             // again: one may name a path another folder has taken since. That folder
             // gets a placeholder path until its own later row in the bundle (`finish`
