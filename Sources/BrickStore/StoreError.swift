@@ -57,7 +57,7 @@ public enum StoreError: Error, CustomStringConvertible, Sendable {
         case .storeNotFound(let user, let path):
             return "no backup store for user \(user) at \(path)"
         case .locked(let user, let path, let pid):
-            let holder = pid.map { "process \($0)" } ?? "another process"
+            let holder = pid.map { "process \($0)" } ?? "another process (a writer, or a reader of a store whose disk is full)"
             return "the store of user \(user) is locked by \(holder) (\(path)); is another backup or purge running?"
         case .formatTooNew(let user, let found, let supported):
             return "the store of user \(user) has format version \(found), newer than this Brick reads (\(supported)); use a newer brick"

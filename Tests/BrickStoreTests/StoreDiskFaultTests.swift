@@ -151,6 +151,7 @@ struct StoreDiskFaultTests {
                     Issue.record("expected locked, got \(error)")
                     return
                 }
+                #expect("\(error)".contains("a reader of a store whose disk is full"), "\(error)")
             }
         }
         try expectIntact(root, holding: committed)
