@@ -39,14 +39,28 @@ struct SieveResponse: Equatable, Sendable {
 ///
 /// `parse` returns nil while a response is incomplete (a line without its CRLF, a
 /// literal without all its bytes), so it can be called again with more bytes; it
-/// throws on bytes that cannot be a response.
+/// throws on bytes that cannot be a response, and on a response that would hold more
+/// than a backup needs (a literal over `literalLimit`, a response over `responseLimit`),
+/// so a server cannot make the client hold gigabytes waiting for its end.
 enum SieveResponseParser {
+    /// The largest literal taken: a Sieve script (Pigeonhole's default limit is 1 MiB).
+    static let literalLimit = 16 << 20
+    /// The most bytes one response may take.
+    static let responseLimit = 64 << 20
+
     /// The first complete response in `bytes` and how many bytes it took.
-    static func parse(_ bytes: ArraySlice<UInt8>) throws(ParseError) -> (response: SieveResponse, length: Int)? {
+    static func parse(
+        _ bytes: ArraySlice<UInt8>, responseLimit: Int = responseLimit
+    ) throws(ParseError) -> (response: SieveResponse, length: Int)? {
         var reader = Reader(bytes: bytes)
         var lines: [[SieveResponse.Token]] = []
         while true {
-            guard let line = try reader.line() else { return nil }
+            guard let line = try reader.line() else {
+                guard bytes.count <= responseLimit else {
+                    throw ParseError(expected: "a response of at most \(responseLimit) bytes", offset: bytes.startIndex)
+                }
+                return nil
+            }
             if case .atom(let word)? = line.first, let status = SieveResponse.Status(rawValue: word.uppercased()) {
                 var rest = line.dropFirst()
                 var code: [SieveResponse.Token] = []
@@ -145,7 +159,9 @@ enum SieveResponseParser {
             var size = 0
             while index < bytes.endIndex, let digit = Self.digit(bytes[index]) {
                 size = size * 10 + digit
-                guard size <= Int(Int32.max) else { throw ParseError(expected: "literal size within range", offset: index) }
+                guard size <= SieveResponseParser.literalLimit else {
+                    throw ParseError(expected: "a literal of at most \(SieveResponseParser.literalLimit) bytes", offset: index)
+                }
                 index += 1
             }
             guard index < bytes.endIndex else { return nil }

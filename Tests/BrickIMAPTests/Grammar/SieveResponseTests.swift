@@ -56,6 +56,16 @@ func sieveResponseFailures() {
     }
 }
 
+@Test("a literal over the limit is refused when announced, and a response that never ends at the response limit")
+func sieveResponseLimits() throws {
+    let announced = Array("{\(SieveResponseParser.literalLimit + 1)}\r\n".utf8)
+    #expect(throws: ParseError.self) { try SieveResponseParser.parse(announced[...]) }
+    #expect(throws: Never.self) { try SieveResponseParser.parse(Array("{\(SieveResponseParser.literalLimit)}\r\n".utf8)[...]) }
+    let endless = [UInt8](repeating: UInt8(ascii: "a"), count: 1025)
+    #expect(throws: ParseError.self) { try SieveResponseParser.parse(endless[...], responseLimit: 1024) }
+    #expect(try SieveResponseParser.parse(endless.dropLast(), responseLimit: 1024) == nil)
+}
+
 @Test("two responses in one read are cut apart")
 func sieveResponsesBackToBack() throws {
     let bytes = Array("OK \"Logged in.\"\r\n\"one\" ACTIVE\r\nOK\r\n".utf8)
