@@ -4,8 +4,10 @@ import Testing
 /// A bundle lost on its way (an export to standard output whose reader died after the
 /// whole stream was written: the cursor moved): the next import names the missing
 /// sequence and the way out, a full export; the directory import then applies the full
-/// bundle after the refused one and goes on from it, and later imports of the same
-/// directory call the bundle it made obsolete superseded, not refused.
+/// bundle after the refused one and goes on from it, later imports of the same
+/// directory call the bundle it made obsolete superseded, not refused, and a
+/// consolidation folds the broken part of the chain away (the full bundle inside the
+/// range makes the result full).
 @Suite struct OffsiteLostBundleTests {
     @Test func aLostBundleIsReplacedByAFullExportAndLaterImportsCallTheStaleOneSuperseded() throws {
         let site = OffsiteWorkspace(work: try Workspace())
@@ -41,6 +43,19 @@ import Testing
         #expect(again.status == 0, "\(again.stdout)\(again.stderr)")
         #expect(try Self.statuses(again.stdout)["3"] == "superseded (replica at 5)", "\(again.stdout)")
         #expect(try Self.statuses(again.stdout).values.filter { $0 == "already applied" }.count == 3, "\(again.stdout)")
+
+        let broken = try Tools.run("brick-backup", ["bundles", "verify", site.bundles.path])
+        #expect(broken.status == 4 && broken.stdout.contains("0000000003.bundle: broken chain"), "\(broken.stdout)\(broken.stderr)")
+        let folded = try Tools.run("brick-backup", ["bundles", "consolidate", site.bundles.path, "--keep-daily", "1"])
+        #expect(folded.status == 0, "\(folded.stdout)\(folded.stderr)")
+        let verify = try Tools.run("brick-backup", ["bundles", "verify", site.bundles.path])
+        #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
+        let fresh = site.work.url.appendingPathComponent("fresh")
+        let rebuilt = try site.importing([site.bundles.path], into: fresh)
+        #expect(rebuilt.status == 0, "\(rebuilt.stdout)\(rebuilt.stderr)")
+        #expect(try site.differences("alice", replica: fresh).isEmpty)
+        let followed = try site.importing([site.bundles.path])
+        #expect(followed.status == 0 && followed.stdout.contains("already applied"), "\(followed.stdout)\(followed.stderr)")
     }
 
     /// Alice's rows of an import summary: sequence to status.
