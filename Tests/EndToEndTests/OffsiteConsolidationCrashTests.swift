@@ -10,14 +10,9 @@ import Testing
 /// `BRICK_CONSOLIDATE_KILLS` rounds (5 by default), `BRICK_CRASH_SEED` replays a run.
 @Suite(.serialized) struct OffsiteConsolidationCrashTests {
     @Test func aConsolidationKilledAtRandomInstantsLeavesAChainThatImportsAndARerunFinishesIt() throws {
-        let environment = ProcessInfo.processInfo.environment
-        let seed = environment["BRICK_CRASH_SEED"].flatMap(UInt64.init) ?? UInt64.random(in: 1...UInt64(UInt32.max))
-        let rounds = environment["BRICK_CONSOLIDATE_KILLS"].flatMap(Int.init) ?? 5
-        print("consolidation crash test: BRICK_CRASH_SEED=\(seed) BRICK_CONSOLIDATE_KILLS=\(rounds)")
+        let (seed, rounds) = KillRounds.fromEnvironment("consolidation crash test", rounds: "BRICK_CONSOLIDATE_KILLS", default: 5)
         var random = SeededRandom(seed: seed)
-        let site = OffsiteWorkspace(work: try Workspace())
-        let root = site.work.maildir("alice")
-        try Corpus.write(into: root, folders: ["", ".Archive"], count: 150, random: &random)
+        let (site, root) = try Corpus.site(random: &random)
         try site.backup()
         try site.export()
         let consolidate = ["bundles", "consolidate", site.bundles.path, "--keep-daily", "1"]

@@ -8,14 +8,9 @@ import Testing
 /// `BRICK_OFFSITE_KILLS` rounds (6 by default), `BRICK_CRASH_SEED` replays a run.
 @Suite(.serialized) struct OffsiteCrashTests {
     @Test func exportAndImportKilledAtRandomInstantsCompleteWhenRunAgain() throws {
-        let environment = ProcessInfo.processInfo.environment
-        let seed = environment["BRICK_CRASH_SEED"].flatMap(UInt64.init) ?? UInt64.random(in: 1...UInt64(UInt32.max))
-        let rounds = environment["BRICK_OFFSITE_KILLS"].flatMap(Int.init) ?? 6
-        print("off-site crash test: BRICK_CRASH_SEED=\(seed) BRICK_OFFSITE_KILLS=\(rounds)")
+        let (seed, rounds) = KillRounds.fromEnvironment("off-site crash test", rounds: "BRICK_OFFSITE_KILLS", default: 6)
         var random = SeededRandom(seed: seed)
-        let site = OffsiteWorkspace(work: try Workspace())
-        let root = site.work.maildir("alice")
-        try Corpus.write(into: root, folders: ["", ".Archive"], count: 150, random: &random)
+        let (site, root) = try Corpus.site(random: &random)
         // Dovecot's UID list gives the folder an identity: renamed, it is moved, not copied.
         try Data("3 V1750000000 N1\n".utf8).write(to: root.appendingPathComponent(".Archive/dovecot-uidlist"))
         try site.backup()
@@ -59,6 +54,18 @@ import Testing
     }
 }
 
+/// The seed and the number of rounds of a kill test: `BRICK_CRASH_SEED` (else a random
+/// one) and the variable `rounds` (else `default`), printed so a failure can be replayed.
+enum KillRounds {
+    static func fromEnvironment(_ test: String, rounds variable: String, default fallback: Int) -> (seed: UInt64, rounds: Int) {
+        let environment = ProcessInfo.processInfo.environment
+        let seed = environment["BRICK_CRASH_SEED"].flatMap(UInt64.init) ?? UInt64.random(in: 1...UInt64(UInt32.max))
+        let rounds = environment[variable].flatMap(Int.init) ?? fallback
+        print("\(test): BRICK_CRASH_SEED=\(seed) \(variable)=\(rounds)")
+        return (seed, rounds)
+    }
+}
+
 /// Starts `brick-backup` and kills it with SIGKILL after a delay.
 enum Killer {
     /// The seconds the command took when it ended before the kill, else nil.
@@ -94,6 +101,15 @@ struct SeededRandom: RandomNumberGenerator {
 
 /// Messages with bodies that do not compress much, so values take time to move.
 enum Corpus {
+    /// A workspace whose alice has 150 corpus messages in her inbox and `.Archive`;
+    /// returns it with alice's Maildir.
+    static func site(random: inout SeededRandom) throws -> (site: OffsiteWorkspace, maildir: URL) {
+        let site = OffsiteWorkspace(work: try Workspace())
+        let root = site.work.maildir("alice")
+        try write(into: root, folders: ["", ".Archive"], count: 150, random: &random)
+        return (site, root)
+    }
+
     static func write(into root: URL, folders: [String], count: Int, random: inout SeededRandom) throws {
         for folder in folders {
             for sub in ["cur", "new", "tmp"] {
