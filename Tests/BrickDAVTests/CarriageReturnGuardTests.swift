@@ -39,6 +39,14 @@ import Testing
         #expect(try calendarData(document("A\r\nB", prolog: prolog)) == "A\r\nB")
     }
 
+    /// Found by the `dav-multistatus` fuzz target: the guard took the `-->` inside
+    /// `<!-->` for the comment's end, read the rest of the comment as markup, and lost
+    /// count of the element depth.
+    @Test func aCommentStartingWithAGreaterThanSignRunsToItsRealEnd() throws {
+        let prolog = "<!--> <d:response>\r\n -->\r\n"
+        #expect(try calendarData(document("A\r\nB", prolog: prolog)) == "A\r\nB")
+    }
+
     @Test func aDocumentWithoutCarriageReturnsIsUnchanged() {
         let bytes = Array("<a>b\nc</a>".utf8)
         #expect(CarriageReturnGuard.protect(bytes) == bytes)

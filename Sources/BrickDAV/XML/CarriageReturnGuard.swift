@@ -48,25 +48,19 @@ enum CarriageReturnGuard {
             switch state {
             case .text:
                 if byte == UInt8(ascii: "<") {
-                    if matches(cdataOpen, in: document, at: index) {
-                        out += cdataOpen
-                        index += cdataOpen.count
-                        state = .cdata
+                    // The opener is taken whole: its end must not be read as a closer
+                    // (`<!-->` opens a comment that `>` does not end).
+                    if let (opener, inside) = [(cdataOpen, State.cdata), (instructionOpen, .instruction), (commentOpen, .comment)]
+                        .first(where: { matches($0.0, in: document, at: index) })
+                    {
+                        out += opener
+                        index += opener.count
+                        state = inside
                         continue
                     }
-                    if matches(instructionOpen, in: document, at: index) {
-                        out += instructionOpen
-                        index += instructionOpen.count
-                        state = .instruction
-                        continue
-                    }
-                    if matches(commentOpen, in: document, at: index) {
-                        state = .comment
-                    } else {
-                        let next = index + 1 < document.count ? document[index + 1] : 0
-                        let change = next == UInt8(ascii: "/") ? -1 : (next == UInt8(ascii: "!") ? 0 : 1)
-                        state = .markup(quote: nil, depthChange: change, previous: byte)
-                    }
+                    let next = index + 1 < document.count ? document[index + 1] : 0
+                    let change = next == UInt8(ascii: "/") ? -1 : (next == UInt8(ascii: "!") ? 0 : 1)
+                    state = .markup(quote: nil, depthChange: change, previous: byte)
                     out.append(byte)
                 } else {
                     if byte == 13 && depth > 0 { out += reference } else { out.append(byte) }
