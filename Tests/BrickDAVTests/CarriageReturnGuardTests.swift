@@ -47,6 +47,14 @@ import Testing
         #expect(try calendarData(document("A\r\nB", prolog: prolog)) == "A\r\nB")
     }
 
+    @Test func aDocumentInUTF16IsLeftAsItIs() throws {
+        let text = document("A\r\nB")
+        let bytes: [UInt8] = [0xFF, 0xFE] + text.utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }
+        #expect(CarriageReturnGuard.protect(bytes) == bytes)
+        let page = try Multistatus(parsing: CarriageReturnGuard.protect(bytes), href: "/c/")
+        #expect(page.responses.first?.property(XMLNamespace.caldav, "calendar-data")?.text == "A\nB")
+    }
+
     @Test func aDocumentWithoutCarriageReturnsIsUnchanged() {
         let bytes = Array("<a>b\nc</a>".utf8)
         #expect(CarriageReturnGuard.protect(bytes) == bytes)

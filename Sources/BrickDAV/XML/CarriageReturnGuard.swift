@@ -7,10 +7,13 @@
 /// in character data becomes one before the parser sees it; inside CDATA, where no
 /// reference is read, the section is closed around it (`]]>&#13;<![CDATA[`). CR in
 /// markup (between attributes, in comments and processing instructions) stays as it
-/// is: there it is white space the parser may fold. A processing instruction runs to
-/// `?>` whatever `<` and `>` it holds. So does CR outside the root
+/// is: there it is white space the parser may fold. So does CR outside the root
 /// element (after the XML declaration, after the end), where only white space may
-/// stand and a reference would make the document ill-formed.
+/// stand and a reference would make the document ill-formed. Comments, CDATA sections
+/// and processing instructions run to their closer whatever `<` and `>` they hold. A
+/// document in UTF-16 or UTF-32 (a byte-order mark or a NUL in its first four bytes)
+/// is left as it is: its CR is not the byte the guard looks for, and ASCII references
+/// would break it.
 enum CarriageReturnGuard {
     private static let reference = Array("&#13;".utf8)
     private static let cdataBreak = Array("]]>&#13;<![CDATA[".utf8)
@@ -37,7 +40,7 @@ enum CarriageReturnGuard {
     /// `document` with each CR of its character data written as a reference; the
     /// bytes themselves when it holds no CR.
     static func protect(_ document: [UInt8]) -> [UInt8] {
-        guard document.contains(13) else { return document }
+        guard document.contains(13), !isWide(document) else { return document }
         var out: [UInt8] = []
         out.reserveCapacity(document.count + document.count / 16)
         var state = State.text
@@ -98,6 +101,13 @@ enum CarriageReturnGuard {
             index += 1
         }
         return out
+    }
+
+    /// Whether the document is in UTF-16 or UTF-32 rather than an encoding whose
+    /// markup bytes are ASCII.
+    private static func isWide(_ document: [UInt8]) -> Bool {
+        let head = document.prefix(4)
+        return head.starts(with: [0xFE, 0xFF]) || head.starts(with: [0xFF, 0xFE]) || head.contains(0)
     }
 
     private static func matches(_ pattern: [UInt8], in document: [UInt8], at index: Int) -> Bool {
