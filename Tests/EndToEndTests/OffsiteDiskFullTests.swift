@@ -27,6 +27,7 @@ struct OffsiteDiskFullTests {
         #expect(errors.count == 1, "\(failed.stderr)")
         #expect(errors.first?.contains("alice") == true, "\(failed.stderr)")
         #expect(try Self.files(in: bundles.appendingPathComponent("alice")).isEmpty, "a failed export left files behind")
+        #expect(!failed.stdout.contains("SEQUENCE"), "a table without rows: \(failed.stdout)")
 
         mount.release()
         let rerun = try export(site, to: bundles)

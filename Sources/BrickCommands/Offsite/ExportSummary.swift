@@ -27,7 +27,10 @@ final class ExportSummary {
         TableRow.format(cells, widths: [20, 10, 12, 9, 9, 10, 10], leftAligned: [0, 2])
     }
 
+    /// Prints the table, or nothing when no bundle was written (every user failed, and
+    /// each failure has its line already).
     func print() {
+        guard !lines.isEmpty else { return }
         let header = Self.row(["USER", "SEQUENCE", "KIND", "ITEMS", "VALUES", "VALUE SIZE", "BUNDLE"])
         let text = ([header] + lines + [encryption]).joined(separator: "\n") + "\n"
         if toStandardError { Terminal.writeError(text) } else { Terminal.write(text) }
