@@ -5,8 +5,10 @@
 ///   connection) is the answer read whole, or both are refused;
 /// - a well-formed answer with its carriage returns kept as character references
 ///   (`CarriageReturnGuard`, as a multiget's answer is read) is still well-formed, and
-///   when the body holds no character reference of its own it reads the same once its
-///   line ends are folded as XML folds them (CR LF and lone CR to LF).
+///   when the body holds no character reference of its own it reads the same but for
+///   its line ends (CR and LF left out of every text: libxml2 folds a CR LF in
+///   character data to LF but keeps a CR in CDATA, so counting line ends would compare
+///   libxml2's quirks, not the guard).
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzDAVMultistatus(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let input = Array(UnsafeBufferPointer(start: data, count: size))
@@ -38,8 +40,8 @@ public func fuzzDAVMultistatus(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CI
     return 0
 }
 
-/// XML's line-end folding applied to a parsed answer's text, so that an answer read
-/// with its carriage returns kept compares with one read without.
+/// A parsed answer's text without its line ends, so that an answer read with its
+/// carriage returns kept compares with one read without.
 enum LineEnds {
     static func fold(_ answer: Multistatus) -> Multistatus {
         Multistatus(
@@ -54,19 +56,10 @@ enum LineEnds {
                 children: node.children.map(fold))
     }
 
-    /// CR LF and a lone CR become LF.
+    /// `text` without CR and LF.
     static func fold(_ text: String) -> String {
         var out = String.UnicodeScalarView()
-        var afterCR = false
-        for scalar in text.unicodeScalars {
-            if scalar == "\r" {
-                out.append("\n")
-                afterCR = true
-                continue
-            }
-            if !(afterCR && scalar == "\n") { out.append(scalar) }
-            afterCR = false
-        }
+        for scalar in text.unicodeScalars where scalar != "\r" && scalar != "\n" { out.append(scalar) }
         return String(out)
     }
 }
