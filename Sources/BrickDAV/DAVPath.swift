@@ -1,3 +1,5 @@
+import BrickCore
+
 /// Percent-encoding of URL paths, as DAV hrefs need it (RFC 3986: unreserved
 /// characters and the sub-delimiters a path segment may hold stay as they are).
 public enum DAVPath {
@@ -29,7 +31,7 @@ public enum DAVPath {
         var index = 0
         while index < source.count {
             if source[index] == UInt8(ascii: "%"), index + 2 < source.count,
-                let high = hexValue(source[index + 1]), let low = hexValue(source[index + 2])
+                let high = HexDigit.value(source[index + 1]), let low = HexDigit.value(source[index + 2])
             {
                 bytes.append(high << 4 | low)
                 index += 3
@@ -39,17 +41,6 @@ public enum DAVPath {
             }
         }
         return String(validating: bytes, as: UTF8.self) ?? text
-    }
-
-    /// The value of a hexadecimal digit, nil for any other byte (Swift's integer
-    /// parsing would also take a sign: `%-0` must not decode to a NUL).
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        default: nil
-        }
     }
 
     /// The path part of an href, which may be an absolute URL (`https://host/a/b`).

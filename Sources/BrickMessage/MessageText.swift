@@ -1,3 +1,4 @@
+import BrickCore
 import Foundation
 
 /// The readable text of a message, for the full-text index: the text parts (text/plain,
@@ -66,8 +67,8 @@ public enum MessageText {
                     index = next + 1
                     continue
                 }
-                if index + 2 < text.endIndex, let high = TransferDecoding.hexValue(text[index + 1]),
-                    let low = TransferDecoding.hexValue(text[index + 2])
+                if index + 2 < text.endIndex, let high = HexDigit.value(text[index + 1]),
+                    let low = HexDigit.value(text[index + 2])
                 {
                     output.append(high << 4 | low)
                     index += 3

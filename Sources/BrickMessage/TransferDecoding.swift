@@ -1,3 +1,5 @@
+import BrickCore
+
 /// The two RFC 2047 encodings of an encoded word's text, decoded leniently.
 enum TransferDecoding {
     /// Decodes "Q" text (RFC 2047 §4.2): `_` is a space, `=XX` a byte; a malformed
@@ -11,7 +13,7 @@ enum TransferDecoding {
             if byte == UInt8(ascii: "_") {
                 output.append(0x20)
             } else if byte == UInt8(ascii: "="), index + 2 < text.endIndex,
-                let high = hexValue(text[index + 1]), let low = hexValue(text[index + 2])
+                let high = HexDigit.value(text[index + 1]), let low = HexDigit.value(text[index + 2])
             {
                 output.append(high << 4 | low)
                 index += 2
@@ -41,16 +43,6 @@ enum TransferDecoding {
             }
         }
         return output.isEmpty && !text.isEmpty ? nil : output
-    }
-
-    /// The value of a hexadecimal digit of either case.
-    static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        default: nil
-        }
     }
 
     private static func base64Value(_ byte: UInt8) -> UInt8? {

@@ -27,12 +27,7 @@ enum PlainCatalogSearch {
         }
         if let sealing = try UserSealing.read(userDirectory: directory, user: user), sealing.sealsCatalogText { return false }
         do {
-            let (connection, hold) = try CatalogConnection.openReader(layout) { path in
-                let connection = try PlainSQLite(path: path)
-                _ = try connection.prepare("SELECT 1 FROM sqlite_master LIMIT 1").step()
-                return connection
-            }
-            defer { withExtendedLifetime(hold) {} }
+            let connection = try PlainSQLite(path: CatalogConnection.readerPath(layout))
             guard try isPlainAndCurrent(connection) else { return false }
             var (conditions, arguments) = try ItemQuerySQL.conditions(query, db: nil, text: .clear(user: user))
             if !query.folders.isEmpty {
@@ -57,7 +52,8 @@ enum PlainCatalogSearch {
     }
 
     /// Whether the catalog is of this code's format with its text in clear; a catalog
-    /// without a `meta` table (not yet migrated) answers false.
+    /// without a `meta` table (not yet migrated), or one that cannot be read this way
+    /// (on a full disk SQLite cannot create its index), answers false.
     private static func isPlainAndCurrent(_ connection: PlainSQLite) throws -> Bool {
         guard let statement = try? connection.prepare("SELECT key, value FROM meta WHERE key IN ('format_version', 'catalog_text')") else {
             return false

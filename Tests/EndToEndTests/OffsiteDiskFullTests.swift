@@ -4,10 +4,10 @@ import Testing
 
 /// Off-site copies on a disk that fills up: an export whose bundle directory is full,
 /// an import whose replica's disk is full, and a consolidation of bundles on a full
-/// disk. Each ends with one error line naming
-/// the lack of space and a non-zero exit, leaves nothing half-written that looks
-/// whole, and the same command run again once space is back completes, with the
-/// replica equal to the primary (docs/RELIABILITY.md, "Store and disk").
+/// disk. Each ends with one error line naming the lack of space and a non-zero exit,
+/// leaves nothing half-written that looks whole, and the same command run again once
+/// space is back completes, with the replica equal to the primary
+/// (docs/RELIABILITY.md, "Store and disk").
 @Suite(.serialized, .enabled(if: ScratchMount.unavailableReason == nil, "\(ScratchMount.unavailableReason ?? "")"))
 struct OffsiteDiskFullTests {
     /// Room left on a full scratch disk: less than either test's bundle.

@@ -24,7 +24,7 @@ enum CarriageReturnGuard {
     private static let instructionOpen = Array("<?".utf8)
     private static let instructionClose = Array("?>".utf8)
 
-    private enum State: Equatable {
+    private enum State {
         /// Character data.
         case text
         /// Inside `<…>`; `depthChange` is what the tag does to the element depth
@@ -32,9 +32,9 @@ enum CarriageReturnGuard {
         /// last byte outside quotes.
         case markup(quote: UInt8?, depthChange: Int, previous: UInt8)
         case cdata
-        case comment
-        /// Inside `<?…?>`, which may hold `<` and `>`.
-        case instruction
+        /// Inside a comment or a processing instruction, copied as it is up to and
+        /// including `closer` (`-->`, `?>`), whatever `<` and `>` it holds.
+        case verbatim(closer: [UInt8])
     }
 
     /// `document` with each CR of its character data written as a reference; the
@@ -53,7 +53,7 @@ enum CarriageReturnGuard {
                 if byte == UInt8(ascii: "<") {
                     // The opener is taken whole: its end must not be read as a closer
                     // (`<!-->` opens a comment that `>` does not end).
-                    if let (opener, inside) = [(cdataOpen, State.cdata), (instructionOpen, .instruction), (commentOpen, .comment)]
+                    if let (opener, inside) = [(cdataOpen, State.cdata), (instructionOpen, .verbatim(closer: instructionClose)), (commentOpen, .verbatim(closer: commentClose))]
                         .first(where: { matches($0.0, in: document, at: index) })
                     {
                         out += opener
@@ -88,11 +88,10 @@ enum CarriageReturnGuard {
                     continue
                 }
                 if byte == 13 { out += cdataBreak } else { out.append(byte) }
-            case .comment, .instruction:
-                let close = state == .comment ? commentClose : instructionClose
-                if matches(close, in: document, at: index) {
-                    out += close
-                    index += close.count
+            case .verbatim(let closer):
+                if matches(closer, in: document, at: index) {
+                    out += closer
+                    index += closer.count
                     state = .text
                     continue
                 }
