@@ -149,7 +149,9 @@ extension BundleExporter {
         _ store: UserStore, after cursor: RunID, kind: BundleKind, into writer: BundleWriter, readAhead: ReadAheadTracker?,
         report: inout ExportReport, progress: (Int) -> Void
     ) throws -> (values: Int, bytes: Int64) {
-        let stage = ItemStage(store: store, writer: writer, threads: valueThreads, budget: valueBudget)
+        var pageAppended: (@Sendable () -> Void)?
+        if let readAhead { pageAppended = { readAhead.appended() } }
+        let stage = ItemStage(store: store, writer: writer, threads: valueThreads, budget: valueBudget, pageAppended: pageAppended)
         do {
             var position: ItemPosition?
             repeat {

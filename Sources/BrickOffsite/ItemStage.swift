@@ -46,12 +46,18 @@ final class ItemStage: @unchecked Sendable {
     private var failure: (any Error)?
     private var valueCount = 0
     private var valueByteCount: Int64 = 0
+    private let pageAppended: (@Sendable () -> Void)?
 
     /// Starts `threads` threads, which append to `writer` until `finish()` or `cancel()`;
-    /// nothing else may use `writer` until then.
-    init(store: UserStore, writer: BundleWriter, threads: Int = 2, capacity: Int = 4, budget: Int = 8 << 20) {
+    /// nothing else may use `writer` until then. `pageAppended`, if given, is called
+    /// once for each page after its records and values are appended.
+    init(
+        store: UserStore, writer: BundleWriter, threads: Int = 2, capacity: Int = 4, budget: Int = 8 << 20,
+        pageAppended: (@Sendable () -> Void)? = nil
+    ) {
         self.store = store
         self.writer = writer
+        self.pageAppended = pageAppended
         self.capacity = capacity
         self.budget = budget
         running = max(1, threads)
@@ -155,6 +161,7 @@ final class ItemStage: @unchecked Sendable {
         turn = index + 1
         condition.broadcast()
         condition.unlock()
+        pageAppended?()
     }
 
     private func awaitTurn(_ index: Int) throws {

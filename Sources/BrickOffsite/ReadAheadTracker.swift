@@ -2,15 +2,22 @@ import BrickStore
 import Foundation
 
 /// Where a full export's item pages have got to in the folders' item files, told to a
-/// `FileReadAhead` page by page. Pages come in folder id then key order, so the files
-/// are read in folder id order, and the stored sizes of a folder's values handed over
-/// so far are the reader's estimated place in its file. Started before the export
-/// reads anything else, so the disk streams the first file while the catalog is read.
-final class ReadAheadTracker {
+/// `FileReadAhead` page by page: where the pages handed to the value stage reach (the
+/// read-ahead fills its window past that) and which folder the pages appended to the
+/// bundle have reached (it drops the files before that folder's). Pages come in folder
+/// id then key order, so the files are read in folder id order, and the stored sizes of
+/// a folder's values so far are the estimated place in its file. Started before the
+/// export reads anything else, so the disk streams the first file while the catalog is
+/// read.
+final class ReadAheadTracker: @unchecked Sendable {
     private let folders: [FolderID]
     private let readAhead: FileReadAhead
     private var index = 0
     private var passedInFolder: Int64 = 0
+    /// The file each page handed over and not yet appended ends in, oldest first.
+    private var handedOver: [Int] = []
+    private var handedOverStart = 0
+    private let lock = NSLock()
 
     /// Starts the read-ahead of `files` (each folder's item file, in folder id order)
     /// with the reader at the start of the first.
@@ -20,8 +27,8 @@ final class ReadAheadTracker {
         readAhead.reader(atFile: 0, offset: 0)
     }
 
-    /// Adds the page's value sizes to its folders' places and tells the read-ahead where
-    /// the reader is.
+    /// A page is handed to the value stage: adds its value sizes to its folders' places
+    /// and tells the read-ahead where the reader is.
     func passed(_ jobs: [ItemJob]) {
         guard !folders.isEmpty else { return }
         for job in jobs {
@@ -32,7 +39,26 @@ final class ReadAheadTracker {
             }
             passedInFolder += max(0, job.valueSize)
         }
+        lock.withLock { handedOver.append(index) }
         readAhead.reader(atFile: index, offset: passedInFolder)
+    }
+
+    /// The oldest page handed over is appended to the bundle (pages are appended in the
+    /// order they were handed over): the reader has finished with the files before the
+    /// one that page ends in.
+    func appended() {
+        let file: Int? = lock.withLock {
+            guard handedOverStart < handedOver.count else { return nil }
+            defer {
+                handedOverStart += 1
+                if handedOverStart > 64 {
+                    handedOver.removeFirst(handedOverStart)
+                    handedOverStart = 0
+                }
+            }
+            return handedOver[handedOverStart]
+        }
+        if let file { readAhead.finished(beforeFile: file) }
     }
 
     func stop() { readAhead.stop() }

@@ -4,7 +4,8 @@ import Glibc
 import Testing
 
 /// `FileReadAhead` asks for files' pages in order, a chunk at a time, up to its window
-/// past the reader and no further; its default advice brings them into the page cache.
+/// past the reader and no further, and drops the files the reader has finished with,
+/// but for the chunks cached before; the kernel's advice does what it says.
 @Suite(.serialized) struct FileReadAheadTests {
     static let megabyte = 1 << 20
 
@@ -41,30 +42,60 @@ import Testing
 
     /// One chunk asked for: the file's index among the read-ahead's files, and which
     /// megabyte of it.
-    struct Chunk: Equatable, CustomStringConvertible {
+    struct Chunk: Hashable, CustomStringConvertible {
         let file: Int, megabyte: Int, megabytes: Int
         var description: String { "\(file):\(megabyte)+\(megabytes)" }
-    }
 
-    /// The chunks a read-ahead asked for, in the order it asked.
-    final class Recorder: @unchecked Sendable {
-        private let lock = NSLock()
-        private var chunks: [Chunk] = []
-
-        var advise: FileReadAhead.Advise {
-            { [self] _, file, offset, length in
-                lock.withLock {
-                    chunks.append(Chunk(file: file, megabyte: Int(offset) / megabyte, megabytes: Int(length) / megabyte))
-                }
-            }
+        init(file: Int, megabyte: Int, megabytes: Int) {
+            self.file = file
+            self.megabyte = megabyte
+            self.megabytes = megabytes
         }
 
-        /// The chunks once `count` have been asked for (or after 20 s), and after a
+        init(file: Int, offset: Int64, length: Int64) {
+            let size = FileReadAheadTests.megabyte
+            self.init(file: file, megabyte: Int(offset) / size, megabytes: Int(length) / size)
+        }
+    }
+
+    /// The chunks a read-ahead filled and dropped, in the order it asked; chunks in
+    /// `cached` say they were mostly in the page cache when asked.
+    final class Recorder: @unchecked Sendable {
+        private let lock = NSLock()
+        private let cached: Set<Chunk>
+        private var filled: [Chunk] = []
+        private var dropped: [Chunk] = []
+
+        init(cached: Set<Chunk> = []) {
+            self.cached = cached
+        }
+
+        var advice: PageCacheAdvice {
+            PageCacheAdvice(fill: { [self] _, file, offset, length in
+                lock.withLock { filled.append(Chunk(file: file, offset: offset, length: length)) }
+            }, drop: { [self] _, file, offset, length in
+                lock.withLock { dropped.append(Chunk(file: file, offset: offset, length: length)) }
+            }, isCached: { [self] _, file, offset, length in
+                cached.contains(Chunk(file: file, offset: offset, length: length))
+            })
+        }
+
+        /// The chunks filled once `count` have been (or after 20 s), and after a
         /// further 300 ms in which more could come.
         func chunks(whenAtLeast count: Int) -> [Chunk] {
-            for _ in 0..<200 where lock.withLock({ chunks.count }) < count { usleep(100_000) }
+            settled(count) { filled }
+        }
+
+        /// The chunks dropped once `count` have been (or after 20 s), and after a
+        /// further 300 ms.
+        func drops(whenAtLeast count: Int) -> [Chunk] {
+            settled(count) { dropped }
+        }
+
+        private func settled(_ count: Int, _ list: () -> [Chunk]) -> [Chunk] {
+            for _ in 0..<200 where lock.withLock({ list().count }) < count { usleep(100_000) }
             usleep(300_000)
-            return lock.withLock { chunks }
+            return lock.withLock { list() }
         }
     }
 
@@ -76,7 +107,7 @@ import Testing
         let url = try Self.file(megabytes: 16)
         defer { try? FileManager.default.removeItem(at: url) }
         let recorder = Recorder()
-        let readAhead = FileReadAhead(files: [url], window: Int64(4 * Self.megabyte), chunk: Int64(Self.megabyte), advise: recorder.advise)
+        let readAhead = FileReadAhead(files: [url], window: Int64(4 * Self.megabyte), chunk: Int64(Self.megabyte), advice: recorder.advice)
         readAhead.reader(atFile: 0, offset: Int64(4 * Self.megabyte))
         #expect(recorder.chunks(whenAtLeast: 8) == Self.chunks(file: 0, megabytes: 0..<8), "4 MB in, the window reaches 8 MB")
         readAhead.reader(atFile: 0, offset: Int64(64 * Self.megabyte))
@@ -93,7 +124,7 @@ import Testing
         let missing = first.appendingPathExtension("missing")
         let recorder = Recorder()
         let readAhead = FileReadAhead(files: [first, missing, second, third], window: Int64(10 * Self.megabyte),
-                                      chunk: Int64(Self.megabyte), advise: recorder.advise)
+                                      chunk: Int64(Self.megabyte), advice: recorder.advice)
         readAhead.reader(atFile: 0, offset: 0)
         let asked = recorder.chunks(whenAtLeast: 10)
         readAhead.stop()
@@ -106,30 +137,93 @@ import Testing
         let url = try Self.file(megabytes: 8)
         defer { try? FileManager.default.removeItem(at: url) }
         let recorder = Recorder()
-        let readAhead = FileReadAhead(files: [url], window: Int64(3 * Self.megabyte), chunk: Int64(2 * Self.megabyte), advise: recorder.advise)
+        let readAhead = FileReadAhead(files: [url], window: Int64(3 * Self.megabyte), chunk: Int64(2 * Self.megabyte), advice: recorder.advice)
         readAhead.reader(atFile: 0, offset: 0)
         let asked = recorder.chunks(whenAtLeast: 2)
         readAhead.stop()
         #expect(asked == [Chunk(file: 0, megabyte: 0, megabytes: 2), Chunk(file: 0, megabyte: 2, megabytes: 1)])
     }
 
-    /// The kernel may drop a read-ahead when the disk is busy (the advice is a hint), so
-    /// the advice is given again, up to 10 times, until its pages are resident.
-    @Test func theDefaultAdviceBringsTheChunkIntoThePageCacheAndNothingBeyond() throws {
+    @Test func theFilesTheReaderHasFinishedWithAreDroppedAndTheRestWhenItStops() throws {
+        let files = try (0..<3).map { _ in try Self.file(megabytes: 4) }
+        defer { for url in files { try? FileManager.default.removeItem(at: url) } }
+        let recorder = Recorder()
+        let readAhead = FileReadAhead(files: files, window: Int64(12 * Self.megabyte), chunk: Int64(Self.megabyte),
+                                      advice: recorder.advice)
+        readAhead.reader(atFile: 0, offset: 0)
+        _ = recorder.chunks(whenAtLeast: 12)
+        #expect(recorder.drops(whenAtLeast: 0).isEmpty, "nothing dropped while the reader is in the first file")
+        readAhead.finished(beforeFile: 2)
+        #expect(recorder.drops(whenAtLeast: 8) == Self.chunks(file: 0, megabytes: 0..<4) + Self.chunks(file: 1, megabytes: 0..<4),
+                "the two files before the reader's, whole")
+        readAhead.stop()
+        #expect(recorder.drops(whenAtLeast: 12) == Self.chunks(file: 0, megabytes: 0..<4) + Self.chunks(file: 1, megabytes: 0..<4)
+                    + Self.chunks(file: 2, megabytes: 0..<4),
+                "stopped: the file it had opened too, each chunk once")
+    }
+
+    @Test func pagesCachedBeforeTheyWereAskedForAreNotDropped() throws {
+        let first = try Self.file(megabytes: 4)
+        let second = try Self.file(megabytes: 4)
+        defer { for url in [first, second] { try? FileManager.default.removeItem(at: url) } }
+        let recorder = Recorder(cached: [Chunk(file: 0, megabyte: 1, megabytes: 1), Chunk(file: 1, megabyte: 0, megabytes: 1),
+                                         Chunk(file: 1, megabyte: 1, megabytes: 1)])
+        let readAhead = FileReadAhead(files: [first, second], window: Int64(8 * Self.megabyte),
+                                      chunk: Int64(Self.megabyte), advice: recorder.advice)
+        readAhead.reader(atFile: 0, offset: 0)
+        _ = recorder.chunks(whenAtLeast: 8)
+        readAhead.finished(beforeFile: 2)
+        let dropped = recorder.drops(whenAtLeast: 5)
+        readAhead.stop()
+        #expect(dropped == [Chunk(file: 0, megabyte: 0, megabytes: 1)] + Self.chunks(file: 0, megabytes: 2..<4)
+                    + Self.chunks(file: 1, megabytes: 2..<4),
+                "the three chunks that were cached stay")
+    }
+
+    /// The kernel reads around what is asked for as it likes (`read_ahead_kb`), so only
+    /// the range itself is checked.
+    @Test func theKernelAdviceFillsTheRangeSaysItIsCachedAndDropsIt() throws {
         let url = try Self.file(megabytes: 8, cold: true)
         defer { try? FileManager.default.removeItem(at: url) }
         #expect(!Self.residentMegabytes(url).contains(true), "the file starts out of the page cache")
         let descriptor = open(url.path, O_RDONLY)
         defer { close(descriptor) }
-        var resident = Self.residentMegabytes(url)
-        for _ in 0..<10 where !Array(resident[0..<4]).allSatisfy({ $0 }) {
-            FileReadAhead.willNeed(descriptor, 0, 0, Int64(4 * Self.megabyte))
-            for _ in 0..<20 where !Array(resident[0..<4]).allSatisfy({ $0 }) {
-                usleep(100_000)
-                resident = Self.residentMegabytes(url)
+        let kernel = PageCacheAdvice.kernel
+        let range = (offset: Int64(Self.megabyte) + 100, length: Int64(3 * Self.megabyte) - 100)
+        #expect(!kernel.isCached(descriptor, 0, range.offset, range.length), "not cached before")
+        kernel.fill(descriptor, 0, range.offset, range.length)
+        let resident = Self.residentMegabytes(url)
+        #expect(Array(resident[1..<4]).allSatisfy { $0 }, "the 3 MB asked for: \(resident)")
+        #expect(kernel.isCached(descriptor, 0, range.offset, range.length), "cached now")
+        kernel.drop(descriptor, 0, 0, Int64(8 * Self.megabyte))
+        #expect(!Self.residentMegabytes(url).contains(true), "dropped again")
+        #expect(!kernel.isCached(descriptor, 0, range.offset, range.length), "not cached once dropped")
+    }
+
+    @Test func aReadThroughLeavesThePageCacheAsItFoundIt() throws {
+        let cold = try (0..<2).map { _ in try Self.file(megabytes: 16, cold: true) }
+        let warm = try Self.file(megabytes: 8)
+        let files = [cold[0], warm, cold[1]]
+        defer { for url in files { try? FileManager.default.removeItem(at: url) } }
+        _ = try Data(contentsOf: warm)
+        #expect(Self.residentMegabytes(warm).allSatisfy { $0 }, "the warm file starts in the page cache")
+        let readAhead = FileReadAhead(files: files, window: Int64(8 * Self.megabyte), chunk: Int64(4 * Self.megabyte),
+                                      advice: .kernel)
+        var buffer = [UInt8](repeating: 0, count: Self.megabyte)
+        for (index, url) in files.enumerated() {
+            let descriptor = open(url.path, O_RDONLY)
+            defer { close(descriptor) }
+            var offset = 0
+            while pread(descriptor, &buffer, buffer.count, off_t(offset)) > 0 {
+                offset += buffer.count
+                readAhead.reader(atFile: index, offset: Int64(offset))
             }
+            readAhead.finished(beforeFile: index + 1)
         }
-        #expect(Array(resident[0..<4]).allSatisfy { $0 }, "the 4 MB asked for: \(resident)")
-        #expect(!Array(resident[5...]).contains(true), "nothing past them: \(resident)")
+        readAhead.stop()
+        for url in cold {
+            #expect(!Self.residentMegabytes(url).contains(true), "read ahead, read and dropped: \(Self.residentMegabytes(url))")
+        }
+        #expect(Self.residentMegabytes(warm).allSatisfy { $0 }, "cached before, kept: \(Self.residentMegabytes(warm))")
     }
 }

@@ -32,13 +32,15 @@ import Testing
     }
 
     /// The records `ItemStage` appends of `pages`, queued at once, read by `threads`.
-    static func staged(_ store: UserStore, _ pages: [[ItemJob]], threads: Int) throws -> [(type: UInt16, payload: [UInt8])] {
+    static func staged(
+        _ store: UserStore, _ pages: [[ItemJob]], threads: Int, pageAppended: (@Sendable () -> Void)? = nil
+    ) throws -> [(type: UInt16, payload: [UInt8])] {
         let header = BundleHeader(
             storeID: "s", user: store.user, sequence: 1, parentSequence: 0, parentDigest: [], kind: .full, createdAt: Date(),
             brickVersion: "test", fromRun: 0, toRun: 1)
         let output = BundleMemoryOutput()
         let writer = try BundleWriter(header: header, output: output)
-        let stage = ItemStage(store: store, writer: writer, threads: threads, capacity: pages.count)
+        let stage = ItemStage(store: store, writer: writer, threads: threads, capacity: pages.count, pageAppended: pageAppended)
         for page in pages { try stage.send(page) }
         _ = try stage.finish()
         _ = try writer.finish()
@@ -74,8 +76,18 @@ import Testing
             .itemPage(store, after: 0, kind: .full, following: nil, into: &jobs, limit: 10_000)
         let pages = [Array(jobs.dropLast()), [jobs[jobs.count - 1]]]
         let single = try Self.staged(store, pages, threads: 1)
-        let double = try Self.staged(store, pages, threads: 2)
+        let appended = AppendedPages()
+        let double = try Self.staged(store, pages, threads: 2, pageAppended: { appended.count() })
         #expect(single.map(\.type) == double.map(\.type) && single.map(\.payload) == double.map(\.payload))
         #expect(single.last?.type == 3 && single.count == 2 * jobs.count)
+        #expect(appended.total == pages.count, "each page said appended once (the read-ahead drops files by it)")
+    }
+
+    /// Counts the pages `ItemStage` says it has appended.
+    final class AppendedPages: @unchecked Sendable {
+        private let lock = NSLock()
+        private var pages = 0
+        var total: Int { lock.withLock { pages } }
+        func count() { lock.withLock { pages += 1 } }
     }
 }
