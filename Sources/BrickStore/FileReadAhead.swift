@@ -103,7 +103,8 @@ public final class FileReadAhead: @unchecked Sendable {
         var file = openFile(0)
         condition.lock()
         while !stopped {
-            dropPages(upTo: finished < files.count ? starts[finished] : total)
+            // Dropping lets go of the lock: look at `stopped` and the places again first.
+            if dropPages(upTo: finished < files.count ? starts[finished] : total) { continue }
             guard let place, index < files.count, files.indices.contains(place.file) else {
                 condition.wait()
                 continue
@@ -162,8 +163,11 @@ public final class FileReadAhead: @unchecked Sendable {
     /// taken one after the other, or their end) not dropped yet, except those that were
     /// cached before. The ranges are whole chunks counted from a file's start, or end at
     /// the file's end, where no large folio can straddle them (the kernel keeps a folio
-    /// that a range cuts). Called and returns with the lock held.
-    private func dropPages(upTo limit: Int64) {
+    /// that a range cuts). Called and returns with the lock held, which it lets go of
+    /// while it drops; returns whether it did.
+    @discardableResult
+    private func dropPages(upTo limit: Int64) -> Bool {
+        let before = dropped
         while dropped < limit, let file = starts.indices.last(where: { starts[$0] <= dropped }) {
             let end = min(starts[file] + sizes[file], dropped + chunk)
             let ranges = uncached(dropped..<end)
@@ -180,6 +184,7 @@ public final class FileReadAhead: @unchecked Sendable {
             dropped = end
             cachedBefore.removeAll { $0.upperBound <= dropped }
         }
+        return dropped != before
     }
 
     /// Records `range` as cached before, joined to the last range when they touch.

@@ -66,14 +66,19 @@ import Testing
         private var filled: [Chunk] = []
         private var dropped: [Chunk] = []
 
-        init(cached: Set<Chunk> = []) {
+        private let dropDelay: UInt32
+
+        /// `dropDelay` microseconds pass in each drop.
+        init(cached: Set<Chunk> = [], dropDelay: UInt32 = 0) {
             self.cached = cached
+            self.dropDelay = dropDelay
         }
 
         var advice: PageCacheAdvice {
             PageCacheAdvice(fill: { [self] _, file, offset, length in
                 lock.withLock { filled.append(Chunk(file: file, offset: offset, length: length)) }
             }, drop: { [self] _, file, offset, length in
+                usleep(dropDelay)
                 lock.withLock { dropped.append(Chunk(file: file, offset: offset, length: length)) }
             }, isCached: { [self] _, file, offset, length in
                 cached.contains(Chunk(file: file, offset: offset, length: length))
@@ -160,6 +165,22 @@ import Testing
         #expect(recorder.drops(whenAtLeast: 12) == Self.chunks(file: 0, megabytes: 0..<4) + Self.chunks(file: 1, megabytes: 0..<4)
                     + Self.chunks(file: 2, megabytes: 0..<4),
                 "stopped: the file it had opened too, each chunk once")
+    }
+
+    /// The thread lets go of the lock while it drops; a stop asked for meanwhile must
+    /// still end it (it once waited for the reader for good, and `stop()` with it).
+    @Test(.timeLimit(.minutes(1))) func aStopAskedForWhileFilesAreDroppedEndsTheThread() throws {
+        let files = try (0..<2).map { _ in try Self.file(megabytes: 2) }
+        defer { for url in files { try? FileManager.default.removeItem(at: url) } }
+        let recorder = Recorder(dropDelay: 200_000)
+        let readAhead = FileReadAhead(files: files, window: Int64(4 * Self.megabyte), chunk: Int64(Self.megabyte),
+                                      advice: recorder.advice)
+        readAhead.reader(atFile: 0, offset: 0)
+        _ = recorder.chunks(whenAtLeast: 4)
+        readAhead.finished(beforeFile: 2)
+        usleep(100_000)
+        readAhead.stop()
+        #expect(recorder.drops(whenAtLeast: 4) == Self.chunks(file: 0, megabytes: 0..<2) + Self.chunks(file: 1, megabytes: 0..<2))
     }
 
     @Test func pagesCachedBeforeTheyWereAskedForAreNotDropped() throws {
