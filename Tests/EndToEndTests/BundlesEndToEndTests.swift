@@ -4,21 +4,8 @@ import Testing
 /// `brick-backup bundles list` and `bundles verify` on a directory of bundles, without
 /// the store.
 @Suite(.serialized) struct BundlesEndToEndTests {
-    private func chainOfThree() throws -> OffsiteWorkspace {
-        let site = OffsiteWorkspace(work: try Workspace())
-        let mail = MaildirChanges(root: site.work.maildir("alice"))
-        try site.backup()
-        try site.export()
-        for index in 1...2 {
-            try mail.addMessage(name: "180000000\(index).M1P1.chain", subject: "change \(index)")
-            try site.backup()
-            try site.export()
-        }
-        return site
-    }
-
     @Test func aSoundChainIsListedInOrderAndVerifies() throws {
-        let site = try chainOfThree()
+        let site = try OffsiteWorkspace.chainOfThree(tag: "chain")
         let list = try Tools.run("brick-backup", ["bundles", "list", site.bundles.path])
         #expect(list.status == 0, "\(list.stderr)")
         let lines = list.stdout.split(separator: "\n").dropFirst()
@@ -31,7 +18,7 @@ import Testing
     }
 
     @Test func aFlippedByteIsNamedByBundleAndRecordAndExitsFour() throws {
-        let site = try chainOfThree()
+        let site = try OffsiteWorkspace.chainOfThree(tag: "chain")
         let file = try site.bundleFiles("alice")[1]
         var bytes = try Data(contentsOf: file)
         bytes[bytes.count / 2] ^= 0x10
@@ -52,7 +39,7 @@ import Testing
     }
 
     @Test func aMissingBundleBreaksTheChain() throws {
-        let site = try chainOfThree()
+        let site = try OffsiteWorkspace.chainOfThree(tag: "chain")
         try FileManager.default.removeItem(at: try site.bundleFiles("alice")[1])
         let verify = try Tools.run("brick-backup", ["bundles", "verify", site.bundles.path])
         #expect(verify.status == 4, "\(verify.stdout)\(verify.stderr)")
@@ -60,7 +47,7 @@ import Testing
     }
 
     @Test func aDataSubsetReadsWholeOnlyItsShareOfTheBundles() throws {
-        let site = try chainOfThree()
+        let site = try OffsiteWorkspace.chainOfThree(tag: "chain")
         let file = try site.bundleFiles("alice")[0]
         var bytes = try Data(contentsOf: file)
         bytes[bytes.count / 2] ^= 0x10

@@ -55,15 +55,7 @@ import Testing
     /// The window a kill is least likely to hit, made by hand: the folded bundle renamed
     /// over the kept one, the bundles it folded not yet removed.
     @Test func foldedBundlesLeftBesideTheNewOneAreSkippedAndTheNextRunRemovesThem() throws {
-        let site = OffsiteWorkspace(work: try Workspace())
-        let mail = MaildirChanges(root: site.work.maildir("alice"))
-        try site.backup()
-        try site.export()
-        for index in 1...2 {
-            try mail.addMessage(name: "180000020\(index).M\(index)P1.fold", subject: "night \(index)")
-            try site.backup()
-            try site.export()
-        }
+        let site = try OffsiteWorkspace.chainOfThree(tag: "fold")
         let directory = site.bundles.appendingPathComponent("alice")
         let aside = site.work.url.appendingPathComponent("aside")
         try FileManager.default.createDirectory(at: aside, withIntermediateDirectories: true)

@@ -55,15 +55,7 @@ import Testing
     }
 
     @Test func aGapASwappedOrderAndAnotherStoresBundleAreRefusedAndTheReplicaIsUnchanged() throws {
-        let site = OffsiteWorkspace(work: try Workspace())
-        let mail = MaildirChanges(root: site.work.maildir("alice"))
-        try site.backup()
-        try site.export()
-        for index in 1...2 {
-            try mail.addMessage(name: "180000000\(index).M1P1.gap", subject: "change \(index)")
-            try site.backup()
-            try site.export()
-        }
+        let site = try OffsiteWorkspace.chainOfThree(tag: "gap")
         let files = try site.bundleFiles("alice").map(\.path)
         #expect(try site.importing([files[0]]).status == 0)
         let replicaStore = site.replica.appendingPathComponent("alice")

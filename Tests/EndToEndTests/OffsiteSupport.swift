@@ -6,6 +6,21 @@ import Testing
 struct OffsiteWorkspace {
     let work: Workspace
 
+    /// A new workspace whose user alice has three bundles: a full one, then two
+    /// incremental ones, each after one new message (named with `tag`).
+    static func chainOfThree(tag: String) throws -> OffsiteWorkspace {
+        let site = OffsiteWorkspace(work: try Workspace())
+        let mail = MaildirChanges(root: site.work.maildir("alice"))
+        try site.backup()
+        try site.export()
+        for index in 1...2 {
+            try mail.addMessage(name: "180000000\(index).M\(index)P1.\(tag)", subject: "change \(index)")
+            try site.backup()
+            try site.export()
+        }
+        return site
+    }
+
     var bundles: URL { work.url.appendingPathComponent("bundles") }
     var replica: URL { work.url.appendingPathComponent("replica") }
 
