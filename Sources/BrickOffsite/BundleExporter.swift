@@ -20,6 +20,10 @@ public struct ExportReport: Sendable {
     public var values = 0
     /// Bytes of the values.
     public var valueBytes: Int64 = 0
+    /// Stored records (values and segments) read straight from the item files' pages
+    /// (a full export, docs/DESIGN.md "Direct reads"), and those read through Berkeley
+    /// DB's cache instead.
+    public var recordsReadInPlace = 0, recordsReadThroughCache = 0
     /// Bytes of the whole bundle.
     public var bundleBytes: Int64 = 0
     /// The bundle's digest.
@@ -43,6 +47,9 @@ public struct BundleExporter {
     public var recipients: [BundleRecipient]
     /// Threads reading values (`ItemStage`); tests compare one with two.
     var valueThreads = 2
+    /// Whether a full export reads records in place (docs/DESIGN.md "Direct reads");
+    /// tests compare with reads through Berkeley DB's cache.
+    var readsInPlace = true
     /// Item rows a page (`itemPage`); tests make pages short.
     var itemPageLimit = BundleExporter.itemPage
     /// Bytes of values a value thread keeps ahead of its page's turn (`ItemStage`).
@@ -66,9 +73,17 @@ public struct BundleExporter {
         let cursor = full ? 0 : state?.lastRun ?? 0
         let kind: BundleKind = cursor == 0 ? .full : .incremental
         // A full bundle reads every item file whole: the kernel is told ahead, from the
-        // start, so the disk streams while the catalog is read.
-        let readAhead = kind == .full ? ReadAheadTracker(files: try store.itemFiles()) : nil
-        defer { readAhead?.stop() }
+        // start, so the disk streams while the catalog is read, and the values are read
+        // from the files' pages in place; each file is let go of once the export is past it.
+        var readAhead: ReadAheadTracker?
+        if kind == .full {
+            if readsInPlace { store.beginDirectReads() }
+            readAhead = ReadAheadTracker(files: try store.itemFiles()) { [store] in store.releaseDirectReads(of: $0) }
+        }
+        defer {
+            readAhead?.stop()
+            store.endDirectReads()
+        }
         let latest = try store.latestRunID()
         let header = BundleHeader(
             storeID: try store.storeID(), user: store.user, sequence: (state?.lastSequence ?? 0) + 1,
@@ -111,6 +126,7 @@ public struct BundleExporter {
         }
         let values = try exportItems(
             store, after: cursor, kind: kind, into: writer, readAhead: readAhead, report: &report, progress: progress)
+        if kind == .full { (report.recordsReadInPlace, report.recordsReadThroughCache) = store.endDirectReads() }
         report.values = values.values
         report.valueBytes = values.bytes
         try store.forEachChangedSetting(after: cursor) { row in

@@ -17,11 +17,16 @@ final class ReadAheadTracker: @unchecked Sendable {
     /// The file each page handed over and not yet appended ends in, oldest first.
     private var handedOver: [Int] = []
     private var handedOverStart = 0
+    /// Folders before this index were told to `finished`.
+    private var finishedCount = 0
+    private let finished: @Sendable ([FolderID]) -> Void
     private let lock = NSLock()
 
     /// Starts the read-ahead of `files` (each folder's item file, in folder id order)
-    /// with the reader at the start of the first.
-    init(files: [(folder: FolderID, url: URL)]) {
+    /// with the reader at the start of the first. `finished` is told the folders the
+    /// export is past, before their files are dropped from the page cache.
+    init(files: [(folder: FolderID, url: URL)], finished: @escaping @Sendable ([FolderID]) -> Void = { _ in }) {
+        self.finished = finished
         folders = files.map(\.folder)
         readAhead = FileReadAhead(files: files.map(\.url))
         readAhead.reader(atFile: 0, offset: 0)
@@ -47,8 +52,8 @@ final class ReadAheadTracker: @unchecked Sendable {
     /// order they were handed over): the reader has finished with the files before the
     /// one that page ends in.
     func appended() {
-        let file: Int? = lock.withLock {
-            guard handedOverStart < handedOver.count else { return nil }
+        let (file, passed): (Int?, [FolderID]) = lock.withLock {
+            guard handedOverStart < handedOver.count else { return (nil, []) }
             defer {
                 handedOverStart += 1
                 if handedOverStart > 64 {
@@ -56,8 +61,11 @@ final class ReadAheadTracker: @unchecked Sendable {
                     handedOverStart = 0
                 }
             }
-            return handedOver[handedOverStart]
+            let file = handedOver[handedOverStart]
+            defer { finishedCount = max(finishedCount, file) }
+            return (file, file > finishedCount ? Array(folders[finishedCount..<file]) : [])
         }
+        if !passed.isEmpty { finished(passed) }
         if let file { readAhead.finished(beforeFile: file) }
     }
 

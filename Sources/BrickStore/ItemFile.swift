@@ -55,6 +55,20 @@ final class ItemFile {
         try database.withValue(key, in: transaction) { try plain($0, key: key) }
     }
 
+    /// The plain record under `key`, from `reader` (the file's pages read in place)
+    /// when it answers, else from Berkeley DB; nil when there is none.
+    func get(_ key: [UInt8], through reader: DirectBtreeReader?) throws -> [UInt8]? {
+        guard let reader, storesPlainRecords, let stored = reader.value(for: key) else { return try get(key) }
+        if ValueSeal.isSealed(stored) { throw StoreError.sealing(detail: "a sealed record in a store without a sealing file") }
+        return stored
+    }
+
+    /// Whether records are stored as they are (a store without sealing).
+    var storesPlainRecords: Bool {
+        if case .plain = sealing { return true }
+        return false
+    }
+
     /// Whether a search by `key` finds its record (see `BerkeleyDB.Database.exists`).
     func contains(_ key: [UInt8]) throws -> Bool { try database.exists(key) }
 

@@ -229,9 +229,10 @@ extension UserStore {
             mutex.unlock()
             return nil
         }
+        let direct = directReader(folderID, of: file)
         valueReads.begin()
         mutex.unlock()
-        let result = Result { try file.get(key) }
+        let result = Result { try file.get(key, through: direct) }
         valueReads.end()
         switch result {
         case .success(let record):

@@ -52,6 +52,9 @@ public final class UserStore: @unchecked Sendable {
     /// Value reads under way outside `mutex` (export's value threads); whatever closes
     /// item files waits for them, with `mutex` held.
     let valueReads = ValueReads()
+    /// Item files read straight from their pages while a full export runs (guarded by
+    /// `mutex`; see `beginDirectReads`).
+    var directReads: DirectReads?
     /// A run begun but not yet written (guarded by `runLock`): its row goes into the
     /// first catalog transaction that writes anything (see `beginRun`).
     var pendingRun: PendingRun?
