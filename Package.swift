@@ -124,7 +124,7 @@ let package = Package(
 
         // Tests mirror the sources; BrickTestSupport holds what several test targets share.
         .target(name: "BrickTestSupport", path: "Tests/BrickTestSupport"),
-        .testTarget(name: "BerkeleyDBTests", dependencies: ["BerkeleyDB", "CPageHash"]),
+        .testTarget(name: "BerkeleyDBTests", dependencies: ["BerkeleyDB", "CPageHash", "BrickTestSupport"]),
         .testTarget(name: "LZ4Tests", dependencies: ["LZ4"]),
         .testTarget(name: "XXHashTests", dependencies: ["XXHash"]),
         .testTarget(name: "LibCryptoTests", dependencies: ["LibCrypto", .product(name: "Crypto", package: "swift-crypto")]),

@@ -1,4 +1,5 @@
 import BerkeleyDB
+import BrickTestSupport
 import Foundation
 import Testing
 
@@ -24,7 +25,7 @@ import Testing
     /// page, every seventh one of several overflow pages. The file is synced and closed.
     private func write(count: Int, pageChecksums: Bool = true, seed: UInt64 = 7) throws -> Written {
         let home = try temporaryHome()
-        var random = SeededRandom(seed: seed)
+        var random = SeededGenerator(seed: seed)
         var records: [[UInt8]: [UInt8]] = [:]
         for index in 0..<count {
             let key = Array("\(index * 7919 % 100_003).\(String(repeating: "k", count: index % 13))".utf8)
@@ -87,7 +88,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: written.home) }
         let original = try Data(contentsOf: URL(fileURLWithPath: written.path))
         let damagedPath = written.home.appendingPathComponent("damaged.db").path
-        var random = SeededRandom(seed: 11)
+        var random = SeededGenerator(seed: 11)
         var declinedTrials = 0
         for _ in 0..<60 {
             var damaged = original
@@ -119,18 +120,5 @@ import Testing
         try bytes.write(to: URL(fileURLWithPath: written.path))
         let reader = try #require(DirectBtreeReader(path: written.path))
         #expect(reader.value(for: key) == nil, "read after the change")
-    }
-}
-
-/// A small deterministic generator (SplitMix64), so a failing trial can be repeated.
-struct SeededRandom: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
