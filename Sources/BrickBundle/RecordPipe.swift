@@ -36,7 +36,7 @@ final class RecordPipe: @unchecked Sendable {
 
     /// Starts the thread; `digest` already holds the header's checksum, and records
     /// get `record`'s kind of checksum.
-    init(output: any BundleOutput, digest: SHA256, record: RecordChecksum, capacity: Int = 8 << 20) {
+    init(output: any BundleOutput, digest: SHA256, record: RecordChecksum, capacity: Int = 2 << 20) {
         self.output = output
         self.digest = digest
         self.record = record

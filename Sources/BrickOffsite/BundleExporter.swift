@@ -53,7 +53,7 @@ public struct BundleExporter {
     /// Item rows a page (`itemPage`); tests make pages short.
     var itemPageLimit = BundleExporter.itemPage
     /// Bytes of values a value thread keeps ahead of its page's turn (`ItemStage`).
-    var valueBudget = 8 << 20
+    var valueBudget = 2 << 20
 
     /// An exporter for `target`.
     public init(target: String, full: Bool, brickVersion: String, recipients: [BundleRecipient] = []) {

@@ -52,7 +52,7 @@ final class ItemStage: @unchecked Sendable {
     /// nothing else may use `writer` until then. `pageAppended`, if given, is called
     /// once for each page after its records and values are appended.
     init(
-        store: UserStore, writer: BundleWriter, threads: Int = 2, capacity: Int = 4, budget: Int = 8 << 20,
+        store: UserStore, writer: BundleWriter, threads: Int = 2, capacity: Int = 4, budget: Int = 2 << 20,
         pageAppended: (@Sendable () -> Void)? = nil
     ) {
         self.store = store
