@@ -7,10 +7,11 @@ struct DirectReads {
     /// The reader of each folder read so far; nil for a folder whose file is not read
     /// directly (its reads go to Berkeley DB).
     var readers: [FolderID: DirectBtreeReader?] = [:]
-    /// Values answered by readers let go of, and searches they declined.
+    /// Values answered by the readers let go of so far, and searches they declined.
     var answered = 0
     var declined = 0
 
+    /// Lets go of the folder's reader and its windows, keeping its counts.
     mutating func release(_ folder: FolderID) {
         guard let reader = readers.removeValue(forKey: folder) ?? nil else { return }
         let counts = reader.counts
