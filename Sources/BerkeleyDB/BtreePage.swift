@@ -33,10 +33,10 @@ struct BtreePage {
     /// Where `BTMETA` keeps the metadata page's checksum.
     static let metadataChecksumOffset = 492
 
-    /// Item types (`B_KEYDATA`, `B_OVERFLOW`) and the deleted mark (`B_DELETE`).
+    /// Item types (`B_KEYDATA`, `B_OVERFLOW`). An item with the deleted mark
+    /// (`B_DELETE`, 0x80) set matches neither, so it is never read.
     private static let keyData: UInt8 = 1
     private static let overflowItem: UInt8 = 3
-    private static let deletedMark: UInt8 = 0x80
 
     let bytes: UnsafeRawBufferPointer
 

@@ -62,8 +62,9 @@ final class ReadAheadTracker: @unchecked Sendable {
                 }
             }
             let file = handedOver[handedOverStart]
-            defer { finishedCount = max(finishedCount, file) }
-            return (file, file > finishedCount ? Array(folders[finishedCount..<file]) : [])
+            let passed = file > finishedCount ? Array(folders[finishedCount..<file]) : []
+            finishedCount = max(finishedCount, file)
+            return (file, passed)
         }
         if !passed.isEmpty { finished(passed) }
         if let file { readAhead.finished(beforeFile: file) }

@@ -59,7 +59,7 @@ final class ItemFile {
     /// when it answers, else from Berkeley DB; nil when there is none.
     func get(_ key: [UInt8], through reader: DirectBtreeReader?) throws -> [UInt8]? {
         guard let reader, storesPlainRecords, let stored = reader.value(for: key) else { return try get(key) }
-        if ValueSeal.isSealed(stored) { throw StoreError.sealing(detail: "a sealed record in a store without a sealing file") }
+        try stored.withUnsafeBytes(refuseSealed)
         return stored
     }
 
@@ -76,6 +76,11 @@ final class ItemFile {
     @discardableResult
     func delete(_ key: [UInt8], in transaction: Transaction) throws -> Bool {
         try database.delete(key, in: transaction)
+    }
+
+    /// Throws for a sealed record found in a store without sealing.
+    private func refuseSealed(_ stored: UnsafeRawBufferPointer) throws {
+        if ValueSeal.isSealed(stored) { throw StoreError.sealing(detail: "a sealed record in a store without a sealing file") }
     }
 
     /// A cursor over the plain records in key order.
@@ -104,7 +109,7 @@ final class ItemFile {
     fileprivate func plain(_ stored: UnsafeRawBufferPointer, key: [UInt8]) throws -> [UInt8] {
         switch sealing {
         case .plain:
-            if ValueSeal.isSealed(stored) { throw StoreError.sealing(detail: "a sealed record in a store without a sealing file") }
+            try refuseSealed(stored)
             return Array(stored)
         case .open(let seal, _): return try seal.open(stored, folder: folderID, recordKey: key)
         case .locked: throw StoreError.keyRequired(user: user)
