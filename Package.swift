@@ -97,7 +97,7 @@ let package = Package(
         ]),
 
         // Off-site copies: a store's changes as bundles, and bundles applied to a replica.
-        .target(name: "BrickOffsite", dependencies: ["BrickCore", "BrickStore", "BrickBundle"]),
+        .target(name: "BrickOffsite", dependencies: ["BrickCore", "BrickStore", "BrickBundle", "BerkeleyDB"]),
 
         // Running a site: the configuration file, backup groups, shards, metrics.
         .target(name: "BrickSite", dependencies: [

@@ -7,7 +7,8 @@ import Glibc
 /// store's writer lock, after `Database.sync`). No page is copied into Berkeley DB's
 /// cache and no lock of the library is taken: a search follows the internal pages from
 /// the root as `DB->get` does, checks each page's checksum (once) and number, and
-/// copies the value out once, from the page or its overflow chain.
+/// hands the value over as the slices of the mapping that hold it (`MappedValue`), on
+/// its leaf page or along its overflow chain, or copies it out once.
 ///
 /// Whatever it cannot read for sure it answers nil for: a page whose checksum or number
 /// is wrong, a page or item of a kind it does not expect, a deleted entry, a key that is
@@ -73,7 +74,11 @@ public final class DirectBtreeReader: @unchecked Sendable {
 
     /// The value stored under `key`, copied out of the file's pages; nil when the key is
     /// not found or the pages cannot be read for sure: ask Berkeley DB then.
-    public func value(for key: [UInt8]) -> [UInt8]? {
+    public func value(for key: [UInt8]) -> [UInt8]? { mappedValue(for: key)?.bytes }
+
+    /// The value stored under `key` as slices of the file's mapped pages, not copied;
+    /// nil when the key is not found or the pages cannot be read for sure.
+    public func mappedValue(for key: [UInt8]) -> MappedValue? {
         let found = key.withUnsafeBytes { search($0) }
         lock.withLock { if found == nil { declines += 1 } else { answers += 1 } }
         return found
@@ -98,16 +103,19 @@ public final class DirectBtreeReader: @unchecked Sendable {
         }
     }
 
-    private func search(_ key: UnsafeRawBufferPointer) -> [UInt8]? {
+    private func search(_ key: UnsafeRawBufferPointer) -> MappedValue? {
         var number = root
         for _ in 0..<DirectBtreeReader.maximumDepth {
-            let step: Step? = withPage(number) { page in
+            let step: Step? = withPage(number) { page, window in
                 switch page.kind {
                 case .internal:
                     return DirectBtreeReader.childIndex(in: page, for: key).flatMap(page.child(at:)).map(Step.descend)
                 case .leaf:
                     switch DirectBtreeReader.entryIndex(in: page, of: key).flatMap(page.item(at:)) {
-                    case .bytes(let bytes)?: return .value(Array(bytes))
+                    case .bytes(let bytes)?:
+                        var value = MappedValue()
+                        value.append(bytes, of: window)
+                        return .value(value)
                     case .overflow(let first, let length)?: return .overflow(first: first, length: length)
                     case nil: return nil
                     }
@@ -125,11 +133,11 @@ public final class DirectBtreeReader: @unchecked Sendable {
         return nil
     }
 
-    /// Where a search goes from a page: to a child, or to its key's value, copied off
-    /// the page or to be read from its overflow chain.
+    /// Where a search goes from a page: to a child, or to its key's value, on the page
+    /// or in its overflow chain.
     private enum Step {
         case descend(UInt32)
-        case value([UInt8])
+        case value(MappedValue)
         case overflow(first: UInt32, length: Int)
     }
 
@@ -173,38 +181,31 @@ public final class DirectBtreeReader: @unchecked Sendable {
     }
 
     /// The `length` bytes of the overflow chain starting at page `first`.
-    private func overflowValue(first: UInt32, length: Int) -> [UInt8]? {
+    private func overflowValue(first: UInt32, length: Int) -> MappedValue? {
         guard length >= 0 else { return nil }
-        var complete = false
-        let value = [UInt8](unsafeUninitializedCapacity: length) { buffer, count in
-            var number = first
-            var filled = 0
-            // Each page holds at least one byte, so a chain longer than that loops.
-            while filled < length, number != 0, let copied = withPage(number, { page -> (Int, UInt32)? in
-                guard let bytes = page.overflowBytes, !bytes.isEmpty, bytes.count <= length - filled else { return nil }
-                UnsafeMutableRawBufferPointer(UnsafeMutableBufferPointer(rebasing: buffer[filled...])).copyMemory(from: bytes)
-                return (bytes.count, page.nextPage)
-            }) {
-                filled += copied.0
-                number = copied.1
-            }
-            complete = filled == length && number == 0
-            count = complete ? length : 0
+        var value = MappedValue()
+        var number = first
+        // Each page holds at least one byte, so a chain longer than that loops.
+        while value.count < length, number != 0, let next = withPage(number, { page, window -> UInt32? in
+            guard let bytes = page.overflowBytes, !bytes.isEmpty, bytes.count <= length - value.count else { return nil }
+            value.append(bytes, of: window)
+            return page.nextPage
+        }) {
+            number = next
         }
-        return complete ? value : nil
+        return value.count == length && number == 0 ? value : nil
     }
 
-    /// Calls `body` with page `number`, read in place, once its number and checksum are
-    /// found right; nil when they are not or its window cannot be mapped.
-    private func withPage<T>(_ number: UInt32, _ body: (BtreePage) -> T?) -> T? {
+    /// Calls `body` with page `number`, read in place, and the window holding it, once
+    /// the page's number and checksum are found right; nil when they are not or its
+    /// window cannot be mapped.
+    private func withPage<T>(_ number: UInt32, _ body: (BtreePage, MappedWindows.Window) -> T?) -> T? {
         let offset = Int(number) * pageSize
         guard let window = windows.window(at: offset) else { return nil }
-        return withExtendedLifetime(window) {
-            let start = offset - window.start
-            let page = BtreePage(bytes: UnsafeRawBufferPointer(rebasing: window.bytes[start..<(start + pageSize)]))
-            guard page.number == number, isChecked(page) else { return nil }
-            return body(page)
-        }
+        let start = offset - window.start
+        let page = BtreePage(bytes: UnsafeRawBufferPointer(rebasing: window.bytes[start..<(start + pageSize)]))
+        guard page.number == number, isChecked(page) else { return nil }
+        return body(page, window)
     }
 
     /// Whether the page's checksum is right, computed on its first visit only.

@@ -54,6 +54,18 @@ public final class BundleWriter {
         _ type: BundleRecordType, length: UInt64, skippable: Bool = false,
         _ produce: (_ write: ([UInt8]) throws -> Void) throws -> Void
     ) throws {
+        try appendChunks(type, length: length, skippable: skippable) { write in
+            try withoutActuallyEscaping(write) { write in try produce { try write(.bytes($0)) } }
+        }
+    }
+
+    /// Appends a record whose payload `produce` hands over in chunks, `length` bytes in
+    /// all, some of them borrowed: those are hashed and written on the second thread
+    /// straight from where they lie, and their owners let go of once written.
+    public func appendChunks(
+        _ type: BundleRecordType, length: UInt64, skippable: Bool = false,
+        _ produce: (_ write: (PayloadChunk) throws -> Void) throws -> Void
+    ) throws {
         guard !finished else { throw BundleError.misuse("record after finish()") }
         try writeRecord(type.rawValue, flags: skippable ? BundleFormat.skippableFlag : 0, length: length, produce)
         recordCount += 1
@@ -70,7 +82,7 @@ public final class BundleWriter {
         var trailer = BundleTrailer(digest: [], recordCount: recordCount, payloadBytes: payloadBytes, counts: counts)
         let payload = trailer.fields.encoded()
         try writeRecord(BundleRecordType.trailer.rawValue, flags: 0, length: UInt64(payload.count)) { write in
-            try write(payload)
+            try write(.bytes(payload))
         }
         finished = true
         try pipe.send(pending)
@@ -81,7 +93,7 @@ public final class BundleWriter {
     }
 
     private func writeRecord(
-        _ type: UInt16, flags: UInt16, length: UInt64, _ produce: (_ write: ([UInt8]) throws -> Void) throws -> Void
+        _ type: UInt16, flags: UInt16, length: UInt64, _ produce: (_ write: (PayloadChunk) throws -> Void) throws -> Void
     ) throws {
         queue(.head(RecordHead(type: type, flags: flags, index: recordCount, length: length).encoded))
         var written: UInt64 = 0
@@ -90,7 +102,10 @@ public final class BundleWriter {
             guard written <= length else {
                 throw BundleError.misuse("record of type \(type) longer than its declared \(length) bytes")
             }
-            self.queue(.payload(chunk))
+            switch chunk {
+            case .bytes(let bytes): self.queue(.payload(bytes))
+            case .borrowed(let borrowed): self.queue(.borrowed(borrowed))
+            }
             if self.pendingBytes >= BundleWriter.batchBytes { try self.sendPending() }
         }
         guard written == length else {

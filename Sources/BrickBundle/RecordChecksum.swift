@@ -45,8 +45,13 @@ final class RecordChecksum {
 
     /// Adds payload bytes of the open record.
     func update(_ bytes: [UInt8]) throws(BundleError) {
+        try bytes.withUnsafeBytes { buffer in Result { () throws(BundleError) in try update(buffer) } }.get()
+    }
+
+    /// Adds payload bytes of the open record.
+    func update(_ bytes: UnsafeRawBufferPointer) throws(BundleError) {
         guard let xxh3 else {
-            sha256.update(data: bytes)
+            sha256.update(bufferPointer: bytes)
             return
         }
         do {

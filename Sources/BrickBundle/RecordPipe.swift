@@ -9,6 +9,8 @@ enum RecordPiece {
     case head([UInt8])
     /// Payload bytes of the open record: hashed into its checksum, then written.
     case payload([UInt8])
+    /// Payload bytes lent by their owner, hashed and written as `payload`'s.
+    case borrowed(BorrowedBytes)
     /// Closes the open record: its checksum goes into the bundle digest and is written.
     case end
 }
@@ -128,6 +130,11 @@ final class RecordPipe: @unchecked Sendable {
         case .payload(let bytes):
             try record.update(bytes)
             try emit(bytes)
+        case .borrowed(let borrowed):
+            try withExtendedLifetime(borrowed.owner) {
+                try record.update(borrowed.bytes)
+                try emit(borrowed.bytes)
+            }
         case .end:
             let sum = record.finish()
             digest.update(data: sum)
@@ -136,13 +143,17 @@ final class RecordPipe: @unchecked Sendable {
     }
 
     private func emit(_ bytes: [UInt8]) throws {
+        try bytes.withUnsafeBytes { try emit($0) }
+    }
+
+    private func emit(_ bytes: UnsafeRawBufferPointer) throws {
         if bytes.count >= RecordPipe.flushThreshold {
             try flush()
-            try bytes.withUnsafeBytes { try output.write($0) }
+            try output.write(bytes)
             return
         }
         if buffer.count + bytes.count > RecordPipe.flushThreshold { try flush() }
-        buffer += bytes
+        buffer.append(contentsOf: bytes)
     }
 
     private func flush() throws {
@@ -157,6 +168,7 @@ extension RecordPiece {
     var count: Int {
         switch self {
         case .raw(let bytes), .head(let bytes), .payload(let bytes): bytes.count
+        case .borrowed(let borrowed): borrowed.bytes.count
         case .end: 0
         }
     }

@@ -1,3 +1,4 @@
+import BerkeleyDB
 import BrickBundle
 import BrickStore
 import Foundation
@@ -183,7 +184,14 @@ final class ItemStage: @unchecked Sendable {
     private func append(_ job: ItemJob, _ value: StoredValuePieces?) throws {
         try writer.appendStreamed(job.type, length: UInt64(job.payload.count)) { write in try write(job.payload) }
         guard let value else { return }
-        try writer.appendStreamed(.value, length: value.length) { write in try value.forEach(write) }
+        try writer.appendChunks(.value, length: value.length) { write in
+            try value.forEach { record in
+                switch record {
+                case .bytes(let bytes): try write(.bytes(bytes))
+                case .mapped(let mapped): try mapped.forEachSlice { try write(.borrowed(BorrowedBytes($0, keptBy: $1))) }
+                }
+            }
+        }
         valueCount += 1
         valueByteCount += Int64(value.length)
     }

@@ -5,8 +5,10 @@ import GRDBSQLite
 public enum CatalogColumnKind: Sendable {
     /// SQL NULL.
     case null
-    /// An integer (a REAL reads as an integer too, as `CatalogValue` has it).
+    /// An integer.
     case integer
+    /// A REAL, which reads as an integer (truncated), as `CatalogValue` has it.
+    case real
     /// Text.
     case text
     /// A blob.
@@ -31,7 +33,8 @@ public struct CatalogColumns {
     public func kind(_ index: Int32) -> CatalogColumnKind {
         switch sqlite3_column_type(statement, index) {
         case SQLITE_NULL: return .null
-        case SQLITE_INTEGER, SQLITE_FLOAT: return .integer
+        case SQLITE_INTEGER: return .integer
+        case SQLITE_FLOAT: return .real
         case SQLITE_TEXT: return .text
         default: return .blob
         }
@@ -41,6 +44,12 @@ public struct CatalogColumns {
     public func int64(_ index: Int32) -> Int64 {
         if sqlite3_column_type(statement, index) == SQLITE_FLOAT { return Int64(sqlite3_column_double(statement, index)) }
         return sqlite3_column_int64(statement, index)
+    }
+
+    /// Column `index` as an integer, once `kind(index)` said it is `.integer` or `.real`
+    /// (the storage class is not looked up again).
+    public func int64(_ index: Int32, of kind: CatalogColumnKind) -> Int64 {
+        kind == .real ? Int64(sqlite3_column_double(statement, index)) : sqlite3_column_int64(statement, index)
     }
 
     /// The bytes of column `index` as SQLite stores it (text or blob).

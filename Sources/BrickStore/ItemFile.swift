@@ -55,12 +55,15 @@ final class ItemFile {
         try database.withValue(key, in: transaction) { try plain($0, key: key) }
     }
 
-    /// The plain record under `key`, from `reader` (the file's pages read in place)
-    /// when it answers, else from Berkeley DB; nil when there is none.
-    func get(_ key: [UInt8], through reader: DirectBtreeReader?) throws -> [UInt8]? {
-        guard let reader, storesPlainRecords, let stored = reader.value(for: key) else { return try get(key) }
-        try stored.withUnsafeBytes(refuseSealed)
-        return stored
+    /// The plain record under `key`, from `reader` (the file's pages read in place,
+    /// handed over where they lie) when it answers, else copied from Berkeley DB; nil
+    /// when there is none.
+    func record(_ key: [UInt8], through reader: DirectBtreeReader?) throws -> StoredRecord? {
+        guard let reader, storesPlainRecords, let stored = reader.mappedValue(for: key) else {
+            return try get(key).map(StoredRecord.bytes)
+        }
+        try stored.prefix(ValueSeal.markLength).withUnsafeBytes(refuseSealed)
+        return .mapped(stored)
     }
 
     /// Whether records are stored as they are (a store without sealing).

@@ -175,6 +175,16 @@ public enum ItemValue {
         case segmented = 2
     }
 
+    /// Bytes at the start of a stored value that give its body kind.
+    static let kindPrefixLength = 6
+
+    /// Whether a stored value starting with `prefix` (`kindPrefixLength` bytes) says it
+    /// is of body kind 2 (segmented); `decodeHeader` of the whole value checks the rest.
+    static func isSegmented(_ prefix: [UInt8]) -> Bool {
+        prefix.count >= kindPrefixLength && prefix[0..<4].elementsEqual(ItemHeader.magic) && prefix[4] != 1
+            && prefix[5] == BodyKind.segmented.rawValue
+    }
+
     private static func encodeHeader(_ header: ItemHeader, kind: BodyKind, reserving bodySize: Int) -> [UInt8] {
         let keywords = Array(header.flags.keywords.joined(separator: " ").utf8.prefix(Int(UInt16.max)))
         var out = [UInt8]()

@@ -211,12 +211,12 @@ extension UserStore {
     /// Threads may read at once: the handle is found under `mutex`, the read runs
     /// outside it (`ValueReads`), and a failure is mapped under it again.
     public func storedValue(folderID: FolderID, key: String) throws(StoreError) -> [UInt8]? {
-        try readRecord(folderID: folderID, key: Array(key.utf8))
+        try readRecord(folderID: folderID, key: Array(key.utf8))?.bytes
     }
 
     /// The record under `key` in the item file of folder `folderID`, read outside
     /// `mutex` on a handle found under it (see `storedValue`).
-    private func readRecord(folderID: FolderID, key: [UInt8]) throws(StoreError) -> [UInt8]? {
+    private func readRecord(folderID: FolderID, key: [UInt8]) throws(StoreError) -> StoredRecord? {
         mutex.lock()
         let file: ItemFile?
         do {
@@ -232,7 +232,7 @@ extension UserStore {
         let direct = directReader(folderID, of: file)
         valueReads.begin()
         mutex.unlock()
-        let result = Result { try file.get(key, through: direct) }
+        let result = Result { try file.record(key, through: direct) }
         valueReads.end()
         switch result {
         case .success(let record):
@@ -240,26 +240,32 @@ extension UserStore {
         case .failure(let failure):
             mutex.lock()
             defer { mutex.unlock() }
-            return try readingItemFile(of: folderID) { () throws(StoreError) -> [UInt8]? in try withBlobs { throw failure } }
+            return try readingItemFile(of: folderID) { () throws(StoreError) -> StoredRecord? in try withBlobs { throw failure } }
         }
     }
 
     /// The stored bytes of an item as one logical value, for export: its length, known
     /// from its record alone, and its pieces: the record, then, for a value of body
     /// kind 2, its segment records' bytes in order (the LZ4 frame), read one record at a
-    /// time when `forEach` runs, so memory holds one segment. The record is read once.
+    /// time when `forEach` runs, so memory holds one segment. The record is read once;
+    /// read directly, its bytes stay where they lie in the file's pages.
     /// `ReplicaWriter.value` splits such a logical value into records again. Nil when
     /// the item has no value.
     public func storedValuePieces(folderID: FolderID, key: String) throws(StoreError) -> StoredValuePieces? {
-        guard let main = try storedValue(folderID: folderID, key: key) else { return nil }
-        guard case .segmented(let frameLength, let count)? = try? ItemValue.decodeHeader(main).1 else {
+        guard let main = try readRecord(folderID: folderID, key: Array(key.utf8)) else { return nil }
+        // Only a record of body kind 2 is decoded here: it is small (a header and the
+        // frame's length and segment count), and a record that does not decode as one is
+        // sent as it is stored.
+        guard ItemValue.isSegmented(main.prefix(ItemValue.kindPrefixLength)),
+              case .segmented(let frameLength, let count)? = try? ItemValue.decodeHeader(main.bytes).1
+        else {
             return StoredValuePieces(store: self, folderID: folderID, key: key, main: main, segments: 0, length: UInt64(main.count))
         }
         return StoredValuePieces(
             store: self, folderID: folderID, key: key, main: main, segments: count, length: UInt64(main.count) + frameLength)
     }
 
-    fileprivate func storedSegment(folderID: FolderID, key: [UInt8]) throws(StoreError) -> [UInt8]? {
+    fileprivate func storedSegment(folderID: FolderID, key: [UInt8]) throws(StoreError) -> StoredRecord? {
         try readRecord(folderID: folderID, key: key)
     }
 }
@@ -283,7 +289,7 @@ public struct StoredValuePieces {
     fileprivate let store: UserStore
     fileprivate let folderID: FolderID
     fileprivate let key: String
-    fileprivate let main: [UInt8]
+    fileprivate let main: StoredRecord
     fileprivate let segments: UInt32
     /// Bytes of the logical value: the record and, for body kind 2, the frame.
     public let length: UInt64
@@ -291,8 +297,8 @@ public struct StoredValuePieces {
     /// when `forEach` runs).
     public var mainCount: Int { main.count }
 
-    /// Hands over the record, then each segment's bytes in order.
-    public func forEach(_ body: ([UInt8]) throws -> Void) throws {
+    /// Hands over the record, then each segment's record in order.
+    public func forEach(_ body: (StoredRecord) throws -> Void) throws {
         try body(main)
         let item = Array(key.utf8)
         for index in 0..<segments {

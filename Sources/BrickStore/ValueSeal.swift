@@ -93,9 +93,12 @@ public struct ValueSeal: Sendable {
         record.withUnsafeBytes { isSealed($0) }
     }
 
+    /// Bytes at the start of a record that say whether it is sealed (magic and version).
+    static let markLength = 5
+
     /// True when the bytes in `record` start like a sealed record.
     static func isSealed(_ record: UnsafeRawBufferPointer) -> Bool {
-        record.count >= 5 && record[0..<4].elementsEqual(magic) && record[4] == version
+        record.count >= markLength && record[0..<4].elementsEqual(magic) && record[4] == version
     }
 
     /// Associated data: the label, the folder id (i64 LE) and the record's key bytes.

@@ -74,6 +74,30 @@ import Testing
         #expect(reader.counts.declined == 0)
     }
 
+    /// Values handed over as slices of the mapping, windows of four pages with one kept:
+    /// each slice stays readable while it is held, after its window has left the reader
+    /// and the reader itself is gone, and the slices hold the value's bytes in order.
+    @Test func aMappedValueStaysReadableAfterItsWindowsAreLetGo() throws {
+        let written = try write(count: 600)
+        defer { try? FileManager.default.removeItem(at: written.home) }
+        var reader = DirectBtreeReader(path: written.path, windowSize: 4 * Int(Database.pageSize), keptWindows: 1)
+        let keys = written.records.keys.sorted { $0.lexicographicallyPrecedes($1) }
+        let mapped = try keys.map { key in try #require(reader?.mappedValue(for: key)) }
+        reader?.releaseWindows()
+        reader = nil
+        var slices = 0
+        for (key, value) in zip(keys, mapped) {
+            var joined: [UInt8] = []
+            value.forEachSlice { bytes, _ in
+                joined += bytes
+                slices += 1
+            }
+            #expect(joined == written.records[key], "value of \(String(decoding: key, as: UTF8.self))")
+            #expect(value.count == joined.count)
+        }
+        #expect(slices > keys.count, "overflow values come as one slice per page")
+    }
+
     @Test func aFileWithoutPageChecksumsIsNotReadDirectly() throws {
         let written = try write(count: 50, pageChecksums: false)
         defer { try? FileManager.default.removeItem(at: written.home) }

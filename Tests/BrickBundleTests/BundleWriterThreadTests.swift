@@ -56,6 +56,52 @@ final class LimitedOutput: BundleOutput, @unchecked Sendable {
         #expect(trailer.counts == [1: 2_000, 3: 1])
     }
 
+    /// Memory lent to the writer, freed when its owner goes.
+    private final class LentMemory {
+        let bytes: UnsafeMutableRawBufferPointer
+        let released: NSLock
+        init(_ source: [UInt8], released: NSLock) {
+            bytes = .allocate(byteCount: source.count, alignment: 16)
+            bytes.copyBytes(from: source)
+            self.released = released
+        }
+        deinit {
+            bytes.deallocate()
+            released.unlock()
+        }
+    }
+
+    @Test func borrowedChunksAreWrittenAsCopiedOnesAndTheirOwnersLetGoOnceWritten() throws {
+        let payload = BundleSamples.pattern(5 << 20 + 123)
+        let pieces = stride(from: 0, to: payload.count, by: 16_000).map { Array(payload[$0..<min(payload.count, $0 + 16_000)]) }
+        var bundles: [[UInt8]] = []
+        var owners: [NSLock] = []
+        for borrowing in [false, true] {
+            let output = BundleMemoryOutput()
+            let writer = try BundleWriter(header: BundleSamples.header(), output: output)
+            try writer.appendChunks(BundleSamples.value, length: UInt64(payload.count)) { write in
+                for piece in pieces {
+                    guard borrowing else {
+                        try write(.bytes(piece))
+                        continue
+                    }
+                    let released = NSLock()
+                    released.lock()
+                    owners.append(released)
+                    let memory = LentMemory(piece, released: released)
+                    try write(.borrowed(BorrowedBytes(UnsafeRawBufferPointer(memory.bytes), keptBy: memory)))
+                }
+            }
+            try writer.finish()
+            bundles.append(output.bytes)
+        }
+        #expect(owners.count == pieces.count)
+        #expect(owners.allSatisfy { $0.try() }, "every lent piece is let go of once the bundle is written")
+        #expect(bundles[0] == bundles[1], "the same bytes, checksums and digest")
+        let read = try BundleSamples.readAll(BundleMemoryInput(bundles[1]))
+        #expect(read.first?.2 == payload)
+    }
+
     @Test func aWriteErrorOnTheWritingThreadIsThrownToTheCaller() throws {
         let output = LimitedOutput(limit: 1 << 20)
         let writer = try BundleWriter(header: BundleSamples.header(), output: output)

@@ -12,7 +12,7 @@ func ship(_ primary: UserStore, after cursor: RunID, to replica: UserStore, sequ
             try writer.item(row)
             guard valueChanged, let pieces = try primary.storedValuePieces(folderID: row["folder_id"]!.integer!, key: row["key"]!.text!)
             else { return }
-            _ = try writer.value { sink in try pieces.forEach(sink) }
+            _ = try writer.value { sink in try pieces.forEach { try sink($0.bytes) } }
         }
         try primary.forEachRun(after: cursor) { try writer.run($0) }
         try writer.finish(
