@@ -28,8 +28,9 @@ public final class DirectBtreeReader: @unchecked Sendable {
     private static let maximumDepth = 32
 
     /// Bytes of the file mapped at a time: a multiple of every page size Berkeley DB
-    /// allows (64 KiB).
-    public static let windowSize = 4 << 20
+    /// allows (64 KiB). Values handed on keep their windows mapped, so smaller windows
+    /// hold less memory; below 2 MB, mapping them costs more than it saves.
+    public static let windowSize = 2 << 20
 
     private let descriptor: Int32
     private let windows: MappedWindows
