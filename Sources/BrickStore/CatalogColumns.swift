@@ -52,9 +52,6 @@ public struct CatalogColumns {
         kind == .real ? Int64(sqlite3_column_double(statement, index)) : sqlite3_column_int64(statement, index)
     }
 
-    /// The bytes of column `index` as SQLite stores it (text or blob).
-    public func byteCount(_ index: Int32) -> Int { Int(sqlite3_column_bytes(statement, index)) }
-
     /// Column `index`'s text as UTF-8, the same bytes as the `String` GRDB would make of
     /// it (up to a NUL, invalid UTF-8 repaired); only non-ASCII text is made a `String`.
     public func withText<T>(_ index: Int32, _ body: (UnsafeRawBufferPointer) throws -> T) rethrows -> T {
