@@ -32,8 +32,14 @@ public final class DirectBtreeReader: @unchecked Sendable {
     /// hold less memory; below 2 MB, mapping them costs more than it saves.
     public static let windowSize = 2 << 20
 
+    /// Windows mapped at a time past which values are handed over copied: values read
+    /// out of key order (an IMAP store's keys, `UIDVALIDITY.UID` in text order) would
+    /// otherwise hold a window each while on their way.
+    public static let mappedWindowLimit = 16
+
     private let descriptor: Int32
     private let windows: MappedWindows
+    private let mappedWindowLimit: Int
     private let pageSize: Int
     private let root: UInt32
     private let lock = NSLock()
@@ -42,9 +48,13 @@ public final class DirectBtreeReader: @unchecked Sendable {
     private var answers = 0
     private var declines = 0
 
-    /// Opens `path` for direct reads; nil when it is not a file this reader reads (see
-    /// above) or cannot be opened.
-    public init?(path: String, windowSize: Int = DirectBtreeReader.windowSize, keptWindows: Int = 4) {
+    /// Opens `path` for direct reads, mapping `windowSize` bytes at a time, `keptWindows`
+    /// kept and values copied past `mappedWindowLimit` windows mapped; nil when it is not
+    /// a file this reader reads (see above) or cannot be opened.
+    public init?(
+        path: String, windowSize: Int = DirectBtreeReader.windowSize, keptWindows: Int = 4,
+        mappedWindowLimit: Int = DirectBtreeReader.mappedWindowLimit
+    ) {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { return nil }
         self.descriptor = descriptor
@@ -60,6 +70,7 @@ public final class DirectBtreeReader: @unchecked Sendable {
         }
         pageSize = layout.pageSize
         root = layout.root
+        self.mappedWindowLimit = mappedWindowLimit
         let pages = Int(status.st_size) / layout.pageSize
         checked = [UInt64](repeating: 0, count: (pages + 63) / 64)
         windows = MappedWindows(descriptor: descriptor, fileSize: pages * layout.pageSize, windowSize: windowSize, kept: keptWindows)
@@ -77,13 +88,19 @@ public final class DirectBtreeReader: @unchecked Sendable {
     /// not found or the pages cannot be read for sure: ask Berkeley DB then.
     public func value(for key: [UInt8]) -> [UInt8]? { mappedValue(for: key)?.bytes }
 
-    /// The value stored under `key` as slices of the file's mapped pages, not copied;
-    /// nil when the key is not found or the pages cannot be read for sure.
+    /// The value stored under `key` as slices of the file's mapped pages, not copied,
+    /// or copied once when more than `mappedWindowLimit` windows are mapped (values
+    /// handed on and not yet let go of hold theirs); nil when the key is not found or
+    /// the pages cannot be read for sure.
     public func mappedValue(for key: [UInt8]) -> MappedValue? {
-        let found = key.withUnsafeBytes { search($0) }
+        var found = key.withUnsafeBytes { search($0) }
+        if found != nil, windows.mappedCount > mappedWindowLimit { found = found?.copied() }
         lock.withLock { if found == nil { declines += 1 } else { answers += 1 } }
         return found
     }
+
+    /// Windows of the file mapped now: those kept and those values handed on still hold.
+    public var mappedWindowCount: Int { windows.mappedCount }
 
     /// Lets go of the mapped windows (a reader done with the file; later reads map again).
     public func releaseWindows() { windows.release() }

@@ -22,6 +22,11 @@ final class MappedWindows: @unchecked Sendable {
         deinit { munmap(UnsafeMutableRawPointer(mutating: bytes.baseAddress), bytes.count) }
     }
 
+    /// A window no longer kept that a reader may still hold.
+    private struct Held {
+        weak var window: Window?
+    }
+
     let windowSize: Int
     let fileSize: Int
     private let descriptor: Int32
@@ -29,6 +34,9 @@ final class MappedWindows: @unchecked Sendable {
     private let lock = NSLock()
     /// The windows kept, the one used last at the end.
     private var recent: [Window] = []
+    /// Windows let go of by `recent` while readers still held them, by start: used
+    /// again rather than mapped twice.
+    private var held: [Int: Held] = [:]
     private var failed: Set<Int> = []
 
     /// Windows of `windowSize` bytes over the first `fileSize` bytes of `descriptor`,
@@ -51,20 +59,40 @@ final class MappedWindows: @unchecked Sendable {
             if index != recent.count - 1 { recent.append(recent.remove(at: index)) }
             return recent[recent.count - 1]
         }
-        guard !failed.contains(start), let window = map(start) else {
-            failed.insert(start)
-            return nil
+        let window: Window
+        if let still = held.removeValue(forKey: start)?.window {
+            window = still
+        } else {
+            guard !failed.contains(start), let mapped = map(start) else {
+                failed.insert(start)
+                return nil
+            }
+            window = mapped
         }
         recent.append(window)
-        if recent.count > kept { recent.removeFirst() }
+        if recent.count > kept { hold(recent.removeFirst()) }
         return window
+    }
+
+    /// Windows mapped now: those kept and those readers still hold.
+    var mappedCount: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return held.values.reduce(recent.count) { count, held in held.window == nil ? count : count + 1 }
     }
 
     /// Lets go of the windows kept (readers still holding one keep it until they are done).
     func release() {
         lock.lock()
+        for window in recent { hold(window) }
         recent = []
         lock.unlock()
+    }
+
+    /// Notes a window leaving `recent`, in case a reader still holds it. Call with `lock` held.
+    private func hold(_ window: Window) {
+        if held.count >= 64 { held = held.filter { $0.value.window != nil } }
+        held[window.start] = Held(window: window)
     }
 
     private func map(_ start: Int) -> Window? {

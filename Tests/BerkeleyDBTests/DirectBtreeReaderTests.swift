@@ -98,6 +98,33 @@ import Testing
         #expect(slices > keys.count, "overflow values come as one slice per page")
     }
 
+    /// Values held in key order and in a scattered order: past the limit of windows
+    /// mapped, values come copied, so the windows mapped stay few however many values
+    /// are held, and every value still reads right.
+    @Test func valuesHeldPastTheLimitOfMappedWindowsComeCopied() throws {
+        let written = try write(count: 600)
+        defer { try? FileManager.default.removeItem(at: written.home) }
+        var random = SeededGenerator(seed: 11)
+        let sorted = written.records.keys.sorted { $0.lexicographicallyPrecedes($1) }
+        for keys in [sorted, sorted.shuffled(using: &random)] {
+            let reader = try #require(
+                DirectBtreeReader(path: written.path, windowSize: 4 * Int(Database.pageSize), keptWindows: 2, mappedWindowLimit: 3))
+            var held: [MappedValue] = []
+            var most = 0
+            for key in keys {
+                held.append(try #require(reader.mappedValue(for: key)))
+                most = max(most, reader.mappedWindowCount)
+            }
+            #expect(most <= 3 + 2 + 1, "windows mapped at most: the limit, the kept ones and the one read")
+            let wrong = zip(keys, held).filter { key, value in
+                var joined: [UInt8] = []
+                value.forEachSlice { bytes, _ in joined += bytes }
+                return joined != written.records[key]
+            }.count
+            #expect(wrong == 0)
+        }
+    }
+
     @Test func aFileWithoutPageChecksumsIsNotReadDirectly() throws {
         let written = try write(count: 50, pageChecksums: false)
         defer { try? FileManager.default.removeItem(at: written.home) }
