@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import Synchronization
 
 /// Read-only mappings of one open file in fixed windows, the few used last kept mapped,
 /// for reading pages in place (`DirectBtreeReader`). A window is populated when it is
@@ -13,13 +14,25 @@ final class MappedWindows: @unchecked Sendable {
         let start: Int
         /// The window's bytes.
         let bytes: UnsafeRawBufferPointer
+        private let tally: Tally
 
-        fileprivate init(start: Int, bytes: UnsafeRawBufferPointer) {
+        fileprivate init(start: Int, bytes: UnsafeRawBufferPointer, tally: Tally) {
             self.start = start
             self.bytes = bytes
+            self.tally = tally
+            tally.count.add(1, ordering: .relaxed)
         }
 
-        deinit { munmap(UnsafeMutableRawPointer(mutating: bytes.baseAddress), bytes.count) }
+        deinit {
+            munmap(UnsafeMutableRawPointer(mutating: bytes.baseAddress), bytes.count)
+            tally.count.subtract(1, ordering: .relaxed)
+        }
+    }
+
+    /// The windows of one file mapped now, counted by the windows themselves, since a
+    /// reader may hold one after the `MappedWindows` is gone.
+    fileprivate final class Tally: Sendable {
+        let count = Atomic<Int>(0)
     }
 
     /// A window no longer kept that a reader may still hold.
@@ -38,6 +51,7 @@ final class MappedWindows: @unchecked Sendable {
     /// again rather than mapped twice.
     private var held: [Int: Held] = [:]
     private var failed: Set<Int> = []
+    private let tally = Tally()
 
     /// Windows of `windowSize` bytes over the first `fileSize` bytes of `descriptor`,
     /// which must stay open and unchanged while this is used; `kept` stay mapped.
@@ -75,11 +89,7 @@ final class MappedWindows: @unchecked Sendable {
     }
 
     /// Windows mapped now: those kept and those readers still hold.
-    var mappedCount: Int {
-        lock.lock()
-        defer { lock.unlock() }
-        return held.values.reduce(recent.count) { count, held in held.window == nil ? count : count + 1 }
-    }
+    var mappedCount: Int { tally.count.load(ordering: .relaxed) }
 
     /// Lets go of the windows kept (readers still holding one keep it until they are done).
     func release() {
@@ -104,6 +114,6 @@ final class MappedWindows: @unchecked Sendable {
             munmap(address, count)
             return nil
         }
-        return Window(start: start, bytes: UnsafeRawBufferPointer(start: address, count: count))
+        return Window(start: start, bytes: UnsafeRawBufferPointer(start: address, count: count), tally: tally)
     }
 }
